@@ -1,0 +1,38 @@
+# cxkit: two commands.
+#   make report  -> creates .venv if needed, installs, runs the default report on the sample data
+#   make test    -> creates .venv if needed, installs, runs every test
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+RUN_DATE ?= $(shell date +%F)
+REPORTS ?= reports
+PYTEST_ARGS ?=
+
+.PHONY: report test lint install clean-venv sample
+
+# Reinstall only when the lock or the project metadata changes.
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (cxkit)" >/dev/null
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+report: $(STAMP)
+	$(VENV)/bin/cxkit run notebooks/01_cx_overview.ipynb --run-date $(RUN_DATE) --output $(REPORTS) --skip-existing
+
+test: $(STAMP)
+	$(PY) -m ruff check cxkit tests benchmarks
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check cxkit tests benchmarks
+
+sample: $(STAMP)
+	$(VENV)/bin/cxkit sample data/sample
+
+clean-venv:
+	rm -rf $(VENV)

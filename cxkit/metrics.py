@@ -1,0 +1,474 @@
+"""CX metrics with intervals: NPS, CSAT, CES and churn rate.
+
+Every function takes a long-form DataFrame and column names, and returns a
+tidy DataFrame with one row per group (and period). All answer metrics are
+computed from a count table (:func:`cxkit.counts.score_counts`), so weighted,
+grouped and engine-computed inputs share one code path.
+
+Conventions shared by the tables
+--------------------------------
+``n``            answers (rows) in the group
+``n_eff``        Kish's effective sample size; equals ``n`` without weights
+``ci_low/high``  interval of the headline figure, same units as the figure
+``suppressed``   True when ``n < min_n``: the figures are set to NaN
+``note``         plain-words caveat ("" when none)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+from .counts import as_list, check_columns, kish_neff, score_counts
+from .errors import DataError, ParameterError, check_choice
+from .scales import Scale, validate_scores
+
+__all__ = [
+    "nps", "csat", "ces", "churn_rate", "add_period",
+    "nps_from_counts", "csat_from_counts", "ces_from_counts",
+    "NPS_INTERVALS", "DEFAULT_MIN_N",
+]
+
+NPS_INTERVALS = ("adjusted-wald", "wald", "bootstrap")
+DEFAULT_MIN_N = 30
+
+
+# -- shared helpers ----------------------------------------------------------
+def add_period(data: pd.DataFrame, date: str, freq: str = "M", name: str = "period") -> pd.DataFrame:
+    """Return a copy of ``data`` with a string period column (e.g. ``2025-03``).
+
+    ``freq`` is a pandas period alias: ``"M"`` month, ``"Q"`` quarter, ``"Y"`` year,
+    ``"W"`` week. Strings sort chronologically and serialise cleanly.
+    """
+    check_columns(data, [date], argument="period")
+    check_choice("freq", freq, ("D", "W", "M", "Q", "Y"))
+    when = data[date]
+    if not pd.api.types.is_datetime64_any_dtype(when):
+        parsed = pd.to_datetime(when, errors="coerce")
+        bad = parsed.isna() & when.notna()
+        if bad.any():
+            from .errors import format_rows
+            raise DataError(
+                f"column {date!r}: values {list(when[bad].astype(str).unique()[:3])} in "
+                f"{format_rows(np.flatnonzero(bad.to_numpy()) + 1)} are not dates."
+            )
+        when = parsed
+    if getattr(when.dt, "tz", None) is not None:
+        when = when.dt.tz_localize(None)
+    out = data.copy()
+    out[name] = when.dt.to_period(freq).astype(str).where(when.notna())
+    return out
+
+
+def _prepare(data, score, scale, by, weight, period, freq, source):
+    """Validate inputs and build the count table shared by the answer metrics."""
+    by = as_list(by)
+    if not isinstance(data, pd.DataFrame):
+        raise ParameterError(f"`data` must be a pandas DataFrame; got {type(data).__name__}.")
+    check_columns(data, [score, *by] + ([weight] if weight else []), argument="score/by/weight",
+                  source=source)
+    if period is not None:
+        data = add_period(data, period, freq)
+        by = [*by, "period"]
+    rows = data["_row"] if "_row" in data.columns else None
+    scores = validate_scores(data[score], scale, source=source, column=score, rows=rows)
+    frame = data.assign(**{score: scores})
+    return score_counts(frame, score, by, weight, source=source), by
+
+
+def _totals(counts: pd.DataFrame, by: list[str], score: str, good: Sequence, bad: Sequence) -> pd.DataFrame:
+    """Per-group sums needed by every metric, from a count table."""
+    x = counts[score].astype(float)
+    c = counts.assign(
+        good_n=np.where(x.isin(good), counts["n"], 0),
+        bad_n=np.where(x.isin(bad), counts["n"], 0),
+        good_w=np.where(x.isin(good), counts["w"], 0.0),
+        bad_w=np.where(x.isin(bad), counts["w"], 0.0),
+        wx=counts["w"] * x,
+        wxx=counts["w"] * x * x,
+    )
+    cols = ["n", "w", "w2", "good_n", "bad_n", "good_w", "bad_w", "wx", "wxx"]
+    if by:
+        t = c.groupby(by, observed=True, sort=True)[cols].sum().reset_index()
+    else:
+        t = c[cols].sum().to_frame().T
+    t["n"] = t["n"].astype("int64")
+    t["n_eff"] = kish_neff(t["w"], t["w2"])
+    return t
+
+
+def _suppress(table: pd.DataFrame, value_cols: Sequence[str], min_n: int) -> pd.DataFrame:
+    """Blank figures of groups below ``min_n`` answers and say why."""
+    if not isinstance(min_n, int | np.integer) or min_n < 0:
+        raise ParameterError(f"`min_n` must be a non-negative integer; got {min_n!r}.")
+    small = table["n"] < min_n
+    table["suppressed"] = small
+    table.loc[small, list(value_cols)] = np.nan
+    note = table.get("note", pd.Series("", index=table.index)).astype(object)
+    note = note.where(~small, f"fewer than min_n={min_n} answers: suppressed")
+    table["note"] = note
+    return table
+
+
+def _check_level(level: float) -> float:
+    if not isinstance(level, float | int) or not 0 < level < 1:
+        raise ParameterError(f"`level` must be a number strictly between 0 and 1; got {level!r}.")
+    return float(level)
+
+
+def _wilson(count, nobs, level):
+    count = np.asarray(count, dtype=float)
+    nobs = np.asarray(nobs, dtype=float)
+    lo = np.full(count.shape, np.nan)
+    hi = np.full(count.shape, np.nan)
+    ok = nobs > 0
+    if ok.any():
+        lo[ok], hi[ok] = proportion_confint(count[ok], nobs[ok], alpha=1 - level, method="wilson")
+        # Float round-off can put the bound a hair past the estimate at p = 0 or 1.
+        p = count[ok] / nobs[ok]
+        lo[ok], hi[ok] = np.minimum(lo[ok], p), np.maximum(hi[ok], p)
+    return lo, hi
+
+
+def _mean_interval(t: pd.DataFrame, level: float) -> pd.DataFrame:
+    """Weighted mean, SD and t interval using the effective sample size."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = t["wx"] / t["w"]
+        var_w = np.clip(t["wxx"] / t["w"] - mean**2, 0, None)
+        neff = t["n_eff"]
+        var = var_w * neff / (neff - 1)
+        sd = np.sqrt(var)
+        se = sd / np.sqrt(neff)
+        tq = stats.t.ppf(0.5 + level / 2, np.maximum(neff - 1, 1))
+    half = np.where(neff > 1, tq * se, np.nan)
+    return pd.DataFrame({"mean": mean, "sd": np.where(neff > 1, sd, np.nan),
+                         "mean_ci_low": mean - half, "mean_ci_high": mean + half})
+
+
+def _notes(t: pd.DataFrame, share: pd.Series) -> pd.Series:
+    note = pd.Series("", index=t.index, dtype=object)
+    note[t["n"] < 2] = "single answer: no interval"
+    flat = (t["n"] >= 2) & np.isclose(t["wxx"] / t["w"], (t["wx"] / t["w"]) ** 2)
+    note[flat] = "no variance: every answer is the same"
+    return note
+
+
+# -- NPS ---------------------------------------------------------------------
+def nps_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "score", *,
+                    scale: Scale | None = None, ci: str = "adjusted-wald", level: float = 0.95,
+                    n_boot: int = 2000, seed: int = 0, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+    """NPS table from a count table (see :func:`nps` for the columns)."""
+    check_choice("ci", ci, NPS_INTERVALS)
+    level = _check_level(level)
+    scale = scale or Scale.nps()
+    by = list(by)
+    t = _totals(counts, by, score, scale.good, scale.bad)
+    W, neff = t["w"].to_numpy(float), t["n_eff"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_pro = t["good_w"].to_numpy(float) / W
+        p_det = t["bad_w"].to_numpy(float) / W
+    p_pas = 1 - p_pro - p_det
+    est = p_pro - p_det
+    z = stats.norm.ppf(0.5 + level / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.sqrt((p_pro + p_det - est**2) / neff)
+    if ci == "wald":
+        centre, half = est, z * se
+    elif ci == "adjusted-wald":
+        # Rocks (2016): add 3/4 promoter, 3/4 detractor and 3/2 passive, centre on the
+        # adjusted estimate. Weighted data uses effective counts p * n_eff.
+        n_adj = neff + 3
+        a_pro = (p_pro * neff + 0.75) / n_adj
+        a_det = (p_det * neff + 0.75) / n_adj
+        centre = a_pro - a_det
+        half = z * np.sqrt((a_pro + a_det - centre**2) / n_adj)
+    else:
+        lo_b, hi_b = _nps_bootstrap(np.column_stack([p_det, p_pas, p_pro]), neff, level, n_boot, seed)
+        centre, half = (lo_b + hi_b) / 2, (hi_b - lo_b) / 2
+    lo = np.clip(centre - half, -1, 1)
+    hi = np.clip(centre + half, -1, 1)
+    out = t[by].copy()
+    out["n"] = t["n"]
+    out["promoters"] = t["good_n"].astype("int64")
+    out["passives"] = (t["n"] - t["good_n"] - t["bad_n"]).astype("int64")
+    out["detractors"] = t["bad_n"].astype("int64")
+    out["pct_promoters"] = 100 * p_pro
+    out["pct_passives"] = 100 * p_pas
+    out["pct_detractors"] = 100 * p_det
+    out["nps"] = 100 * est
+    out["se"] = 100 * se
+    out["ci_low"] = 100 * lo
+    out["ci_high"] = 100 * hi
+    out["n_eff"] = neff
+    out["method"] = ci
+    out["note"] = np.where(t["n"] < 2, "single answer: interval unreliable", "")
+    return _suppress(out, ["pct_promoters", "pct_passives", "pct_detractors", "nps", "se",
+                           "ci_low", "ci_high"], min_n)
+
+
+def _nps_bootstrap(p: np.ndarray, neff: np.ndarray, level: float, n_boot: int, seed: int):
+    """Percentile interval from multinomial resampling of every group's histogram at once."""
+    if not isinstance(n_boot, int) or n_boot < 100:
+        raise ParameterError(f"`n_boot` must be an integer >= 100; got {n_boot!r}.")
+    rng = np.random.default_rng(seed)
+    n = np.maximum(np.rint(neff).astype(np.int64), 1)
+    p = np.nan_to_num(p / p.sum(axis=1, keepdims=True))
+    draws = rng.multinomial(n, p, size=(n_boot, len(n)))  # (n_boot, groups, 3)
+    sims = (draws[..., 2] - draws[..., 0]) / n
+    a = (1 - level) / 2
+    return np.quantile(sims, a, axis=0), np.quantile(sims, 1 - a, axis=0)
+
+
+def nps(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None = None,
+        weight: str | None = None, *, period: str | None = None, freq: str = "M",
+        ci: str = "adjusted-wald", level: float = 0.95, n_boot: int = 2000, seed: int = 0,
+        min_n: int = DEFAULT_MIN_N, scale: Scale | None = None, source: str = "data") -> pd.DataFrame:
+    """Net Promoter Score per group with an interval.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per answer to the 0..10 likelihood-to-recommend question.
+    score : str
+        Column with the 0..10 answers.
+    by : str or list of str, optional
+        Group columns (segment, channel, touchpoint...).
+    weight : str, optional
+        Survey weights; intervals then use Kish's effective sample size.
+    period : str, optional
+        Date column; adds a ``period`` group at frequency ``freq``.
+    ci : {"adjusted-wald", "wald", "bootstrap"}
+        Interval method. Adjusted Wald (Rocks 2016) is the default: it keeps
+        its coverage for small n and extreme scores.
+    level : float
+        Confidence level.
+    min_n : int
+        Groups with fewer answers are suppressed (figures NaN, flag set).
+
+    Returns
+    -------
+    DataFrame with the group columns and
+        n : answers
+        promoters, passives, detractors : answer counts (9-10, 7-8, 0-6)
+        pct_promoters, pct_passives, pct_detractors : weighted shares in %
+        nps : % promoters - % detractors, in points (-100..100)
+        se : standard error of ``nps`` (points), sqrt((p+ + p- - nps^2) / n)
+        ci_low, ci_high : interval in points
+        n_eff, method, suppressed, note
+    """
+    scale = scale or Scale.nps()
+    counts, groups = _prepare(data, score, scale, by, weight, period, freq, source)
+    return nps_from_counts(counts, groups, score, scale=scale, ci=ci, level=level,
+                           n_boot=n_boot, seed=seed, min_n=min_n)
+
+
+# -- CSAT and CES ------------------------------------------------------------
+def _share_table(counts, by, score, scale, level, min_n, share_name, count_name):
+    level = _check_level(level)
+    by = list(by)
+    t = _totals(counts, by, score, scale.good, scale.bad)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = t["good_w"] / t["w"]
+    lo, hi = _wilson(share * t["n_eff"], t["n_eff"], level)
+    out = t[by].copy()
+    out["n"] = t["n"]
+    out[count_name] = t["good_n"].astype("int64")
+    out[share_name] = 100 * share
+    out["ci_low"] = 100 * lo
+    out["ci_high"] = 100 * hi
+    out = pd.concat([out, _mean_interval(t, level)], axis=1)
+    out["n_eff"] = t["n_eff"]
+    out["note"] = _notes(t, share)
+    return out
+
+
+def csat_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "score", *,
+                     scale: Scale | None = None, level: float = 0.95,
+                     min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+    """CSAT table from a count table (see :func:`csat`)."""
+    scale = scale or Scale.csat()
+    out = _share_table(counts, by, score, scale, level, min_n, "csat", "top_box")
+    return _suppress(out, ["csat", "ci_low", "ci_high", "mean", "sd", "mean_ci_low", "mean_ci_high"], min_n)
+
+
+def csat(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None = None,
+         weight: str | None = None, *, scale: Scale | None = None, period: str | None = None,
+         freq: str = "M", level: float = 0.95, min_n: int = DEFAULT_MIN_N,
+         source: str = "data") -> pd.DataFrame:
+    """Customer satisfaction: top-box share (Wilson interval) and mean (t interval).
+
+    Parameters
+    ----------
+    scale : Scale, optional
+        Defaults to 1..5 with top box 4-5. Other ranges must declare their top box.
+    (others as in :func:`nps`)
+
+    Returns
+    -------
+    DataFrame with the group columns and
+        n : answers
+        top_box : answers in the top box
+        csat : top-box share in %
+        ci_low, ci_high : Wilson interval of ``csat`` in %
+        mean, sd : mean answer and its standard deviation
+        mean_ci_low, mean_ci_high : t interval of the mean
+        n_eff, suppressed, note
+    """
+    scale = scale or Scale.csat()
+    if scale.kind != "csat":
+        raise ParameterError(f"`scale` must be a CSAT scale; got a {scale.kind} scale ({scale.describe()}).")
+    counts, groups = _prepare(data, score, scale, by, weight, period, freq, source)
+    return csat_from_counts(counts, groups, score, scale=scale, level=level, min_n=min_n)
+
+
+def ces_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "score", *,
+                    scale: Scale, level: float = 0.95, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+    """CES table from a count table (see :func:`ces`)."""
+    out = _share_table(counts, by, score, scale, level, min_n, "pct_easy", "easy")
+    out["direction"] = scale.direction
+    return _suppress(out, ["pct_easy", "ci_low", "ci_high", "mean", "sd", "mean_ci_low", "mean_ci_high"],
+                     min_n)
+
+
+def ces(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None = None,
+        weight: str | None = None, *, scale: Scale, period: str | None = None, freq: str = "M",
+        level: float = 0.95, min_n: int = DEFAULT_MIN_N, source: str = "data") -> pd.DataFrame:
+    """Customer Effort Score: share of "easy" answers and mean, per group.
+
+    Parameters
+    ----------
+    scale : Scale
+        Required: CES scales differ in range and direction, and cxkit never
+        guesses whether a high answer means easy (``higher_is_easier``) or
+        hard (``higher_is_harder``).
+
+    Returns
+    -------
+    DataFrame with the group columns and
+        n, easy : answers and answers counted as easy (``scale.good``)
+        pct_easy, ci_low, ci_high : share easy in % with Wilson interval
+        mean, sd, mean_ci_low, mean_ci_high : mean on the raw scale
+        direction : the scale's declared direction (read the mean with it)
+        n_eff, suppressed, note
+    """
+    if not isinstance(scale, Scale) or scale.kind != "ces":
+        raise ParameterError(
+            "`scale` must be a CES Scale declaring its direction, e.g. "
+            "Scale.ces(1, 7, 'higher_is_easier', easy=[5, 6, 7]); got "
+            f"{scale.describe() if isinstance(scale, Scale) else repr(scale)}."
+        )
+    counts, groups = _prepare(data, score, scale, by, weight, period, freq, source)
+    return ces_from_counts(counts, groups, score, scale=scale, level=level, min_n=min_n)
+
+
+# -- churn -------------------------------------------------------------------
+def _to_dates(s: pd.Series, column: str, source: str) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return s.dt.tz_localize(None) if getattr(s.dt, "tz", None) is not None else s
+    parsed = pd.to_datetime(s, errors="coerce")
+    bad = parsed.isna() & s.notna()
+    if bad.any():
+        from .errors import format_rows
+        raise DataError(f"{source}, column {column!r}: {format_rows(np.flatnonzero(bad.to_numpy()) + 1)} "
+                        f"hold non-dates {list(s[bad].astype(str).unique()[:3])}; expected dates.")
+    return parsed
+
+
+def churn_rate(customers: pd.DataFrame, start: str = "start_date", end: str = "end_date",
+               by: str | Sequence[str] | None = None, *, freq: str = "M",
+               period_start: str | pd.Timestamp | None = None,
+               period_end: str | pd.Timestamp | None = None, level: float = 0.95,
+               min_n: int = DEFAULT_MIN_N, source: str = "customers") -> pd.DataFrame:
+    """Churn rate per period: customers active at the period's start who left during it.
+
+    A customer is *active at* time t when ``start < t`` and (``end`` is missing or
+    ``end >= t``); ``end`` is the first day they are no longer a customer.
+
+    The "simple" figure used in many articles, (active at start - active at
+    end) / active at start, nets new customers against leavers: with growth it
+    understates churn and can turn negative. It is reported beside the correct
+    rate for comparison only.
+
+    Parameters
+    ----------
+    customers : DataFrame
+        One row per customer with start and (possibly missing) end dates.
+    by : str or list of str, optional
+        Customer attributes (segment...). Rates are per group and period.
+    freq : {"M", "Q", "Y", "W"}
+    period_start, period_end : date, optional
+        First and last period to report; default: the span of the data.
+
+    Returns
+    -------
+    DataFrame with the group columns and
+        period : period label (e.g. ``2025-03``)
+        at_start : customers active at the period start (the denominator)
+        churned : of those, customers whose end date falls in the period
+        churn_rate, ci_low, ci_high : churned / at_start in % with Wilson interval
+        joined : customers who started during the period
+        at_end : customers active at the period end
+        simple_rate : (at_start - at_end) / at_start in % (nets out new customers)
+        complete : False when the period ends after ``period_end`` (or the data)
+        suppressed, note
+    """
+    by = as_list(by)
+    check_columns(customers, [start, end, *by], argument="start/end/by", source=source)
+    level = _check_level(level)
+    check_choice("freq", freq, ("W", "M", "Q", "Y"))
+    s = _to_dates(customers[start], start, source)
+    e = _to_dates(customers[end], end, source)
+    before = (e < s) & e.notna()
+    if before.any():
+        from .errors import format_rows
+        raise DataError(f"{source}: {format_rows(np.flatnonzero(before.to_numpy()) + 1)} end "
+                        f"({end!r}) before they start ({start!r}); expected {end} >= {start}.")
+    if s.isna().any():
+        from .errors import format_rows
+        raise DataError(f"{source}, column {start!r}: missing start dates in "
+                        f"{format_rows(np.flatnonzero(s.isna().to_numpy()) + 1)}.")
+    lo_date = pd.Timestamp(period_start) if period_start is not None else s.min()
+    hi_date = pd.Timestamp(period_end) if period_end is not None else max(s.max(), e.max())
+    periods = pd.period_range(lo_date, hi_date, freq=freq)
+    if len(periods) == 0:
+        raise ParameterError(f"`period_start` ({lo_date.date()}) is after `period_end` ({hi_date.date()}).")
+    frame = pd.DataFrame({"_s": s.to_numpy(), "_e": e.to_numpy()})
+    for b in by:
+        frame[b] = customers[b].to_numpy()
+    groups = frame.groupby(by, observed=True, sort=True) if by else [((), frame)]
+    rows = []
+    for key, g in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        gs, ge = g["_s"].to_numpy(), g["_e"].to_numpy()
+        for p in periods:
+            a, b_ = np.datetime64(p.start_time), np.datetime64((p + 1).start_time)
+            active_a = (gs < a) & (np.isnat(ge) | (ge >= a))
+            active_b = (gs < b_) & (np.isnat(ge) | (ge >= b_))
+            left = active_a & ~np.isnat(ge) & (ge < b_)
+            joined = (gs >= a) & (gs < b_)
+            rows.append((*key, str(p), int(active_a.sum()), int(left.sum()), int(joined.sum()),
+                         int(active_b.sum())))
+    out = pd.DataFrame(rows, columns=[*by, "period", "at_start", "churned", "joined", "at_end"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = out["churned"] / out["at_start"]
+        simple = (out["at_start"] - out["at_end"]) / out["at_start"]
+    lo, hi = _wilson(out["churned"], out["at_start"], level)
+    out.insert(len(by) + 3, "churn_rate", 100 * rate)
+    out.insert(len(by) + 4, "ci_low", 100 * lo)
+    out.insert(len(by) + 5, "ci_high", 100 * hi)
+    out["simple_rate"] = 100 * simple
+    # A period that ends after the data does is only partly observed: its rate is too low.
+    data_end = max(s.max(), e.max()) if period_end is None else pd.Timestamp(period_end)
+    out["complete"] = [(pd.Period(p, freq=freq) + 1).start_time <= data_end + pd.Timedelta(days=1)
+                       for p in out["period"]]
+    note = np.where(out["at_start"] == 0, "no customers active at the period start", "")
+    note = np.where((out["at_start"] > 0) & (out["churned"] == 0), "no churn in the period", note)
+    note = np.where(~out["complete"], "period not fully observed: rate understated", note)
+    out["note"] = note
+    out = out.rename(columns={"at_start": "n"}).pipe(
+        _suppress, ["churn_rate", "ci_low", "ci_high", "simple_rate"], min_n).rename(columns={"n": "at_start"})
+    return out
