@@ -26,7 +26,7 @@ report: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m ruff check cxkit tests benchmarks
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check cxkit tests benchmarks
