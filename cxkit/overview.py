@@ -16,6 +16,7 @@ from . import metrics
 from .compare import _adjust, changes
 from .datasets import Dataset
 from .errors import ParameterError
+from .validate import to_timestamp
 
 __all__ = ["window", "metric_table", "headline", "drilldown", "latest_changes", "describe_overview", "save_tables"]
 
@@ -29,9 +30,9 @@ def window(ds: Dataset, start: str | None = None, end: str | None = None) -> pd.
     if (start or end) and "answered_at" not in df:
         raise ParameterError("`start`/`end` need an `answered_at` column, and this dataset maps none.")
     if start:
-        df = df[df["answered_at"] >= pd.Timestamp(start)]
+        df = df[df["answered_at"] >= to_timestamp(start, "start")]
     if end:
-        df = df[df["answered_at"] <= pd.Timestamp(end)]
+        df = df[df["answered_at"] <= to_timestamp(end, "end")]
     return df.reset_index(drop=True)
 
 
