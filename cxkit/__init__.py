@@ -6,8 +6,7 @@
 and plots (:mod:`cxkit.plots`).
 """
 
-from . import plots
-from . import privacy
+from . import plots, privacy
 from .compare import Comparison, changes, compare, pairwise
 from .counts import score_counts
 from .datasets import Dataset, load_dataset, sample_spec_path
