@@ -159,7 +159,7 @@ def _read_spec(spec: str | Path | Mapping) -> tuple[dict, Path, str]:
     return data, path.parent, str(path)
 
 
-def _dates(df: pd.DataFrame, col: str, src: str, fmt: str | None) -> pd.Series:
+def _dates(df: pd.DataFrame, col: str, src: str, fmt: str | None, label: str | None = None) -> pd.Series:
     raw = df[col]
     if pd.api.types.is_datetime64_any_dtype(raw):
         return raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
@@ -167,7 +167,7 @@ def _dates(df: pd.DataFrame, col: str, src: str, fmt: str | None) -> pd.Series:
     parsed = pd.to_datetime(raw, format=fmt or "ISO8601", errors="coerce", utc=True).dt.tz_convert(None)
     bad = parsed.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
     if bad.any():
-        raise DataError(f"{src}, column {col!r}: {format_rows(df.loc[bad, '_row'])} hold "
+        raise DataError(f"{src}, column {(label or col)!r}: {format_rows(df.loc[bad, '_row'])} hold "
                         f"{list(raw[bad].astype(str).unique()[:3])}, not dates in format "
                         f"{fmt or 'ISO 8601 (YYYY-MM-DD)'} between 1678 and 2261; "
                         "declare `date_format` in the spec or correct the dates.")
@@ -191,8 +191,11 @@ def _map_columns(raw: pd.DataFrame, tspec: Mapping, canon: Mapping[str, bool], s
     wanted = [v for v in cols.values() if v is not None] + extra
     absent = [c for c in wanted if c not in raw.columns]
     if absent:
+        has = [c for c in raw.columns if c != "_row"]
+        sep = next((d for d in (";", "\t", "|") if len(has) == 1 and d in str(has[0])), None)
+        hint = f" The header looks separated by {sep!r}: declare `delimiter: {sep!r}`." if sep else ""
         raise DataError(f"{src}: column(s) {absent} named in the spec are not in the file; "
-                        f"the file has {[c for c in raw.columns if c != '_row'][:25]}.")
+                        f"the file has {has[:25]}.{hint}")
     out = pd.DataFrame({name: raw[source] for name, source in cols.items() if source is not None})
     for e in extra:
         out[e] = raw[e]
@@ -268,7 +271,7 @@ def _load_responses(tspec, base, src_spec, scales) -> tuple[pd.DataFrame, Path]:
         raise DataError("\n".join(problems))
     df["score"] = scores
     if "answered_at" in df:
-        df["answered_at"] = _dates(df, "answered_at", src, tspec.get("date_format"))
+        df["answered_at"] = _dates(df, "answered_at", src, tspec.get("date_format"), cols.get("answered_at"))
     if "weight" in df:
         w = pd.to_numeric(df["weight"], errors="coerce")
         bad = w.isna() | (w < 0) | np.isinf(w)
@@ -296,7 +299,7 @@ def _load_customers(tspec, base) -> tuple[pd.DataFrame, Path]:
                         f"({format_rows(df.loc[dup, '_row'])}); expected one row per customer.")
     for c in ("start_date", "end_date"):
         if c in df:
-            df[c] = _dates(df, c, src, tspec.get("date_format"))
+            df[c] = _dates(df, c, src, tspec.get("date_format"), cols.get(c))
     if "start_date" in df and "end_date" in df:
         before = df["end_date"] < df["start_date"]
         if before.any():

@@ -369,7 +369,7 @@ def _to_dates(s: pd.Series, column: str, source: str, rows: pd.Series | None = N
     if pd.api.types.is_datetime64_any_dtype(s):
         return s.dt.tz_convert(None) if getattr(s.dt, "tz", None) is not None else s
     if (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)) and s.notna().any():
-        raise DataError(f"{source}, column {column!r}: holds numbers ({list(s.dropna().unique()[:3])}), "
+        raise DataError(f"{source}, column {column!r}: holds numbers ({s.dropna().unique()[:3].tolist()}), "
                         "not dates; expected dates such as 2025-03-31.")
     # format="mixed": parse each value on its own (no guessing from the first value, no warning);
     # utc=True: a column mixing offsets (or offsets and none) still gives one datetime column.

@@ -28,18 +28,18 @@ def check_min_n(min_n: object, name: str = "min_n") -> int:
     return int(min_n)
 
 
-def check_level(level: object, name: str = "level") -> float:
+def check_level(level: object, name: str = "level", example: str = "0.95") -> float:
     """A confidence level strictly between 0 and 1 (``95`` is refused, not read as 95%)."""
     if isinstance(level, bool) or not isinstance(level, Real) or not 0 < float(level) < 1:
         hint = f" (did you mean {level / 100:g}?)" if isinstance(level, Real) and 1 < level < 100 else ""
-        raise ParameterError(f"`{name}` must be a number strictly between 0 and 1, e.g. 0.95; "
+        raise ParameterError(f"`{name}` must be a number strictly between 0 and 1, e.g. {example}; "
                              f"got {level!r}{hint}.")
     return float(level)
 
 
 def check_alpha(alpha: object, name: str = "alpha") -> float:
     """A significance threshold strictly between 0 and 1."""
-    return check_level(alpha, name)
+    return check_level(alpha, name, example="0.05")
 
 
 def to_timestamp(value: object, name: str) -> pd.Timestamp:
