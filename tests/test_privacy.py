@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 
 import nbformat
 import numpy as np
@@ -66,7 +67,7 @@ def test_report_shows_no_personal_data(tmp_path):
     spec, secrets = personal_dataset(tmp_path)
     out = tmp_path / "report"
     res = execute_notebook(NB01, out, {
-        "spec": str(spec), "run_date": "2025-04-30", "period_start": "2025-01-01", "min_n": 5,
+        "spec": str(spec), "run_date": "2025-04-30", "period_start": "2025-01-01", "min_n": 30,
         # ask for personal columns too: they must be withheld, not shown
         "group_by": ["segment", "channel", "contact", "naam", "customer_id"],
         "output_dir": str(tmp_path / "tables")})
@@ -75,6 +76,9 @@ def test_report_shows_no_personal_data(tmp_path):
     executed = res.notebook.read_text(encoding="utf-8")
     tables = "".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "tables").glob("*.csv")))
     assert "segment" in html and "basic" in html  # the report did run its drill-downs
+    # and says how many groups it suppressed, and why
+    said = re.search(r"(\d+) of (\d+) groups or comparisons in (\d+) tables were suppressed", html)
+    assert said and int(said[1]) > 0 and "fewer than min_n=30 answers" in html
     for text, where in ((html, "HTML"), (executed, "executed notebook"), (tables, "exported tables")):
         leaked = sorted({s for s in secrets if s in text})
         assert not leaked, f"{where} shows personal data: {leaked[:5]}"
