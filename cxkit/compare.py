@@ -31,6 +31,7 @@ from .counts import as_list, check_columns
 from .errors import DegenerateDataError, ParameterError, check_choice
 from .metrics import DEFAULT_MIN_N, _prepare, _totals, add_period
 from .scales import Scale
+from .validate import check_alpha, check_level, check_min_n
 
 __all__ = ["Comparison", "compare", "pairwise", "changes", "STATISTICS", "CORRECTIONS"]
 
@@ -58,6 +59,7 @@ class Comparison:
     test: str
     level: float
     note: str = ""
+    suppressed: bool = False
 
     def summary(self) -> str:
         unit = {"nps": " points", "top_box": " %-points", "mean": ""}[self.statistic]
@@ -77,8 +79,13 @@ class Comparison:
         return self.summary()
 
 
-def _resolve(scale: Scale | None, statistic: str | None) -> tuple[Scale, str]:
-    scale = scale or Scale.nps()
+def _resolve(scale: Scale | None, statistic: str | None, level: float = 0.95, min_n: int = DEFAULT_MIN_N,
+             alpha: float = 0.05) -> tuple[Scale, str]:
+    """Check the arguments every comparison shares (before any work is done)."""
+    check_level(level)
+    check_min_n(min_n)
+    check_alpha(alpha)
+    scale = Scale.nps() if scale is None else scale
     if not isinstance(scale, Scale):
         raise ParameterError(f"`scale` must be a cxkit Scale; got {type(scale).__name__}.")
     statistic = statistic or _DEFAULT_STAT[scale.kind]
@@ -180,9 +187,11 @@ def compare(data: pd.DataFrame, group: str, a: object, b: object, score: str = "
     -------
     Comparison
     """
-    scale, statistic = _resolve(scale, statistic)
+    scale, statistic = _resolve(scale, statistic, level, min_n)
     check_choice("test", test, (None, "welch", "mannwhitney"))
     check_columns(data, [group, score], argument="group/score", source=source)
+    if a == b:
+        raise ParameterError(f"`a` and `b` are the same group ({a!r}); compare two different values of {group!r}.")
     counts, t = _group_totals(data, score, scale, [group], weight, source)
     rows = {}
     for name, val in (("a", a), ("b", b)):
@@ -198,8 +207,20 @@ def compare(data: pd.DataFrame, group: str, a: object, b: object, score: str = "
     small = [str(v) for v, r in ((a, rows["a"]), (b, rows["b"])) if r["n"] < min_n]
     if small:
         res.update(value_a=np.nan, value_b=np.nan, diff=np.nan, ci_low=np.nan, ci_high=np.nan,
-                   p_value=np.nan, note=f"fewer than min_n={min_n} answers in {small}: suppressed")
+                   p_value=np.nan, note=f"fewer than min_n={min_n} answers in {small}: suppressed",
+                   suppressed=True)
     return Comparison(statistic=statistic, group=group, a=str(a), b=str(b), level=level, **res)
+
+
+def _suppress_pair(res: dict, min_n: int) -> None:
+    """Blank a comparison involving a group below ``min_n``, and that group's own value."""
+    res["suppressed"] = bool(min(res["n_a"], res["n_b"]) < min_n)
+    if res["suppressed"]:
+        res.update(diff=np.nan, ci_low=np.nan, ci_high=np.nan, p_value=np.nan,
+                   note=f"fewer than min_n={min_n} answers: suppressed")
+        for side in ("a", "b"):
+            if res[f"n_{side}"] < min_n:
+                res[f"value_{side}"] = np.nan
 
 
 def _adjust(p: pd.Series, correction: str) -> np.ndarray:
@@ -229,16 +250,14 @@ def pairwise(data: pd.DataFrame, group: str, score: str = "score", *, scale: Sca
         significant : ``p_adj < alpha``
         test, note
     """
-    scale, statistic = _resolve(scale, statistic)
+    scale, statistic = _resolve(scale, statistic, level, min_n, alpha)
     counts, t = _group_totals(data, score, scale, [group], weight, source)
     if len(t) < 2:
         raise DegenerateDataError(f"column {group!r} has {len(t)} group(s) with answers; need at least 2.")
     rows = []
     for (_i, ra), (_j, rb) in combinations(t.iterrows(), 2):
         res = _pair(ra, rb, statistic, level, None)
-        if min(ra["n"], rb["n"]) < min_n:
-            res.update(diff=np.nan, ci_low=np.nan, ci_high=np.nan, p_value=np.nan,
-                       note=f"fewer than min_n={min_n} answers: suppressed")
+        _suppress_pair(res, min_n)
         rows.append({"a": ra[group], "b": rb[group], **res})
     out = pd.DataFrame(rows)
     out["p_adj"] = _adjust(out["p_value"], correction)
@@ -261,7 +280,7 @@ def changes(data: pd.DataFrame, date: str, score: str = "score", by: str | Seque
         p_adj, significant : corrected across every comparison in the table
         test, note
     """
-    scale, statistic = _resolve(scale, statistic)
+    scale, statistic = _resolve(scale, statistic, level, min_n, alpha)
     by = as_list(by)
     framed = add_period(data, date, freq)
     counts, t = _group_totals(framed, score, scale, [*by, "period"], weight, source)
@@ -272,12 +291,10 @@ def changes(data: pd.DataFrame, date: str, score: str = "score", by: str | Seque
         g = g.sort_values("period")
         for (_, prev), (_, cur) in zip(g.iloc[:-1].iterrows(), g.iloc[1:].iterrows(), strict=False):
             res = _pair(cur, prev, statistic, level, None)
-            if min(cur["n"], prev["n"]) < min_n:
-                res.update(diff=np.nan, ci_low=np.nan, ci_high=np.nan, p_value=np.nan,
-                           note=f"fewer than min_n={min_n} answers: suppressed")
+            _suppress_pair(res, min_n)
             rows.append({**dict(zip(by, key, strict=False)), "period": cur["period"], "previous": prev["period"], **res})
     cols = [*by, "period", "previous", "n_a", "n_b", "value_a", "value_b", "diff", "ci_low", "ci_high",
-            "p_value", "test", "note"]
+            "p_value", "test", "note", "suppressed"]
     out = pd.DataFrame(rows, columns=cols)
     out["p_adj"] = _adjust(out["p_value"], correction)
     out["significant"] = out["p_adj"] < alpha

@@ -91,7 +91,12 @@ def score_counts(data: pd.DataFrame, score: str, by: str | Sequence[str] | None 
         )
     keep = values.notna()
     for b in by:
-        keep &= frame[b].notna()
+        has = frame[b].notna()
+        if keep.any() and not (keep & has).any():
+            # Otherwise every answer would be dropped and an empty table returned without a word.
+            raise DataError(f"{source}, column {b!r}: the group is missing for every answer; "
+                            "expected at least one answer with a group value.")
+        keep &= has
     if weight:
         wv = pd.to_numeric(frame[weight], errors="coerce")
         badw = keep & (wv.isna() | (wv < 0) | ~np.isfinite(wv.fillna(0)))

@@ -33,6 +33,7 @@ import yaml
 from .errors import DataError, ParameterError, SpecError, format_rows
 from .io import read_table
 from .scales import Scale, validate_scores
+from .validate import check_table_options, to_timestamp
 
 __all__ = ["Dataset", "load_dataset", "RESPONSE_COLUMNS", "CUSTOMER_COLUMNS", "sample_spec_path"]
 
@@ -42,7 +43,7 @@ RESPONSE_COLUMNS = {"customer_id": True, "answered_at": False, "metric": False, 
 CUSTOMER_COLUMNS = {"customer_id": True, "start_date": False, "end_date": False, "churned": False,
                     "segment": False, "value": False}
 TABLE_KEYS = {"file", "format", "columns", "scores", "extra", "delimiter", "decimal", "encoding",
-              "sheet", "header_row", "date_format"}
+              "sheet", "header_row", "date_format", "pii", "free_text"}
 
 
 def sample_spec_path() -> Path:
@@ -67,6 +68,12 @@ class Dataset:
         Keyed by metric name (the values of ``responses.metric``).
     files : dict of str to Path
         Source file per table, for manifests.
+    pii, free_text : tuple of str
+        Columns the spec declares as personal data (names, e-mails...) and as
+        free-text answers; see :mod:`cxkit.privacy`. They are loaded but never
+        shown in reports unless a report parameter allows it.
+    excluded : dict of str to int
+        What :meth:`as_of` left out, e.g. ``{"answers after 2026-11-01": 12}``.
     """
 
     name: str
@@ -75,6 +82,9 @@ class Dataset:
     scales: Mapping[str, Scale]
     files: Mapping[str, Path] = field(default_factory=dict)
     spec_path: Path | None = None
+    pii: tuple[str, ...] = ()
+    free_text: tuple[str, ...] = ()
+    excluded: Mapping[str, int] = field(default_factory=dict)
 
     def scale(self, metric: str) -> Scale:
         """The declared scale of ``metric``."""
@@ -96,20 +106,32 @@ class Dataset:
         return out.reset_index(drop=True)
 
     def as_of(self, date: str | pd.Timestamp) -> Dataset:
-        """The data as known on ``date``: later answers and customers dropped, later churn undone."""
-        cut = pd.Timestamp(date)
+        """The data as known on ``date``: later answers and customers dropped, later churn undone.
+
+        Dates after ``date`` are normal in a backfill (the extract is newer than
+        the report), so they are excluded rather than refused; how many is kept
+        in :attr:`excluded` for the report to state.
+        """
+        cut = to_timestamp(date, "date")
+        day = cut.date().isoformat()
+        excluded = dict(self.excluded)
         r = self.responses
         if "answered_at" in r and r["answered_at"].notna().any():
-            r = r[r["answered_at"].isna() | (r["answered_at"] <= cut)]
+            late = r["answered_at"] > cut
+            excluded[f"answers dated after {day}"] = int(late.sum())
+            r = r[~late]
         c = self.customers
         if c is not None and "start_date" in c:
-            c = c[c["start_date"].isna() | (c["start_date"] <= cut)].copy()
+            late = c["start_date"] > cut
+            excluded[f"customers starting after {day}"] = int(late.sum())
+            c = c[~late].copy()
             if "end_date" in c:
                 late = c["end_date"] > cut
+                excluded[f"churn dated after {day} (customer counted as active)"] = int(late.sum())
                 c.loc[late, "end_date"] = pd.NaT
                 c.loc[late, "churned"] = False
         return replace(self, responses=r.reset_index(drop=True),
-                       customers=None if c is None else c.reset_index(drop=True))
+                       customers=None if c is None else c.reset_index(drop=True), excluded=excluded)
 
     def summary(self) -> pd.DataFrame:
         """Rows, customers and date range per metric (a quick data-quality view)."""
@@ -137,16 +159,18 @@ def _read_spec(spec: str | Path | Mapping) -> tuple[dict, Path, str]:
     return data, path.parent, str(path)
 
 
-def _dates(df: pd.DataFrame, col: str, src: str, fmt: str | None) -> pd.Series:
+def _dates(df: pd.DataFrame, col: str, src: str, fmt: str | None, label: str | None = None) -> pd.Series:
     raw = df[col]
     if pd.api.types.is_datetime64_any_dtype(raw):
         return raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
-    parsed = pd.to_datetime(raw, format=fmt or "ISO8601", errors="coerce")
+    # utc=True: offsets (+02:00) are converted to UTC, so mixed offsets still give one datetime column.
+    parsed = pd.to_datetime(raw, format=fmt or "ISO8601", errors="coerce", utc=True).dt.tz_convert(None)
     bad = parsed.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
     if bad.any():
-        raise DataError(f"{src}, column {col!r}: {format_rows(df.loc[bad, '_row'])} hold "
+        raise DataError(f"{src}, column {(label or col)!r}: {format_rows(df.loc[bad, '_row'])} hold "
                         f"{list(raw[bad].astype(str).unique()[:3])}, not dates in format "
-                        f"{fmt or 'ISO 8601 (YYYY-MM-DD)'}; declare `date_format` in the spec.")
+                        f"{fmt or 'ISO 8601 (YYYY-MM-DD)'} between 1678 and 2261; "
+                        "declare `date_format` in the spec or correct the dates.")
     return parsed
 
 
@@ -162,12 +186,16 @@ def _map_columns(raw: pd.DataFrame, tspec: Mapping, canon: Mapping[str, bool], s
     missing_req = [c for c, req in canon.items() if req and c not in cols]
     if missing_req:
         raise SpecError(f"{src}: `tables.{table}.columns` must map {missing_req}.")
-    extra = list(tspec.get("extra", []) or [])
+    extra = list(dict.fromkeys([*(tspec.get("extra", []) or []), *(tspec.get("pii", []) or []),
+                                *(tspec.get("free_text", []) or [])]))
     wanted = [v for v in cols.values() if v is not None] + extra
     absent = [c for c in wanted if c not in raw.columns]
     if absent:
+        has = [c for c in raw.columns if c != "_row"]
+        sep = next((d for d in (";", "\t", "|") if len(has) == 1 and d in str(has[0])), None)
+        hint = f" The header looks separated by {sep!r}: declare `delimiter: {sep!r}`." if sep else ""
         raise DataError(f"{src}: column(s) {absent} named in the spec are not in the file; "
-                        f"the file has {[c for c in raw.columns if c != '_row'][:25]}.")
+                        f"the file has {has[:25]}.{hint}")
     out = pd.DataFrame({name: raw[source] for name, source in cols.items() if source is not None})
     for e in extra:
         out[e] = raw[e]
@@ -218,6 +246,9 @@ def _load_responses(tspec, base, src_spec, scales) -> tuple[pd.DataFrame, Path]:
         df = _map_columns(raw, tspec, RESPONSE_COLUMNS, src, "responses")
         df = df[df["score"].notna()].copy()
         score_col = {m: cols["score"] for m in scales}
+        if df["metric"].isna().any():
+            raise DataError(f"{src}, column {cols['metric']!r}: answers without a metric name in "
+                            f"{format_rows(df.loc[df['metric'].isna(), '_row'])}; expected one of {sorted(scales)}.")
         df["metric"] = df["metric"].astype(str).str.strip()
     df["customer_id"] = _ids(df, src, cols.get("customer_id", "customer_id"))
     unknown = ~df["metric"].isin(list(scales))
@@ -240,10 +271,10 @@ def _load_responses(tspec, base, src_spec, scales) -> tuple[pd.DataFrame, Path]:
         raise DataError("\n".join(problems))
     df["score"] = scores
     if "answered_at" in df:
-        df["answered_at"] = _dates(df, "answered_at", src, tspec.get("date_format"))
+        df["answered_at"] = _dates(df, "answered_at", src, tspec.get("date_format"), cols.get("answered_at"))
     if "weight" in df:
         w = pd.to_numeric(df["weight"], errors="coerce")
-        bad = w.isna() | (w < 0)
+        bad = w.isna() | (w < 0) | np.isinf(w)
         if bad.any():
             raise DataError(f"{src}, column {cols['weight']!r}: weights must be non-negative numbers; "
                             f"see {format_rows(df.loc[bad, '_row'])}.")
@@ -268,7 +299,7 @@ def _load_customers(tspec, base) -> tuple[pd.DataFrame, Path]:
                         f"({format_rows(df.loc[dup, '_row'])}); expected one row per customer.")
     for c in ("start_date", "end_date"):
         if c in df:
-            df[c] = _dates(df, c, src, tspec.get("date_format"))
+            df[c] = _dates(df, c, src, tspec.get("date_format"), cols.get(c))
     if "start_date" in df and "end_date" in df:
         before = df["end_date"] < df["start_date"]
         if before.any():
@@ -326,6 +357,7 @@ def load_dataset(spec: str | Path | Mapping[str, Any]) -> Dataset:
     for tname, t in tables.items():
         if not isinstance(t, Mapping) or "file" not in t:
             raise SpecError(f"{src}: `tables.{tname}` needs a `file`.")
+        check_table_options(tname, t, src)
         unknown = set(t) - TABLE_KEYS
         if unknown:
             raise SpecError(f"{src}: `tables.{tname}` has unknown keys {sorted(unknown)}; "
@@ -339,5 +371,7 @@ def load_dataset(spec: str | Path | Mapping[str, Any]) -> Dataset:
     if "customers" in tables:
         customers, cpath = _load_customers(tables["customers"], base)
         files["customers"] = cpath
+    personal = {k: tuple(dict.fromkeys(c for t in tables.values() for c in (t.get(k) or [])))
+                for k in ("pii", "free_text")}
     return Dataset(name=str(data.get("name", Path(src).stem)), responses=responses, customers=customers,
-                   scales=scales, files=files, spec_path=None if src == "spec" else Path(src))
+                   scales=scales, files=files, spec_path=None if src == "spec" else Path(src), **personal)

@@ -24,8 +24,9 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from .counts import as_list, check_columns, kish_neff, score_counts
-from .errors import DataError, ParameterError, check_choice
+from .errors import DataError, ParameterError, check_choice, format_rows
 from .scales import Scale, validate_scores
+from .validate import check_level, check_min_n, to_timestamp
 
 __all__ = [
     "nps", "csat", "ces", "churn_rate", "add_period",
@@ -46,19 +47,7 @@ def add_period(data: pd.DataFrame, date: str, freq: str = "M", name: str = "peri
     """
     check_columns(data, [date], argument="period")
     check_choice("freq", freq, ("D", "W", "M", "Q", "Y"))
-    when = data[date]
-    if not pd.api.types.is_datetime64_any_dtype(when):
-        parsed = pd.to_datetime(when, errors="coerce")
-        bad = parsed.isna() & when.notna()
-        if bad.any():
-            from .errors import format_rows
-            raise DataError(
-                f"column {date!r}: values {list(when[bad].astype(str).unique()[:3])} in "
-                f"{format_rows(np.flatnonzero(bad.to_numpy()) + 1)} are not dates."
-            )
-        when = parsed
-    if getattr(when.dt, "tz", None) is not None:
-        when = when.dt.tz_localize(None)
+    when = _to_dates(data[date], date, "data", data.get("_row"))
     out = data.copy()
     out[name] = when.dt.to_period(freq).astype(str).where(when.notna())
     return out
@@ -102,22 +91,22 @@ def _totals(counts: pd.DataFrame, by: list[str], score: str, good: Sequence, bad
 
 
 def _suppress(table: pd.DataFrame, value_cols: Sequence[str], min_n: int) -> pd.DataFrame:
-    """Blank figures of groups below ``min_n`` answers and say why."""
-    if not isinstance(min_n, int | np.integer) or min_n < 0:
-        raise ParameterError(f"`min_n` must be a non-negative integer; got {min_n!r}.")
+    """Blank figures of groups below ``min_n`` answers (or whose weights sum to zero) and say why."""
+    min_n = check_min_n(min_n)
     small = table["n"] < min_n
-    table["suppressed"] = small
-    table.loc[small, list(value_cols)] = np.nan
     note = table.get("note", pd.Series("", index=table.index)).astype(object)
+    # All-zero weights leave nothing to estimate from: blank and flag rather than show NaN unexplained.
+    weightless = (table["n_eff"] == 0) & (table["n"] > 0) if "n_eff" in table else pd.Series(False, table.index)
+    note = note.where(~weightless, "weights sum to zero: suppressed")
     note = note.where(~small, f"fewer than min_n={min_n} answers: suppressed")
+    table["suppressed"] = small | weightless
+    table.loc[table["suppressed"], list(value_cols)] = np.nan
     table["note"] = note
     return table
 
 
 def _check_level(level: float) -> float:
-    if not isinstance(level, float | int) or not 0 < level < 1:
-        raise ParameterError(f"`level` must be a number strictly between 0 and 1; got {level!r}.")
-    return float(level)
+    return check_level(level)
 
 
 def _wilson(count, nobs, level):
@@ -260,7 +249,10 @@ def nps(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None
         ci_low, ci_high : interval in points
         n_eff, method, suppressed, note
     """
-    scale = scale or Scale.nps()
+    scale = Scale.nps() if scale is None else scale
+    if not isinstance(scale, Scale) or scale.kind != "nps":
+        raise ParameterError("`scale` must be an NPS Scale (0..10), e.g. Scale.nps(); got "
+                             f"{scale.describe() if isinstance(scale, Scale) else repr(scale)}.")
     counts, groups = _prepare(data, score, scale, by, weight, period, freq, source)
     return nps_from_counts(counts, groups, score, scale=scale, ci=ci, level=level,
                            n_boot=n_boot, seed=seed, min_n=min_n)
@@ -318,9 +310,10 @@ def csat(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | Non
         mean_ci_low, mean_ci_high : t interval of the mean
         n_eff, suppressed, note
     """
-    scale = scale or Scale.csat()
-    if scale.kind != "csat":
-        raise ParameterError(f"`scale` must be a CSAT scale; got a {scale.kind} scale ({scale.describe()}).")
+    scale = Scale.csat() if scale is None else scale
+    if not isinstance(scale, Scale) or scale.kind != "csat":
+        raise ParameterError("`scale` must be a CSAT Scale, e.g. Scale.csat(1, 5); got "
+                             f"{scale.describe() if isinstance(scale, Scale) else repr(scale)}.")
     counts, groups = _prepare(data, score, scale, by, weight, period, freq, source)
     return csat_from_counts(counts, groups, score, scale=scale, level=level, min_n=min_n)
 
@@ -335,7 +328,7 @@ def ces_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "
 
 
 def ces(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None = None,
-        weight: str | None = None, *, scale: Scale, period: str | None = None, freq: str = "M",
+        weight: str | None = None, *, scale: Scale | None = None, period: str | None = None, freq: str = "M",
         level: float = 0.95, min_n: int = DEFAULT_MIN_N, source: str = "data") -> pd.DataFrame:
     """Customer Effort Score: share of "easy" answers and mean, per group.
 
@@ -366,15 +359,25 @@ def ces(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None
 
 
 # -- churn -------------------------------------------------------------------
-def _to_dates(s: pd.Series, column: str, source: str) -> pd.Series:
+def _to_dates(s: pd.Series, column: str, source: str, rows: pd.Series | None = None) -> pd.Series:
+    """Parse a date column to naive datetimes; offsets are converted to UTC first.
+
+    Numbers are refused rather than read as nanoseconds since 1970, and text
+    that is not a date is reported with its rows.
+    """
+    row_no = np.asarray(rows) if rows is not None else np.arange(1, len(s) + 1)
     if pd.api.types.is_datetime64_any_dtype(s):
-        return s.dt.tz_localize(None) if getattr(s.dt, "tz", None) is not None else s
-    parsed = pd.to_datetime(s, errors="coerce")
-    bad = parsed.isna() & s.notna()
+        return s.dt.tz_convert(None) if getattr(s.dt, "tz", None) is not None else s
+    if (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)) and s.notna().any():
+        raise DataError(f"{source}, column {column!r}: holds numbers ({s.dropna().unique()[:3].tolist()}), "
+                        "not dates; expected dates such as 2025-03-31.")
+    # format="mixed": parse each value on its own (no guessing from the first value, no warning);
+    # utc=True: a column mixing offsets (or offsets and none) still gives one datetime column.
+    parsed = pd.to_datetime(s, errors="coerce", format="mixed", utc=True).dt.tz_convert(None)
+    bad = (parsed.isna() & s.notna()).to_numpy()
     if bad.any():
-        from .errors import format_rows
-        raise DataError(f"{source}, column {column!r}: {format_rows(np.flatnonzero(bad.to_numpy()) + 1)} "
-                        f"hold non-dates {list(s[bad].astype(str).unique()[:3])}; expected dates.")
+        raise DataError(f"{source}, column {column!r}: {format_rows(row_no[bad])} hold non-dates "
+                        f"{list(s[bad].astype(str).unique()[:3])}; expected dates such as 2025-03-31.")
     return parsed
 
 
@@ -419,20 +422,22 @@ def churn_rate(customers: pd.DataFrame, start: str = "start_date", end: str = "e
     by = as_list(by)
     check_columns(customers, [start, end, *by], argument="start/end/by", source=source)
     level = _check_level(level)
+    min_n = check_min_n(min_n)
     check_choice("freq", freq, ("W", "M", "Q", "Y"))
-    s = _to_dates(customers[start], start, source)
-    e = _to_dates(customers[end], end, source)
-    before = (e < s) & e.notna()
+    if len(customers) == 0:
+        raise DataError(f"{source}: no customers; expected at least one row with a start date.")
+    rows = customers["_row"].to_numpy() if "_row" in customers.columns else np.arange(1, len(customers) + 1)
+    s = _to_dates(customers[start], start, source, rows)
+    e = _to_dates(customers[end], end, source, rows)
+    before = ((e < s) & e.notna()).to_numpy()
     if before.any():
-        from .errors import format_rows
-        raise DataError(f"{source}: {format_rows(np.flatnonzero(before.to_numpy()) + 1)} end "
+        raise DataError(f"{source}: {format_rows(rows[before])} end "
                         f"({end!r}) before they start ({start!r}); expected {end} >= {start}.")
     if s.isna().any():
-        from .errors import format_rows
         raise DataError(f"{source}, column {start!r}: missing start dates in "
-                        f"{format_rows(np.flatnonzero(s.isna().to_numpy()) + 1)}.")
-    lo_date = pd.Timestamp(period_start) if period_start is not None else s.min()
-    hi_date = pd.Timestamp(period_end) if period_end is not None else max(s.max(), e.max())
+                        f"{format_rows(rows[s.isna().to_numpy()])}; expected a date for every customer.")
+    lo_date = to_timestamp(period_start, "period_start") if period_start is not None else s.min()
+    hi_date = to_timestamp(period_end, "period_end") if period_end is not None else max(s.max(), e.max())
     periods = pd.period_range(lo_date, hi_date, freq=freq)
     if len(periods) == 0:
         raise ParameterError(f"`period_start` ({lo_date.date()}) is after `period_end` ({hi_date.date()}).")
@@ -455,14 +460,14 @@ def churn_rate(customers: pd.DataFrame, start: str = "start_date", end: str = "e
     out = pd.DataFrame(rows, columns=[*by, "period", "at_start", "churned", "joined", "at_end"])
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = out["churned"] / out["at_start"]
-        simple = (out["at_start"] - out["at_end"]) / out["at_start"]
+        simple = ((out["at_start"] - out["at_end"]) / out["at_start"]).where(out["at_start"] > 0)
     lo, hi = _wilson(out["churned"], out["at_start"], level)
     out.insert(len(by) + 3, "churn_rate", 100 * rate)
     out.insert(len(by) + 4, "ci_low", 100 * lo)
     out.insert(len(by) + 5, "ci_high", 100 * hi)
     out["simple_rate"] = 100 * simple
     # A period that ends after the data does is only partly observed: its rate is too low.
-    data_end = max(s.max(), e.max()) if period_end is None else pd.Timestamp(period_end)
+    data_end = max(s.max(), e.max()) if period_end is None else hi_date
     out["complete"] = [(pd.Period(p, freq=freq) + 1).start_time <= data_end + pd.Timedelta(days=1)
                        for p in out["period"]]
     note = np.where(out["at_start"] == 0, "no customers active at the period start", "")

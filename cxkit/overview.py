@@ -16,6 +16,8 @@ from . import metrics
 from .compare import _adjust, changes
 from .datasets import Dataset
 from .errors import ParameterError
+from .privacy import check_not_personal, pseudonymise_table
+from .validate import to_timestamp
 
 __all__ = ["window", "metric_table", "headline", "drilldown", "latest_changes", "describe_overview", "save_tables"]
 
@@ -29,16 +31,22 @@ def window(ds: Dataset, start: str | None = None, end: str | None = None) -> pd.
     if (start or end) and "answered_at" not in df:
         raise ParameterError("`start`/`end` need an `answered_at` column, and this dataset maps none.")
     if start:
-        df = df[df["answered_at"] >= pd.Timestamp(start)]
+        df = df[df["answered_at"] >= to_timestamp(start, "start")]
     if end:
-        df = df[df["answered_at"] <= pd.Timestamp(end)]
+        df = df[df["answered_at"] <= to_timestamp(end, "end")]
     return df.reset_index(drop=True)
 
 
 def metric_table(data: pd.DataFrame, ds: Dataset, metric: str, by: str | Sequence[str] | None = None,
-                 **kwargs) -> pd.DataFrame:
-    """The right metric function for ``metric``'s scale kind, on the rows of that metric."""
+                 *, allow_personal_data: bool = False, **kwargs) -> pd.DataFrame:
+    """The right metric function for ``metric``'s scale kind, on the rows of that metric.
+
+    Grouping by a personal column (identifier, declared ``pii``/``free_text``,
+    or values that look like e-mail addresses) is refused unless
+    ``allow_personal_data``: group labels would show the personal data.
+    """
     scale = ds.scale(metric)
+    check_not_personal(data, metrics.as_list(by), ds, allow=allow_personal_data)
     rows = data[data["metric"] == metric]
     weight = "weight" if "weight" in rows else None
     src = str(ds.files.get("responses", "responses"))
@@ -70,23 +78,26 @@ def headline(ds: Dataset, data: pd.DataFrame, *, level: float = 0.95, min_n: int
                      "ci_low": t["ci_low"], "ci_high": t["ci_high"], "n": int(t["n"]),
                      "mean": t.get("mean", np.nan), "mean_ci_low": t.get("mean_ci_low", np.nan),
                      "mean_ci_high": t.get("mean_ci_high", np.nan), "scale": ds.scale(m).describe(),
-                     "note": t["note"]})
+                     "note": t["note"], "suppressed": bool(t["suppressed"])})
     return pd.DataFrame(rows)
 
 
 def drilldown(ds: Dataset, data: pd.DataFrame, by: str, *, level: float = 0.95,
-              min_n: int = 30) -> dict[str, pd.DataFrame]:
+              min_n: int = 30, allow_personal_data: bool = False) -> dict[str, pd.DataFrame]:
     """Per-group tables for every metric that has answers, keyed by metric name."""
     if by not in data.columns:
         raise ParameterError(f"`group_by` entry {by!r} is not a column of the answers; "
                              f"available: {[c for c in data.columns if not c.startswith('_')]}.")
-    return {m: metric_table(data, ds, m, by, level=level, min_n=min_n)
+    check_not_personal(data, [by], ds, allow=allow_personal_data, argument="group_by")
+    return {m: metric_table(data, ds, m, by, level=level, min_n=min_n, allow_personal_data=True)
             for m in ds.metrics() if (data["metric"] == m).any()}
 
 
 def latest_changes(ds: Dataset, data: pd.DataFrame, by: str | None = None, *, freq: str = "M",
-                   level: float = 0.95, min_n: int = 30, correction: str = "holm") -> pd.DataFrame:
+                   level: float = 0.95, min_n: int = 30, correction: str = "holm",
+                   allow_personal_data: bool = False) -> pd.DataFrame:
     """Last period with answers against the one before, per metric (and group), corrected together."""
+    check_not_personal(data, metrics.as_list(by), ds, allow=allow_personal_data)
     parts = []
     for m in ds.metrics():
         rows = data[data["metric"] == m]
@@ -130,13 +141,22 @@ def describe_overview(head: pd.DataFrame, changed: pd.DataFrame | None = None, *
     return "\n".join(lines)
 
 
-def save_tables(tables: dict[str, pd.DataFrame], folder: str) -> list[str]:
-    """Write each table to ``folder/<name>.csv`` atomically; returns the paths."""
+def save_tables(tables: dict[str, pd.DataFrame], folder: str, *, dataset: Dataset | None = None,
+                salt: str | None = None, allow_personal_data: bool = False) -> list[str]:
+    """Write each table to ``folder/<name>.csv`` atomically; returns the paths.
+
+    Personal data is protected first (:func:`cxkit.privacy.pseudonymise_table`):
+    customer identifiers become salted-hash pseudonyms (salt from ``salt`` or
+    the ``CXKIT_SALT`` environment variable, needed only when a table holds
+    identifiers) and other personal columns (``dataset``'s declared ``pii`` and
+    ``free_text``, e-mail-like values) are dropped, unless ``allow_personal_data``.
+    """
     from pathlib import Path
 
     from .report import atomic_write
 
     paths = []
     for name, t in tables.items():
+        t = pseudonymise_table(t, dataset, salt=salt, allow=allow_personal_data)
         paths.append(str(atomic_write(Path(folder) / f"{name}.csv", t.to_csv(index=False))))
     return paths

@@ -12,6 +12,7 @@ from typing import Any
 import nbformat
 
 from .errors import OutputError, ParameterError
+from .validate import check_notebook_parameters
 
 __all__ = ["ReportResult", "execute_notebook", "render_html", "atomic_write", "notebook_parameters"]
 
@@ -108,6 +109,7 @@ def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: M
     notebook = Path(notebook)
     if not notebook.exists():
         raise ParameterError(f"`notebook`: {notebook} does not exist.")
+    parameters = check_notebook_parameters(notebook, parameters)
     output_dir = Path(output_dir)
     stem = name or notebook.stem
     out_nb, out_html = output_dir / f"{stem}.ipynb", output_dir / f"{stem}.html"

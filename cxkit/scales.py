@@ -118,6 +118,15 @@ class Scale:
         unknown = set(d) - allowed
         if unknown:
             raise SpecError(f"scale {name!r}: unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}.")
+        for key in ("min", "max"):
+            if key in d and (isinstance(d[key], bool) or not isinstance(d[key], int)):
+                raise SpecError(f"scale {name!r}: `{key}` must be a whole number; got {d[key]!r}.")
+        for key in ("top_box", "easy", "promoters", "detractors", "bottom_box"):
+            v = d.get(key)
+            if v is not None and (not isinstance(v, list | tuple)
+                                  or not all(isinstance(x, int) and not isinstance(x, bool) for x in v)):
+                raise SpecError(f"scale {name!r}: `{key}` must be a list of whole numbers such as [4, 5]; "
+                                f"got {v!r}.")
         kind = d.get("kind")
         if kind == "nps":
             base = cls.nps(name)
@@ -183,6 +192,10 @@ def validate_scores(values: pd.Series, scale: Scale, *, source: str = "data",
     where = f"{source}, column {column!r}"
     if len(values) == 0:
         raise DataError(f"{where}: no answers for {scale.name or scale.kind!r}; expected at least one.")
+    if pd.api.types.is_bool_dtype(values):
+        # True/False would silently count as answers 1 and 0.
+        raise DataError(f"{where}: holds true/false values, not answers; expected whole numbers "
+                        f"{scale.min}..{scale.max} ({scale.describe()}).")
     numeric = pd.to_numeric(values, errors="coerce")
     missing_before = values.isna().to_numpy()
     bad_text = numeric.isna().to_numpy() & ~missing_before
@@ -202,8 +215,17 @@ def validate_scores(values: pd.Series, scale: Scale, *, source: str = "data",
     bad = not_whole | outside
     if bad.any():
         examples = pd.unique(arr[bad])[:3].tolist()
+        hint = ""
+        above = ok & ~not_whole & (arr > scale.max) & np.isfinite(arr)
+        if above.any():
+            top = arr[above].max()
+            if scale.kind == "nps" and top == 11 and np.nanmin(arr) >= 1:
+                hint = " The column looks coded 1..11: recode it to 0..10 (subtract 1) before loading."
+            else:
+                hint = (f" {int(above.sum())} answer(s) above {scale.max} (up to {top:g}) suggest answers on "
+                        "a wider scale mixed into this column: give each scale its own metric, or recode.")
         raise DataError(
             f"{where}: answers {examples} in {format_rows(row_no[bad])} are not whole numbers in "
-            f"{scale.min}..{scale.max} ({scale.describe()})."
+            f"{scale.min}..{scale.max} ({scale.describe()}).{hint}"
         )
     return numeric.astype(float)

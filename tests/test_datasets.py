@@ -83,7 +83,7 @@ def test_undeclared_metric_names_rows(tmp_path):
 
 def test_bad_date_names_rows(tmp_path):
     body = "id,date,q,a\n1,2025-01-01,nps,9\n2,31/01/2025,nps,8\n"
-    with pytest.raises(cx.DataError, match=r"column 'answered_at'.*row 2.*31/01/2025"):
+    with pytest.raises(cx.DataError, match=r"column 'date'.*row 2.*31/01/2025"):
         cx.load_dataset(write_case(tmp_path, body))
 
 

@@ -1,0 +1,147 @@
+"""Shared checks of arguments and spec options, so every module rejects bad input the same way.
+
+Each check raises a :class:`~cxkit.errors.CxkitError` subclass whose message
+names the argument (or spec key), what was passed and what is expected, and
+returns the cleaned value.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Mapping
+from numbers import Integral, Real
+from typing import Any
+
+import pandas as pd
+
+from .errors import ParameterError, SpecError, check_choice
+
+__all__ = ["check_min_n", "check_level", "check_alpha", "to_timestamp", "check_table_options",
+           "check_notebook_parameters"]
+
+
+def check_min_n(min_n: object, name: str = "min_n") -> int:
+    """A non-negative whole number (``True``/``30.0``/``"30"`` are refused: they hide mistakes)."""
+    if isinstance(min_n, bool) or not isinstance(min_n, Integral) or min_n < 0:
+        raise ParameterError(f"`{name}` must be a non-negative integer (e.g. 30); "
+                             f"got {min_n!r} ({type(min_n).__name__}).")
+    return int(min_n)
+
+
+def check_level(level: object, name: str = "level", example: str = "0.95") -> float:
+    """A confidence level strictly between 0 and 1 (``95`` is refused, not read as 95%)."""
+    if isinstance(level, bool) or not isinstance(level, Real) or not 0 < float(level) < 1:
+        hint = f" (did you mean {level / 100:g}?)" if isinstance(level, Real) and 1 < level < 100 else ""
+        raise ParameterError(f"`{name}` must be a number strictly between 0 and 1, e.g. {example}; "
+                             f"got {level!r}{hint}.")
+    return float(level)
+
+
+def check_alpha(alpha: object, name: str = "alpha") -> float:
+    """A significance threshold strictly between 0 and 1."""
+    return check_level(alpha, name, example="0.05")
+
+
+def to_timestamp(value: object, name: str) -> pd.Timestamp:
+    """Parse a date argument (``"2025-03-31"``, date, Timestamp) or raise naming the argument."""
+    if isinstance(value, bool) or value is None or isinstance(value, Real):
+        raise ParameterError(f"`{name}` must be a date such as '2025-03-31'; got {value!r}.")
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        raise ParameterError(f"`{name}` must be a date such as '2025-03-31'; got {value!r}.") from None
+    if pd.isna(ts):
+        raise ParameterError(f"`{name}` must be a date such as '2025-03-31'; got {value!r}.")
+    return ts.tz_localize(None) if ts.tzinfo is not None else ts
+
+
+# spec key -> (accepted types, description)
+_OPTION_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "file": ((str,), "a file name relative to the spec"),
+    "format": ((str,), "'csv', 'parquet' or 'excel'"),
+    "delimiter": ((str,), "one character such as ',' or ';'"),
+    "decimal": ((str,), "one character such as '.' or ','"),
+    "encoding": ((str,), "an encoding name such as 'utf-8' or 'cp1252'"),
+    "sheet": ((str, int), "a sheet name or 0-based sheet number"),
+    "header_row": ((int,), "a 1-based row number"),
+    "date_format": ((str,), "a strftime format such as '%d-%m-%Y'"),
+    "extra": ((list,), "a list of column names"),
+    "pii": ((list,), "a list of column names"),
+    "free_text": ((list,), "a list of column names"),
+}
+
+
+def check_table_options(table: str, options: Mapping[str, Any], src: str) -> None:
+    """Type-check one ``tables.<table>`` entry of a dataset spec before any file is read."""
+    for key, value in options.items():
+        if key not in _OPTION_TYPES:
+            continue
+        types, expected = _OPTION_TYPES[key]
+        bad = isinstance(value, bool) or not isinstance(value, types)
+        if not bad and key in ("delimiter", "decimal") and len(value) != 1:
+            bad = True
+        if not bad and key == "header_row" and value < 1:
+            bad = True
+        if not bad and isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            bad = True
+        if not bad and key == "encoding":
+            try:
+                codecs.lookup(value)
+            except LookupError:
+                bad = True
+        if bad:
+            raise SpecError(f"{src}: `tables.{table}.{key}` must be {expected}; got {value!r}.")
+
+
+# Parameters that mean the same in every cxkit notebook, checked before a kernel is started.
+_COMMON_PARAMETERS = {
+    "level": check_level,
+    "alpha": check_alpha,
+    "min_n": check_min_n,
+    **{name: (lambda v, _n=name: v if v in ("", None) else to_timestamp(v, _n))
+       for name in ("run_date", "period_start", "period_end", "start", "end")},
+}
+_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,),
+                                       "list": (list, tuple), "dict": (dict,)}
+
+
+def check_notebook_parameters(notebook: Any, parameters: Any) -> dict[str, Any]:
+    """Check report parameters against the notebook's parameters cell before it runs.
+
+    Unknown names, values of another type than the declared one (``min_n="30"``)
+    and out-of-range common parameters (``level=95``) raise
+    :class:`~cxkit.errors.ParameterError` naming the parameter, the notebook,
+    the expected type and the value passed. Path-like values become strings.
+    """
+    from os import PathLike
+
+    from .report import notebook_parameters
+
+    if parameters is None:
+        return {}
+    if not isinstance(parameters, Mapping):
+        raise ParameterError(f"`parameters` must be a mapping of name to value; got {type(parameters).__name__}.")
+    declared = notebook_parameters(notebook)
+    out: dict[str, Any] = {}
+    for name, value in parameters.items():
+        if name not in declared:
+            raise ParameterError(f"{notebook}: unknown parameter {name!r}; the notebook declares "
+                                 f"{sorted(declared)}.")
+        if isinstance(value, PathLike):
+            value = str(value)
+        kind = str(declared[name]["type"]).split("[")[0].strip()
+        types = _TYPES.get(kind)
+        wrong = types is not None and value is not None and (
+            not isinstance(value, types) or (isinstance(value, bool) and bool not in types))
+        if wrong:
+            raise ParameterError(f"{notebook}: parameter {name!r} must be {kind} (default "
+                                 f"{declared[name]['default']}); got {value!r} ({type(value).__name__}).")
+        try:
+            if name in _COMMON_PARAMETERS:
+                _COMMON_PARAMETERS[name](value)
+            if name == "freq":
+                check_choice("freq", value, ("D", "W", "M", "Q", "Y"))
+        except ParameterError as exc:
+            raise ParameterError(f"{notebook}: parameter {exc}") from None
+        out[name] = value
+    return out
