@@ -27,11 +27,11 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
+from .checks import check_alpha, check_level, check_min_n
 from .counts import as_list, check_columns
 from .errors import DegenerateDataError, ParameterError, check_choice
 from .metrics import DEFAULT_MIN_N, _prepare, _totals, add_period
 from .scales import Scale
-from .validate import check_alpha, check_level, check_min_n
 
 __all__ = ["Comparison", "compare", "pairwise", "changes", "STATISTICS", "CORRECTIONS"]
 

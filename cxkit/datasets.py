@@ -30,10 +30,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .checks import check_table_options, to_timestamp
 from .errors import DataError, ParameterError, SpecError, format_rows
 from .io import read_table
 from .scales import Scale, validate_scores
-from .validate import check_table_options, to_timestamp
 
 __all__ = ["Dataset", "load_dataset", "RESPONSE_COLUMNS", "CUSTOMER_COLUMNS", "sample_spec_path"]
 

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
+from .checks import to_timestamp
 from .compare import _adjust, changes
 from .datasets import Dataset
 from .errors import ParameterError
 from .privacy import check_not_personal, pseudonymise_table
-from .validate import to_timestamp
 
 __all__ = ["window", "metric_table", "headline", "drilldown", "latest_changes", "describe_overview", "save_tables"]
 

@@ -8,8 +8,8 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.transforms import blended_transform_factory
 
+from .checks import check_min_n
 from .counts import check_columns
-from .validate import check_min_n
 
 __all__ = ["nps_composition", "trend", "score_distribution"]
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import nbformat
 
+from .checks import check_notebook_parameters
 from .errors import OutputError, ParameterError
-from .validate import check_notebook_parameters
 
 __all__ = ["ReportResult", "execute_notebook", "render_html", "atomic_write", "notebook_parameters"]
 
