@@ -27,7 +27,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
-from .checks import check_alpha, check_level, check_min_n
+from .arguments import check_alpha, check_level, check_min_n
 from .counts import as_list, check_columns
 from .errors import DegenerateDataError, ParameterError, check_choice
 from .metrics import DEFAULT_MIN_N, _prepare, _totals, add_period

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .checks import check_table_options, to_timestamp
+from .arguments import check_table_options, to_timestamp
 from .errors import DataError, ParameterError, SpecError, format_rows
 from .io import read_table
 from .scales import Scale, validate_scores

@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from .checks import check_level, check_min_n, to_timestamp
+from .arguments import check_level, check_min_n, to_timestamp
 from .counts import as_list, check_columns, kish_neff, score_counts
 from .errors import DataError, ParameterError, check_choice, format_rows
 from .scales import Scale, validate_scores

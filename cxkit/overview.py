@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
-from .checks import to_timestamp
+from .arguments import to_timestamp
 from .compare import _adjust, changes
 from .datasets import Dataset
 from .errors import ParameterError

@@ -8,7 +8,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.transforms import blended_transform_factory
 
-from .checks import check_min_n
+from .arguments import check_min_n
 from .counts import check_columns
 
 __all__ = ["nps_composition", "trend", "score_distribution"]

@@ -11,7 +11,7 @@ from typing import Any
 
 import nbformat
 
-from .checks import check_notebook_parameters
+from .arguments import check_notebook_parameters
 from .errors import OutputError, ParameterError
 
 __all__ = ["ReportResult", "execute_notebook", "render_html", "atomic_write", "notebook_parameters"]
