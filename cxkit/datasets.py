@@ -170,7 +170,7 @@ def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None)
     if "query" in entry:
         if "file" in entry:
             raise SpecError(f"{where}: give either `file` or `query`, not both.")
-        df, src = read_query(str(entry["query"]), base, entry.get("database")), f"{where} query"
+        df, src = read_query(str(entry["query"]), base, entry.get("database"), where), f"{where} query"
     else:
         path = Path(os.path.normpath(base / str(entry["file"])))  # "../../x" shown resolved, still relative
         df, src = read_table(path, entry), str(path)
@@ -222,8 +222,14 @@ def _map_columns(raw: pd.DataFrame, tspec: Mapping, canon: Mapping[str, bool], s
     wanted = list(cols.values()) + list(extra.values()) + list(extra_sources)
     absent = [c for c in dict.fromkeys(wanted) if c not in raw.columns]
     if absent:
+        have = [c for c in raw.columns if c != "_row"]
+        hint = ""
+        if len(have) == 1:
+            seps = [d for d in ";,\t|" if d in str(have[0])]
+            if seps:
+                hint = f" It has one column whose name holds {seps[0]!r}: declare `delimiter: {seps[0]!r}`."
         raise DataError(f"{src}: column(s) {absent} named in the spec are not in the file; "
-                        f"the file has {[c for c in raw.columns if c != '_row'][:25]}.")
+                        f"the file has {have[:25]}.{hint}")
     out = pd.DataFrame({name: raw[source].to_numpy() for name, source in cols.items()})
     for name in list(extra_sources):
         out[name] = raw[name].to_numpy()
@@ -251,6 +257,11 @@ def _auto_type(s: pd.Series, decimal: str) -> pd.Series:
     return s.to_numpy()
 
 
+def _rows(rows: pd.Series | Sequence[int]) -> str:
+    """Source rows, once each and in order (a wide file's row appears once per metric)."""
+    return format_rows(sorted(pd.unique(np.asarray(rows))))
+
+
 def _col_where(src: str, origin: Mapping[str, str], cols: Mapping[str, str], canon: str) -> str:
     source = cols.get(canon, canon)
     return f"{origin.get(source, src)}, column {source!r}"
@@ -260,8 +271,8 @@ def _ids(df: pd.DataFrame, where: str, table: str, log: QualityLog) -> pd.Series
     ids = normalise_keys(df["customer_id"])
     miss = ids.isna() | (ids == "")
     if miss.any():
-        log.error(table, "missing", f"{where}: missing customer ids in {format_rows(df.loc[miss, '_row'])}.",
-                  "customer_id", miss.sum())
+        log.error(table, "missing", f"{where}: missing customer ids in {_rows(df.loc[miss, '_row'])}.",
+                  "customer_id", df.loc[miss, "_row"].nunique())
     return ids
 
 
@@ -288,10 +299,10 @@ def _dates(df: pd.DataFrame, col: str, where: str, fmt: str | None, table: str, 
     bad = parsed.isna() & present
     if bad.any():
         examples = list(pd.unique(text[bad])[:3])
-        rows = format_rows(df.loc[bad, "_row"])
+        rows = _rows(df.loc[bad, "_row"])
         if fmt:
             log.error(table, "date", f"{where} ({col}): values {examples} in {rows} are not dates in the "
-                      f"declared format {fmt!r}.", col, bad.sum())
+                      f"declared format {fmt!r}.", col, df.loc[bad, "_row"].nunique())
         else:
             m = text[bad].str.extract(_SLASHED)
             slashed = m[0].notna()
@@ -306,7 +317,7 @@ def _dates(df: pd.DataFrame, col: str, where: str, fmt: str | None, table: str, 
                     hint = (f"{examples[0]!r} is ambiguous (day or month first?) and cxkit does not guess: "
                             "declare `date_format`, '%d/%m/%Y' (day first) or '%m/%d/%Y' (month first)")
             log.error(table, "date", f"{where} ({col}): values {examples} in {rows} are not ISO 8601 dates "
-                      f"(YYYY-MM-DD); {hint}.", col, bad.sum())
+                      f"(YYYY-MM-DD); {hint}.", col, df.loc[bad, "_row"].nunique())
     return parsed
 
 
@@ -317,8 +328,8 @@ def _numbers(df: pd.DataFrame, col: str, where: str, decimal: str, table: str, l
     if bad.any():
         want = "non-negative numbers" if nonneg else "numbers"
         log.error(table, "out_of_range", f"{where}: values {list(pd.unique(df.loc[bad, col].astype(str))[:3])} in "
-                  f"{format_rows(df.loc[bad, '_row'])} are not {want} (decimal separator {decimal!r}).",
-                  col, bad.sum())
+                  f"{_rows(df.loc[bad, '_row'])} are not {want} (decimal separator {decimal!r}).",
+                  col, df.loc[bad, "_row"].nunique())
         v[bad] = np.nan
     return v
 
@@ -345,7 +356,7 @@ def _duplicates(df: pd.DataFrame, tspec: Mapping, table: str, where: str, defaul
     if not surplus:
         return df
     examples = df.loc[dup, on].drop_duplicates().head(3).astype(str).agg(" / ".join, axis=1).tolist()
-    msg = (f"{where}: keys {examples} appear more than once ({format_rows(df.loc[dup, '_row'])}), "
+    msg = (f"{where}: keys {examples} appear more than once ({_rows(df.loc[dup, '_row'])}), "
            f"{surplus:,} surplus row(s)")
     if keep == "error":
         log.error(table, "duplicates", msg + "; expected one row per key. Declare `duplicates: {keep: first}` "
@@ -408,7 +419,7 @@ def _score_numbers(df: pd.DataFrame, tspec: Mapping, scales: Mapping[str, Scale]
             if unknown.any():
                 counts = raw[unknown].astype(str).value_counts()
                 listed = ", ".join(f"{lab!r} ({n}x)" for lab, n in counts.items())
-                unknown_parts.append(f"{cw} (metric {metric!r}): {listed} in {format_rows(rows[unknown])}")
+                unknown_parts.append(f"{cw} (metric {metric!r}): {listed} in {_rows(rows[unknown])}")
         else:
             nums = to_number(raw, decimal) if raw.dtype == object or pd.api.types.is_string_dtype(raw) \
                 else pd.to_numeric(raw, errors="coerce").astype(float)
@@ -420,7 +431,7 @@ def _score_numbers(df: pd.DataFrame, tspec: Mapping, scales: Mapping[str, Scale]
                         if fits is not None and not fits.any() else
                         f"map text labels to numbers with `labels: {{{metric}: ...}}` in the spec")
                 unknown_parts.append(f"{cw} (metric {metric!r}): non-numeric answers {ex} in "
-                                     f"{format_rows(rows[unknown])}; expected whole numbers "
+                                     f"{_rows(rows[unknown])}; expected whole numbers "
                                      f"{scale.min}..{scale.max} ({scale.describe()}); {hint}")
         if metric in recodes:
             nums = recode(nums, recodes[metric], f"{where}, recode.{metric}")
@@ -432,8 +443,8 @@ def _score_numbers(df: pd.DataFrame, tspec: Mapping, scales: Mapping[str, Scale]
             after = " after the declared recode" if metric in recodes else ""
             log.error("responses", "out_of_range",
                       f"{cw} (metric {metric!r}): answers {pd.unique(arr[bad])[:3].tolist()}{after} in "
-                      f"{format_rows(rows[bad])} are not whole numbers in {scale.min}..{scale.max} "
-                      f"({scale.describe()}).", col, bad.sum())
+                      f"{_rows(rows[bad])} are not whole numbers in {scale.min}..{scale.max} "
+                      f"({scale.describe()}).", col, int(bad.sum()))
             arr = np.where(bad, np.nan, arr)
         if not ok.any() and not unknown.any():
             log.error("responses", "missing", f"{cw}: every answer for {metric!r} is missing.", col, len(raw))
@@ -487,7 +498,7 @@ def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str,
     if unknown.any():
         log.error("responses", "unknown_metric",
                   f"{_col_where(src, origin, cols, 'metric')}: metrics "
-                  f"{sorted(df.loc[unknown, 'metric'].unique())[:5]} in {format_rows(df.loc[unknown, '_row'])} "
+                  f"{sorted(df.loc[unknown, 'metric'].unique())[:5]} in {_rows(df.loc[unknown, '_row'])} "
                   f"have no scale; declare them under `scales` (declared: {sorted(scales)}).",
                   cols.get("metric"), unknown.sum())
     df["score"] = _score_numbers(df, tspec, scales, where, src, score_col, origin, decimal, log)
@@ -537,7 +548,7 @@ def _load_customers(tspec: Mapping, base: Path, where: str, log: QualityLog,
         before = df["end_date"] < df["start_date"]
         if before.any():
             log.error("customers", "out_of_range", f"{src}: end date ({cols['end_date']!r}) before start date "
-                      f"({cols['start_date']!r}) in {format_rows(df.loc[before, '_row'])}.", "end_date",
+                      f"({cols['start_date']!r}) in {_rows(df.loc[before, '_row'])}.", "end_date",
                       before.sum())
     if "churned" in df:
         text = df["churned"].astype("string").str.strip().str.lower()
@@ -545,7 +556,7 @@ def _load_customers(tspec: Mapping, base: Path, where: str, log: QualityLog,
         if bad.any():
             log.error("customers", "out_of_range", f"{_col_where(src, origin, cols, 'churned')}: values "
                       f"{list(pd.unique(df.loc[bad, 'churned'].astype(str))[:3])} in "
-                      f"{format_rows(df.loc[bad, '_row'])} are not yes/no, true/false or 1/0.", "churned", bad.sum())
+                      f"{_rows(df.loc[bad, '_row'])} are not yes/no, true/false or 1/0.", "churned", bad.sum())
         df["churned"] = text.map(_TRUTH).fillna(False).astype(bool)
     elif "end_date" in df:
         df["churned"] = df["end_date"].notna()

@@ -203,15 +203,16 @@ def read_table(path: str | Path, options: Mapping[str, Any] | None = None) -> pd
     return df
 
 
-def read_query(query: str, base: Path, database: str | None = None) -> pd.DataFrame:
+def read_query(query: str, base: Path, database: str | None = None, where: str = "") -> pd.DataFrame:
     """Run a DuckDB SQL ``query``; file paths inside it are relative to ``base``.
 
     ``database`` (a DuckDB file, relative to ``base``) is opened read-only;
     without it the query runs in memory (``read_csv``/``read_parquet`` on files).
+    ``where`` (the spec location) starts every message.
     """
     import duckdb
 
-    where = f"query {query.strip()[:80]!r}"
+    where = f"{where + ' ' if where else ''}query {query.strip()[:80]!r}"
     if database:
         db = base / database
         if not db.exists():
