@@ -21,6 +21,7 @@ from .errors import (
 from .metrics import add_period, ces, churn_rate, csat, nps
 from .overview import describe_overview, drilldown, headline, latest_changes, metric_table, save_tables, window
 from .scales import Scale
+from .validate import ValidationReport, validate_dataset
 
 __version__ = "0.1.0"
 
@@ -30,4 +31,5 @@ __all__ = [
     "churn_rate", "compare", "csat", "load_dataset", "nps", "pairwise", "plots", "sample_spec_path",
     "score_counts", "describe_overview", "drilldown", "headline", "latest_changes", "metric_table",
     "save_tables", "window",
+    "ValidationReport", "validate_dataset",
 ]

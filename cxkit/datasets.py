@@ -405,7 +405,7 @@ def _score_numbers(df: pd.DataFrame, tspec: Mapping, scales: Mapping[str, Scale]
             raise SpecError(f"{where}: `{key}` names metrics {sorted(stray)} without a scale; "
                             f"declared: {sorted(scales)}.")
     scores = pd.Series(np.nan, index=df.index)
-    unknown_parts, out_of_range = [], 0
+    unknown_parts, out_of_range, n_unknown = [], 0, 0
     for metric, scale in scales.items():
         m = (df["metric"] == metric).to_numpy()
         if not m.any():
@@ -433,6 +433,7 @@ def _score_numbers(df: pd.DataFrame, tspec: Mapping, scales: Mapping[str, Scale]
                 unknown_parts.append(f"{cw} (metric {metric!r}): non-numeric answers {ex} in "
                                      f"{_rows(rows[unknown])}; expected whole numbers "
                                      f"{scale.min}..{scale.max} ({scale.describe()}); {hint}")
+        n_unknown += int(unknown.sum())
         if metric in recodes:
             nums = recode(nums, recodes[metric], f"{where}, recode.{metric}")
         arr = nums.to_numpy(dtype=float)
@@ -449,11 +450,11 @@ def _score_numbers(df: pd.DataFrame, tspec: Mapping, scales: Mapping[str, Scale]
         if not ok.any() and not unknown.any():
             log.error("responses", "missing", f"{cw}: every answer for {metric!r} is missing.", col, len(raw))
         scores[m] = arr
-    n_unknown = sum(1 for _ in unknown_parts)
     if unknown_parts:
         log.error("responses", "unknown_labels", "answers not understood (all of them):\n  "
                   + "\n  ".join(unknown_parts), None, n_unknown)
     log.stat("responses", "out_of_range", out_of_range)
+    log.stat("responses", "unknown_labels", n_unknown)
     return scores
 
 
@@ -576,6 +577,24 @@ def _load_customers(tspec: Mapping, base: Path, where: str, log: QualityLog,
 
 # -- the spec -----------------------------------------------------------------------------------
 
+def _yaml_on(d: Any) -> Any:
+    """YAML 1.1 reads a bare ``on:`` key as the boolean true; take it as the ``on`` it was meant to be."""
+    if isinstance(d, Mapping) and True in d and "on" not in d:
+        return {("on" if k is True else k): v for k, v in d.items()}
+    return d
+
+
+def _fix_table(t: Any) -> Any:
+    if not isinstance(t, Mapping):
+        return t
+    t = dict(t)
+    if "duplicates" in t:
+        t["duplicates"] = _yaml_on(t["duplicates"])
+    if isinstance(t.get("join"), list):
+        t["join"] = [_yaml_on(j) for j in t["join"]]
+    return t
+
+
 def _check_spec(data: Mapping, src: str) -> dict[str, Scale]:
     unknown = set(data) - SPEC_KEYS
     if unknown:
@@ -610,7 +629,7 @@ def read_dataset(spec: str | Path | Mapping[str, Any]) -> tuple[Dataset | None, 
     """
     data, base, src = _read_spec(spec)
     scales = _check_spec(data, src)
-    tables = data["tables"]
+    tables = {name: _fix_table(t) for name, t in data["tables"].items()}
     log = QualityLog()
     cache: dict = {}
     responses = customers = None
