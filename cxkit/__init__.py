@@ -6,7 +6,7 @@
 and plots (:mod:`cxkit.plots`).
 """
 
-from . import plots
+from . import i18n, plots
 from .compare import Comparison, changes, compare, pairwise
 from .counts import score_counts
 from .datasets import Dataset, load_dataset, sample_spec_path
@@ -18,8 +18,18 @@ from .errors import (
     ParameterError,
     SpecError,
 )
+from .i18n import translate_columns
 from .metrics import add_period, ces, churn_rate, csat, nps
-from .overview import describe_overview, drilldown, headline, latest_changes, metric_table, save_tables, window
+from .overview import (
+    churn_share,
+    describe_overview,
+    drilldown,
+    headline,
+    latest_changes,
+    metric_table,
+    save_tables,
+    window,
+)
 from .scales import Scale
 from .validate import ValidationReport, validate_dataset
 
@@ -31,5 +41,5 @@ __all__ = [
     "churn_rate", "compare", "csat", "load_dataset", "nps", "pairwise", "plots", "sample_spec_path",
     "score_counts", "describe_overview", "drilldown", "headline", "latest_changes", "metric_table",
     "save_tables", "window",
-    "ValidationReport", "validate_dataset",
+    "ValidationReport", "validate_dataset", "i18n", "translate_columns", "churn_share",
 ]
