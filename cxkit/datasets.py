@@ -88,6 +88,11 @@ class Dataset:
     spec_path: Path | None = None
     quality: QualityLog | None = field(default=None, repr=False, compare=False)
 
+    @property
+    def has_answer_dates(self) -> bool:
+        """True when answers carry dates (trends, periods and changes need them)."""
+        return "answered_at" in self.responses and bool(self.responses["answered_at"].notna().any())
+
     def scale(self, metric: str) -> Scale:
         """The declared scale of ``metric``."""
         if metric not in self.scales:
