@@ -131,8 +131,9 @@ def apply_duplicates(df: pd.DataFrame, tspec: Mapping, table: str, where: str, d
     on = d.get("on", default_on)
     on = [on] if isinstance(on, str) else list(on)
     keep = d.get("keep", default_keep)
-    if keep not in DUPLICATE_POLICIES:
-        raise SpecError(f"{where}: `duplicates.keep` must be one of {DUPLICATE_POLICIES}; got {keep!r}.")
+    allowed = DUPLICATE_POLICIES if table == "responses" else tuple(p for p in DUPLICATE_POLICIES if p != "all")
+    if keep not in allowed:  # customers are joined to answers, so they must be one row each
+        raise SpecError(f"{where}: `duplicates.keep` must be one of {allowed} for {table}; got {keep!r}.")
     absent = [c for c in on if c not in df]
     if absent:
         raise SpecError(f"{where}: `duplicates.on` names {absent}, not canonical columns of this table "
@@ -201,6 +202,11 @@ def score_numbers(df: pd.DataFrame, tspec: Mapping, scales: Mapping[str, Scale],
         rows = df.loc[m, "_row"]
         if metric in labels:
             nums, unknown = parse_labels(raw, scale, labels[metric], f"{where}, labels.{metric}")
+            skipped = nums.isna() & ~unknown & raw.notna()
+            if skipped.any():
+                counts = raw[skipped].astype(str).value_counts()
+                log.note("responses", f"{cw} (metric {metric!r}): non-answers read as missing: "
+                         + ", ".join(f"{lab!r} ({n}x)" for lab, n in counts.items()))
             if unknown.any():
                 counts = raw[unknown].astype(str).value_counts()
                 listed = ", ".join(f"{lab!r} ({n}x)" for lab, n in counts.items())
