@@ -352,3 +352,10 @@ def test_customers_cannot_keep_duplicates(tmp_path):
         cx.load_dataset(spec_for(tmp_path, {"file": "a.csv"}, customers))
     customers["duplicates"] = {"keep": "first"}
     assert len(cx.load_dataset(spec_for(tmp_path, {"file": "a.csv"}, customers)).customers) == 1
+
+
+@pytest.mark.parametrize("name", ["broken.parquet", "broken.sav", "broken.xlsx"])
+def test_corrupt_binary_files_name_the_file(tmp_path, name):
+    (tmp_path / name).write_text("id,date\nc1,2025-01-01\n")
+    with pytest.raises(cx.DataError, match=rf"{name.replace('.', '[.]')}: cannot be read as"):
+        cx.load_dataset(spec_for(tmp_path, {"file": name}))
