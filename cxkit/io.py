@@ -222,7 +222,8 @@ def read_query(query: str, base: Path, database: str | None = None, where: str =
         con = duckdb.connect(":memory:")
     try:
         # Paths in the query resolve against the spec's folder, like `file:` does.
-        con.execute(f"SET file_search_path = '{str(base.resolve())}'")
+        folder = str(base.resolve()).replace("'", "''")
+        con.execute(f"SET file_search_path = '{folder}'")
         df = con.execute(query).df()
     except duckdb.Error as exc:
         raise DataError(f"{where}: DuckDB could not run it: {exc}") from None
