@@ -6,7 +6,7 @@
 and plots (:mod:`cxkit.plots`).
 """
 
-from . import plots, privacy
+from . import i18n, plots, privacy
 from .compare import Comparison, changes, compare, pairwise
 from .counts import score_counts
 from .datasets import Dataset, load_dataset, sample_spec_path
@@ -18,10 +18,21 @@ from .errors import (
     ParameterError,
     SpecError,
 )
+from .i18n import translate_columns
 from .metrics import add_period, ces, churn_rate, csat, nps
-from .overview import describe_overview, drilldown, headline, latest_changes, metric_table, save_tables, window
+from .overview import (
+    churn_share,
+    describe_overview,
+    drilldown,
+    headline,
+    latest_changes,
+    metric_table,
+    save_tables,
+    window,
+)
 from .scales import Scale
 from .suppression import describe_suppression, suppression_summary
+from .validate import ValidationReport, validate_dataset
 
 __version__ = "0.1.0"
 
@@ -32,4 +43,5 @@ __all__ = [
     "score_counts", "describe_overview", "drilldown", "headline", "latest_changes", "metric_table",
     "save_tables", "window",
     "privacy", "suppression_summary", "describe_suppression",
+    "ValidationReport", "validate_dataset", "i18n", "translate_columns", "churn_share",
 ]

@@ -15,27 +15,51 @@ See ``data/README.md`` for the contract. A spec is YAML::
       csat: {kind: csat, min: 1, max: 5, top_box: [4, 5]}
       ces: {kind: ces, min: 1, max: 7, direction: higher_is_easier, easy: [5, 6, 7]}
 
-Loading validates everything and raises :class:`~cxkit.errors.CxkitError`
-subclasses naming the file, column and rows at fault.
+Tables may also read Excel sheets, Parquet, SPSS and DuckDB queries
+(:mod:`cxkit.io`), join further files on keys (:mod:`cxkit.joins`), turn answer
+labels into numbers and recode them (:mod:`cxkit.labels`), and declare date
+formats and a duplicate policy (:mod:`cxkit.checks`); ``data/README.md`` lists
+every key.
+
+Loading collects every problem in a :class:`~cxkit.quality.QualityLog`;
+:func:`load_dataset` then raises one :class:`~cxkit.errors.CxkitError` listing
+all of them, each naming the file, column and rows at fault, while
+:func:`cxkit.validate_dataset` reports them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import yaml
 
 from .arguments import check_table_options, to_timestamp
-from .errors import DataError, ParameterError, SpecError, format_rows
-from .io import read_table
-from .scales import Scale, validate_scores
+from .checks import (
+    all_missing,
+    apply_duplicates,
+    auto_type,
+    col_where,
+    customer_ids,
+    date_formats,
+    missing_stats,
+    numbers,
+    parse_dates,
+    rows_text,
+    score_numbers,
+)
+from .errors import CxkitError, DataError, ParameterError, SpecError
+from .io import read_query, read_table
+from .joins import apply_joins
+from .quality import QualityLog
+from .scales import Scale
 
-__all__ = ["Dataset", "load_dataset", "RESPONSE_COLUMNS", "CUSTOMER_COLUMNS", "sample_spec_path"]
+__all__ = ["Dataset", "load_dataset", "read_dataset", "RESPONSE_COLUMNS", "CUSTOMER_COLUMNS", "TABLE_KEYS",
+           "sample_spec_path"]
 
 # canonical column -> required?
 RESPONSE_COLUMNS = {"customer_id": True, "answered_at": False, "metric": False, "score": False,
@@ -43,7 +67,12 @@ RESPONSE_COLUMNS = {"customer_id": True, "answered_at": False, "metric": False, 
 CUSTOMER_COLUMNS = {"customer_id": True, "start_date": False, "end_date": False, "churned": False,
                     "segment": False, "value": False}
 TABLE_KEYS = {"file", "format", "columns", "scores", "extra", "delimiter", "decimal", "encoding",
-              "sheet", "header_row", "date_format", "pii", "free_text"}
+              "sheet", "header_row", "date_format"}
+# Real exports (issue 5): DuckDB queries, SPSS labels, joins, answer labels, recodes, duplicate policy.
+TABLE_KEYS |= {"query", "database", "use_value_labels", "join", "labels", "recode", "duplicates"}
+# Personal data (issue 7): columns loaded but never shown in reports unless allowed.
+TABLE_KEYS |= {"pii", "free_text"}
+SPEC_KEYS = {"name", "description", "tables", "scales", "source", "licence", "license", "notes"}
 
 
 def sample_spec_path() -> Path:
@@ -73,18 +102,24 @@ class Dataset:
         free-text answers; see :mod:`cxkit.privacy`. They are loaded but never
         shown in reports unless a report parameter allows it.
     excluded : dict of str to int
-        What :meth:`as_of` left out, e.g. ``{"answers after 2026-11-01": 12}``.
+        What :meth:`as_of` left out, e.g. ``{"answers dated after 2026-11-01": 12}``.
     """
 
     name: str
     responses: pd.DataFrame
     customers: pd.DataFrame | None
     scales: Mapping[str, Scale]
-    files: Mapping[str, Path] = field(default_factory=dict)
+    files: Mapping[str, Path | str] = field(default_factory=dict)
     spec_path: Path | None = None
+    quality: QualityLog | None = field(default=None, repr=False, compare=False)
     pii: tuple[str, ...] = ()
     free_text: tuple[str, ...] = ()
     excluded: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def has_answer_dates(self) -> bool:
+        """True when answers carry dates (trends, periods and changes need them)."""
+        return "answered_at" in self.responses and bool(self.responses["answered_at"].notna().any())
 
     def scale(self, metric: str) -> Scale:
         """The declared scale of ``metric``."""
@@ -159,174 +194,309 @@ def _read_spec(spec: str | Path | Mapping) -> tuple[dict, Path, str]:
     return data, path.parent, str(path)
 
 
-def _dates(df: pd.DataFrame, col: str, src: str, fmt: str | None, label: str | None = None) -> pd.Series:
-    raw = df[col]
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        return raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
-    # utc=True: offsets (+02:00) are converted to UTC, so mixed offsets still give one datetime column.
-    parsed = pd.to_datetime(raw, format=fmt or "ISO8601", errors="coerce", utc=True).dt.tz_convert(None)
-    bad = parsed.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
-    if bad.any():
-        raise DataError(f"{src}, column {(label or col)!r}: {format_rows(df.loc[bad, '_row'])} hold "
-                        f"{list(raw[bad].astype(str).unique()[:3])}, not dates in format "
-                        f"{fmt or 'ISO 8601 (YYYY-MM-DD)'} between 1678 and 2261; "
-                        "declare `date_format` in the spec or correct the dates.")
-    return parsed
+# -- reading a table's sources ------------------------------------------------------------------
+
+_READ_OPTIONS = ("file", "query", "database", "format", "sheet", "header_row", "delimiter", "decimal", "encoding",
+                 "use_value_labels")
 
 
-def _map_columns(raw: pd.DataFrame, tspec: Mapping, canon: Mapping[str, bool], src: str,
-                 table: str) -> pd.DataFrame:
-    cols = tspec.get("columns", {}) or {}
-    if not isinstance(cols, Mapping):
-        raise SpecError(f"{src}: `tables.{table}.columns` must map canonical names to file columns.")
-    unknown = set(cols) - set(canon)
-    if unknown:
-        raise SpecError(f"{src}: `tables.{table}.columns` has unknown canonical names {sorted(unknown)}; "
-                        f"allowed: {list(canon)}.")
-    missing_req = [c for c, req in canon.items() if req and c not in cols]
-    if missing_req:
-        raise SpecError(f"{src}: `tables.{table}.columns` must map {missing_req}.")
-    extra = list(dict.fromkeys([*(tspec.get("extra", []) or []), *(tspec.get("pii", []) or []),
-                                *(tspec.get("free_text", []) or [])]))
-    wanted = [v for v in cols.values() if v is not None] + extra
-    absent = [c for c in wanted if c not in raw.columns]
-    if absent:
-        has = [c for c in raw.columns if c != "_row"]
-        sep = next((d for d in (";", "\t", "|") if len(has) == 1 and d in str(has[0])), None)
-        hint = f" The header looks separated by {sep!r}: declare `delimiter: {sep!r}`." if sep else ""
-        raise DataError(f"{src}: column(s) {absent} named in the spec are not in the file; "
-                        f"the file has {has[:25]}.{hint}")
-    out = pd.DataFrame({name: raw[source] for name, source in cols.items() if source is not None})
-    for e in extra:
-        out[e] = raw[e]
-    out["_row"] = raw["_row"].to_numpy()
-    for c in out.columns:
-        # An all-empty end date is legitimate (nobody churned); any other empty column is a mapping error.
-        if c not in ("_row", "end_date") and out[c].isna().all():
-            raise DataError(f"{src}, column {cols.get(c, c)!r}: every value is missing.")
+def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None) -> tuple[pd.DataFrame, str]:
+    """One file or DuckDB query of a table or join entry -> (raw table, name for messages).
+
+    ``cache`` shares reads within one load: specs often take responses and
+    customers from the same workbook, and Excel is slow to parse.
+    """
+    key = repr(sorted((k, str(entry[k])) for k in _READ_OPTIONS if k in entry))
+    if cache is not None and key in cache:
+        df, src = cache[key]
+        out = df.copy()
+        out.attrs = {**df.attrs, "notes": list(df.attrs.get("notes", []))}
+        return out, src
+    if "query" in entry:
+        if "file" in entry:
+            raise SpecError(f"{where}: give either `file` or `query`, not both.")
+        df, src = read_query(str(entry["query"]), base, entry.get("database"), where), f"{where} query"
+    else:
+        path = Path(os.path.normpath(base / str(entry["file"])))  # "../../x" shown resolved, still relative
+        df, src = read_table(path, entry), str(path)
+    if cache is not None:
+        cache[key] = (df, src)
+    return df.copy(), src
+
+
+def _read_source(tspec: Mapping, base: Path, where: str, table: str, log: QualityLog,
+                 cache: dict | None = None) -> tuple[pd.DataFrame, str, dict[str, str]]:
+    raw, src = _read_one(tspec, base, where, cache)
+    notes = list(raw.attrs.get("notes", []))
+    decimal = raw.attrs.get("decimal", ".")
+    joined, origin = apply_joins(raw, tspec.get("join"), lambda j: _read_one(j, base, where, cache), where, notes)
+    joined.attrs.update(raw.attrs)
+    joined.attrs["decimal"] = decimal
+    for n in notes:
+        log.note(table, n)
+    log.stat(table, "source", src)
+    log.stat(table, "rows_read", len(raw))
+    return joined, src, origin
+
+
+def _extra_map(tspec: Mapping, where: str) -> dict[str, str]:
+    extra = tspec.get("extra", []) or []
+    if isinstance(extra, Mapping):
+        out = {str(k): str(v) for k, v in extra.items()}
+    elif isinstance(extra, list):
+        out = {str(c): str(c) for c in extra}
+    else:
+        raise SpecError(f"{where}: `extra` must be a list of columns or a mapping {{new_name: column}}.")
+    # Declared personal and free-text columns are loaded too, so privacy checks can see them.
+    for key in ("pii", "free_text"):
+        for c in tspec.get(key) or []:
+            out.setdefault(str(c), str(c))
     return out
 
 
-def _ids(df: pd.DataFrame, src: str, col: str) -> pd.Series:
-    ids = df["customer_id"]
-    if ids.isna().any():
-        raise DataError(f"{src}, column {col!r}: missing customer ids in "
-                        f"{format_rows(df.loc[ids.isna(), '_row'])}.")
-    ids = ids.astype(str).str.strip()
-    # Numeric ids read from Excel/Parquet come back as floats ("12.0"); normalise.
-    return ids.str.replace(r"\.0$", "", regex=True)
+def _map_columns(raw: pd.DataFrame, tspec: Mapping, canon: Mapping[str, bool], src: str, where: str,
+                 extra_sources: Sequence[str] = ()) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Canonical + extra columns from the raw table; returns it and canonical -> source column names."""
+    cols = tspec.get("columns", {}) or {}
+    if not isinstance(cols, Mapping):
+        raise SpecError(f"{where}: `columns` must map canonical names to file columns.")
+    unknown = set(cols) - set(canon)
+    if unknown:
+        raise SpecError(f"{where}: `columns` has unknown canonical names {sorted(unknown)}; "
+                        f"allowed: {list(canon)}.")
+    missing_req = [c for c, req in canon.items() if req and c not in cols]
+    if missing_req:
+        raise SpecError(f"{where}: `columns` must map {missing_req} (use `_row` as the id when the "
+                        "file has none: each row is then its own respondent).")
+    extra = _extra_map(tspec, where)
+    cols = {k: str(v) for k, v in cols.items() if v is not None}
+    wanted = list(cols.values()) + list(extra.values()) + list(extra_sources)
+    absent = [c for c in dict.fromkeys(wanted) if c not in raw.columns]
+    if absent:
+        have = [c for c in raw.columns if c != "_row"]
+        hint = ""
+        if len(have) == 1:
+            seps = [d for d in ";,\t|" if d in str(have[0])]
+            if seps:
+                hint = f" It has one column whose name holds {seps[0]!r}: declare `delimiter: {seps[0]!r}`."
+        raise DataError(f"{src}: column(s) {absent} named in the spec are not in the file; "
+                        f"the file has {have[:25]}.{hint}")
+    out = pd.DataFrame({name: raw[source].to_numpy() for name, source in cols.items()})
+    for name in list(extra_sources):
+        out[name] = raw[name].to_numpy()
+    for name, source in extra.items():
+        if name in out and name not in extra_sources:
+            raise SpecError(f"{where}: extra column name {name!r} clashes with a canonical column; rename it.")
+        out[name] = auto_type(raw[source], raw.attrs.get("decimal", "."))
+    out["_row"] = raw["_row"].to_numpy()
+    return out, cols
 
 
-def _load_responses(tspec, base, src_spec, scales) -> tuple[pd.DataFrame, Path]:
-    path = base / tspec["file"]
-    raw = read_table(path, tspec)
-    src = str(path)
+# -- responses ----------------------------------------------------------------------------------
+
+def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str, Scale],
+                    log: QualityLog, cache: dict | None = None) -> tuple[pd.DataFrame, Path | str]:
+    raw, src, origin = _read_source(tspec, base, where, "responses", log, cache)
+    decimal = raw.attrs.get("decimal", ".")
     wide = tspec.get("scores")
     cols = dict(tspec.get("columns", {}) or {})
     if wide:
         if not isinstance(wide, Mapping):
-            raise SpecError(f"{src_spec}: `tables.responses.scores` must map metric names to columns.")
+            raise SpecError(f"{where}: `scores` must map metric names to columns.")
         if "metric" in cols or "score" in cols:
-            raise SpecError(f"{src_spec}: give either `columns.metric`/`columns.score` (long layout) "
+            raise SpecError(f"{where}: give either `columns.metric`/`columns.score` (long layout) "
                             "or `scores` (one column per metric), not both.")
-        base_df = _map_columns(raw, {**tspec, "extra": list(tspec.get("extra", []) or []) + list(wide.values())},
-                               RESPONSE_COLUMNS, src, "responses")
-        parts = []
-        for metric, col in wide.items():
-            part = base_df.drop(columns=list(wide.values())).assign(metric=metric, score=base_df[col])
-            part = part[part["score"].notna()]
-            parts.append(part)
+        undeclared = set(wide) - set(scales)
+        if undeclared:
+            raise SpecError(f"{where}: `scores` names metrics {sorted(undeclared)} without a scale; "
+                            f"declared: {sorted(scales)}.")
+        base_df, cols = _map_columns(raw, tspec, RESPONSE_COLUMNS, src, where, list(dict.fromkeys(wide.values())))
+        parts = [base_df.drop(columns=list(dict.fromkeys(wide.values()))).assign(metric=metric,
+                                                                                  score=base_df[col].to_numpy())
+                 for metric, col in wide.items()]
         df = pd.concat(parts, ignore_index=True)
-        score_col = {m: c for m, c in wide.items()}
+        score_col = {m: str(c) for m, c in wide.items()}
     else:
         for need in ("metric", "score"):
             if need not in cols:
-                raise SpecError(f"{src_spec}: `tables.responses` needs `columns.{need}` "
+                raise SpecError(f"{where}: `tables.responses` needs `columns.{need}` "
                                 "or a `scores` mapping (one column per metric).")
-        df = _map_columns(raw, tspec, RESPONSE_COLUMNS, src, "responses")
-        df = df[df["score"].notna()].copy()
+        df, cols = _map_columns(raw, tspec, RESPONSE_COLUMNS, src, where)
         score_col = {m: cols["score"] for m in scales}
-        if df["metric"].isna().any():
-            raise DataError(f"{src}, column {cols['metric']!r}: answers without a metric name in "
-                            f"{format_rows(df.loc[df['metric'].isna(), '_row'])}; expected one of {sorted(scales)}.")
-        df["metric"] = df["metric"].astype(str).str.strip()
-    df["customer_id"] = _ids(df, src, cols.get("customer_id", "customer_id"))
+        df["metric"] = df["metric"].astype("string").str.strip()
+    log.stat("responses", "columns", {**cols, **{f"score[{m}]": c for m, c in score_col.items()}} if wide else cols)
+    all_missing(df, cols, src, origin, "responses", log)
+    empty = df["score"].isna() | (df["score"].astype("string").str.strip() == "")
+    log.stat("responses", "missing_scores", {m: int(empty[df["metric"] == m].sum()) for m in scales
+                                             if (df["metric"] == m).any()})
+    df = df[~empty.to_numpy()].reset_index(drop=True)
+    df["customer_id"] = customer_ids(df, col_where(src, origin, cols, "customer_id"), "responses", log)
     unknown = ~df["metric"].isin(list(scales))
     if unknown.any():
-        raise DataError(f"{src}, column {cols.get('metric')!r}: metrics "
-                        f"{sorted(df.loc[unknown, 'metric'].unique())[:5]} in "
-                        f"{format_rows(df.loc[unknown, '_row'])} have no scale; declare them under `scales` "
-                        f"(declared: {sorted(scales)}).")
-    scores = pd.Series(np.nan, index=df.index)
-    problems = []  # report every metric's bad answers at once, not just the first
-    for metric, scale in scales.items():
-        m = df["metric"] == metric
-        if m.any():
-            try:
-                scores[m] = validate_scores(df.loc[m, "score"], scale, source=src,
-                                            column=score_col.get(metric, "score"), rows=df.loc[m, "_row"])
-            except DataError as exc:
-                problems.append(f"metric {metric!r}: {exc}")
-    if problems:
-        raise DataError("\n".join(problems))
-    df["score"] = scores
+        log.error("responses", "unknown_metric",
+                  f"{col_where(src, origin, cols, 'metric')}: metrics "
+                  f"{sorted(df.loc[unknown, 'metric'].unique())[:5]} in {rows_text(df.loc[unknown, '_row'])} "
+                  f"have no scale; declare them under `scales` (declared: {sorted(scales)}).",
+                  cols.get("metric"), unknown.sum())
+    df["score"] = score_numbers(df, tspec, scales, where, src, score_col, origin, decimal, log)
+    fmts = date_formats(tspec, where)
     if "answered_at" in df:
-        df["answered_at"] = _dates(df, "answered_at", src, tspec.get("date_format"), cols.get("answered_at"))
+        df["answered_at"] = parse_dates(df, "answered_at", col_where(src, origin, cols, "answered_at"),
+                                   fmts["answered_at"], "responses", log)
     if "weight" in df:
-        w = pd.to_numeric(df["weight"], errors="coerce")
-        bad = w.isna() | (w < 0) | np.isinf(w)
-        if bad.any():
-            raise DataError(f"{src}, column {cols['weight']!r}: weights must be non-negative numbers; "
-                            f"see {format_rows(df.loc[bad, '_row'])}.")
-        df["weight"] = w
+        df["weight"] = numbers(df, "weight", col_where(src, origin, cols, "weight"), decimal, "responses",
+                                log, nonneg=True)
     for c in ("touchpoint", "channel"):
         if c in df:
             df[c] = df[c].astype("string").str.strip()
-    return df.reset_index(drop=True), path
+    missing_stats(df, "responses", log)
+    on = ["customer_id", "metric"] + (["answered_at"] if "answered_at" in df else [])
+    d_on = (tspec.get("duplicates") or {}).get("on", on) if isinstance(tspec.get("duplicates"), Mapping) else on
+    d_where = f"{src}, columns {[cols.get(c, c) for c in ([d_on] if isinstance(d_on, str) else d_on)]}"
+    df = apply_duplicates(df, tspec, "responses", d_where, on, "all", "answered_at" if "answered_at" in df else None,
+                     cols, log)
+    df = df[df["score"].notna() & df["metric"].isin(list(scales))]
+    log.stat("responses", "rows_kept", len(df))
+    if "answered_at" in df and df["answered_at"].notna().any():
+        log.stat("responses", "date_range", (df["answered_at"].min(), df["answered_at"].max()))
+    return df.reset_index(drop=True), Path(src) if not src.endswith("query") else src
 
 
-def _load_customers(tspec, base) -> tuple[pd.DataFrame, Path]:
-    path = base / tspec["file"]
-    raw = read_table(path, tspec)
-    src = str(path)
-    cols = tspec.get("columns", {}) or {}
-    df = _map_columns(raw, tspec, CUSTOMER_COLUMNS, src, "customers")
-    df["customer_id"] = _ids(df, src, cols.get("customer_id", "customer_id"))
-    dup = df["customer_id"].duplicated(keep=False)
-    if dup.any():
-        raise DataError(f"{src}, column {cols.get('customer_id')!r}: customer ids "
-                        f"{list(df.loc[dup, 'customer_id'].unique()[:3])} appear more than once "
-                        f"({format_rows(df.loc[dup, '_row'])}); expected one row per customer.")
+# -- customers ----------------------------------------------------------------------------------
+
+_TRUTH = {"1": True, "0": False, "true": True, "false": False, "yes": True, "no": False, "1.0": True,
+          "0.0": False, "ja": True, "nee": False, "waar": True, "onwaar": False, "y": True, "n": False,
+          "j": True}
+
+
+def _load_customers(tspec: Mapping, base: Path, where: str, log: QualityLog,
+                    cache: dict | None = None) -> tuple[pd.DataFrame, Path | str]:
+    raw, src, origin = _read_source(tspec, base, where, "customers", log, cache)
+    decimal = raw.attrs.get("decimal", ".")
+    df, cols = _map_columns(raw, tspec, CUSTOMER_COLUMNS, src, where)
+    log.stat("customers", "columns", cols)
+    all_missing(df, cols, src, origin, "customers", log)
+    df["customer_id"] = customer_ids(df, col_where(src, origin, cols, "customer_id"), "customers", log)
+    fmts = date_formats(tspec, where)
     for c in ("start_date", "end_date"):
         if c in df:
-            df[c] = _dates(df, c, src, tspec.get("date_format"), cols.get(c))
+            df[c] = parse_dates(df, c, col_where(src, origin, cols, c), fmts[c], "customers", log)
     if "start_date" in df and "end_date" in df:
         before = df["end_date"] < df["start_date"]
         if before.any():
-            raise DataError(f"{src}: end date ({cols['end_date']!r}) before start date "
-                            f"({cols['start_date']!r}) in {format_rows(df.loc[before, '_row'])}.")
+            log.error("customers", "out_of_range", f"{src}: end date ({cols['end_date']!r}) before start date "
+                      f"({cols['start_date']!r}) in {rows_text(df.loc[before, '_row'])}.", "end_date",
+                      before.sum())
     if "churned" in df:
-        text = df["churned"].astype(str).str.strip().str.lower()
-        truth = {"1": True, "0": False, "true": True, "false": False, "yes": True, "no": False,
-                 "1.0": True, "0.0": False}
-        bad = ~text.isin(list(truth))
+        text = df["churned"].astype("string").str.strip().str.lower()
+        bad = ~text.isin(list(_TRUTH)) & df["churned"].notna()
         if bad.any():
-            raise DataError(f"{src}, column {cols['churned']!r}: values "
-                            f"{list(df.loc[bad, 'churned'].astype(str).unique()[:3])} in "
-                            f"{format_rows(df.loc[bad, '_row'])} are not yes/no, true/false or 1/0.")
-        df["churned"] = text.map(truth).astype(bool)
+            log.error("customers", "out_of_range", f"{col_where(src, origin, cols, 'churned')}: values "
+                      f"{list(pd.unique(df.loc[bad, 'churned'].astype(str))[:3])} in "
+                      f"{rows_text(df.loc[bad, '_row'])} are not yes/no, true/false or 1/0.", "churned", bad.sum())
+        df["churned"] = text.map(_TRUTH).fillna(False).astype(bool)
     elif "end_date" in df:
         df["churned"] = df["end_date"].notna()
     if "value" in df:
-        v = pd.to_numeric(df["value"], errors="coerce")
-        bad = v.isna() & df["value"].notna()
-        if bad.any():
-            raise DataError(f"{src}, column {cols['value']!r}: non-numeric values in "
-                            f"{format_rows(df.loc[bad, '_row'])}; expected numbers.")
-        df["value"] = v
+        df["value"] = numbers(df, "value", col_where(src, origin, cols, "value"), decimal, "customers", log)
     if "segment" in df:
         df["segment"] = df["segment"].astype("string").str.strip()
-    return df.reset_index(drop=True), path
+    missing_stats(df, "customers", log)
+    df = apply_duplicates(df, tspec, "customers", col_where(src, origin, cols, "customer_id"), ["customer_id"],
+                     "error", "start_date" if "start_date" in df else None, cols, log)
+    log.stat("customers", "rows_kept", len(df))
+    dates = [df[c] for c in ("start_date", "end_date") if c in df and df[c].notna().any()]
+    if dates:
+        log.stat("customers", "date_range", (min(d.min() for d in dates), max(d.max() for d in dates)))
+    return df.reset_index(drop=True), Path(src) if not src.endswith("query") else src
+
+
+# -- the spec -----------------------------------------------------------------------------------
+
+def _yaml_on(d: Any) -> Any:
+    """YAML 1.1 reads a bare ``on:`` key as the boolean true; take it as the ``on`` it was meant to be."""
+    if isinstance(d, Mapping) and True in d and "on" not in d:
+        return {("on" if k is True else k): v for k, v in d.items()}
+    return d
+
+
+def _fix_table(t: Any) -> Any:
+    if not isinstance(t, Mapping):
+        return t
+    t = dict(t)
+    if "duplicates" in t:
+        t["duplicates"] = _yaml_on(t["duplicates"])
+    if isinstance(t.get("join"), list):
+        t["join"] = [_yaml_on(j) for j in t["join"]]
+    return t
+
+
+def _check_spec(data: Mapping, src: str) -> dict[str, Scale]:
+    unknown = set(data) - SPEC_KEYS
+    if unknown:
+        raise SpecError(f"{src}: unknown top-level keys {sorted(unknown)}; allowed: {sorted(SPEC_KEYS)}.")
+    tables = data.get("tables")
+    if not isinstance(tables, Mapping) or "responses" not in tables:
+        raise SpecError(f"{src}: `tables` must contain at least `responses`.")
+    bad_tables = set(tables) - {"responses", "customers"}
+    if bad_tables:
+        raise SpecError(f"{src}: unknown tables {sorted(bad_tables)}; allowed: ['responses', 'customers'].")
+    for tname, t in tables.items():
+        if not isinstance(t, Mapping) or not ("file" in t or "query" in t):
+            raise SpecError(f"{src}: `tables.{tname}` needs a `file` (or a DuckDB `query`).")
+        check_table_options(tname, t, src)
+        unknown = set(t) - TABLE_KEYS
+        if unknown:
+            raise SpecError(f"{src}: `tables.{tname}` has unknown keys {sorted(unknown)}; "
+                            f"allowed: {sorted(TABLE_KEYS)}.")
+    raw_scales = data.get("scales")
+    if not isinstance(raw_scales, Mapping) or not raw_scales:
+        raise SpecError(f"{src}: `scales` must declare at least one metric's scale.")
+    return {name: Scale.from_dict(name, d) for name, d in raw_scales.items()}
+
+
+def read_dataset(spec: str | Path | Mapping[str, Any]) -> tuple[Dataset | None, QualityLog]:
+    """Load as much of a dataset as possible and log every problem instead of raising.
+
+    Returns the :class:`Dataset` (``None`` when the responses could not be read
+    at all; tables may hold rows with problems set to missing) and the
+    :class:`~cxkit.quality.QualityLog`. Malformed specs still raise
+    :class:`SpecError`. Most callers want :func:`load_dataset` (raises on any
+    error) or :func:`cxkit.validate_dataset` (a report).
+    """
+    data, base, src = _read_spec(spec)
+    scales = _check_spec(data, src)
+    tables = {name: _fix_table(t) for name, t in data["tables"].items()}
+    log = QualityLog()
+    cache: dict = {}
+    responses = customers = None
+    files: dict[str, Path | str] = {}
+    try:
+        responses, files["responses"] = _load_responses(tables["responses"], base, f"{src}, tables.responses",
+                                                        scales, log, cache)
+    except CxkitError as exc:
+        log.failed("responses", exc)
+    if "customers" in tables:
+        try:
+            customers, files["customers"] = _load_customers(tables["customers"], base,
+                                                             f"{src}, tables.customers", log, cache)
+        except CxkitError as exc:
+            log.failed("customers", exc)
+    if responses is not None and customers is not None:
+        orphans = ~responses["customer_id"].isin(customers["customer_id"])
+        if orphans.any():
+            log.warn("responses", "unmatched", f"{files['responses']}: {orphans.sum():,} answers from "
+                     f"{responses.loc[orphans, 'customer_id'].nunique():,} customer ids not in the customers "
+                     f"table (e.g. {responses.loc[orphans, 'customer_id'].unique()[:3].tolist()}); they get no "
+                     "customer attributes.", "customer_id", orphans.sum())
+    ds = None
+    if responses is not None:
+        personal = {k: tuple(dict.fromkeys(str(c) for t in tables.values() for c in (t.get(k) or [])))
+                    for k in ("pii", "free_text")}
+        ds = Dataset(name=str(data.get("name", Path(src).stem)), responses=responses, customers=customers,
+                     scales=scales, files=files, spec_path=None if src == "spec" else Path(src), quality=log,
+                     **personal)
+    return ds, log
 
 
 def load_dataset(spec: str | Path | Mapping[str, Any]) -> Dataset:
@@ -341,37 +511,12 @@ def load_dataset(spec: str | Path | Mapping[str, Any]) -> Dataset:
     SpecError
         The spec is malformed or names a missing file.
     DataError
-        A file does not match the spec: missing column, bad score, bad date, duplicate id...
+        A file does not match the spec: missing column, bad score, unknown label,
+        bad or ambiguous date, duplicate id... Every problem found is listed in
+        one message, each naming file, column and rows.
     """
-    data, base, src = _read_spec(spec)
-    allowed = {"name", "description", "tables", "scales", "source", "licence", "license", "notes"}
-    unknown = set(data) - allowed
-    if unknown:
-        raise SpecError(f"{src}: unknown top-level keys {sorted(unknown)}; allowed: {sorted(allowed)}.")
-    tables = data.get("tables")
-    if not isinstance(tables, Mapping) or "responses" not in tables:
-        raise SpecError(f"{src}: `tables` must contain at least `responses`.")
-    bad_tables = set(tables) - {"responses", "customers"}
-    if bad_tables:
-        raise SpecError(f"{src}: unknown tables {sorted(bad_tables)}; allowed: ['responses', 'customers'].")
-    for tname, t in tables.items():
-        if not isinstance(t, Mapping) or "file" not in t:
-            raise SpecError(f"{src}: `tables.{tname}` needs a `file`.")
-        check_table_options(tname, t, src)
-        unknown = set(t) - TABLE_KEYS
-        if unknown:
-            raise SpecError(f"{src}: `tables.{tname}` has unknown keys {sorted(unknown)}; "
-                            f"allowed: {sorted(TABLE_KEYS)}.")
-    raw_scales = data.get("scales")
-    if not isinstance(raw_scales, Mapping) or not raw_scales:
-        raise SpecError(f"{src}: `scales` must declare at least one metric's scale.")
-    scales = {name: Scale.from_dict(name, d) for name, d in raw_scales.items()}
-    responses, rpath = _load_responses(tables["responses"], base, src, scales)
-    customers, files = None, {"responses": rpath}
-    if "customers" in tables:
-        customers, cpath = _load_customers(tables["customers"], base)
-        files["customers"] = cpath
-    personal = {k: tuple(dict.fromkeys(c for t in tables.values() for c in (t.get(k) or [])))
-                for k in ("pii", "free_text")}
-    return Dataset(name=str(data.get("name", Path(src).stem)), responses=responses, customers=customers,
-                   scales=scales, files=files, spec_path=None if src == "spec" else Path(src), **personal)
+    ds, log = read_dataset(spec)
+    log.raise_errors(str(spec) if not isinstance(spec, Mapping) else "spec")
+    if ds is None:  # pragma: no cover - raise_errors has raised already
+        raise DataError(f"{spec}: the responses table could not be read.")
+    return ds
