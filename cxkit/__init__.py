@@ -18,8 +18,10 @@ from .errors import (
     ParameterError,
     SpecError,
 )
+from .kpis import record_kpi, record_kpis
 from .metrics import add_period, ces, churn_rate, csat, nps
 from .overview import describe_overview, drilldown, headline, latest_changes, metric_table, save_tables, window
+from .runner import run_reports
 from .scales import Scale
 
 __version__ = "0.1.0"
@@ -30,4 +32,5 @@ __all__ = [
     "churn_rate", "compare", "csat", "load_dataset", "nps", "pairwise", "plots", "sample_spec_path",
     "score_counts", "describe_overview", "drilldown", "headline", "latest_changes", "metric_table",
     "save_tables", "window",
+    "record_kpi", "record_kpis", "run_reports",
 ]
