@@ -45,17 +45,19 @@ def run(notebook: str | None, batch: str | None, run_dates: tuple, params: tuple
     """
     import logging
     import signal
+    import threading
 
     from .runner import run_reports
 
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S")
     logging.getLogger("papermill").setLevel(logging.WARNING)
-    # cron and systemd stop jobs with SIGTERM: exit through Python so staging folders are cleaned up
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if batch and notebook:
         click.echo("error: give either NOTEBOOK or --batch, not both.", err=True)
         sys.exit(2)
+    # cron and systemd stop jobs with SIGTERM: exit through Python so staging folders are cleaned up
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143)) if main_thread else None
     try:
         res = run_reports(batch, notebook=None if batch else (notebook or str(DEFAULT_NOTEBOOK)),
                           run_date=run_dates, text_parameters=dict(params), output=output, jobs=jobs,
@@ -63,6 +65,9 @@ def run(notebook: str | None, batch: str | None, run_dates: tuple, params: tuple
     except CxkitError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     click.echo(res.table())
     sys.exit(res.exit_code)
 
