@@ -173,7 +173,7 @@ def write_index(folder: str | Path, *, max_kpis: int = 8) -> Path:
     title = f"cxkit reports {folder.name}"
     body = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
             f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"
-            f"<p>{n_ok + n_failed} runs: {n_ok} ok, {n_failed} failed. Figures are shown with their interval "
+            f"<p>{n_ok + n_failed} run{'' if n_ok + n_failed == 1 else 's'}: {n_ok} ok, {n_failed} failed. Figures are shown with their interval "
             f"and n; suppressed groups had too few answers.</p>"
             "<table><thead><tr><th>run (parameters)</th><th>status</th><th>headline figures</th>"
             f"<th>duration</th><th>files</th></tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>\n")

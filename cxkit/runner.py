@@ -125,7 +125,7 @@ class BatchResult:
             if r.error:
                 lines.append(f"{'':<7}  error: {r.error.splitlines()[0] if r.error else ''}")
         counts = {s: sum(r.status == s for r in self.runs) for s in ("ok", "failed", "exists")}
-        lines.append(f"{len(self.runs)} runs: {counts['ok']} ok, {counts['failed']} failed, "
+        lines.append(f"{len(self.runs)} run{'' if len(self.runs) == 1 else 's'}: {counts['ok']} ok, {counts['failed']} failed, "
                      f"{counts['exists']} existing (not overwritten).")
         lines += [f"index: {p}" for p in self.indexes]
         return "\n".join(lines)

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -31,6 +32,7 @@ from cxkit.report import atomic_write, check_parameters, parse_parameter_text
 from cxkit.runner import LOCK_NAME, plan_runs, run_reports
 
 from .conftest import ROOT
+from .sessiondata import once
 
 FIX = ROOT / "tests" / "fixtures" / "runner"
 NB = FIX / "report.ipynb"
@@ -72,11 +74,14 @@ def _independent_nps(channel: str | None) -> tuple[float, int]:
 
 @pytest.fixture(scope="module")
 def batch_run(tmp_path_factory):
-    """One batch of 4 runs (one failing) with two worker processes, through the CLI."""
-    tmp = tmp_path_factory.mktemp("batch")
-    out = tmp / "reports"
-    res = _cli("--batch", str(_batch(tmp)), "--run-date", DATE, "--output", str(out), "--jobs", "2")
-    return tmp, out / DATE, res
+    """One batch of 4 runs (one failing) with two worker processes, through the CLI; once per session."""
+
+    def make(tmp: Path) -> dict:
+        res = _cli("--batch", str(_batch(tmp)), "--run-date", DATE, "--output", str(tmp / "reports"), "--jobs", "2")
+        return {"exit_code": res.exit_code, "output": res.output}
+
+    tmp, res = once(tmp_path_factory, "runner-batch", make)
+    return tmp, tmp / "reports" / DATE, SimpleNamespace(**res)
 
 
 # --------------------------------------------------------------------------- the batch
@@ -178,21 +183,16 @@ def test_second_run_without_force_leaves_the_first_untouched(batch_run):
     assert _snapshot(day) == before
 
 
-def test_same_inputs_and_parameters_give_identical_kpis_json(batch_run, tmp_path):
-    _, day, _ = batch_run
-    res = run_reports(notebook=NB, run_date=DATE, parameters={"channel": "web", "min_n": 30}, output=tmp_path)
-    assert res.exit_code == 0
-    again = tmp_path / DATE / "report" / "kpis.json"
-    assert again.read_bytes() == (day / "tiny_channel-web" / "kpis.json").read_bytes()
-
-
 # --------------------------------------------------------------------------- overwriting, locks, interruptions
 
 
-def test_force_replaces_and_lock_refuses_a_second_writer(tmp_path):
+def test_same_inputs_give_identical_kpis_json_force_replaces_lock_refuses(batch_run, tmp_path):
     day = tmp_path / DATE
     first = run_reports(notebook=NB, run_date=DATE, parameters={"channel": "web"}, output=tmp_path)
     assert first.exit_code == 0
+    # another run, another folder, other workers: the same inputs and parameters give the same bytes
+    earlier = batch_run[1] / "tiny_channel-web" / "kpis.json"
+    assert (day / "report" / "kpis.json").read_bytes() == earlier.read_bytes()
     old = (day / "report" / "manifest.json").read_text()
     with FileLock(str(day / LOCK_NAME)):  # as a concurrent run would hold it
         res = _cli(str(NB), "--run-date", DATE, "--output", str(tmp_path), "--force")
@@ -228,8 +228,8 @@ def test_terminated_run_leaves_nothing_half_written_and_holds_the_lock(tmp_path)
             proc.kill()
             proc.wait()
     assert [p.name for p in day.iterdir() if p.name != LOCK_NAME] == []  # no report, no index, no staging
-    res = run_reports(notebook=NB, run_date=DATE, output=tmp_path)  # the folder is free again
-    assert res.exit_code == 0 and (day / "report" / "report.html").exists()
+    with FileLock(str(day / LOCK_NAME), timeout=0):  # the dead run's lock is gone with it
+        pass
 
 
 def test_leftovers_of_killed_runs_are_tidied_and_never_listed(tmp_path):
