@@ -418,3 +418,12 @@ def test_kpis_are_read_back_from_notebook_outputs_and_written_deterministically(
     a = kpis_json(got, report="r", parameters={"b": 1, "a": [1, 2]})
     assert a == kpis_json(got, parameters={"a": [1, 2], "b": 1}, report="r")
     assert a.index('"a"') < a.index('"b"') and a.endswith("}\n")
+
+
+def test_output_folder_that_cannot_be_created_is_an_error_before_running(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    with pytest.raises(OutputError, match="cannot create output folder"):
+        run_reports(notebook=NB, run_date=DATE, output=blocker / "reports")
+    res = _cli(str(NB), "--run-date", DATE, "--output", str(blocker / "reports"))
+    assert res.exit_code == 2 and "cannot create output folder" in res.output
