@@ -227,9 +227,13 @@ def plan_runs(batch: str | Path | Mapping[str, Any] | None = None, *, notebook: 
         nb = nb.resolve()
         declared = notebook_parameters(nb)
         declared_anywhere |= set(declared)
-        own = {**{k: v for k, v in defaults.items() if k in declared}, **(rep.get("parameters") or {})}
-        cli = {k: v for k, v in overrides.items() if k in declared}
-        cli |= {k: parse_parameter_text(v, str(declared[k]["type"])) for k, v in text.items() if k in declared}
+        # With one report every name must be its notebook's (check_parameters then suggests a spelling);
+        # in a batch, shared names go to the notebooks that declare them.
+        alone = len(data["reports"]) == 1
+        own = {**{k: v for k, v in defaults.items() if alone or k in declared}, **(rep.get("parameters") or {})}
+        cli = {k: v for k, v in overrides.items() if alone or k in declared}
+        cli |= {k: parse_parameter_text(v, str(declared[k]["type"])) if k in declared else v
+                for k, v in text.items() if alone or k in declared}
         grid = rep.get("grid") or {}
         own_date = "run_date" in own or "run_date" in grid or "run_date" in cli
         if not own_date and not run_dates:

@@ -346,7 +346,9 @@ def test_plan_resolves_batch_paths_relative_to_the_batch_file(tmp_path):
 
 @pytest.mark.parametrize(("batch", "match"), [
     ({"reports": [{"notebook": "report.ipynb"}, {"notebook": "report.ipynb"}]}, "two runs would write"),
-    ({"defaults": {"colour": "red"}, "reports": [{"notebook": "report.ipynb"}]}, "declared by no notebook"),
+    ({"defaults": {"colour": "red"}, "reports": [{"notebook": "report.ipynb"}, {"notebook": "report.ipynb",
+                                                                            "name": "b"}]}, "declared by no notebook"),
+    ({"defaults": {"colour": "red"}, "reports": [{"notebook": "report.ipynb"}]}, "unknown parameter `colour`"),
     ({"reports": [{"notebook": "nope.ipynb"}]}, "not found"),
     ({"reports": [{"notebook": "report.ipynb", "name": "x-{month}", "grid": {"channel": ["web"]}}]}, "not a grid key"),
 ])
@@ -427,3 +429,9 @@ def test_output_folder_that_cannot_be_created_is_an_error_before_running(tmp_pat
         run_reports(notebook=NB, run_date=DATE, output=blocker / "reports")
     res = _cli(str(NB), "--run-date", DATE, "--output", str(blocker / "reports"))
     assert res.exit_code == 2 and "cannot create output folder" in res.output
+
+
+def test_unknown_command_line_parameter_is_named_with_a_suggestion(tmp_path):
+    res = _cli(str(NB), "--run-date", DATE, "--output", str(tmp_path), "-p", "min-n", "5")
+    assert res.exit_code == 2 and "unknown parameter `min-n`" in res.output and "`min_n`" in res.output
+    assert list(tmp_path.iterdir()) == []
