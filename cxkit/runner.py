@@ -121,7 +121,8 @@ class BatchResult:
         lines = [f"{'status':<7}  {'run':<40}  {'seconds':>7}  output"]
         for r in self.runs:
             lines.append(f"{r.status.upper() if r.status == 'failed' else r.status:<7}  "
-                         f"{r.run_date + '/' + r.name:<40}  {r.duration_s:>7.1f}  {r.html}")
+                         f"{r.run_date + '/' + r.name:<40}  {'-' if r.status == 'exists' else f'{r.duration_s:.1f}':>7}"
+                         f"  {r.html}")
             if r.error:
                 lines.append(f"{'':<7}  error: {r.error.splitlines()[0] if r.error else ''}")
         counts = {s: sum(r.status == s for r in self.runs) for s in ("ok", "failed", "exists")}
@@ -430,7 +431,9 @@ def run_reports(batch: str | Path | Mapping[str, Any] | None = None, *, notebook
             log.info("exists (not overwritten): %s", r.html)
         results.update(_run_all(todo, jobs, progress))
         touched = {r.folder.parent for r in todo} | {d for d in date_dirs if not (d / "index.html").exists()}
-        indexes = tuple(write_index(d) for d in sorted(touched))
+        for d in sorted(touched):
+            write_index(d)
+    indexes = tuple(d / "index.html" for d in date_dirs if (d / "index.html").exists())
     return BatchResult(runs=tuple(results[r.folder] for r in runs), indexes=indexes)
 
 
