@@ -9,7 +9,7 @@ RUN_DATE ?= $(shell date +%F)
 REPORTS ?= reports
 PYTEST_ARGS ?=
 
-.PHONY: report test lint install clean-venv sample
+.PHONY: report test lint install clean-venv sample browser
 
 # Reinstall only when the lock or the project metadata changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -21,10 +21,20 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# The default report set is listed in notebooks/reports.yaml; an existing report is kept (its path is printed).
 report: $(STAMP)
-	$(VENV)/bin/cxkit run notebooks/01_cx_overview.ipynb --run-date $(RUN_DATE) --output $(REPORTS) --skip-existing
+	$(VENV)/bin/cxkit run --batch notebooks/reports.yaml --run-date $(RUN_DATE) --output $(REPORTS) --skip-existing
 
-test: $(STAMP)
+# The browser test opens reports in Debian's headless chromium; install it (as root, e.g. on CI) when missing.
+# Without it the test is skipped and says why.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  echo "installing chromium and chromium-driver for the browser test"; \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver) || \
+	    echo "WARNING: could not install chromium (needs root and the Debian archive); the browser test will be skipped"; \
+	fi
+
+test: $(STAMP) browser
 	$(PY) -m ruff check cxkit tests benchmarks
 	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax tests notebooks $(PYTEST_ARGS)
 

@@ -19,6 +19,7 @@ from .errors import (
     SpecError,
 )
 from .i18n import translate_columns
+from .kpis import record_kpi, record_kpis
 from .metrics import add_period, ces, churn_rate, csat, nps
 from .overview import (
     churn_share,
@@ -30,6 +31,7 @@ from .overview import (
     save_tables,
     window,
 )
+from .runner import run_reports
 from .scales import Scale
 from .suppression import describe_suppression, suppression_summary
 from .validate import ValidationReport, validate_dataset
@@ -44,4 +46,5 @@ __all__ = [
     "save_tables", "window",
     "privacy", "suppression_summary", "describe_suppression",
     "ValidationReport", "validate_dataset", "i18n", "translate_columns", "churn_share",
+    "record_kpi", "record_kpis", "run_reports",
 ]

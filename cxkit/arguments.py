@@ -17,7 +17,7 @@ import pandas as pd
 from .errors import ParameterError, SpecError, check_choice
 
 __all__ = ["check_min_n", "check_level", "check_alpha", "to_timestamp", "check_table_options",
-           "check_notebook_parameters"]
+           "check_parameter_value"]
 
 
 def check_min_n(min_n: object, name: str = "min_n") -> int:
@@ -101,47 +101,14 @@ _COMMON_PARAMETERS = {
     **{name: (lambda v, _n=name: v if v in ("", None) else to_timestamp(v, _n))
        for name in ("run_date", "period_start", "period_end", "start", "end")},
 }
-_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,), "float": (int, float), "bool": (bool,),
-                                       "list": (list, tuple), "dict": (dict,)}
 
 
-def check_notebook_parameters(notebook: Any, parameters: Any) -> dict[str, Any]:
-    """Check report parameters against the notebook's parameters cell before it runs.
-
-    Unknown names, values of another type than the declared one (``min_n="30"``)
-    and out-of-range common parameters (``level=95``) raise
-    :class:`~cxkit.errors.ParameterError` naming the parameter, the notebook,
-    the expected type and the value passed. Path-like values become strings.
-    """
-    from os import PathLike
-
-    from .report import notebook_parameters
-
-    if parameters is None:
-        return {}
-    if not isinstance(parameters, Mapping):
-        raise ParameterError(f"`parameters` must be a mapping of name to value; got {type(parameters).__name__}.")
-    declared = notebook_parameters(notebook)
-    out: dict[str, Any] = {}
-    for name, value in parameters.items():
-        if name not in declared:
-            raise ParameterError(f"{notebook}: unknown parameter {name!r}; the notebook declares "
-                                 f"{sorted(declared)}.")
-        if isinstance(value, PathLike):
-            value = str(value)
-        kind = str(declared[name]["type"]).split("[")[0].strip()
-        types = _TYPES.get(kind)
-        wrong = types is not None and value is not None and (
-            not isinstance(value, types) or (isinstance(value, bool) and bool not in types))
-        if wrong:
-            raise ParameterError(f"{notebook}: parameter {name!r} must be {kind} (default "
-                                 f"{declared[name]['default']}); got {value!r} ({type(value).__name__}).")
-        try:
-            if name in _COMMON_PARAMETERS:
-                _COMMON_PARAMETERS[name](value)
-            if name == "freq":
-                check_choice("freq", value, ("D", "W", "M", "Q", "Y"))
-        except ParameterError as exc:
-            raise ParameterError(f"{notebook}: parameter {exc}") from None
-        out[name] = value
-    return out
+def check_parameter_value(notebook: str, name: str, value: Any) -> None:
+    """Range checks of parameters common to the report notebooks (types are checked by the caller)."""
+    try:
+        if name in _COMMON_PARAMETERS and value is not None:
+            _COMMON_PARAMETERS[name](value)
+        if name == "freq":
+            check_choice("freq", value, ("D", "W", "M", "Q", "Y"))
+    except ParameterError as exc:
+        raise ParameterError(f"{notebook}: parameter {exc}") from None

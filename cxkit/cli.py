@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import click
-import yaml
 
 from .errors import CxkitError
 
@@ -20,33 +19,58 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("notebook", type=click.Path(dir_okay=False), default=str(DEFAULT_NOTEBOOK))
-@click.option("--run-date", required=True, help="Report date (YYYY-MM-DD); data after it is ignored.")
+@click.argument("notebook", type=click.Path(dir_okay=False), required=False)
+@click.option("--batch", "batch", type=click.Path(dir_okay=False),
+              help="Batch YAML: reports x parameter grid (see cxkit.runner). Replaces NOTEBOOK.")
+@click.option("--run-date", "run_dates", multiple=True,
+              help="Report date (YYYY-MM-DD); data after it is ignored. Repeat to backfill several dates.")
 @click.option("-p", "--param", "params", multiple=True, nargs=2, metavar="NAME VALUE",
-              help="Notebook parameter; VALUE is parsed as YAML (numbers, lists, null).")
+              help="Notebook parameter for every run; VALUE is text for str parameters, else YAML "
+                   "(numbers, lists, null).")
 @click.option("--output", "output", default="reports", show_default=True, type=click.Path(file_okay=False),
-              help="Reports folder; outputs go to OUTPUT/<run-date>/.")
-@click.option("--force", is_flag=True, help="Overwrite an earlier report of the same run date.")
-@click.option("--skip-existing", is_flag=True, help="If the report exists already, print its path and stop.")
-def run(notebook: str, run_date: str, params: tuple, output: str, force: bool, skip_existing: bool) -> None:
-    """Execute NOTEBOOK with papermill and render it to HTML (code hidden)."""
-    from .report import execute_notebook
+              help="Reports folder; outputs go to OUTPUT/<run-date>/<run>/.")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Parallel worker processes.")
+@click.option("--force", is_flag=True, help="Replace earlier runs of the same date and name.")
+@click.option("--skip-existing", is_flag=True, help="Keep earlier runs (print where they are) and run the rest.")
+@click.option("--timeout", default=None, type=click.IntRange(min=1), help="Seconds allowed per cell [1200].")
+@click.option("-q", "--quiet", is_flag=True, help="Log warnings and errors only.")
+def run(notebook: str | None, batch: str | None, run_dates: tuple, params: tuple, output: str, jobs: int,
+        force: bool, skip_existing: bool, timeout: int | None, quiet: bool) -> None:
+    """Execute NOTEBOOK (default: the overview) or a --batch with papermill; render HTML (code hidden).
 
-    parameters = {k: yaml.safe_load(v) for k, v in params}
-    parameters["run_date"] = run_date
-    existing = Path(output) / run_date / f"{Path(notebook).stem}.html"
-    if skip_existing and not force and existing.exists():
-        click.echo(f"exists (not overwritten): {existing}")
-        return
+    Each run writes OUTPUT/<run-date>/<run>/: <run>.ipynb, <run>.html,
+    kpis.json and manifest.json; OUTPUT/<run-date>/index.html lists the runs.
+    Exit status: 0 all ran (or existed), 1 a report failed, 2 nothing ran
+    (bad parameters, an earlier run exists, another run holds the folder).
+    """
+    import logging
+    import signal
+    import threading
+
+    from .runner import run_reports
+
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S")
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    if batch and notebook:
+        click.echo("error: give either NOTEBOOK or --batch, not both.", err=True)
+        sys.exit(2)
+    # cron and systemd stop jobs with SIGTERM: exit through Python so staging folders are cleaned up
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143)) if main_thread else None
     try:
-        res = execute_notebook(notebook, Path(output) / run_date, parameters, force=force)
+        res = run_reports(batch, notebook=None if batch else (notebook or str(DEFAULT_NOTEBOOK)),
+                          run_date=run_dates, text_parameters=dict(params), output=output, jobs=jobs,
+                          force=force, skip_existing=skip_existing, timeout=timeout)
     except CxkitError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    click.echo(f"{res.status}: {res.html}")
-    if res.status != "ok":
-        click.echo(f"error: {res.error}", err=True)
-        sys.exit(1)
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+    click.echo(res.table())
+    sys.exit(res.exit_code)
 
 
 @main.command()

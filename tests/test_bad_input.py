@@ -115,6 +115,10 @@ def _check_offsets(ds) -> None:
                    pd.Timestamp("2025-01-02 00:00")]
 
 
+def _check_semicolon(ds) -> None:
+    assert ds.responses.sort_values("_row")["score"].tolist() == [9.0, 4.0]
+
+
 def _check_whitespace_and_decimals(ds) -> None:
     assert ds.responses["score"].tolist() == [9.0, 8.0]
 
@@ -175,9 +179,9 @@ CASES: list[Case] = [
     Case("load-missing-column", "load", "score column `a` named in the spec is absent",
          load("id,date,q,answer\n1,2025-01-01,nps,9\n"),
          cx.DataError, ("r.csv", "['a']", "not in the file", "the file has")),
-    Case("load-semicolon-file", "load", "file separated by `;` read as comma-separated",
-         load("id;date;q;a\n1;2025-01-01;nps;9\n"),
-         cx.DataError, ("r.csv", "not in the file", "declare `delimiter: ';'`")),
+    Case("load-semicolon-file", "load", "file separated by `;` with no `delimiter` declared",
+         load("id;date;q;a\n1;2025-01-01;nps;9\n2;2025-01-02;csat;4\n"),
+         check=_check_semicolon, expect="the delimiter is sniffed: both answers load"),
     Case("load-duplicated-header", "load", "two columns both called `a`",
          load("id,date,q,a,a\n1,2025-01-01,nps,9,9\n"),
          cx.DataError, ("r.csv", "duplicated column names", "a.1", "unique header")),
@@ -417,21 +421,21 @@ CASES: list[Case] = [
     # ----------------------------------------------------------------- report
     Case("report-min_n-text", "report", "`execute_notebook(..., {\"min_n\": \"30\"})`",
          lambda tmp: execute_notebook(NB01, tmp / "out", {"min_n": "30"}),
-         cx.ParameterError, ("01_cx_overview.ipynb", "'min_n'", "must be int", "'30'")),
+         cx.ParameterError, ("01_cx_overview.ipynb", "`min_n`", "expects int", "'30'")),
     Case("report-level-95", "report", "`{\"level\": 95}`", lambda tmp: execute_notebook(NB01, tmp / "out", {"level": 95}),
          cx.ParameterError, ("01_cx_overview.ipynb", "`level`", "95", "0.95")),
     Case("report-unknown-parameter", "report", "`{\"minn\": 30}` (typo)",
          lambda tmp: execute_notebook(NB01, tmp / "out", {"minn": 30}),
-         cx.ParameterError, ("01_cx_overview.ipynb", "unknown parameter 'minn'", "'min_n'")),
+         cx.ParameterError, ("01_cx_overview.ipynb", "unknown parameter `minn`", "`min_n`")),
     Case("report-list-as-text", "report", "`{\"group_by\": \"segment\"}` (text, not a list)",
          lambda tmp: execute_notebook(NB01, tmp / "out", {"group_by": "segment"}),
-         cx.ParameterError, ("'group_by'", "must be list", "'segment'")),
+         cx.ParameterError, ("`group_by`", "expects list", "'segment'")),
     Case("report-bad-run-date", "report", "`{\"run_date\": \"2026-13-01\"}`",
          lambda tmp: execute_notebook(NB01, tmp / "out", {"run_date": "2026-13-01"}),
          cx.ParameterError, ("`run_date`", "'2026-13-01'")),
     Case("report-bool-for-int", "report", "`{\"min_n\": True}`",
          lambda tmp: execute_notebook(NB01, tmp / "out", {"min_n": True}),
-         cx.ParameterError, ("'min_n'", "must be int", "True")),
+         cx.ParameterError, ("`min_n`", "expects int", "True")),
     Case("report-parameters-not-mapping", "report", "`parameters=[\"min_n\", 30]`",
          lambda tmp: execute_notebook(NB01, tmp / "out", ["min_n", 30]),
          cx.ParameterError, ("`parameters`", "mapping", "list")),
