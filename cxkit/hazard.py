@@ -63,7 +63,7 @@ def person_months(ds: Dataset, metrics: Mapping[str, str], *, as_of: str | pd.Ti
     -------
     DataFrame with one row per customer-month at risk
         customer_id, month (first day), event (churned in that month), the
-        controls, ``tenure_years`` at the month's start, and the metric
+        controls, ``tenure_years`` at the month's start (whole months / 12), and the metric
         columns described above.
     """
     cust = ds.customers
@@ -99,7 +99,9 @@ def person_months(ds: Dataset, metrics: Mapping[str, str], *, as_of: str | pd.Ti
     for col in controls:
         if col != "tenure_years":
             pm[col] = c[col].to_numpy()[rows]
-    pm["tenure_years"] = (pm["month"] - c["start_date"].to_numpy()[rows]).dt.days / 365.25
+    # Whole months since the start month: tenure known at the month's start, coarse enough that
+    # customer-months with equal covariates can be pooled for the fit.
+    pm["tenure_years"] = (midx - _month_index(c["start_date"])[rows]) / 12
     pm = pm.sort_values("month", kind="stable").reset_index(drop=True)
     for m, coding in metrics.items():
         scale = ds.scale(m)

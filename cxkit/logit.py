@@ -28,6 +28,7 @@ penalised log-likelihood ``l(b) + 1/2 log det I(b)``.
 from __future__ import annotations
 
 import html
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -46,6 +47,13 @@ INTERCEPT = "Intercept"
 
 
 # -- design matrices -----------------------------------------------------------
+def _labels(col: pd.Series) -> pd.Series:
+    """Category labels as strings; whole numbers stored as floats print as ``3``, not ``3.0``."""
+    if pd.api.types.is_float_dtype(col) and (col.dropna() % 1 == 0).all():
+        return col.astype("Int64").astype(str)
+    return col.astype(str)
+
+
 def design(frame: pd.DataFrame, terms: Sequence[str], *, categorical: Sequence[str] = (),
            reference: Mapping[str, object] | None = None,
            levels: Mapping[str, list] | None = None) -> tuple[pd.DataFrame, dict[str, list]]:
@@ -67,14 +75,14 @@ def design(frame: pd.DataFrame, terms: Sequence[str], *, categorical: Sequence[s
             if levels is not None and t in levels:
                 lv = list(levels[t])
             else:
-                counts = col.astype(str).value_counts()
+                counts = _labels(col).value_counts()
                 ref = str(reference.get(t, counts.index[0] if len(counts) else ""))
                 if len(counts) and ref not in counts.index:
                     raise ParameterError(f"`reference` level {ref!r} of {t!r} does not occur; levels: "
                                          f"{sorted(counts.index)[:20]}.")
                 lv = [ref] + sorted(x for x in counts.index if x != ref)
             used_levels[t] = lv
-            s = col.astype(str)
+            s = _labels(col)
             for level in lv[1:]:
                 out[f"{t}[{level}]"] = (s == level).to_numpy(float)
         else:
@@ -92,21 +100,27 @@ class Separation:
 
     @property
     def separated(self) -> bool:
-        return self.kind != "none"
+        return self.kind in ("complete", "quasi-complete")
 
 
-def check_separation(X: pd.DataFrame, y: np.ndarray, tol: float = 1e-7) -> Separation:
+def check_separation(X: pd.DataFrame, y: np.ndarray, tol: float = 1e-7, max_rows: int | None = None) -> Separation:
     """Detect (quasi-)complete separation with Konis' (2007) linear program.
 
     Maximises ``sum s_i x_i b`` subject to ``s_i x_i b >= 0`` and ``-1 <= b <= 1``
     with ``s = 2y - 1``. A positive optimum means a direction ``b`` along which
     the likelihood keeps increasing: the ML estimate does not exist. Columns
     with non-zero ``b`` are the ones whose estimates run off to infinity.
+
+    With more than ``max_rows`` distinct rows the (slow) program is skipped
+    and ``kind`` is ``"unchecked"``; :func:`logit` then fits first and runs it
+    only if the fit shows the signs of separation.
     """
     y = np.asarray(y, dtype=float)
     Xv = X.to_numpy(float)
     # Only distinct (x, y) rows matter, and standardising keeps the LP well scaled.
     u = np.unique(np.column_stack([Xv, y]), axis=0)
+    if max_rows is not None and len(u) > max_rows:
+        return Separation("unchecked", ())
     Xu, yu = u[:, :-1], u[:, -1]
     sd = Xu.std(axis=0)
     scale = np.where(sd > 0, sd, 1.0)
@@ -374,6 +388,15 @@ def _screen(data, outcome, predictors, controls, categorical):
     return keep, notes
 
 
+def _ml_fit(X, y, w, weights, data, cluster):
+    """Maximum-likelihood fit with statsmodels' GLM (cluster-robust when asked)."""
+    model = sm.GLM(y, X, family=sm.families.Binomial(), freq_weights=w if weights else None)
+    kw = {"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(data[cluster])[0]}} if cluster else {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return model.fit(**kw)
+
+
 def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
           controls: str | Sequence[str] = (), *, categorical: Sequence[str] = (),
           reference: Mapping[str, object] | None = None, level: float = 0.95, cluster: str | None = None,
@@ -446,7 +469,14 @@ def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
         gone = [c for c in cols if c not in kept_cols]
         notes.append(f"{gone} are linear combinations of other columns (collinear): left out.")
         X = X[kept_cols]
-    sep = check_separation(X, y)
+    sep = check_separation(X, y, max_rows=20_000)
+    if sep.kind == "unchecked" and firth != "always":
+        ml = _ml_fit(X, y, w, weights, data, cluster)
+        p = np.asarray(ml.fittedvalues)
+        if not ml.converged or np.any(np.abs(ml.params) > 15) or np.any(ml.bse > 10) or np.any((p < 1e-8) | (p > 1 - 1e-8)):
+            sep = check_separation(X, y)
+        else:
+            sep = Separation("none", ())
     use_firth = firth == "always" or (firth == "auto" and sep.separated)
     if sep.separated:
         status = "separation"
@@ -484,13 +514,7 @@ def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
         if not fit["converged"]:
             notes.append("Firth's iterations did not converge: treat the estimates as rough.")
     else:
-        model = sm.GLM(y, X, family=sm.families.Binomial(), freq_weights=w if weights else None)
-        kw = {"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(data[cluster])[0]}} if cluster else {}
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            res = model.fit(**kw)
+        res = _ml_fit(X, y, w, weights, data, cluster)
         se = np.asarray(res.bse, float)
         params = pd.Series(np.asarray(res.params, float), index=X.columns)
         t = pd.DataFrame({"term": X.columns, "coef": params.to_numpy(), "se": se,
