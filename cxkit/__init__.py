@@ -6,10 +6,14 @@
 and plots (:mod:`cxkit.plots`).
 """
 
-from . import plots
+from . import plots, plots_research
+from .alignment import Aligned, align_churn, pair_answers
+from .auc import auc_table, compare_auc
+from .churn import ChurnStudy, churn_by_score, churn_study, metric_models, revenue_at_risk, trend_test
 from .compare import Comparison, changes, compare, pairwise
 from .counts import score_counts
 from .datasets import Dataset, load_dataset, sample_spec_path
+from .drivers import Importance, driver_frame, driver_study, relative_importance
 from .errors import (
     CxkitError,
     DataError,
@@ -18,9 +22,13 @@ from .errors import (
     ParameterError,
     SpecError,
 )
+from .hazard import HazardResult, hazard_model, person_months
+from .logit import LogitResult, logit, nested_lr
+from .loyalty import LoyaltyStudy, crosstab, loyalty_study, rank_correlation, retention_by_category, segment_map
 from .metrics import add_period, ces, churn_rate, csat, nps
 from .overview import describe_overview, drilldown, headline, latest_changes, metric_table, save_tables, window
 from .scales import Scale
+from .survival import CoxResult, KaplanMeier, cox, kaplan_meier, score_band
 
 __version__ = "0.1.0"
 
@@ -30,4 +38,11 @@ __all__ = [
     "churn_rate", "compare", "csat", "load_dataset", "nps", "pairwise", "plots", "sample_spec_path",
     "score_counts", "describe_overview", "drilldown", "headline", "latest_changes", "metric_table",
     "save_tables", "window",
+    # research questions (issue 3)
+    "Aligned", "align_churn", "pair_answers", "auc_table", "compare_auc", "ChurnStudy", "churn_by_score",
+    "churn_study", "metric_models", "revenue_at_risk", "trend_test", "Importance", "driver_frame",
+    "driver_study", "relative_importance", "HazardResult", "hazard_model", "person_months", "LogitResult",
+    "logit", "nested_lr", "LoyaltyStudy", "crosstab", "loyalty_study", "rank_correlation",
+    "retention_by_category", "segment_map", "CoxResult", "KaplanMeier", "cox", "kaplan_meier", "score_band",
+    "plots_research",
 ]

@@ -46,7 +46,7 @@ _RESERVED = {"customer_id", "answered_at", "churned", "event", "time_days", "ten
              "end_date", "start_date", "index_date"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Aligned:
     """Answers (or paired answers) with the outcome that follows them.
 
@@ -115,6 +115,9 @@ class Aligned:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
 
 
 def _has_dates(df: pd.DataFrame | None, col: str) -> bool:

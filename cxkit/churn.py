@@ -195,7 +195,7 @@ def _simulate(fit: LogitResult, X: np.ndarray, n_sim: int, seed: int) -> np.ndar
 
 
 # -- the whole study --------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ChurnStudy:
     """Everything the churn notebook shows, computed from one dataset and one set of parameters.
 
@@ -260,6 +260,9 @@ class ChurnStudy:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
 
 
 def _default_metrics(ds: Dataset) -> list[str]:

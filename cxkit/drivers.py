@@ -122,7 +122,7 @@ def _pairwise_drop(d: pd.DataFrame, outcome: str, drivers: list[str], min_n: int
     return drivers, dropped
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Importance:
     """Relative importance of drivers for one outcome.
 
@@ -159,6 +159,9 @@ class Importance:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
 
 
 def relative_importance(frame: pd.DataFrame, outcome: str, drivers: Sequence[str], *, method: str = "auto",

@@ -122,7 +122,7 @@ def person_months(ds: Dataset, metrics: Mapping[str, str], *, as_of: str | pd.Ti
     return pm
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class HazardResult:
     """Discrete-time hazard model: the logistic fit plus how the person-months were built."""
 
@@ -151,6 +151,9 @@ class HazardResult:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
 
 
 def hazard_model(ds: Dataset, metrics: Mapping[str, str] | Sequence[str], controls: str | Sequence[str] = (),

@@ -240,7 +240,7 @@ def _profile_bound(X, y, w, j, fit, side, crit) -> float:
 
 
 # -- results --------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class LogitResult:
     """A logistic regression of a 0/1 outcome, with its diagnostics.
 
@@ -317,6 +317,9 @@ class LogitResult:
     def __str__(self) -> str:
         return self.summary()
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
+
 
 _TABLE_COLS = ["term", "coef", "se", "odds_ratio", "ci_low", "ci_high", "p_value", "method"]
 
@@ -386,6 +389,13 @@ def _screen(data, outcome, predictors, controls, categorical):
                 continue
         keep.append(t)
     return keep, notes
+
+
+def _rank(X: np.ndarray) -> int:
+    """Column rank from the small cross-product matrix (columns scaled), not an SVD of all rows."""
+    scale = np.sqrt((X**2).sum(axis=0))
+    Z = X / np.where(scale > 0, scale, 1.0)
+    return int(np.linalg.matrix_rank(Z.T @ Z, tol=1e-10))
 
 
 def _ml_fit(X, y, w, weights, data, cluster):
@@ -459,12 +469,11 @@ def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
         return _empty(outcome, predictors, controls, n, events, status, level, notes)
     X, levels = design(data, keep, categorical=categorical, reference=reference)
     # Collinear columns (e.g. a control implied by another) have no separate estimate.
-    rank = np.linalg.matrix_rank(X.to_numpy(float))
-    if rank < X.shape[1]:
+    if _rank(X.to_numpy(float)) < X.shape[1]:
         cols = list(X.columns)
         kept_cols = [INTERCEPT]
         for c in cols[1:]:
-            if np.linalg.matrix_rank(X[[*kept_cols, c]].to_numpy(float)) > len(kept_cols):
+            if _rank(X[[*kept_cols, c]].to_numpy(float)) > len(kept_cols):
                 kept_cols.append(c)
         gone = [c for c in cols if c not in kept_cols]
         notes.append(f"{gone} are linear combinations of other columns (collinear): left out.")

@@ -222,7 +222,7 @@ def retention_by_category(frame: pd.DataFrame, nps_col: str, outcome: str = "chu
 
 
 # -- the study ------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class LoyaltyStudy:
     """Everything the satisfaction-vs-loyalty notebook shows.
 
@@ -276,6 +276,9 @@ class LoyaltyStudy:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
 
 
 def _segment_column(ds: Dataset, frame: pd.DataFrame, segment: str | None) -> str | None:

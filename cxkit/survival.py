@@ -71,7 +71,7 @@ def _loglog_ci(s: np.ndarray, se: np.ndarray, z: float) -> tuple[np.ndarray, np.
     return lo, hi
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class KaplanMeier:
     """Kaplan-Meier curves per group with a log-rank test.
 
@@ -116,6 +116,9 @@ class KaplanMeier:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
 
 
 def kaplan_meier(frame: pd.DataFrame, time: str = "time_days", event: str = "event", group: str | None = None,
@@ -185,7 +188,7 @@ def kaplan_meier(frame: pd.DataFrame, time: str = "time_days", event: str = "eve
                        logrank_p=float(p), level=level, notes=tuple(notes))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CoxResult:
     """Cox proportional-hazards model with its proportional-hazards check.
 
@@ -225,6 +228,9 @@ class CoxResult:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
 
 
 def _ph_test(res, time: np.ndarray, event: np.ndarray, names: list[str]) -> pd.DataFrame:
