@@ -6,7 +6,7 @@
 and plots (:mod:`cxkit.plots`).
 """
 
-from . import plots, plots_research
+from . import i18n, plots, plots_research
 from .alignment import Aligned, align_churn, pair_answers
 from .auc import auc_table, compare_auc
 from .churn import ChurnStudy, churn_by_score, churn_study, metric_models, revenue_at_risk, trend_test
@@ -23,12 +23,23 @@ from .errors import (
     SpecError,
 )
 from .hazard import HazardResult, hazard_model, person_months
+from .i18n import translate_columns
 from .logit import LogitResult, logit, nested_lr
 from .loyalty import LoyaltyStudy, crosstab, loyalty_study, rank_correlation, retention_by_category, segment_map
 from .metrics import add_period, ces, churn_rate, csat, nps
-from .overview import describe_overview, drilldown, headline, latest_changes, metric_table, save_tables, window
+from .overview import (
+    churn_share,
+    describe_overview,
+    drilldown,
+    headline,
+    latest_changes,
+    metric_table,
+    save_tables,
+    window,
+)
 from .scales import Scale
 from .survival import CoxResult, KaplanMeier, cox, kaplan_meier, score_band
+from .validate import ValidationReport, validate_dataset
 
 __version__ = "0.1.0"
 
@@ -45,4 +56,5 @@ __all__ = [
     "logit", "nested_lr", "LoyaltyStudy", "crosstab", "loyalty_study", "rank_correlation",
     "retention_by_category", "segment_map", "CoxResult", "KaplanMeier", "cox", "kaplan_meier", "score_band",
     "plots_research",
+    "ValidationReport", "validate_dataset", "i18n", "translate_columns", "churn_share",
 ]

@@ -1,4 +1,5 @@
-"""Command line: ``cxkit run`` executes a report notebook; ``cxkit sample`` regenerates sample data."""
+"""Command line: ``cxkit run`` executes a report notebook; ``cxkit sample`` regenerates sample data;
+``cxkit validate`` prints a dataset spec's data-quality report."""
 
 from __future__ import annotations
 
@@ -56,6 +57,21 @@ def sample(folder: str) -> None:
 
     for p in write_sample(folder):
         click.echo(p)
+
+
+@main.command()
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("--strict", is_flag=True, help="Treat warnings (duplicates kept, unmatched ids) as errors too.")
+def validate(spec: str, strict: bool) -> None:
+    """Print SPEC's data-quality report; exit 1 on errors (2 if the spec itself is malformed)."""
+    from .validate import validate_dataset
+
+    report = validate_dataset(spec)
+    click.echo(report.text())
+    if any(i.table == "spec" for i in report.errors):
+        sys.exit(2)
+    if not report.ok or (strict and report.warnings):
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,7 +21,10 @@ subclasses naming the file, column and rows at fault.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,11 +33,15 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .errors import DataError, ParameterError, SpecError, format_rows
-from .io import read_table
-from .scales import Scale, validate_scores
+from .errors import CxkitError, DataError, ParameterError, SpecError, format_rows
+from .io import read_query, read_table, to_number
+from .joins import apply_joins, normalise_keys
+from .labels import parse_labels, recode, vocabulary
+from .quality import QualityLog
+from .scales import Scale
 
-__all__ = ["Dataset", "load_dataset", "RESPONSE_COLUMNS", "CUSTOMER_COLUMNS", "sample_spec_path"]
+__all__ = ["Dataset", "load_dataset", "read_dataset", "RESPONSE_COLUMNS", "CUSTOMER_COLUMNS", "TABLE_KEYS",
+           "sample_spec_path"]
 
 # canonical column -> required?
 RESPONSE_COLUMNS = {"customer_id": True, "answered_at": False, "metric": False, "score": False,
@@ -43,6 +50,10 @@ CUSTOMER_COLUMNS = {"customer_id": True, "start_date": False, "end_date": False,
                     "segment": False, "value": False}
 TABLE_KEYS = {"file", "format", "columns", "scores", "extra", "delimiter", "decimal", "encoding",
               "sheet", "header_row", "date_format"}
+# Real exports (issue 5): DuckDB queries, SPSS labels, joins, answer labels, recodes, duplicate policy.
+TABLE_KEYS |= {"query", "database", "use_value_labels", "join", "labels", "recode", "duplicates"}
+SPEC_KEYS = {"name", "description", "tables", "scales", "source", "licence", "license", "notes"}
+DUPLICATE_POLICIES = ("error", "all", "first", "last", "latest")
 
 
 def sample_spec_path() -> Path:
@@ -73,8 +84,9 @@ class Dataset:
     responses: pd.DataFrame
     customers: pd.DataFrame | None
     scales: Mapping[str, Scale]
-    files: Mapping[str, Path] = field(default_factory=dict)
+    files: Mapping[str, Path | str] = field(default_factory=dict)
     spec_path: Path | None = None
+    quality: QualityLog | None = field(default=None, repr=False, compare=False)
 
     def scale(self, metric: str) -> Scale:
         """The declared scale of ``metric``."""
@@ -137,165 +149,514 @@ def _read_spec(spec: str | Path | Mapping) -> tuple[dict, Path, str]:
     return data, path.parent, str(path)
 
 
-def _dates(df: pd.DataFrame, col: str, src: str, fmt: str | None) -> pd.Series:
-    raw = df[col]
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        return raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
-    parsed = pd.to_datetime(raw, format=fmt or "ISO8601", errors="coerce")
-    bad = parsed.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
-    if bad.any():
-        raise DataError(f"{src}, column {col!r}: {format_rows(df.loc[bad, '_row'])} hold "
-                        f"{list(raw[bad].astype(str).unique()[:3])}, not dates in format "
-                        f"{fmt or 'ISO 8601 (YYYY-MM-DD)'}; declare `date_format` in the spec.")
-    return parsed
+# -- reading a table's sources ------------------------------------------------------------------
+
+_READ_OPTIONS = ("file", "query", "database", "format", "sheet", "header_row", "delimiter", "decimal", "encoding",
+                 "use_value_labels")
 
 
-def _map_columns(raw: pd.DataFrame, tspec: Mapping, canon: Mapping[str, bool], src: str,
-                 table: str) -> pd.DataFrame:
+def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None) -> tuple[pd.DataFrame, str]:
+    """One file or DuckDB query of a table or join entry -> (raw table, name for messages).
+
+    ``cache`` shares reads within one load: specs often take responses and
+    customers from the same workbook, and Excel is slow to parse.
+    """
+    key = repr(sorted((k, str(entry[k])) for k in _READ_OPTIONS if k in entry))
+    if cache is not None and key in cache:
+        df, src = cache[key]
+        out = df.copy()
+        out.attrs = {**df.attrs, "notes": list(df.attrs.get("notes", []))}
+        return out, src
+    if "query" in entry:
+        if "file" in entry:
+            raise SpecError(f"{where}: give either `file` or `query`, not both.")
+        df, src = read_query(str(entry["query"]), base, entry.get("database"), where), f"{where} query"
+    else:
+        path = Path(os.path.normpath(base / str(entry["file"])))  # "../../x" shown resolved, still relative
+        df, src = read_table(path, entry), str(path)
+    if cache is not None:
+        cache[key] = (df, src)
+    return df.copy(), src
+
+
+def _read_source(tspec: Mapping, base: Path, where: str, table: str, log: QualityLog,
+                 cache: dict | None = None) -> tuple[pd.DataFrame, str, dict[str, str]]:
+    raw, src = _read_one(tspec, base, where, cache)
+    notes = list(raw.attrs.get("notes", []))
+    decimal = raw.attrs.get("decimal", ".")
+    joined, origin = apply_joins(raw, tspec.get("join"), lambda j: _read_one(j, base, where, cache), where, notes)
+    joined.attrs.update(raw.attrs)
+    joined.attrs["decimal"] = decimal
+    for n in notes:
+        log.note(table, n)
+    log.stat(table, "source", src)
+    log.stat(table, "rows_read", len(raw))
+    return joined, src, origin
+
+
+def _extra_map(tspec: Mapping, where: str) -> dict[str, str]:
+    extra = tspec.get("extra", []) or []
+    if isinstance(extra, Mapping):
+        return {str(k): str(v) for k, v in extra.items()}
+    if isinstance(extra, list):
+        return {str(c): str(c) for c in extra}
+    raise SpecError(f"{where}: `extra` must be a list of columns or a mapping {{new_name: column}}.")
+
+
+def _map_columns(raw: pd.DataFrame, tspec: Mapping, canon: Mapping[str, bool], src: str, where: str,
+                 extra_sources: Sequence[str] = ()) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Canonical + extra columns from the raw table; returns it and canonical -> source column names."""
     cols = tspec.get("columns", {}) or {}
     if not isinstance(cols, Mapping):
-        raise SpecError(f"{src}: `tables.{table}.columns` must map canonical names to file columns.")
+        raise SpecError(f"{where}: `columns` must map canonical names to file columns.")
     unknown = set(cols) - set(canon)
     if unknown:
-        raise SpecError(f"{src}: `tables.{table}.columns` has unknown canonical names {sorted(unknown)}; "
+        raise SpecError(f"{where}: `columns` has unknown canonical names {sorted(unknown)}; "
                         f"allowed: {list(canon)}.")
     missing_req = [c for c, req in canon.items() if req and c not in cols]
     if missing_req:
-        raise SpecError(f"{src}: `tables.{table}.columns` must map {missing_req}.")
-    extra = list(tspec.get("extra", []) or [])
-    wanted = [v for v in cols.values() if v is not None] + extra
-    absent = [c for c in wanted if c not in raw.columns]
+        raise SpecError(f"{where}: `columns` must map {missing_req} (use `_row` as the id when the "
+                        "file has none: each row is then its own respondent).")
+    extra = _extra_map(tspec, where)
+    cols = {k: str(v) for k, v in cols.items() if v is not None}
+    wanted = list(cols.values()) + list(extra.values()) + list(extra_sources)
+    absent = [c for c in dict.fromkeys(wanted) if c not in raw.columns]
     if absent:
+        have = [c for c in raw.columns if c != "_row"]
+        hint = ""
+        if len(have) == 1:
+            seps = [d for d in ";,\t|" if d in str(have[0])]
+            if seps:
+                hint = f" It has one column whose name holds {seps[0]!r}: declare `delimiter: {seps[0]!r}`."
         raise DataError(f"{src}: column(s) {absent} named in the spec are not in the file; "
-                        f"the file has {[c for c in raw.columns if c != '_row'][:25]}.")
-    out = pd.DataFrame({name: raw[source] for name, source in cols.items() if source is not None})
-    for e in extra:
-        out[e] = raw[e]
+                        f"the file has {have[:25]}.{hint}")
+    out = pd.DataFrame({name: raw[source].to_numpy() for name, source in cols.items()})
+    for name in list(extra_sources):
+        out[name] = raw[name].to_numpy()
+    for name, source in extra.items():
+        if name in out and name not in extra_sources:
+            raise SpecError(f"{where}: extra column name {name!r} clashes with a canonical column; rename it.")
+        out[name] = _auto_type(raw[source], raw.attrs.get("decimal", "."))
     out["_row"] = raw["_row"].to_numpy()
-    for c in out.columns:
-        # An all-empty end date is legitimate (nobody churned); any other empty column is a mapping error.
-        if c not in ("_row", "end_date") and out[c].isna().all():
-            raise DataError(f"{src}, column {cols.get(c, c)!r}: every value is missing.")
+    return out, cols
+
+
+def _auto_type(s: pd.Series, decimal: str) -> pd.Series:
+    """Text columns that are all numbers (or all true/false) become numbers (booleans); others stay text."""
+    if not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)):
+        return s.to_numpy()
+    present = s.notna()
+    if not present.any():
+        return s.to_numpy()
+    num = to_number(s, decimal)
+    if num[present].notna().all():
+        return num.to_numpy()
+    low = s.astype("string").str.strip().str.lower()
+    if low[present].isin(["true", "false"]).all():
+        return low.map({"true": True, "false": False}).astype("boolean").to_numpy()
+    return s.to_numpy()
+
+
+def _rows(rows: pd.Series | Sequence[int]) -> str:
+    """Source rows, once each and in order (a wide file's row appears once per metric)."""
+    return format_rows(sorted(pd.unique(np.asarray(rows))))
+
+
+def _col_where(src: str, origin: Mapping[str, str], cols: Mapping[str, str], canon: str) -> str:
+    source = cols.get(canon, canon)
+    return f"{origin.get(source, src)}, column {source!r}"
+
+
+def _ids(df: pd.DataFrame, where: str, table: str, log: QualityLog) -> pd.Series:
+    ids = normalise_keys(df["customer_id"])
+    miss = ids.isna() | (ids == "")
+    if miss.any():
+        log.error(table, "missing", f"{where}: missing customer ids in {_rows(df.loc[miss, '_row'])}.",
+                  "customer_id", df.loc[miss, "_row"].nunique())
+    return ids
+
+
+def _date_formats(tspec: Mapping, where: str) -> dict[str, str | None]:
+    fmt = tspec.get("date_format")
+    if fmt is None or isinstance(fmt, str):
+        return defaultdict(lambda: fmt)
+    if isinstance(fmt, Mapping):
+        return defaultdict(lambda: None, {str(k): str(v) for k, v in fmt.items()})
+    raise SpecError(f"{where}: `date_format` must be a format like '%d-%m-%Y' or a mapping per column.")
+
+
+_SLASHED = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(\s.*)?$")
+
+
+def _dates(df: pd.DataFrame, col: str, where: str, fmt: str | None, table: str, log: QualityLog) -> pd.Series:
+    """Parse a date column: ISO 8601 unless ``fmt`` is declared; ambiguous day/month orders are refused."""
+    raw = df[col]
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        return raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
+    text = raw.astype("string").str.strip()
+    present = raw.notna() & (text != "")
+    parsed = pd.to_datetime(raw.where(present), format=fmt or "ISO8601", errors="coerce")
+    bad = parsed.isna() & present
+    if bad.any():
+        examples = list(pd.unique(text[bad])[:3])
+        rows = _rows(df.loc[bad, "_row"])
+        if fmt:
+            log.error(table, "date", f"{where} ({col}): values {examples} in {rows} are not dates in the "
+                      f"declared format {fmt!r}.", col, df.loc[bad, "_row"].nunique())
+        else:
+            m = text[bad].str.extract(_SLASHED)
+            slashed = m[0].notna()
+            hint = "declare `date_format` in the spec (e.g. '%d-%m-%Y %H:%M')"
+            if slashed.any():
+                first, second = m.loc[slashed, 0].astype(int), m.loc[slashed, 1].astype(int)
+                if (first > 12).any() and (second <= 12).all():
+                    hint = "they look day first: declare `date_format`, e.g. '%d/%m/%Y' (with your separator)"
+                elif (second > 12).any() and (first <= 12).all():
+                    hint = "they look month first: declare `date_format`, e.g. '%m/%d/%Y' (with your separator)"
+                else:
+                    hint = (f"{examples[0]!r} is ambiguous (day or month first?) and cxkit does not guess: "
+                            "declare `date_format`, '%d/%m/%Y' (day first) or '%m/%d/%Y' (month first)")
+            log.error(table, "date", f"{where} ({col}): values {examples} in {rows} are not ISO 8601 dates "
+                      f"(YYYY-MM-DD); {hint}.", col, df.loc[bad, "_row"].nunique())
+    return parsed
+
+
+def _numbers(df: pd.DataFrame, col: str, where: str, decimal: str, table: str, log: QualityLog,
+             nonneg: bool = False) -> pd.Series:
+    v = to_number(df[col], decimal) if df[col].dtype != bool else df[col].astype(float)
+    bad = (v.isna() & df[col].notna()) | ((v < 0) if nonneg else False)
+    if bad.any():
+        want = "non-negative numbers" if nonneg else "numbers"
+        log.error(table, "out_of_range", f"{where}: values {list(pd.unique(df.loc[bad, col].astype(str))[:3])} in "
+                  f"{_rows(df.loc[bad, '_row'])} are not {want} (decimal separator {decimal!r}).",
+                  col, df.loc[bad, "_row"].nunique())
+        v[bad] = np.nan
+    return v
+
+
+def _duplicates(df: pd.DataFrame, tspec: Mapping, table: str, where: str, default_on: list[str],
+                default_keep: str, latest_by: str | None, cols: Mapping[str, str], log: QualityLog) -> pd.DataFrame:
+    """Report duplicated keys, then keep all, refuse, or keep the first/last/latest as declared."""
+    d = tspec.get("duplicates") or {}
+    if not isinstance(d, Mapping) or set(d) - {"on", "keep"}:
+        raise SpecError(f"{where}: `duplicates` takes `on` (canonical columns) and `keep` "
+                        f"(one of {DUPLICATE_POLICIES}); got {d!r}.")
+    on = d.get("on", default_on)
+    on = [on] if isinstance(on, str) else list(on)
+    keep = d.get("keep", default_keep)
+    if keep not in DUPLICATE_POLICIES:
+        raise SpecError(f"{where}: `duplicates.keep` must be one of {DUPLICATE_POLICIES}; got {keep!r}.")
+    absent = [c for c in on if c not in df]
+    if absent:
+        raise SpecError(f"{where}: `duplicates.on` names {absent}, not canonical columns of this table "
+                        f"(have {[c for c in df.columns if c != '_row']}).")
+    dup = df.duplicated(on, keep=False)
+    surplus = int(df.duplicated(on, keep="first").sum())
+    log.stat(table, "duplicates", surplus)
+    if not surplus:
+        return df
+    examples = df.loc[dup, on].drop_duplicates().head(3).astype(str).agg(" / ".join, axis=1).tolist()
+    msg = (f"{where}: keys {examples} appear more than once ({_rows(df.loc[dup, '_row'])}), "
+           f"{surplus:,} surplus row(s)")
+    if keep == "error":
+        log.error(table, "duplicates", msg + "; expected one row per key. Declare `duplicates: {keep: first}` "
+                  "(or last, latest) to keep one.", on[0], surplus)
+        return df
+    if keep == "all":
+        log.warn(table, "duplicates", msg + "; all kept (`duplicates.keep: all`).", on[0], surplus)
+        return df
+    if keep == "latest":
+        if latest_by is None or latest_by not in df:
+            raise SpecError(f"{where}: `duplicates.keep: latest` needs a mapped date column to order by.")
+        df = df.sort_values([latest_by, "_row"], kind="stable", na_position="first")
+    out = df.drop_duplicates(on, keep="first" if keep == "first" else "last").sort_values("_row", kind="stable")
+    log.warn(table, "duplicates", msg + f"; kept the {keep} of each, dropped {surplus:,}.", on[0], surplus)
     return out
 
 
-def _ids(df: pd.DataFrame, src: str, col: str) -> pd.Series:
-    ids = df["customer_id"]
-    if ids.isna().any():
-        raise DataError(f"{src}, column {col!r}: missing customer ids in "
-                        f"{format_rows(df.loc[ids.isna(), '_row'])}.")
-    ids = ids.astype(str).str.strip()
-    # Numeric ids read from Excel/Parquet come back as floats ("12.0"); normalise.
-    return ids.str.replace(r"\.0$", "", regex=True)
+def _all_missing(df: pd.DataFrame, cols: Mapping[str, str], src: str, origin: Mapping[str, str], table: str,
+                 log: QualityLog) -> None:
+    for c in cols:
+        # An all-empty end date is legitimate (nobody churned); any other empty column is a mapping error.
+        if c not in ("end_date", "score") and df[c].isna().all():
+            log.error(table, "missing", f"{_col_where(src, origin, cols, c)}: every value is missing.", c, len(df))
 
 
-def _load_responses(tspec, base, src_spec, scales) -> tuple[pd.DataFrame, Path]:
-    path = base / tspec["file"]
-    raw = read_table(path, tspec)
-    src = str(path)
+def _missing_stats(df: pd.DataFrame, table: str, log: QualityLog) -> None:
+    log.stat(table, "missing", {c: int(df[c].isna().sum()) for c in df.columns
+                                if c != "_row" and df[c].isna().any()})
+
+
+# -- responses ----------------------------------------------------------------------------------
+
+def _score_numbers(df: pd.DataFrame, tspec: Mapping, scales: Mapping[str, Scale], where: str, src: str,
+                   score_col: Mapping[str, str], origin: Mapping[str, str], decimal: str,
+                   log: QualityLog) -> pd.Series:
+    """Labels -> numbers -> recode -> range check, per metric; every problem is logged, bad answers NaN."""
+    labels = tspec.get("labels") or {}
+    if labels == "builtin":
+        labels = {m: "builtin" for m in scales}
+    recodes = tspec.get("recode") or {}
+    for key, name in (("labels", labels), ("recode", recodes)):
+        if not isinstance(name, Mapping):
+            raise SpecError(f"{where}: `{key}` must map metric names to entries.")
+        stray = set(name) - set(scales)
+        if stray:
+            raise SpecError(f"{where}: `{key}` names metrics {sorted(stray)} without a scale; "
+                            f"declared: {sorted(scales)}.")
+    scores = pd.Series(np.nan, index=df.index)
+    unknown_parts, out_of_range, n_unknown = [], 0, 0
+    for metric, scale in scales.items():
+        m = (df["metric"] == metric).to_numpy()
+        if not m.any():
+            continue
+        col = score_col.get(metric, "score")
+        cw = f"{origin.get(col, src)}, column {col!r}"
+        raw = df.loc[m, "score"]
+        rows = df.loc[m, "_row"]
+        if metric in labels:
+            nums, unknown = parse_labels(raw, scale, labels[metric], f"{where}, labels.{metric}")
+            if unknown.any():
+                counts = raw[unknown].astype(str).value_counts()
+                listed = ", ".join(f"{lab!r} ({n}x)" for lab, n in counts.items())
+                unknown_parts.append(f"{cw} (metric {metric!r}): {listed} in {_rows(rows[unknown])}")
+        else:
+            nums = to_number(raw, decimal) if raw.dtype == object or pd.api.types.is_string_dtype(raw) \
+                else pd.to_numeric(raw, errors="coerce").astype(float)
+            unknown = nums.isna() & raw.notna()
+            if unknown.any():
+                ex = list(pd.unique(raw[unknown].astype(str))[:3])
+                fits = parse_labels(raw[unknown], scale, "builtin")[1] if vocabulary(scale) else None
+                hint = (f"they match the built-in vocabulary: declare `labels: {{{metric}: builtin}}`"
+                        if fits is not None and not fits.any() else
+                        f"map text labels to numbers with `labels: {{{metric}: ...}}` in the spec")
+                unknown_parts.append(f"{cw} (metric {metric!r}): non-numeric answers {ex} in "
+                                     f"{_rows(rows[unknown])}; expected whole numbers "
+                                     f"{scale.min}..{scale.max} ({scale.describe()}); {hint}")
+        n_unknown += int(unknown.sum())
+        if metric in recodes:
+            nums = recode(nums, recodes[metric], f"{where}, recode.{metric}")
+        arr = nums.to_numpy(dtype=float)
+        ok = ~np.isnan(arr)
+        bad = ok & ((arr != np.round(arr)) | (arr < scale.min) | (arr > scale.max))
+        if bad.any():
+            out_of_range += int(bad.sum())
+            after = " after the declared recode" if metric in recodes else ""
+            log.error("responses", "out_of_range",
+                      f"{cw} (metric {metric!r}): answers {pd.unique(arr[bad])[:3].tolist()}{after} in "
+                      f"{_rows(rows[bad])} are not whole numbers in {scale.min}..{scale.max} "
+                      f"({scale.describe()}).", col, int(bad.sum()))
+            arr = np.where(bad, np.nan, arr)
+        if not ok.any() and not unknown.any():
+            log.error("responses", "missing", f"{cw}: every answer for {metric!r} is missing.", col, len(raw))
+        scores[m] = arr
+    if unknown_parts:
+        log.error("responses", "unknown_labels", "answers not understood (all of them):\n  "
+                  + "\n  ".join(unknown_parts), None, n_unknown)
+    log.stat("responses", "out_of_range", out_of_range)
+    log.stat("responses", "unknown_labels", n_unknown)
+    return scores
+
+
+def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str, Scale],
+                    log: QualityLog, cache: dict | None = None) -> tuple[pd.DataFrame, Path | str]:
+    raw, src, origin = _read_source(tspec, base, where, "responses", log, cache)
+    decimal = raw.attrs.get("decimal", ".")
     wide = tspec.get("scores")
     cols = dict(tspec.get("columns", {}) or {})
     if wide:
         if not isinstance(wide, Mapping):
-            raise SpecError(f"{src_spec}: `tables.responses.scores` must map metric names to columns.")
+            raise SpecError(f"{where}: `scores` must map metric names to columns.")
         if "metric" in cols or "score" in cols:
-            raise SpecError(f"{src_spec}: give either `columns.metric`/`columns.score` (long layout) "
+            raise SpecError(f"{where}: give either `columns.metric`/`columns.score` (long layout) "
                             "or `scores` (one column per metric), not both.")
-        base_df = _map_columns(raw, {**tspec, "extra": list(tspec.get("extra", []) or []) + list(wide.values())},
-                               RESPONSE_COLUMNS, src, "responses")
-        parts = []
-        for metric, col in wide.items():
-            part = base_df.drop(columns=list(wide.values())).assign(metric=metric, score=base_df[col])
-            part = part[part["score"].notna()]
-            parts.append(part)
+        undeclared = set(wide) - set(scales)
+        if undeclared:
+            raise SpecError(f"{where}: `scores` names metrics {sorted(undeclared)} without a scale; "
+                            f"declared: {sorted(scales)}.")
+        base_df, cols = _map_columns(raw, tspec, RESPONSE_COLUMNS, src, where, list(dict.fromkeys(wide.values())))
+        parts = [base_df.drop(columns=list(dict.fromkeys(wide.values()))).assign(metric=metric,
+                                                                                  score=base_df[col].to_numpy())
+                 for metric, col in wide.items()]
         df = pd.concat(parts, ignore_index=True)
-        score_col = {m: c for m, c in wide.items()}
+        score_col = {m: str(c) for m, c in wide.items()}
     else:
         for need in ("metric", "score"):
             if need not in cols:
-                raise SpecError(f"{src_spec}: `tables.responses` needs `columns.{need}` "
+                raise SpecError(f"{where}: `tables.responses` needs `columns.{need}` "
                                 "or a `scores` mapping (one column per metric).")
-        df = _map_columns(raw, tspec, RESPONSE_COLUMNS, src, "responses")
-        df = df[df["score"].notna()].copy()
+        df, cols = _map_columns(raw, tspec, RESPONSE_COLUMNS, src, where)
         score_col = {m: cols["score"] for m in scales}
-        df["metric"] = df["metric"].astype(str).str.strip()
-    df["customer_id"] = _ids(df, src, cols.get("customer_id", "customer_id"))
+        df["metric"] = df["metric"].astype("string").str.strip()
+    log.stat("responses", "columns", {**cols, **{f"score[{m}]": c for m, c in score_col.items()}} if wide else cols)
+    _all_missing(df, cols, src, origin, "responses", log)
+    empty = df["score"].isna() | (df["score"].astype("string").str.strip() == "")
+    log.stat("responses", "missing_scores", {m: int(empty[df["metric"] == m].sum()) for m in scales
+                                             if (df["metric"] == m).any()})
+    df = df[~empty.to_numpy()].reset_index(drop=True)
+    df["customer_id"] = _ids(df, _col_where(src, origin, cols, "customer_id"), "responses", log)
     unknown = ~df["metric"].isin(list(scales))
     if unknown.any():
-        raise DataError(f"{src}, column {cols.get('metric')!r}: metrics "
-                        f"{sorted(df.loc[unknown, 'metric'].unique())[:5]} in "
-                        f"{format_rows(df.loc[unknown, '_row'])} have no scale; declare them under `scales` "
-                        f"(declared: {sorted(scales)}).")
-    scores = pd.Series(np.nan, index=df.index)
-    problems = []  # report every metric's bad answers at once, not just the first
-    for metric, scale in scales.items():
-        m = df["metric"] == metric
-        if m.any():
-            try:
-                scores[m] = validate_scores(df.loc[m, "score"], scale, source=src,
-                                            column=score_col.get(metric, "score"), rows=df.loc[m, "_row"])
-            except DataError as exc:
-                problems.append(f"metric {metric!r}: {exc}")
-    if problems:
-        raise DataError("\n".join(problems))
-    df["score"] = scores
+        log.error("responses", "unknown_metric",
+                  f"{_col_where(src, origin, cols, 'metric')}: metrics "
+                  f"{sorted(df.loc[unknown, 'metric'].unique())[:5]} in {_rows(df.loc[unknown, '_row'])} "
+                  f"have no scale; declare them under `scales` (declared: {sorted(scales)}).",
+                  cols.get("metric"), unknown.sum())
+    df["score"] = _score_numbers(df, tspec, scales, where, src, score_col, origin, decimal, log)
+    fmts = _date_formats(tspec, where)
     if "answered_at" in df:
-        df["answered_at"] = _dates(df, "answered_at", src, tspec.get("date_format"))
+        df["answered_at"] = _dates(df, "answered_at", _col_where(src, origin, cols, "answered_at"),
+                                   fmts["answered_at"], "responses", log)
     if "weight" in df:
-        w = pd.to_numeric(df["weight"], errors="coerce")
-        bad = w.isna() | (w < 0)
-        if bad.any():
-            raise DataError(f"{src}, column {cols['weight']!r}: weights must be non-negative numbers; "
-                            f"see {format_rows(df.loc[bad, '_row'])}.")
-        df["weight"] = w
+        df["weight"] = _numbers(df, "weight", _col_where(src, origin, cols, "weight"), decimal, "responses",
+                                log, nonneg=True)
     for c in ("touchpoint", "channel"):
         if c in df:
             df[c] = df[c].astype("string").str.strip()
-    return df.reset_index(drop=True), path
+    _missing_stats(df, "responses", log)
+    on = ["customer_id", "metric"] + (["answered_at"] if "answered_at" in df else [])
+    d_on = (tspec.get("duplicates") or {}).get("on", on) if isinstance(tspec.get("duplicates"), Mapping) else on
+    d_where = f"{src}, columns {[cols.get(c, c) for c in ([d_on] if isinstance(d_on, str) else d_on)]}"
+    df = _duplicates(df, tspec, "responses", d_where, on, "all", "answered_at" if "answered_at" in df else None,
+                     cols, log)
+    df = df[df["score"].notna() & df["metric"].isin(list(scales))]
+    log.stat("responses", "rows_kept", len(df))
+    if "answered_at" in df and df["answered_at"].notna().any():
+        log.stat("responses", "date_range", (df["answered_at"].min(), df["answered_at"].max()))
+    return df.reset_index(drop=True), Path(src) if not src.endswith("query") else src
 
 
-def _load_customers(tspec, base) -> tuple[pd.DataFrame, Path]:
-    path = base / tspec["file"]
-    raw = read_table(path, tspec)
-    src = str(path)
-    cols = tspec.get("columns", {}) or {}
-    df = _map_columns(raw, tspec, CUSTOMER_COLUMNS, src, "customers")
-    df["customer_id"] = _ids(df, src, cols.get("customer_id", "customer_id"))
-    dup = df["customer_id"].duplicated(keep=False)
-    if dup.any():
-        raise DataError(f"{src}, column {cols.get('customer_id')!r}: customer ids "
-                        f"{list(df.loc[dup, 'customer_id'].unique()[:3])} appear more than once "
-                        f"({format_rows(df.loc[dup, '_row'])}); expected one row per customer.")
+# -- customers ----------------------------------------------------------------------------------
+
+_TRUTH = {"1": True, "0": False, "true": True, "false": False, "yes": True, "no": False, "1.0": True,
+          "0.0": False, "ja": True, "nee": False, "waar": True, "onwaar": False, "y": True, "n": False,
+          "j": True}
+
+
+def _load_customers(tspec: Mapping, base: Path, where: str, log: QualityLog,
+                    cache: dict | None = None) -> tuple[pd.DataFrame, Path | str]:
+    raw, src, origin = _read_source(tspec, base, where, "customers", log, cache)
+    decimal = raw.attrs.get("decimal", ".")
+    df, cols = _map_columns(raw, tspec, CUSTOMER_COLUMNS, src, where)
+    log.stat("customers", "columns", cols)
+    _all_missing(df, cols, src, origin, "customers", log)
+    df["customer_id"] = _ids(df, _col_where(src, origin, cols, "customer_id"), "customers", log)
+    fmts = _date_formats(tspec, where)
     for c in ("start_date", "end_date"):
         if c in df:
-            df[c] = _dates(df, c, src, tspec.get("date_format"))
+            df[c] = _dates(df, c, _col_where(src, origin, cols, c), fmts[c], "customers", log)
     if "start_date" in df and "end_date" in df:
         before = df["end_date"] < df["start_date"]
         if before.any():
-            raise DataError(f"{src}: end date ({cols['end_date']!r}) before start date "
-                            f"({cols['start_date']!r}) in {format_rows(df.loc[before, '_row'])}.")
+            log.error("customers", "out_of_range", f"{src}: end date ({cols['end_date']!r}) before start date "
+                      f"({cols['start_date']!r}) in {_rows(df.loc[before, '_row'])}.", "end_date",
+                      before.sum())
     if "churned" in df:
-        text = df["churned"].astype(str).str.strip().str.lower()
-        truth = {"1": True, "0": False, "true": True, "false": False, "yes": True, "no": False,
-                 "1.0": True, "0.0": False}
-        bad = ~text.isin(list(truth))
+        text = df["churned"].astype("string").str.strip().str.lower()
+        bad = ~text.isin(list(_TRUTH)) & df["churned"].notna()
         if bad.any():
-            raise DataError(f"{src}, column {cols['churned']!r}: values "
-                            f"{list(df.loc[bad, 'churned'].astype(str).unique()[:3])} in "
-                            f"{format_rows(df.loc[bad, '_row'])} are not yes/no, true/false or 1/0.")
-        df["churned"] = text.map(truth).astype(bool)
+            log.error("customers", "out_of_range", f"{_col_where(src, origin, cols, 'churned')}: values "
+                      f"{list(pd.unique(df.loc[bad, 'churned'].astype(str))[:3])} in "
+                      f"{_rows(df.loc[bad, '_row'])} are not yes/no, true/false or 1/0.", "churned", bad.sum())
+        df["churned"] = text.map(_TRUTH).fillna(False).astype(bool)
     elif "end_date" in df:
         df["churned"] = df["end_date"].notna()
     if "value" in df:
-        v = pd.to_numeric(df["value"], errors="coerce")
-        bad = v.isna() & df["value"].notna()
-        if bad.any():
-            raise DataError(f"{src}, column {cols['value']!r}: non-numeric values in "
-                            f"{format_rows(df.loc[bad, '_row'])}; expected numbers.")
-        df["value"] = v
+        df["value"] = _numbers(df, "value", _col_where(src, origin, cols, "value"), decimal, "customers", log)
     if "segment" in df:
         df["segment"] = df["segment"].astype("string").str.strip()
-    return df.reset_index(drop=True), path
+    _missing_stats(df, "customers", log)
+    df = _duplicates(df, tspec, "customers", _col_where(src, origin, cols, "customer_id"), ["customer_id"],
+                     "error", "start_date" if "start_date" in df else None, cols, log)
+    log.stat("customers", "rows_kept", len(df))
+    dates = [df[c] for c in ("start_date", "end_date") if c in df and df[c].notna().any()]
+    if dates:
+        log.stat("customers", "date_range", (min(d.min() for d in dates), max(d.max() for d in dates)))
+    return df.reset_index(drop=True), Path(src) if not src.endswith("query") else src
+
+
+# -- the spec -----------------------------------------------------------------------------------
+
+def _yaml_on(d: Any) -> Any:
+    """YAML 1.1 reads a bare ``on:`` key as the boolean true; take it as the ``on`` it was meant to be."""
+    if isinstance(d, Mapping) and True in d and "on" not in d:
+        return {("on" if k is True else k): v for k, v in d.items()}
+    return d
+
+
+def _fix_table(t: Any) -> Any:
+    if not isinstance(t, Mapping):
+        return t
+    t = dict(t)
+    if "duplicates" in t:
+        t["duplicates"] = _yaml_on(t["duplicates"])
+    if isinstance(t.get("join"), list):
+        t["join"] = [_yaml_on(j) for j in t["join"]]
+    return t
+
+
+def _check_spec(data: Mapping, src: str) -> dict[str, Scale]:
+    unknown = set(data) - SPEC_KEYS
+    if unknown:
+        raise SpecError(f"{src}: unknown top-level keys {sorted(unknown)}; allowed: {sorted(SPEC_KEYS)}.")
+    tables = data.get("tables")
+    if not isinstance(tables, Mapping) or "responses" not in tables:
+        raise SpecError(f"{src}: `tables` must contain at least `responses`.")
+    bad_tables = set(tables) - {"responses", "customers"}
+    if bad_tables:
+        raise SpecError(f"{src}: unknown tables {sorted(bad_tables)}; allowed: ['responses', 'customers'].")
+    for tname, t in tables.items():
+        if not isinstance(t, Mapping) or not ("file" in t or "query" in t):
+            raise SpecError(f"{src}: `tables.{tname}` needs a `file` (or a DuckDB `query`).")
+        unknown = set(t) - TABLE_KEYS
+        if unknown:
+            raise SpecError(f"{src}: `tables.{tname}` has unknown keys {sorted(unknown)}; "
+                            f"allowed: {sorted(TABLE_KEYS)}.")
+    raw_scales = data.get("scales")
+    if not isinstance(raw_scales, Mapping) or not raw_scales:
+        raise SpecError(f"{src}: `scales` must declare at least one metric's scale.")
+    return {name: Scale.from_dict(name, d) for name, d in raw_scales.items()}
+
+
+def read_dataset(spec: str | Path | Mapping[str, Any]) -> tuple[Dataset | None, QualityLog]:
+    """Load as much of a dataset as possible and log every problem instead of raising.
+
+    Returns the :class:`Dataset` (``None`` when the responses could not be read
+    at all; tables may hold rows with problems set to missing) and the
+    :class:`~cxkit.quality.QualityLog`. Malformed specs still raise
+    :class:`SpecError`. Most callers want :func:`load_dataset` (raises on any
+    error) or :func:`cxkit.validate_dataset` (a report).
+    """
+    data, base, src = _read_spec(spec)
+    scales = _check_spec(data, src)
+    tables = {name: _fix_table(t) for name, t in data["tables"].items()}
+    log = QualityLog()
+    cache: dict = {}
+    responses = customers = None
+    files: dict[str, Path | str] = {}
+    try:
+        responses, files["responses"] = _load_responses(tables["responses"], base, f"{src}, tables.responses",
+                                                        scales, log, cache)
+    except CxkitError as exc:
+        log.failed("responses", exc)
+    if "customers" in tables:
+        try:
+            customers, files["customers"] = _load_customers(tables["customers"], base,
+                                                             f"{src}, tables.customers", log, cache)
+        except CxkitError as exc:
+            log.failed("customers", exc)
+    if responses is not None and customers is not None:
+        orphans = ~responses["customer_id"].isin(customers["customer_id"])
+        if orphans.any():
+            log.warn("responses", "unmatched", f"{files['responses']}: {orphans.sum():,} answers from "
+                     f"{responses.loc[orphans, 'customer_id'].nunique():,} customer ids not in the customers "
+                     f"table (e.g. {responses.loc[orphans, 'customer_id'].unique()[:3].tolist()}); they get no "
+                     "customer attributes.", "customer_id", orphans.sum())
+    ds = None
+    if responses is not None:
+        ds = Dataset(name=str(data.get("name", Path(src).stem)), responses=responses, customers=customers,
+                     scales=scales, files=files, spec_path=None if src == "spec" else Path(src), quality=log)
+    return ds, log
 
 
 def load_dataset(spec: str | Path | Mapping[str, Any]) -> Dataset:
@@ -310,34 +671,12 @@ def load_dataset(spec: str | Path | Mapping[str, Any]) -> Dataset:
     SpecError
         The spec is malformed or names a missing file.
     DataError
-        A file does not match the spec: missing column, bad score, bad date, duplicate id...
+        A file does not match the spec: missing column, bad score, unknown label,
+        bad or ambiguous date, duplicate id... Every problem found is listed in
+        one message, each naming file, column and rows.
     """
-    data, base, src = _read_spec(spec)
-    allowed = {"name", "description", "tables", "scales", "source", "licence", "license", "notes"}
-    unknown = set(data) - allowed
-    if unknown:
-        raise SpecError(f"{src}: unknown top-level keys {sorted(unknown)}; allowed: {sorted(allowed)}.")
-    tables = data.get("tables")
-    if not isinstance(tables, Mapping) or "responses" not in tables:
-        raise SpecError(f"{src}: `tables` must contain at least `responses`.")
-    bad_tables = set(tables) - {"responses", "customers"}
-    if bad_tables:
-        raise SpecError(f"{src}: unknown tables {sorted(bad_tables)}; allowed: ['responses', 'customers'].")
-    for tname, t in tables.items():
-        if not isinstance(t, Mapping) or "file" not in t:
-            raise SpecError(f"{src}: `tables.{tname}` needs a `file`.")
-        unknown = set(t) - TABLE_KEYS
-        if unknown:
-            raise SpecError(f"{src}: `tables.{tname}` has unknown keys {sorted(unknown)}; "
-                            f"allowed: {sorted(TABLE_KEYS)}.")
-    raw_scales = data.get("scales")
-    if not isinstance(raw_scales, Mapping) or not raw_scales:
-        raise SpecError(f"{src}: `scales` must declare at least one metric's scale.")
-    scales = {name: Scale.from_dict(name, d) for name, d in raw_scales.items()}
-    responses, rpath = _load_responses(tables["responses"], base, src, scales)
-    customers, files = None, {"responses": rpath}
-    if "customers" in tables:
-        customers, cpath = _load_customers(tables["customers"], base)
-        files["customers"] = cpath
-    return Dataset(name=str(data.get("name", Path(src).stem)), responses=responses, customers=customers,
-                   scales=scales, files=files, spec_path=None if src == "spec" else Path(src))
+    ds, log = read_dataset(spec)
+    log.raise_errors(str(spec) if not isinstance(spec, Mapping) else "spec")
+    if ds is None:  # pragma: no cover - raise_errors has raised already
+        raise DataError(f"{spec}: the responses table could not be read.")
+    return ds

@@ -16,8 +16,11 @@ from . import metrics
 from .compare import _adjust, changes
 from .datasets import Dataset
 from .errors import ParameterError
+from .i18n import check_lang, fmt
+from .i18n import text as _t
 
-__all__ = ["window", "metric_table", "headline", "drilldown", "latest_changes", "describe_overview", "save_tables"]
+__all__ = ["window", "metric_table", "headline", "drilldown", "latest_changes", "describe_overview", "save_tables",
+           "churn_share"]
 
 _HEADLINE = {"nps": ("nps", "points"), "csat": ("csat", "% top box"), "ces": ("pct_easy", "% easy")}
 
@@ -107,27 +110,77 @@ def latest_changes(ds: Dataset, data: pd.DataFrame, by: str | None = None, *, fr
     return out[front + [c for c in out.columns if c not in front]]
 
 
-def describe_overview(head: pd.DataFrame, changed: pd.DataFrame | None = None, *, level: float = 0.95) -> str:
-    """Plain sentences generated from the headline and change tables (never canned)."""
+def _p(p: float, lang: str) -> str:
+    s = f"{p:.3g}"
+    return s.replace(".", ",") if lang == "nl" else s
+
+
+def describe_overview(head: pd.DataFrame, changed: pd.DataFrame | None = None, *, level: float = 0.95,
+                      lang: str = "en") -> str:
+    """Plain sentences generated from the headline and change tables (never canned).
+
+    ``lang`` (``en``, ``nl``) sets the words and the number format (``12.5`` / ``12,5``).
+    """
+    check_lang(lang)
     pct = round(100 * level)
+    ci = f"{pct}% {_t('ci', lang)}" if lang == "en" else f"{pct}%-{_t('ci', lang)}"
+    to = _t("to", lang)
     lines = []
     for _, r in head.iterrows():
+        n = fmt(r["n"], 0, lang)
         if pd.isna(r["value"]):
-            lines.append(f"- {r['metric']}: not reported ({r['note'] or 'no answers'}), n = {r['n']}.")
+            lines.append(f"- {r['metric']}: {_t('not_reported', lang)} ({r['note'] or _t('no_answers', lang)}), "
+                         f"n = {n}.")
             continue
-        lines.append(f"- {r['metric']}: {r['value']:.1f} {r['unit']} ({pct}% CI {r['ci_low']:.1f} to "
-                     f"{r['ci_high']:.1f}; n = {r['n']:,}).")
+        unit = _t(r["unit"], lang) if r["unit"] in ("points", "% top box", "% easy") else r["unit"]
+        lines.append(f"- {r['metric']}: {fmt(r['value'], 1, lang)} {unit} ({ci} {fmt(r['ci_low'], 1, lang)} {to} "
+                     f"{fmt(r['ci_high'], 1, lang)}; n = {n}).")
     if changed is not None and len(changed):
         sig = changed[changed["significant"]]
         if sig.empty:
-            lines.append(f"- No metric changed significantly between its last two periods "
-                         f"({len(changed)} compared, Holm-corrected).")
+            lines.append("- " + _t("no_change", lang, n=len(changed)))
         for _, r in sig.iterrows():
-            word = "rose" if r["diff"] > 0 else "fell"
-            lines.append(f"- {r['metric']} {word} from {r['value_b']:.1f} ({r['previous']}) to {r['value_a']:.1f} "
-                         f"({r['period']}): {r['diff']:+.1f}, {pct}% CI {r['ci_low']:+.1f} to {r['ci_high']:+.1f}, "
-                         f"adjusted p = {r['p_adj']:.3g}.")
+            word = _t("rose" if r["diff"] > 0 else "fell", lang)
+            lines.append(f"- {r['metric']} {word} {_t('from', lang)} {fmt(r['value_b'], 1, lang)} ({r['previous']}) "
+                         f"{_t('to_value', lang)} {fmt(r['value_a'], 1, lang)} ({r['period']}): "
+                         f"{fmt(r['diff'], 1, lang, sign=True)}, {ci} {fmt(r['ci_low'], 1, lang, sign=True)} {to} "
+                         f"{fmt(r['ci_high'], 1, lang, sign=True)}, {_t('adjusted_p', lang)} = "
+                         f"{_p(r['p_adj'], lang)}.")
     return "\n".join(lines)
+
+
+def churn_share(customers: pd.DataFrame, by: str | Sequence[str] | None = None, *, churned: str = "churned",
+                level: float = 0.95, min_n: int = 30) -> pd.DataFrame:
+    """Share of customers flagged as churned, with a Wilson interval (for data with a flag but no dates).
+
+    Without start and end dates no churn *rate per period* exists; this is the
+    share of the customer table flagged ``churned`` (e.g. one quarter's churn
+    in IBM's Telco sample).
+
+    Returns
+    -------
+    DataFrame with the group columns and
+        n : customers
+        churned : of those, flagged as churned
+        churn_pct, ci_low, ci_high : churned / n in % with Wilson interval
+        suppressed, note
+    """
+    from .counts import as_list, check_columns
+
+    by = as_list(by)
+    check_columns(customers, [churned, *by], argument="churned/by", source="customers")
+    level = metrics._check_level(level)
+    flag = customers[churned].astype(bool)
+    d = customers[by].assign(_churned=flag) if by else pd.DataFrame({"_churned": flag})
+    g = d.groupby(by, observed=True, dropna=True)["_churned"] if by else d.groupby(lambda _: 0)["_churned"]
+    t = g.agg(n="size", churned="sum").reset_index()
+    if not by:
+        t = t.drop(columns=t.columns[0])
+    t["churn_pct"] = 100 * t["churned"] / t["n"]
+    lo, hi = metrics._wilson(t["churned"], t["n"], level)
+    t["ci_low"], t["ci_high"] = 100 * lo, 100 * hi
+    t["note"] = ""
+    return metrics._suppress(t, ["churn_pct", "ci_low", "ci_high"], min_n)
 
 
 def save_tables(tables: dict[str, pd.DataFrame], folder: str) -> list[str]:

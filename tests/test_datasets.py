@@ -83,7 +83,7 @@ def test_undeclared_metric_names_rows(tmp_path):
 
 def test_bad_date_names_rows(tmp_path):
     body = "id,date,q,a\n1,2025-01-01,nps,9\n2,31/01/2025,nps,8\n"
-    with pytest.raises(cx.DataError, match=r"column 'answered_at'.*row 2.*31/01/2025"):
+    with pytest.raises(cx.DataError, match=r"column 'date' \(answered_at\).*31/01/2025.*row 2.*day first"):
         cx.load_dataset(write_case(tmp_path, body))
 
 
@@ -95,7 +95,7 @@ def test_all_missing_column(tmp_path):
 
 def test_duplicate_customer_ids(tmp_path):
     cust = "id,start,end,seg\n1,2024-01-01,,a\n2,2024-01-01,,b\n1,2024-02-01,,a\n"
-    with pytest.raises(cx.DataError, match=r"\['1'\] appear more than once \(rows 1, 3\)"):
+    with pytest.raises(cx.DataError, match=r"column 'id'.*\['1'\] appear more than once \(rows 1, 3\)"):
         cx.load_dataset(write_case(tmp_path, GOOD, cust))
 
 
