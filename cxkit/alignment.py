@@ -39,7 +39,7 @@ from .counts import as_list
 from .datasets import Dataset
 from .errors import DataError, DegenerateDataError, ParameterError, check_choice
 
-__all__ = ["Aligned", "pair_answers", "align_churn", "KEEP"]
+__all__ = ["Aligned", "pair_answers", "align_churn", "plain_ids", "data_end", "effective_cut", "KEEP"]
 
 KEEP = ("first", "last", "all")
 _RESERVED = {"customer_id", "answered_at", "churned", "event", "time_days", "tenure_years", "complete",
@@ -120,6 +120,41 @@ class Aligned:
         return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
 
 
+def plain_ids(ids: pd.Series) -> pd.Series:
+    """Customer ids as plain Python strings: loaders may hand over ``object`` or ``string`` dtypes,
+    and pandas refuses to join across them."""
+    return ids.astype(str).astype(object)
+
+
+def data_end(ds: Dataset) -> pd.Timestamp | None:
+    """The latest date anywhere in the data (answers, customer starts and ends); None without dates."""
+    dates = []
+    if _has_dates(ds.responses, "answered_at"):
+        dates.append(ds.responses["answered_at"].max())
+    for col in ("start_date", "end_date"):
+        if _has_dates(ds.customers, col):
+            dates.append(ds.customers[col].max())
+    return max(dates) if dates else None
+
+
+def effective_cut(ds: Dataset, as_of: str | pd.Timestamp | None) -> tuple[pd.Timestamp | None, str]:
+    """The cut-off to use: ``as_of``, but never later than the data goes (with a note when capped).
+
+    Churn after the last recorded date is simply not in the data; treating the
+    time up to a later run date as observed would count those customers as
+    having stayed.
+    """
+    end = data_end(ds)
+    if as_of is None:
+        return end, (f"No cut-off given: the latest date in the data ({end.date()}) is used." if end is not None
+                     else "")
+    cut = pd.Timestamp(as_of)
+    if end is not None and end < cut:
+        return end, (f"The data ends on {end.date()}, before the cut-off {cut.date()}: churn after "
+                     f"{end.date()} is not recorded, so {end.date()} is used as the cut-off.")
+    return cut, ""
+
+
 def _has_dates(df: pd.DataFrame | None, col: str) -> bool:
     return df is not None and col in df.columns and df[col].notna().any()
 
@@ -178,6 +213,7 @@ def pair_answers(responses: pd.DataFrame, metrics: str | Sequence[str], *, ancho
         rows = responses[responses["metric"] == m]
         cols = ["customer_id", "score"] + (["answered_at"] if dated else [])
         out = rows[cols + (carry if m == anchor else [])].rename(columns={"score": m})
+        out["customer_id"] = plain_ids(out["customer_id"])
         if dated:
             out = out.rename(columns={"answered_at": f"{m}_at"})
         return out
@@ -251,7 +287,8 @@ def align_churn(ds: Dataset, metrics: str | Sequence[str], *, anchor: str | None
     if ds.customers is None:
         raise DataError(f"dataset {ds.name!r} has no customers table: there is no churn to pair answers with. "
                         "Map a customers table with `end_date` or `churned` in the spec.")
-    cust = ds.customers.drop(columns=["_row"], errors="ignore")
+    cust = ds.customers.drop(columns=["_row"], errors="ignore").assign(
+        customer_id=lambda d: plain_ids(d["customer_id"]))
     if "churned" not in cust.columns:
         raise DataError(f"dataset {ds.name!r}: the customers table has neither `end_date` nor `churned`; "
                         "map one of them in the spec.")
@@ -259,12 +296,11 @@ def align_churn(ds: Dataset, metrics: str | Sequence[str], *, anchor: str | None
     metrics = tuple(_metric_list(metrics, anchor))
     notes: list[str] = []
     timed = bool(_has_dates(frame, "answered_at") and "end_date" in cust.columns)
-    if as_of is None and timed:
-        cut = max(frame["answered_at"].max(), cust["end_date"].max() if _has_dates(cust, "end_date")
-                  else frame["answered_at"].max())
-        notes.append(f"No cut-off given: the latest date in the data ({cut.date()}) is used.")
-    else:
-        cut = pd.Timestamp(as_of) if as_of is not None else None
+    cut = None
+    if timed:
+        cut, why = effective_cut(ds, as_of)
+        if why:
+            notes.append(why)
 
     before = len(frame)
     frame = frame.merge(cust, on="customer_id", how="inner", validate="many_to_one", suffixes=("", "_customer"))

@@ -29,7 +29,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from .alignment import Aligned, align_churn
+from .alignment import Aligned, align_churn, effective_cut, plain_ids
 from .auc import auc_table, compare_auc, risk_sign
 from .counts import as_list, check_columns
 from .datasets import Dataset
@@ -374,7 +374,7 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
     cust_ctrl = [c for c in controls if ds.customers is not None and c in ds.customers.columns]
     if timed and hazard and ds.customers is not None and ds.customers["start_date"].notna().any():
         hz = hazard_model(ds, metrics, [*cust_ctrl, *([c for c in controls if c == "tenure_years"])],
-                          as_of=as_of if as_of is not None else aligned[metrics[0]].as_of, level=level)
+                          as_of=as_of, level=level)
     revenue, rnote = _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_days, as_of,
                               n_boot, seed, level, timed)
     return ChurnStudy(dataset=ds.name, metrics=tuple(metrics), params=params, timed=timed, aligned=aligned,
@@ -391,13 +391,14 @@ def _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_d
         return None, f"No `{value}` column for customers: revenue at risk cannot be computed."
     by = segment if segment in cust.columns else None
     if hz is not None and hz.model.fitted:
-        cut = pd.Timestamp(as_of) if as_of is not None else aligned[metrics[0]].as_of
+        cut, _ = effective_cut(ds, as_of)
         active = cust[(cust["start_date"] <= cut) & (cust["end_date"].isna() | (cust["end_date"] > cut))].copy()
         active["tenure_years"] = (cut - active["start_date"]).dt.days / 365.25
         for m, coding in hz.coding.items():
             ans = ds.responses[(ds.responses["metric"] == m) & (ds.responses["answered_at"] <= cut)]
-            last = ans.sort_values("answered_at").groupby("customer_id")["score"].last()
-            raw = active["customer_id"].map(last)
+            last = ans.assign(customer_id=plain_ids(ans["customer_id"])).sort_values("answered_at").groupby(
+                "customer_id")["score"].last()
+            raw = plain_ids(active["customer_id"]).map(last)
             scale = ds.scale(m)
             if coding == "linear":
                 active[m] = (raw - (scale.min + scale.max) / 2).fillna(0.0)

@@ -28,6 +28,7 @@ from math import factorial
 import numpy as np
 import pandas as pd
 
+from .alignment import plain_ids
 from .counts import as_list, check_columns
 from .datasets import Dataset
 from .errors import DegenerateDataError, ParameterError, check_choice
@@ -300,7 +301,7 @@ def driver_frame(ds: Dataset, outcome: str | None = None, drivers: Sequence[str]
     if not outcome:
         raise ParameterError(f"dataset {ds.name!r} has no NPS metric; name the outcome metric.")
     ds.scale(outcome)
-    r = ds.responses
+    r = ds.responses.assign(customer_id=lambda d: plain_ids(d["customer_id"]))
     dated = "answered_at" in r.columns and r["answered_at"].notna().any()
     base = r[r["metric"] == outcome]
     if dated:
@@ -314,7 +315,7 @@ def driver_frame(ds: Dataset, outcome: str | None = None, drivers: Sequence[str]
     else:
         wanted = [m for m in ds.metrics() if ds.scale(m).kind in ("csat", "ces") and m != outcome]
     metric_drivers = [m for m in wanted if m in ds.scales]
-    cust = ds.customers
+    cust = None if ds.customers is None else ds.customers.assign(customer_id=lambda d: plain_ids(d["customer_id"]))
     col_drivers = [c for c in wanted if c not in ds.scales]
     unknown = [c for c in col_drivers if c not in r.columns and (cust is None or c not in cust.columns)]
     if unknown:

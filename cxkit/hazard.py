@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .alignment import effective_cut, plain_ids
 from .counts import as_list
 from .datasets import Dataset
 from .errors import DataError, ParameterError, check_choice
@@ -39,7 +40,7 @@ def _month_index(d: pd.Series) -> np.ndarray:
     return (d.dt.year * 12 + d.dt.month - 1).to_numpy(float)
 
 
-def person_months(ds: Dataset, metrics: Mapping[str, str], *, as_of: str | pd.Timestamp,
+def person_months(ds: Dataset, metrics: Mapping[str, str], *, as_of: str | pd.Timestamp | None = None,
                   start: str | pd.Timestamp | None = None, controls: Sequence[str] = ()) -> pd.DataFrame:
     """Customer-months at risk with the latest answers known at each month's start.
 
@@ -53,7 +54,7 @@ def person_months(ds: Dataset, metrics: Mapping[str, str], *, as_of: str | pd.Ti
         ``<metric>_band``: the score band, e.g. detractor/passive/promoter, or
         ``none``).
     as_of : date
-        Cut-off; only months that ended by then are used.
+        Cut-off; only months that ended by then (and by the end of the data) are used.
     start : date, optional
         First month to use; default the month of the earliest answer.
     controls : list of str
@@ -78,7 +79,7 @@ def person_months(ds: Dataset, metrics: Mapping[str, str], *, as_of: str | pd.Ti
     if missing:
         raise ParameterError(f"`controls` {missing} are not customer columns; available: "
                              f"{[c for c in cust.columns if not c.startswith('_')]}.")
-    cut = pd.Timestamp(as_of)
+    cut, _ = effective_cut(ds, as_of)
     first = pd.Timestamp(start) if start is not None else ds.responses["answered_at"].min()
     first_idx = first.year * 12 + first.month - 1
     # A month is complete when it ended by the cut-off (the cut-off day itself is observed).
@@ -94,7 +95,7 @@ def person_months(ds: Dataset, metrics: Mapping[str, str], *, as_of: str | pd.Ti
     offs = np.arange(k.sum()) - np.repeat(np.cumsum(k) - k, k)
     midx = (np.repeat(lo, k) + offs).astype(int)
     month = pd.to_datetime({"year": midx // 12, "month": midx % 12 + 1, "day": 1})
-    pm = pd.DataFrame({"customer_id": c["customer_id"].to_numpy()[rows], "month": month.to_numpy()})
+    pm = pd.DataFrame({"customer_id": plain_ids(c["customer_id"]).to_numpy()[rows], "month": month.to_numpy()})
     pm["event"] = ended.to_numpy()[rows] & (_month_index(c["end_date"].where(ended))[rows] == midx)
     for col in controls:
         if col != "tenure_years":
@@ -107,6 +108,7 @@ def person_months(ds: Dataset, metrics: Mapping[str, str], *, as_of: str | pd.Ti
         scale = ds.scale(m)
         ans = ds.responses.loc[(ds.responses["metric"] == m) & ds.responses["answered_at"].notna(),
                                ["customer_id", "answered_at", "score"]].sort_values("answered_at")
+        ans = ans.assign(customer_id=plain_ids(ans["customer_id"]))
         # Latest answer strictly before the month starts: known when the month begins.
         pm = pd.merge_asof(pm, ans.rename(columns={"answered_at": "month_", "score": f"_{m}"}),
                            left_on="month", right_on="month_", by="customer_id", allow_exact_matches=False,
@@ -157,7 +159,7 @@ class HazardResult:
 
 
 def hazard_model(ds: Dataset, metrics: Mapping[str, str] | Sequence[str], controls: str | Sequence[str] = (),
-                 *, as_of: str | pd.Timestamp, start: str | pd.Timestamp | None = None,
+                 *, as_of: str | pd.Timestamp | None = None, start: str | pd.Timestamp | None = None,
                  reference: Mapping[str, object] | None = None, level: float = 0.95) -> HazardResult:
     """Fit the discrete-time (monthly) churn hazard on the latest answers known at each month's start.
 

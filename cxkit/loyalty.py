@@ -31,7 +31,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
-from .alignment import Aligned, align_churn, pair_answers
+from .alignment import Aligned, align_churn, pair_answers, plain_ids
 from .counts import check_columns
 from .datasets import Dataset
 from .errors import DegenerateDataError, ParameterError, check_choice
@@ -324,7 +324,8 @@ def loyalty_study(ds: Dataset, csat: str | None = None, nps_metric: str | None =
     steps.append(("later pairs of the same customer (left out)", before - len(pairs),
                   "one pair per customer keeps observations independent"))
     if ds.customers is not None:
-        cust = ds.customers.drop(columns=["_row"], errors="ignore")
+        cust = ds.customers.drop(columns=["_row"], errors="ignore").assign(
+            customer_id=lambda d: plain_ids(d["customer_id"]))
         extra = [c for c in cust.columns if c not in pairs.columns or c == "customer_id"]
         pairs = pairs.merge(cust[extra], on="customer_id", how="left")
     steps.append(("analysed", len(pairs), f"{pairs['customer_id'].nunique():,} customers"))
