@@ -137,6 +137,13 @@ def check_separation(X: pd.DataFrame, y: np.ndarray, tol: float = 1e-7, max_rows
     if not cols:
         cols = tuple(c for c, v in zip(X.columns, b, strict=True) if abs(v) > 1e-6)
     kind = "complete" if np.all(margin > 1e-9) else "quasi-complete"
+    if kind == "quasi-complete":
+        # The first program may land on a boundary; ask directly for a strictly separating direction.
+        k = Z.shape[1]
+        res2 = optimize.linprog(np.r_[np.zeros(k), -1.0], A_ub=np.column_stack([-A, np.ones(len(A))]),
+                                b_ub=np.zeros(len(A)), bounds=[(-1, 1)] * k + [(0, 1)], method="highs")
+        if res2.status == 0 and -res2.fun > 1e-9:
+            kind = "complete"
     return Separation(kind, cols)
 
 
