@@ -513,13 +513,17 @@ def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
                      "unstable and tend to be too large.")
     z = stats.norm.ppf(0.5 + level / 2)
     if use_firth:
-        fit = firth_fit(X.to_numpy(float), y, w)
+        # Identical (x, y) rows pooled as frequency weights: the same estimate, far fewer rows to iterate on.
+        cells, inv = np.unique(np.column_stack([X.to_numpy(float), y]), axis=0, return_inverse=True)
+        Xc, yc = cells[:, :-1], cells[:, -1]
+        wc = np.bincount(inv.ravel(), weights=w, minlength=len(cells))
+        fit = firth_fit(Xc, yc, wc)
         crit = stats.chi2.ppf(level, 1)
         rows = []
         for j, name in enumerate(X.columns):
-            lo = _profile_bound(X.to_numpy(float), y, w, j, fit, -1, crit)
-            hi = _profile_bound(X.to_numpy(float), y, w, j, fit, +1, crit)
-            prof0 = firth_fit(X.to_numpy(float), y, w, fixed={j: 0.0}, start=fit["params"])
+            lo = _profile_bound(Xc, yc, wc, j, fit, -1, crit)
+            hi = _profile_bound(Xc, yc, wc, j, fit, +1, crit)
+            prof0 = firth_fit(Xc, yc, wc, fixed={j: 0.0}, start=fit["params"])
             lr = max(2 * (fit["llf_pen"] - prof0["llf_pen"]), 0.0)
             rows.append((name, fit["params"][j], np.sqrt(fit["cov"][j, j]), lo, hi, stats.chi2.sf(lr, 1)))
         t = pd.DataFrame(rows, columns=["term", "coef", "se", "lo", "hi", "p_value"])
