@@ -8,6 +8,7 @@ Every function takes a result table from :mod:`cxkit.loyalty`,
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -27,6 +28,10 @@ def _axes(ax, size=(7, 4)):
     if ax is None:
         _, ax = plt.subplots(figsize=size)
     return ax
+
+
+def _pfmt(p: float) -> str:
+    return "p < 1e-16" if p < 1e-16 else f"p = {p:.3g}"
 
 
 def _err(values: pd.Series, lo: pd.Series, hi: pd.Series) -> np.ndarray:
@@ -109,7 +114,7 @@ def km_curves(km: KaplanMeier, *, ax: plt.Axes | None = None, title: str | None 
     ax.set_xlabel("days after the answer")
     ax.set_ylabel("% still customers")
     if not np.isnan(km.logrank_p):
-        ax.set_title((title + "\n" if title else "") + f"log-rank p = {km.logrank_p:.3g}", fontsize=10)
+        ax.set_title((title + "\n" if title else "") + f"log-rank {_pfmt(km.logrank_p)}", fontsize=10)
     elif title:
         ax.set_title(title, fontsize=10)
     ax.legend(frameon=False, fontsize=8)
@@ -125,6 +130,11 @@ def odds_ratios(table: pd.DataFrame, *, ax: plt.Axes | None = None, label: str =
     ax.errorbar(t["odds_ratio"], y, xerr=_err(t["odds_ratio"], t["ci_low"], t["ci_high"]), fmt="o", capsize=3)
     ax.axvline(1, color="grey", lw=1, ls="--")
     ax.set_xscale("log")
+    plain = mticker.FuncFormatter(lambda v, _: f"{v:g}")
+    ax.xaxis.set_major_formatter(plain)
+    lo, hi = ax.get_xlim()
+    # Label the minor ticks only on a narrow range; over decades they would pile up.
+    ax.xaxis.set_minor_formatter(plain if hi / lo < 10 else mticker.NullFormatter())
     ax.set_yticks(y, [f"{m} ({k})" for m, k in zip(t["metric"], t["model"], strict=True)])
     ax.invert_yaxis()
     ax.set_xlabel(label)
