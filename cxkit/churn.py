@@ -321,6 +321,10 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
     params = {"horizon_days": horizon_days, "window_days": window_days, "as_of": as_of, "controls": controls,
               "keep": keep, "level": level, "n_boot": n_boot, "seed": seed, "min_n": min_n}
     notes: list[str] = []
+    if keep == "all":
+        notes.append("keep='all': the regressions cluster by customer, but the AUC intervals, DeLong tests and "
+                     "trend tests treat every answer as independent, so with several answers per customer they "
+                     "are too narrow.")
     aligned = {m: align_churn(ds, m, horizon_days=horizon_days, as_of=as_of, keep=keep) for m in metrics}
     timed = all(a.timed for a in aligned.values())
     by_score, trends, model_tables, fits = [], [], [], {}
@@ -372,7 +376,11 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
                      "monthly hazard model are not available.")
     hz = None
     cust_ctrl = [c for c in controls if ds.customers is not None and c in ds.customers.columns]
-    if timed and hazard and ds.customers is not None and ds.customers["start_date"].notna().any():
+    has_start = ds.customers is not None and "start_date" in ds.customers.columns and \
+        ds.customers["start_date"].notna().any()
+    if timed and hazard and not has_start:
+        notes.append("Customers have no start dates: the monthly hazard model is not available.")
+    if timed and hazard and has_start:
         hz = hazard_model(ds, metrics, [*cust_ctrl, *([c for c in controls if c == "tenure_years"])],
                           as_of=as_of, level=level)
     revenue, rnote = _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_days, as_of,
@@ -501,17 +509,25 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
             span = "with too few answers per score to compare"
         if _sig(t["p_adj"], alpha):
             sig_any = True
+            holm = (f", Holm-adjusted over the {len(study.trends)} metrics p {_p(t['p_adj'])}"
+                    if len(study.trends) > 1 else "")
             out.append(f"- Churn {t['direction']} as {m} goes up: {span}. Trend test (Cochran-Armitage) "
-                       f"p {_p(t['p_value'])}, Holm-adjusted over the {len(study.trends)} metrics p {_p(t['p_adj'])}.")
+                       f"p {_p(t['p_value'])}{holm}.")
         else:
-            why = t["note"] or f"Holm-adjusted p {_p(t['p_adj'])}"
+            why = t["note"] or (f"Holm-adjusted p {_p(t['p_adj'])}" if len(study.trends) > 1
+                                else f"trend test p {_p(t['p_value'])}")
             out.append(f"- No clear trend of churn with {m} ({span}; {why}): the data does not show that "
                        f"{m} is related to churn.")
     # Models
     for _, r in study.models.iterrows():
-        if r["status"] not in ("ok",) or np.isnan(r["odds_ratio"]):
+        if r["status"] == "separation":
+            out.append(f"- Logistic regression of churn on {r['metric']} ({r['model']}): no maximum-likelihood "
+                       f"odds ratio exists because of separation (see below); {r['method']} was used instead.")
+            continue
+        if r["status"] != "ok" or np.isnan(r["odds_ratio"]):
             if r["status"] != "ok":
-                out.append(f"- Logistic regression on {r['metric']} ({r['model']}): {r['status']}. {r['note']}")
+                out.append(f"- Logistic regression of churn on {r['metric']} ({r['model']}): {r['status']}. "
+                           f"{r['note']}")
             continue
         ctrl = f" controlling for {r['controls']}" if r["controls"] else ""
         verdict = "" if _sig(r["p_value"], alpha) else " (not significant: the interval includes 1)"
