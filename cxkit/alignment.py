@@ -307,7 +307,10 @@ def align_churn(ds: Dataset, metrics: str | Sequence[str], *, anchor: str | None
     steps.append(("customer not in the customers table (left out)", before - len(frame), ""))
 
     if timed:
-        frame = frame[frame["answered_at"] <= cut] if cut is not None else frame
+        late = frame["answered_at"] > cut
+        if late.any():
+            steps.append(("answered after the cut-off (left out)", int(late.sum()), f"after {cut.date()}"))
+            frame = frame[~late]
         after = frame["end_date"].notna() & (frame["answered_at"] >= frame["end_date"])
         steps.append(("answered on or after leaving (left out)", int(after.sum()),
                       "an answer given after churn cannot predict it"))
