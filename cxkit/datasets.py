@@ -15,28 +15,45 @@ See ``data/README.md`` for the contract. A spec is YAML::
       csat: {kind: csat, min: 1, max: 5, top_box: [4, 5]}
       ces: {kind: ces, min: 1, max: 7, direction: higher_is_easier, easy: [5, 6, 7]}
 
-Loading validates everything and raises :class:`~cxkit.errors.CxkitError`
-subclasses naming the file, column and rows at fault.
+Tables may also read Excel sheets, Parquet, SPSS and DuckDB queries
+(:mod:`cxkit.io`), join further files on keys (:mod:`cxkit.joins`), turn answer
+labels into numbers and recode them (:mod:`cxkit.labels`), and declare date
+formats and a duplicate policy (:mod:`cxkit.checks`); ``data/README.md`` lists
+every key.
+
+Loading collects every problem in a :class:`~cxkit.quality.QualityLog`;
+:func:`load_dataset` then raises one :class:`~cxkit.errors.CxkitError` listing
+all of them, each naming the file, column and rows at fault, while
+:func:`cxkit.validate_dataset` reports them.
 """
 
 from __future__ import annotations
 
 import os
-import re
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import yaml
 
-from .errors import CxkitError, DataError, ParameterError, SpecError, format_rows
-from .io import read_query, read_table, to_number
-from .joins import apply_joins, normalise_keys
-from .labels import parse_labels, recode, vocabulary
+from .checks import (
+    all_missing,
+    apply_duplicates,
+    auto_type,
+    col_where,
+    customer_ids,
+    date_formats,
+    missing_stats,
+    numbers,
+    parse_dates,
+    rows_text,
+    score_numbers,
+)
+from .errors import CxkitError, DataError, ParameterError, SpecError
+from .io import read_query, read_table
+from .joins import apply_joins
 from .quality import QualityLog
 from .scales import Scale
 
@@ -53,7 +70,6 @@ TABLE_KEYS = {"file", "format", "columns", "scores", "extra", "delimiter", "deci
 # Real exports (issue 5): DuckDB queries, SPSS labels, joins, answer labels, recodes, duplicate policy.
 TABLE_KEYS |= {"query", "database", "use_value_labels", "join", "labels", "recode", "duplicates"}
 SPEC_KEYS = {"name", "description", "tables", "scales", "source", "licence", "license", "notes"}
-DUPLICATE_POLICIES = ("error", "all", "first", "last", "latest")
 
 
 def sample_spec_path() -> Path:
@@ -87,6 +103,11 @@ class Dataset:
     files: Mapping[str, Path | str] = field(default_factory=dict)
     spec_path: Path | None = None
     quality: QualityLog | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def has_answer_dates(self) -> bool:
+        """True when answers carry dates (trends, periods and changes need them)."""
+        return "answered_at" in self.responses and bool(self.responses["answered_at"].notna().any())
 
     def scale(self, metric: str) -> Scale:
         """The declared scale of ``metric``."""
@@ -236,227 +257,12 @@ def _map_columns(raw: pd.DataFrame, tspec: Mapping, canon: Mapping[str, bool], s
     for name, source in extra.items():
         if name in out and name not in extra_sources:
             raise SpecError(f"{where}: extra column name {name!r} clashes with a canonical column; rename it.")
-        out[name] = _auto_type(raw[source], raw.attrs.get("decimal", "."))
+        out[name] = auto_type(raw[source], raw.attrs.get("decimal", "."))
     out["_row"] = raw["_row"].to_numpy()
     return out, cols
 
 
-def _auto_type(s: pd.Series, decimal: str) -> pd.Series:
-    """Text columns that are all numbers (or all true/false) become numbers (booleans); others stay text."""
-    if not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)):
-        return s.to_numpy()
-    present = s.notna()
-    if not present.any():
-        return s.to_numpy()
-    num = to_number(s, decimal)
-    if num[present].notna().all():
-        return num.to_numpy()
-    low = s.astype("string").str.strip().str.lower()
-    if low[present].isin(["true", "false"]).all():
-        return low.map({"true": True, "false": False}).astype("boolean").to_numpy()
-    return s.to_numpy()
-
-
-def _rows(rows: pd.Series | Sequence[int]) -> str:
-    """Source rows, once each and in order (a wide file's row appears once per metric)."""
-    return format_rows(sorted(pd.unique(np.asarray(rows))))
-
-
-def _col_where(src: str, origin: Mapping[str, str], cols: Mapping[str, str], canon: str) -> str:
-    source = cols.get(canon, canon)
-    return f"{origin.get(source, src)}, column {source!r}"
-
-
-def _ids(df: pd.DataFrame, where: str, table: str, log: QualityLog) -> pd.Series:
-    ids = normalise_keys(df["customer_id"])
-    miss = ids.isna() | (ids == "")
-    if miss.any():
-        log.error(table, "missing", f"{where}: missing customer ids in {_rows(df.loc[miss, '_row'])}.",
-                  "customer_id", df.loc[miss, "_row"].nunique())
-    return ids
-
-
-def _date_formats(tspec: Mapping, where: str) -> dict[str, str | None]:
-    fmt = tspec.get("date_format")
-    if fmt is None or isinstance(fmt, str):
-        return defaultdict(lambda: fmt)
-    if isinstance(fmt, Mapping):
-        return defaultdict(lambda: None, {str(k): str(v) for k, v in fmt.items()})
-    raise SpecError(f"{where}: `date_format` must be a format like '%d-%m-%Y' or a mapping per column.")
-
-
-_SLASHED = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(\s.*)?$")
-
-
-def _dates(df: pd.DataFrame, col: str, where: str, fmt: str | None, table: str, log: QualityLog) -> pd.Series:
-    """Parse a date column: ISO 8601 unless ``fmt`` is declared; ambiguous day/month orders are refused."""
-    raw = df[col]
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        return raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
-    text = raw.astype("string").str.strip()
-    present = raw.notna() & (text != "")
-    parsed = pd.to_datetime(raw.where(present), format=fmt or "ISO8601", errors="coerce")
-    bad = parsed.isna() & present
-    if bad.any():
-        examples = list(pd.unique(text[bad])[:3])
-        rows = _rows(df.loc[bad, "_row"])
-        if fmt:
-            log.error(table, "date", f"{where} ({col}): values {examples} in {rows} are not dates in the "
-                      f"declared format {fmt!r}.", col, df.loc[bad, "_row"].nunique())
-        else:
-            m = text[bad].str.extract(_SLASHED)
-            slashed = m[0].notna()
-            hint = "declare `date_format` in the spec (e.g. '%d-%m-%Y %H:%M')"
-            if slashed.any():
-                first, second = m.loc[slashed, 0].astype(int), m.loc[slashed, 1].astype(int)
-                if (first > 12).any() and (second <= 12).all():
-                    hint = "they look day first: declare `date_format`, e.g. '%d/%m/%Y' (with your separator)"
-                elif (second > 12).any() and (first <= 12).all():
-                    hint = "they look month first: declare `date_format`, e.g. '%m/%d/%Y' (with your separator)"
-                else:
-                    hint = (f"{examples[0]!r} is ambiguous (day or month first?) and cxkit does not guess: "
-                            "declare `date_format`, '%d/%m/%Y' (day first) or '%m/%d/%Y' (month first)")
-            log.error(table, "date", f"{where} ({col}): values {examples} in {rows} are not ISO 8601 dates "
-                      f"(YYYY-MM-DD); {hint}.", col, df.loc[bad, "_row"].nunique())
-    return parsed
-
-
-def _numbers(df: pd.DataFrame, col: str, where: str, decimal: str, table: str, log: QualityLog,
-             nonneg: bool = False) -> pd.Series:
-    v = to_number(df[col], decimal) if df[col].dtype != bool else df[col].astype(float)
-    bad = (v.isna() & df[col].notna()) | ((v < 0) if nonneg else False)
-    if bad.any():
-        want = "non-negative numbers" if nonneg else "numbers"
-        log.error(table, "out_of_range", f"{where}: values {list(pd.unique(df.loc[bad, col].astype(str))[:3])} in "
-                  f"{_rows(df.loc[bad, '_row'])} are not {want} (decimal separator {decimal!r}).",
-                  col, df.loc[bad, "_row"].nunique())
-        v[bad] = np.nan
-    return v
-
-
-def _duplicates(df: pd.DataFrame, tspec: Mapping, table: str, where: str, default_on: list[str],
-                default_keep: str, latest_by: str | None, cols: Mapping[str, str], log: QualityLog) -> pd.DataFrame:
-    """Report duplicated keys, then keep all, refuse, or keep the first/last/latest as declared."""
-    d = tspec.get("duplicates") or {}
-    if not isinstance(d, Mapping) or set(d) - {"on", "keep"}:
-        raise SpecError(f"{where}: `duplicates` takes `on` (canonical columns) and `keep` "
-                        f"(one of {DUPLICATE_POLICIES}); got {d!r}.")
-    on = d.get("on", default_on)
-    on = [on] if isinstance(on, str) else list(on)
-    keep = d.get("keep", default_keep)
-    if keep not in DUPLICATE_POLICIES:
-        raise SpecError(f"{where}: `duplicates.keep` must be one of {DUPLICATE_POLICIES}; got {keep!r}.")
-    absent = [c for c in on if c not in df]
-    if absent:
-        raise SpecError(f"{where}: `duplicates.on` names {absent}, not canonical columns of this table "
-                        f"(have {[c for c in df.columns if c != '_row']}).")
-    dup = df.duplicated(on, keep=False)
-    surplus = int(df.duplicated(on, keep="first").sum())
-    log.stat(table, "duplicates", surplus)
-    if not surplus:
-        return df
-    examples = df.loc[dup, on].drop_duplicates().head(3).astype(str).agg(" / ".join, axis=1).tolist()
-    msg = (f"{where}: keys {examples} appear more than once ({_rows(df.loc[dup, '_row'])}), "
-           f"{surplus:,} surplus row(s)")
-    if keep == "error":
-        log.error(table, "duplicates", msg + "; expected one row per key. Declare `duplicates: {keep: first}` "
-                  "(or last, latest) to keep one.", on[0], surplus)
-        return df
-    if keep == "all":
-        log.warn(table, "duplicates", msg + "; all kept (`duplicates.keep: all`).", on[0], surplus)
-        return df
-    if keep == "latest":
-        if latest_by is None or latest_by not in df:
-            raise SpecError(f"{where}: `duplicates.keep: latest` needs a mapped date column to order by.")
-        df = df.sort_values([latest_by, "_row"], kind="stable", na_position="first")
-    out = df.drop_duplicates(on, keep="first" if keep == "first" else "last").sort_values("_row", kind="stable")
-    log.warn(table, "duplicates", msg + f"; kept the {keep} of each, dropped {surplus:,}.", on[0], surplus)
-    return out
-
-
-def _all_missing(df: pd.DataFrame, cols: Mapping[str, str], src: str, origin: Mapping[str, str], table: str,
-                 log: QualityLog) -> None:
-    for c in cols:
-        # An all-empty end date is legitimate (nobody churned); any other empty column is a mapping error.
-        if c not in ("end_date", "score") and df[c].isna().all():
-            log.error(table, "missing", f"{_col_where(src, origin, cols, c)}: every value is missing.", c, len(df))
-
-
-def _missing_stats(df: pd.DataFrame, table: str, log: QualityLog) -> None:
-    log.stat(table, "missing", {c: int(df[c].isna().sum()) for c in df.columns
-                                if c != "_row" and df[c].isna().any()})
-
-
 # -- responses ----------------------------------------------------------------------------------
-
-def _score_numbers(df: pd.DataFrame, tspec: Mapping, scales: Mapping[str, Scale], where: str, src: str,
-                   score_col: Mapping[str, str], origin: Mapping[str, str], decimal: str,
-                   log: QualityLog) -> pd.Series:
-    """Labels -> numbers -> recode -> range check, per metric; every problem is logged, bad answers NaN."""
-    labels = tspec.get("labels") or {}
-    if labels == "builtin":
-        labels = {m: "builtin" for m in scales}
-    recodes = tspec.get("recode") or {}
-    for key, name in (("labels", labels), ("recode", recodes)):
-        if not isinstance(name, Mapping):
-            raise SpecError(f"{where}: `{key}` must map metric names to entries.")
-        stray = set(name) - set(scales)
-        if stray:
-            raise SpecError(f"{where}: `{key}` names metrics {sorted(stray)} without a scale; "
-                            f"declared: {sorted(scales)}.")
-    scores = pd.Series(np.nan, index=df.index)
-    unknown_parts, out_of_range, n_unknown = [], 0, 0
-    for metric, scale in scales.items():
-        m = (df["metric"] == metric).to_numpy()
-        if not m.any():
-            continue
-        col = score_col.get(metric, "score")
-        cw = f"{origin.get(col, src)}, column {col!r}"
-        raw = df.loc[m, "score"]
-        rows = df.loc[m, "_row"]
-        if metric in labels:
-            nums, unknown = parse_labels(raw, scale, labels[metric], f"{where}, labels.{metric}")
-            if unknown.any():
-                counts = raw[unknown].astype(str).value_counts()
-                listed = ", ".join(f"{lab!r} ({n}x)" for lab, n in counts.items())
-                unknown_parts.append(f"{cw} (metric {metric!r}): {listed} in {_rows(rows[unknown])}")
-        else:
-            nums = to_number(raw, decimal) if raw.dtype == object or pd.api.types.is_string_dtype(raw) \
-                else pd.to_numeric(raw, errors="coerce").astype(float)
-            unknown = nums.isna() & raw.notna()
-            if unknown.any():
-                ex = list(pd.unique(raw[unknown].astype(str))[:3])
-                fits = parse_labels(raw[unknown], scale, "builtin")[1] if vocabulary(scale) else None
-                hint = (f"they match the built-in vocabulary: declare `labels: {{{metric}: builtin}}`"
-                        if fits is not None and not fits.any() else
-                        f"map text labels to numbers with `labels: {{{metric}: ...}}` in the spec")
-                unknown_parts.append(f"{cw} (metric {metric!r}): non-numeric answers {ex} in "
-                                     f"{_rows(rows[unknown])}; expected whole numbers "
-                                     f"{scale.min}..{scale.max} ({scale.describe()}); {hint}")
-        n_unknown += int(unknown.sum())
-        if metric in recodes:
-            nums = recode(nums, recodes[metric], f"{where}, recode.{metric}")
-        arr = nums.to_numpy(dtype=float)
-        ok = ~np.isnan(arr)
-        bad = ok & ((arr != np.round(arr)) | (arr < scale.min) | (arr > scale.max))
-        if bad.any():
-            out_of_range += int(bad.sum())
-            after = " after the declared recode" if metric in recodes else ""
-            log.error("responses", "out_of_range",
-                      f"{cw} (metric {metric!r}): answers {pd.unique(arr[bad])[:3].tolist()}{after} in "
-                      f"{_rows(rows[bad])} are not whole numbers in {scale.min}..{scale.max} "
-                      f"({scale.describe()}).", col, int(bad.sum()))
-            arr = np.where(bad, np.nan, arr)
-        if not ok.any() and not unknown.any():
-            log.error("responses", "missing", f"{cw}: every answer for {metric!r} is missing.", col, len(raw))
-        scores[m] = arr
-    if unknown_parts:
-        log.error("responses", "unknown_labels", "answers not understood (all of them):\n  "
-                  + "\n  ".join(unknown_parts), None, n_unknown)
-    log.stat("responses", "out_of_range", out_of_range)
-    log.stat("responses", "unknown_labels", n_unknown)
-    return scores
-
 
 def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str, Scale],
                     log: QualityLog, cache: dict | None = None) -> tuple[pd.DataFrame, Path | str]:
@@ -489,35 +295,35 @@ def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str,
         score_col = {m: cols["score"] for m in scales}
         df["metric"] = df["metric"].astype("string").str.strip()
     log.stat("responses", "columns", {**cols, **{f"score[{m}]": c for m, c in score_col.items()}} if wide else cols)
-    _all_missing(df, cols, src, origin, "responses", log)
+    all_missing(df, cols, src, origin, "responses", log)
     empty = df["score"].isna() | (df["score"].astype("string").str.strip() == "")
     log.stat("responses", "missing_scores", {m: int(empty[df["metric"] == m].sum()) for m in scales
                                              if (df["metric"] == m).any()})
     df = df[~empty.to_numpy()].reset_index(drop=True)
-    df["customer_id"] = _ids(df, _col_where(src, origin, cols, "customer_id"), "responses", log)
+    df["customer_id"] = customer_ids(df, col_where(src, origin, cols, "customer_id"), "responses", log)
     unknown = ~df["metric"].isin(list(scales))
     if unknown.any():
         log.error("responses", "unknown_metric",
-                  f"{_col_where(src, origin, cols, 'metric')}: metrics "
-                  f"{sorted(df.loc[unknown, 'metric'].unique())[:5]} in {_rows(df.loc[unknown, '_row'])} "
+                  f"{col_where(src, origin, cols, 'metric')}: metrics "
+                  f"{sorted(df.loc[unknown, 'metric'].unique())[:5]} in {rows_text(df.loc[unknown, '_row'])} "
                   f"have no scale; declare them under `scales` (declared: {sorted(scales)}).",
                   cols.get("metric"), unknown.sum())
-    df["score"] = _score_numbers(df, tspec, scales, where, src, score_col, origin, decimal, log)
-    fmts = _date_formats(tspec, where)
+    df["score"] = score_numbers(df, tspec, scales, where, src, score_col, origin, decimal, log)
+    fmts = date_formats(tspec, where)
     if "answered_at" in df:
-        df["answered_at"] = _dates(df, "answered_at", _col_where(src, origin, cols, "answered_at"),
+        df["answered_at"] = parse_dates(df, "answered_at", col_where(src, origin, cols, "answered_at"),
                                    fmts["answered_at"], "responses", log)
     if "weight" in df:
-        df["weight"] = _numbers(df, "weight", _col_where(src, origin, cols, "weight"), decimal, "responses",
+        df["weight"] = numbers(df, "weight", col_where(src, origin, cols, "weight"), decimal, "responses",
                                 log, nonneg=True)
     for c in ("touchpoint", "channel"):
         if c in df:
             df[c] = df[c].astype("string").str.strip()
-    _missing_stats(df, "responses", log)
+    missing_stats(df, "responses", log)
     on = ["customer_id", "metric"] + (["answered_at"] if "answered_at" in df else [])
     d_on = (tspec.get("duplicates") or {}).get("on", on) if isinstance(tspec.get("duplicates"), Mapping) else on
     d_where = f"{src}, columns {[cols.get(c, c) for c in ([d_on] if isinstance(d_on, str) else d_on)]}"
-    df = _duplicates(df, tspec, "responses", d_where, on, "all", "answered_at" if "answered_at" in df else None,
+    df = apply_duplicates(df, tspec, "responses", d_where, on, "all", "answered_at" if "answered_at" in df else None,
                      cols, log)
     df = df[df["score"].notna() & df["metric"].isin(list(scales))]
     log.stat("responses", "rows_kept", len(df))
@@ -539,34 +345,34 @@ def _load_customers(tspec: Mapping, base: Path, where: str, log: QualityLog,
     decimal = raw.attrs.get("decimal", ".")
     df, cols = _map_columns(raw, tspec, CUSTOMER_COLUMNS, src, where)
     log.stat("customers", "columns", cols)
-    _all_missing(df, cols, src, origin, "customers", log)
-    df["customer_id"] = _ids(df, _col_where(src, origin, cols, "customer_id"), "customers", log)
-    fmts = _date_formats(tspec, where)
+    all_missing(df, cols, src, origin, "customers", log)
+    df["customer_id"] = customer_ids(df, col_where(src, origin, cols, "customer_id"), "customers", log)
+    fmts = date_formats(tspec, where)
     for c in ("start_date", "end_date"):
         if c in df:
-            df[c] = _dates(df, c, _col_where(src, origin, cols, c), fmts[c], "customers", log)
+            df[c] = parse_dates(df, c, col_where(src, origin, cols, c), fmts[c], "customers", log)
     if "start_date" in df and "end_date" in df:
         before = df["end_date"] < df["start_date"]
         if before.any():
             log.error("customers", "out_of_range", f"{src}: end date ({cols['end_date']!r}) before start date "
-                      f"({cols['start_date']!r}) in {_rows(df.loc[before, '_row'])}.", "end_date",
+                      f"({cols['start_date']!r}) in {rows_text(df.loc[before, '_row'])}.", "end_date",
                       before.sum())
     if "churned" in df:
         text = df["churned"].astype("string").str.strip().str.lower()
         bad = ~text.isin(list(_TRUTH)) & df["churned"].notna()
         if bad.any():
-            log.error("customers", "out_of_range", f"{_col_where(src, origin, cols, 'churned')}: values "
+            log.error("customers", "out_of_range", f"{col_where(src, origin, cols, 'churned')}: values "
                       f"{list(pd.unique(df.loc[bad, 'churned'].astype(str))[:3])} in "
-                      f"{_rows(df.loc[bad, '_row'])} are not yes/no, true/false or 1/0.", "churned", bad.sum())
+                      f"{rows_text(df.loc[bad, '_row'])} are not yes/no, true/false or 1/0.", "churned", bad.sum())
         df["churned"] = text.map(_TRUTH).fillna(False).astype(bool)
     elif "end_date" in df:
         df["churned"] = df["end_date"].notna()
     if "value" in df:
-        df["value"] = _numbers(df, "value", _col_where(src, origin, cols, "value"), decimal, "customers", log)
+        df["value"] = numbers(df, "value", col_where(src, origin, cols, "value"), decimal, "customers", log)
     if "segment" in df:
         df["segment"] = df["segment"].astype("string").str.strip()
-    _missing_stats(df, "customers", log)
-    df = _duplicates(df, tspec, "customers", _col_where(src, origin, cols, "customer_id"), ["customer_id"],
+    missing_stats(df, "customers", log)
+    df = apply_duplicates(df, tspec, "customers", col_where(src, origin, cols, "customer_id"), ["customer_id"],
                      "error", "start_date" if "start_date" in df else None, cols, log)
     log.stat("customers", "rows_kept", len(df))
     dates = [df[c] for c in ("start_date", "end_date") if c in df and df[c].notna().any()]

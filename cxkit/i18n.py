@@ -95,13 +95,17 @@ def column_label(column: str, lang: str = "en") -> str:
 
 def translate_columns(table: pd.DataFrame, lang: str = "en",
                       extra: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """A copy of ``table`` with display headers in ``lang`` (values unchanged).
+    """A copy of ``table`` with display headers in ``lang`` (values unchanged but the ``unit`` words).
 
     ``extra`` adds or overrides headers (e.g. a segment column's own name).
     """
     names = {c: column_label(c, lang) for c in table.columns}
     names.update(extra or {})
-    return table.rename(columns=names)
+    out = table.rename(columns=names)
+    if "unit" in table.columns:  # headline units ("points", "% top box") are words too
+        units = {k: text(k, lang) for k in ("points", "% top box", "% easy")}
+        out[names["unit"]] = table["unit"].map(lambda u: units.get(u, u)).to_numpy()
+    return out
 
 
 def fmt(x: float, digits: int = 1, lang: str = "en", sign: bool = False) -> str:

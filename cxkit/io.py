@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import DataError, SpecError, format_rows
+from .errors import DataError, SpecError
 
 __all__ = ["read_table", "read_query", "to_number", "FORMATS", "ENCODINGS"]
 
@@ -222,7 +222,8 @@ def read_query(query: str, base: Path, database: str | None = None, where: str =
         con = duckdb.connect(":memory:")
     try:
         # Paths in the query resolve against the spec's folder, like `file:` does.
-        con.execute(f"SET file_search_path = '{str(base.resolve())}'")
+        folder = str(base.resolve()).replace("'", "''")
+        con.execute(f"SET file_search_path = '{folder}'")
         df = con.execute(query).df()
     except duckdb.Error as exc:
         raise DataError(f"{where}: DuckDB could not run it: {exc}") from None
@@ -236,16 +237,21 @@ def read_query(query: str, base: Path, database: str | None = None, where: str =
     return df
 
 
+_THOUSANDS_DOT = r"^-?\d{1,3}(\.\d{3})+(,\d*)?$"
+
+
 def to_number(values: pd.Series, decimal: str = ".") -> pd.Series:
-    """Numbers from text honouring the decimal separator (``"1.234,5"`` with ``","``); NaN where not a number."""
+    """Numbers from text honouring the decimal separator (``"1.234,5"`` with ``","``); NaN where not a number.
+
+    With ``decimal=","`` a dot is accepted only as a thousands separator
+    (``1.234``); ``"1.5"`` is then not a number rather than silently 15.
+    """
     if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
         return pd.to_numeric(values, errors="coerce")
     text = values.astype("string").str.strip()
     if decimal == ",":
+        dotted = text.str.contains(".", regex=False).fillna(False)
+        grouped = text.str.match(_THOUSANDS_DOT).fillna(False)
+        text = text.where(~dotted | grouped, "not a number")
         text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     return pd.to_numeric(text, errors="coerce").astype(float)
-
-
-def bad_rows_message(where: str, rows: pd.Series, examples: list, expected: str) -> str:
-    """``<file>, column 'x': values [...] in rows 1, 3 ...; expected ...`` (shared wording)."""
-    return f"{where}: values {examples[:3]} in {format_rows(rows)}; expected {expected}."

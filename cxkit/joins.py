@@ -175,11 +175,9 @@ def apply_joins(main: pd.DataFrame, joins: Any, read: Callable[[Mapping], tuple[
             raise SpecError(f"{jw}: joined column(s) {clash} already exist in the table; "
                             "leave them out of `columns`.")
         left_keys = pd.DataFrame({b: normalise_keys(out[a]) for a, b in pairs})
-        merged = left_keys.merge(right[rkeys + cols], on=rkeys, how="left", validate="many_to_one")
-        unmatched = merged[cols[0]].isna() if cols else pd.Series(False, index=merged.index)
-        if cols:
-            unmatched = merged[cols].isna().all(axis=1)
-        n_miss = int(unmatched.sum())
+        merged = left_keys.merge(right[rkeys + cols], on=rkeys, how="left", validate="many_to_one",
+                                 indicator="_match")
+        n_miss = int((merged["_match"] == "left_only").sum())
         if n_miss:
             notes.append(f"{Path(src).name}: {n_miss:,} of {len(out):,} rows have no match on "
                          f"{[a for a, _ in pairs]} (joined columns left empty)")

@@ -28,7 +28,7 @@ import pandas as pd
 from .errors import SpecError
 from .scales import Scale
 
-__all__ = ["vocabulary", "parse_labels", "recode", "LABEL_FORMS", "normalise_label"]
+__all__ = ["vocabulary", "parse_labels", "recode", "LABEL_FORMS", "NON_ANSWERS", "normalise_label"]
 
 _NUMBERED = re.compile(r"^\s*(-?\d+)\s*(?:[-–—=:.)]|\s)\s*\D.*$|^\s*(-?\d+)\s*$")
 LABEL_FORMS = ('"10 - Extremely likely"', '"7 = Helemaal mee eens"', '"4. Satisfied"', '"4: Tevreden"', '"4"')
@@ -81,6 +81,12 @@ _BUILTIN: dict[tuple[str, int, int, str], dict[int, list[str]]] = {
 }
 
 
+# Non-answers: read as missing (and counted in the report), never as a score or an unknown label.
+NON_ANSWERS = frozenset({"don't know", "dont know", "do not know", "not applicable", "n/a", "n.a", "no opinion",
+                         "prefer not to say", "weet niet", "weet ik niet", "geen mening", "n.v.t", "nvt",
+                         "niet van toepassing", "zeg ik liever niet", "wil ik niet zeggen"})
+
+
 def normalise_label(text: Any) -> str:
     """Lower case, single spaces, no surrounding punctuation: how labels are matched."""
     s = re.sub(r"\s+", " ", str(text)).strip().lower()
@@ -126,7 +132,8 @@ def parse_labels(values: pd.Series, scale: Scale, spec: Any, where: str = "label
 
     Returns
     -------
-    numbers : Series of float (NaN where missing or unknown)
+    numbers : Series of float (NaN where missing, a non-answer such as
+        "Weet niet" / "Don't know" (see ``NON_ANSWERS``), or unknown)
     unknown : Series of bool, True where a non-missing answer matched nothing
     """
     vocab = _as_map(spec, scale, where)
@@ -143,7 +150,8 @@ def parse_labels(values: pd.Series, scale: Scale, spec: Any, where: str = "label
             else:
                 lookup[raw] = float(vocab.get(normalise_label(raw), np.nan))
         numbers[todo] = text[todo].map(lookup).astype(float)
-    unknown = numbers.isna() & values.notna() & (text.str.strip() != "")
+    skipped = text.map(lambda t: pd.notna(t) and normalise_label(t) in NON_ANSWERS).astype(bool)
+    unknown = numbers.isna() & values.notna() & (text.str.strip() != "") & ~skipped
     return numbers, unknown.fillna(False).astype(bool)
 
 

@@ -332,3 +332,30 @@ def test_unknown_table_key_is_a_spec_error(tmp_path):
     as_text_csv(WIDE, tmp_path / "export.csv")
     with pytest.raises(cx.SpecError, match=r"unknown keys \['seperator'\]"):
         cx.load_dataset(spec_for(tmp_path, {"file": "export.csv", "seperator": ";"}))
+
+
+def test_non_answers_are_dropped_and_noted(tmp_path):
+    out = WIDE.copy().astype({"nps": object})
+    out.loc[5, "nps"] = "Weet niet"  # respondent c6 skipped the NPS question
+    out["date"] = out["date"].dt.strftime("%Y-%m-%d")
+    out.to_csv(tmp_path / "nv.csv", index=False)
+    ds = cx.load_dataset(spec_for(tmp_path, {"file": "nv.csv", "labels": "builtin"}))
+    check_same(ds)
+    assert any("'Weet niet' (1x)" in i.message for i in ds.quality.issues if i.level == "note")
+
+
+def test_customers_cannot_keep_duplicates(tmp_path):
+    as_text_csv(WIDE, tmp_path / "a.csv")
+    (tmp_path / "c.csv").write_text("id\nc1\nc1\n")
+    customers = {"file": "c.csv", "columns": {"customer_id": "id"}, "duplicates": {"keep": "all"}}
+    with pytest.raises(cx.SpecError, match=r"`duplicates.keep` must be one of .* for customers; got 'all'"):
+        cx.load_dataset(spec_for(tmp_path, {"file": "a.csv"}, customers))
+    customers["duplicates"] = {"keep": "first"}
+    assert len(cx.load_dataset(spec_for(tmp_path, {"file": "a.csv"}, customers)).customers) == 1
+
+
+@pytest.mark.parametrize("name", ["broken.parquet", "broken.sav", "broken.xlsx"])
+def test_corrupt_binary_files_name_the_file(tmp_path, name):
+    (tmp_path / name).write_text("id,date\nc1,2025-01-01\n")
+    with pytest.raises(cx.DataError, match=rf"{name.replace('.', '[.]')}: cannot be read as"):
+        cx.load_dataset(spec_for(tmp_path, {"file": name}))

@@ -64,6 +64,7 @@ def test_translate_columns_keeps_values():
     assert {"% promotors", "% passieven", "% criticasters", "BI onder", "BI boven"} <= set(shown.columns)
     assert shown["% promotors"].tolist() == t["pct_promoters"].tolist()
     assert list(cx.translate_columns(t, "en").columns)[:1] == ["n"]
+    assert cx.translate_columns(HEAD, "nl")["eenheid"].tolist() == ["punten", "% topbox"]
 
 
 def test_number_format():

@@ -65,3 +65,16 @@ def test_recode():
     assert recode(pd.Series([1.0, 2.0, 5.0]), {"map": {1: 5, 5: 1}}).tolist() == [5.0, 2.0, 1.0]
     with pytest.raises(SpecError, match="add"):
         recode(s, {"shift": -1})
+
+
+def test_non_answers_are_missing_not_unknown():
+    s = pd.Series(["Weet niet", "Don't know", "n.v.t.", "Tevreden"], dtype=object)
+    nums, unknown = parse_labels(s, CSAT5, "builtin")
+    assert not unknown.any() and nums.isna().tolist() == [True, True, True, False]
+
+
+def test_decimal_comma_never_reads_a_dot_as_thousands_by_accident():
+    from cxkit.io import to_number
+
+    got = to_number(pd.Series(["1,5", "1.234,5", "1.5", "12"]), ",").tolist()
+    assert got[:2] == [1.5, 1234.5] and np.isnan(got[2]) and got[3] == 12

@@ -17,22 +17,30 @@ from .conftest import ROOT, shared_path
 SPECS = ROOT / "data" / "specs"
 
 
+def clean(name: str) -> cx.Dataset:
+    """Validate the spec (no error, no warning) and return its dataset."""
+    report = cx.validate_dataset(SPECS / f"{name}.yaml")
+    assert report.ok and not report.warnings, report.text()
+    assert len(report.summary()) == 2  # responses and customers
+    return report.require()
+
+
 @pytest.fixture(scope="module")
 def telco():
     shared_path("ibm_telco_v11", "Telco_customer_churn_status.xlsx")
-    return cx.load_dataset(SPECS / "ibm_telco.yaml")
+    return clean("ibm_telco")
 
 
 @pytest.fixture(scope="module")
 def oddjob():
     shared_path("oddjob_airways_airlinesat", "airlinesat.csv")
-    return cx.load_dataset(SPECS / "oddjob_airways.yaml")
+    return clean("oddjob_airways")
 
 
 @pytest.fixture(scope="module")
 def raven():
     shared_path("ravenstack_saas_synthetic", "ravenstack_accounts.csv")
-    return cx.load_dataset(SPECS / "ravenstack.yaml")
+    return clean("ravenstack")
 
 
 def test_spec_paths_are_relative_and_resolve_from_the_repo():

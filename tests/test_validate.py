@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -10,7 +9,7 @@ from click.testing import CliRunner
 import cxkit as cx
 from cxkit.cli import main
 
-from .conftest import SAMPLE_SPEC, shared_path
+from .conftest import SAMPLE_SPEC
 
 SCALES = {"nps": {"kind": "nps"}, "csat": {"kind": "csat", "min": 1, "max": 5}}
 
@@ -82,14 +81,3 @@ def test_cli_exit_codes(tmp_path):
     warn_only = write(tmp_path, "id,date,q,a\n1,2025-01-01,nps,9\n1,2025-01-01,nps,9\n")
     assert runner.invoke(main, ["validate", warn_only]).exit_code == 0
     assert runner.invoke(main, ["validate", "--strict", warn_only]).exit_code == 1
-
-
-@pytest.mark.parametrize("name", ["ibm_telco", "oddjob_airways", "ravenstack"])
-def test_public_specs_validate_clean(name):
-    shared_path()
-    from .conftest import ROOT
-
-    rep = cx.validate_dataset(ROOT / "data" / "specs" / f"{name}.yaml")
-    assert rep.ok, rep.text()
-    assert not rep.warnings, rep.text()
-    assert isinstance(rep.summary(), pd.DataFrame) and len(rep.summary()) == 2
