@@ -133,3 +133,21 @@ def test_loyalty_notebook_on_oddjob_airways_with_recoded_nps(tmp_path):
     text = _summary(html)
     assert "no churn or retention outcome" in text
     assert "have no dates" in text
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_drivers_notebook_on_oddjob_airways_attribute_ratings(tmp_path):
+    import statsmodels.api as sm
+
+    raw = pd.read_csv(shared_path("oddjob_airways_airlinesat", "airlinesat.csv"))
+    drivers = ["sat1", "sat2", "sat3", "reputation"]
+    html, tables = _run("04_drivers", tmp_path, {
+        "spec": str(SPECS / "oddjob_airways.yaml"), "drivers": drivers, "by_touchpoint": False,
+        "missing": "listwise", "n_boot": 100})
+    imp = pd.read_csv(tables / "importance.csv")
+    assert set(imp["driver"]) == set(drivers)
+    d = raw[["nps", *drivers]].dropna()
+    r2 = sm.OLS(d["nps"] - 1, sm.add_constant(d[drivers])).fit().rsquared
+    assert imp["importance"].sum() == pytest.approx(r2, abs=1e-9)
+    assert f"{100 * r2:.1f}% of the variance in nps" in _summary(html)
