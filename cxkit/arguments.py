@@ -65,7 +65,7 @@ _OPTION_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
     "sheet": ((str, int), "a sheet name or 0-based sheet number"),
     "header_row": ((int,), "a 1-based row number"),
     "date_format": ((str,), "a strftime format such as '%d-%m-%Y'"),
-    "extra": ((list,), "a list of column names"),
+    "extra": ((list, dict), "a list of column names or a mapping {new_name: column}"),
     "pii": ((list,), "a list of column names"),
     "free_text": ((list,), "a list of column names"),
 }

@@ -20,7 +20,7 @@ from .io import to_number
 from .joins import normalise_keys
 from .labels import parse_labels, recode, vocabulary
 from .quality import QualityLog
-from .scales import Scale
+from .scales import Scale, range_hint
 
 __all__ = ["auto_type", "rows_text", "col_where", "customer_ids", "date_formats", "parse_dates", "numbers",
            "apply_duplicates", "all_missing", "missing_stats", "score_numbers", "DUPLICATE_POLICIES"]
@@ -167,7 +167,7 @@ def all_missing(df: pd.DataFrame, cols: Mapping[str, str], src: str, origin: Map
                  log: QualityLog) -> None:
     for c in cols:
         # An all-empty end date is legitimate (nobody churned); any other empty column is a mapping error.
-        if c not in ("end_date", "score") and df[c].isna().all():
+        if c != "end_date" and df[c].isna().all():
             log.error(table, "missing", f"{col_where(src, origin, cols, c)}: every value is missing.", c, len(df))
 
 
@@ -237,7 +237,7 @@ def score_numbers(df: pd.DataFrame, tspec: Mapping, scales: Mapping[str, Scale],
             log.error("responses", "out_of_range",
                       f"{cw} (metric {metric!r}): answers {pd.unique(arr[bad])[:3].tolist()}{after} in "
                       f"{rows_text(rows[bad])} are not whole numbers in {scale.min}..{scale.max} "
-                      f"({scale.describe()}).", col, int(bad.sum()))
+                      f"({scale.describe()}).{range_hint(arr[ok], scale)}", col, int(bad.sum()))
             arr = np.where(bad, np.nan, arr)
         if not ok.any() and not unknown.any():
             log.error("responses", "missing", f"{cw}: every answer for {metric!r} is missing.", col, len(raw))

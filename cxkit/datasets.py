@@ -116,6 +116,11 @@ class Dataset:
     free_text: tuple[str, ...] = ()
     excluded: Mapping[str, int] = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        # Short on purpose: the default would print every row (customer ids included).
+        n_cust = "no customers table" if self.customers is None else f"{len(self.customers):,} customers"
+        return f"Dataset({self.name!r}: {len(self.responses):,} answers, {n_cust}, metrics {list(self.scales)})"
+
     @property
     def has_answer_dates(self) -> bool:
         """True when answers carry dates (trends, periods and changes need them)."""
@@ -331,6 +336,13 @@ def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str,
                                              if (df["metric"] == m).any()})
     df = df[~empty.to_numpy()].reset_index(drop=True)
     df["customer_id"] = customer_ids(df, col_where(src, origin, cols, "customer_id"), "responses", log)
+    nameless = (df["metric"].isna() | (df["metric"].astype("string").str.strip() == "")).to_numpy(dtype=bool)
+    if nameless.any():
+        log.error("responses", "unknown_metric",
+                  f"{col_where(src, origin, cols, 'metric')}: answers without a metric name in "
+                  f"{rows_text(df.loc[nameless, '_row'])}; expected one of {sorted(scales)}.",
+                  cols.get("metric"), int(nameless.sum()))
+        df = df[~nameless].reset_index(drop=True)
     unknown = ~df["metric"].isin(list(scales))
     if unknown.any():
         log.error("responses", "unknown_metric",
@@ -344,8 +356,13 @@ def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str,
         df["answered_at"] = parse_dates(df, "answered_at", col_where(src, origin, cols, "answered_at"),
                                    fmts["answered_at"], "responses", log)
     if "weight" in df:
+        absent = (df["weight"].isna() | (df["weight"].astype("string").str.strip() == "")).to_numpy(dtype=bool)
         df["weight"] = numbers(df, "weight", col_where(src, origin, cols, "weight"), decimal, "responses",
                                 log, nonneg=True)
+        if absent.any():
+            log.error("responses", "missing", f"{col_where(src, origin, cols, 'weight')}: answers without a "
+                      f"weight in {rows_text(df.loc[absent, '_row'])}; give every answer a weight "
+                      "(1 where unweighted).", cols.get("weight"), int(absent.sum()))
     for c in ("touchpoint", "channel"):
         if c in df:
             df[c] = df[c].astype("string").str.strip()

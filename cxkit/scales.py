@@ -15,7 +15,7 @@ import pandas as pd
 
 from .errors import DataError, SpecError, format_rows
 
-__all__ = ["Scale", "KINDS", "CES_DIRECTIONS", "validate_scores"]
+__all__ = ["Scale", "KINDS", "CES_DIRECTIONS", "validate_scores", "range_hint"]
 
 KINDS = ("nps", "csat", "ces")
 CES_DIRECTIONS = ("higher_is_easier", "higher_is_harder")
@@ -165,6 +165,20 @@ class Scale:
         return f"{self.kind.upper()} {self.min}..{self.max}, good = {list(self.good)}{extra}"
 
 
+def range_hint(values: np.ndarray, scale: Scale) -> str:
+    """A hint for answers above the scale: an NPS coded 1..11, or a wider scale mixed in."""
+    arr = np.asarray(values, dtype=float)
+    ok = np.isfinite(arr)
+    above = ok & (arr == np.round(arr)) & (arr > scale.max)
+    if not above.any():
+        return ""
+    top = arr[above].max()
+    if scale.kind == "nps" and top == 11 and np.nanmin(arr[ok]) >= 1:
+        return " The column looks coded 1..11: recode it to 0..10 (subtract 1) before loading."
+    return (f" {int(above.sum())} answer(s) above {scale.max} (up to {top:g}) suggest answers on "
+            "a wider scale mixed into this column: give each scale its own metric, or recode.")
+
+
 def validate_scores(values: pd.Series, scale: Scale, *, source: str = "data",
                     column: str = "score", rows: pd.Series | None = None) -> pd.Series:
     """Check that every non-missing answer is a whole number on ``scale``.
@@ -215,15 +229,7 @@ def validate_scores(values: pd.Series, scale: Scale, *, source: str = "data",
     bad = not_whole | outside
     if bad.any():
         examples = pd.unique(arr[bad])[:3].tolist()
-        hint = ""
-        above = ok & ~not_whole & (arr > scale.max) & np.isfinite(arr)
-        if above.any():
-            top = arr[above].max()
-            if scale.kind == "nps" and top == 11 and np.nanmin(arr) >= 1:
-                hint = " The column looks coded 1..11: recode it to 0..10 (subtract 1) before loading."
-            else:
-                hint = (f" {int(above.sum())} answer(s) above {scale.max} (up to {top:g}) suggest answers on "
-                        "a wider scale mixed into this column: give each scale its own metric, or recode.")
+        hint = range_hint(arr, scale)
         raise DataError(
             f"{where}: answers {examples} in {format_rows(row_no[bad])} are not whole numbers in "
             f"{scale.min}..{scale.max} ({scale.describe()}).{hint}"

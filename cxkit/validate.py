@@ -11,8 +11,9 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,24 @@ class ValidationReport:
     def ok(self) -> bool:
         """True when there is no error (warnings and notes allowed)."""
         return not any(i.level == "error" for i in self.issues)
+
+    def redacted(self, allow_personal_data: bool = False) -> ValidationReport:
+        """The report with quoted customer ids and personal values replaced by ``'…'``.
+
+        Messages quote offending values so analysts can fix their files; a shared
+        report must not show identifiers, names or free text (see :mod:`cxkit.privacy`).
+        """
+        if allow_personal_data or self.dataset is None:
+            return self
+        secret = _personal_values(self.dataset)
+        if not secret:
+            return self
+
+        def scrub(text: str) -> str:
+            return re.sub(r"'([^'\n]{1,200})'", lambda m: "'…'" if m.group(1) in secret else m.group(0), text)
+
+        issues = tuple(replace(i, message=scrub(i.message)) for i in self.issues)
+        return replace(self, issues=issues)
 
     @property
     def errors(self) -> list[Issue]:
@@ -140,6 +159,11 @@ class ValidationReport:
         lines.append("\n" + self.headline())
         return "\n".join(lines)
 
+    def __repr__(self) -> str:
+        # Short on purpose: the default would print the dataset's rows (ids included) into notebooks.
+        return (f"ValidationReport({self.spec!r}: {len(self.errors)} error(s), "
+                f"{len(self.warnings)} warning(s))")
+
     def __str__(self) -> str:
         return self.text()
 
@@ -183,3 +207,15 @@ def validate_dataset(spec: str | Path | Mapping[str, Any]) -> ValidationReport:
         log.add("error", "spec", "spec", str(exc), error_class=type(exc) if isinstance(exc, SpecError) else DataError)
         return ValidationReport(name, None, tuple(log.issues), {})
     return ValidationReport(name, ds, tuple(log.issues), {k: dict(v) for k, v in log.stats.items()})
+
+
+def _personal_values(ds: Dataset) -> set[str]:
+    """Every customer id and every value of a declared personal or free-text column, as text."""
+    out: set[str] = set()
+    for table in (ds.responses, ds.customers):
+        if table is None:
+            continue
+        for col in ["customer_id", *ds.pii, *ds.free_text]:
+            if col in table:
+                out.update(table[col].dropna().astype(str))
+    return out

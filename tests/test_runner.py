@@ -267,7 +267,7 @@ def test_atomic_write_leaves_old_file_and_no_temp_on_failure(tmp_path, monkeypat
 # --------------------------------------------------------------------------- parameters: checked before anything runs
 
 
-DECLARED = {"spec": {"type": "str"}, "min_n": {"type": "int"}, "level": {"type": "float"},
+DECLARED = {"spec": {"type": "str"}, "min_n": {"type": "int"}, "level": {"type": "float"}, "ratio": {"type": "float"},
             "group_by": {"type": "list"}, "fail": {"type": "bool"}, "tags": {"type": "list[str]"},
             "end": {"type": "str | None"}, "opt": {"type": "Optional[int]"}, "anything": {"type": "None"}}
 
@@ -287,11 +287,16 @@ def test_wrong_parameter_types_are_errors_naming_parameter_type_and_value(name, 
 def test_parameters_accepted_and_coerced():
     import datetime as dt
 
-    got = check_parameters(NB, {"level": 1, "spec": dt.date(2026, 1, 31), "tags": ("a", "b"), "end": None,
+    got = check_parameters(NB, {"ratio": 1, "spec": dt.date(2026, 1, 31), "tags": ("a", "b"), "end": None,
                                 "opt": None, "anything": {"x": 1}, "min_n": 5}, DECLARED)
-    assert got == {"level": 1.0, "spec": "2026-01-31", "tags": ["a", "b"], "end": None, "opt": None,
+    assert got == {"ratio": 1.0, "spec": "2026-01-31", "tags": ["a", "b"], "end": None, "opt": None,
                    "anything": {"x": 1}, "min_n": 5}
-    assert isinstance(got["level"], float)
+    assert isinstance(got["ratio"], float)
+
+
+def test_common_parameters_are_range_checked():
+    with pytest.raises(ParameterError, match="`level`.*strictly between 0 and 1"):
+        check_parameters(NB, {"level": 95}, DECLARED)
 
 
 def test_unknown_parameter_is_an_error_with_a_suggestion():
