@@ -28,8 +28,9 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
 from .counts import as_list, check_columns
+from .engines import open_frame, require_columns
 from .errors import DegenerateDataError, ParameterError, check_choice
-from .metrics import DEFAULT_MIN_N, _prepare, _totals, add_period
+from .metrics import DEFAULT_MIN_N, _prepare, _totals
 from .scales import Scale
 
 __all__ = ["Comparison", "compare", "pairwise", "changes", "STATISTICS", "CORRECTIONS"]
@@ -154,9 +155,17 @@ def _expand(counts: pd.DataFrame, score: str) -> np.ndarray:
     return np.repeat(counts[score].to_numpy(float), counts["n"].to_numpy())
 
 
-def _group_totals(data, score, scale, group_cols, weight, source):
-    counts, _ = _prepare(data, score, scale, group_cols, weight, None, "M", source)
-    return counts, _totals(counts, list(group_cols), score, scale.good, scale.bad)
+def _group_totals(data, score, scale, group_cols, weight, source, period=None, freq="M"):
+    """Count table and per-group totals, counted in the data's engine (pandas, DuckDB, Spark, files)."""
+    counts, groups = _prepare(data, score, scale, group_cols, weight, period, freq, source)
+    return counts, _totals(counts, groups, score, scale.good, scale.bad)
+
+
+def _check_columns(data, columns, argument, source):
+    if isinstance(data, pd.DataFrame):
+        check_columns(data, columns, argument=argument, source=source)
+    else:
+        require_columns(open_frame(data, source), columns, argument=argument, source=source)
 
 
 def compare(data: pd.DataFrame, group: str, a: object, b: object, score: str = "score", *,
@@ -182,7 +191,7 @@ def compare(data: pd.DataFrame, group: str, a: object, b: object, score: str = "
     """
     scale, statistic = _resolve(scale, statistic)
     check_choice("test", test, (None, "welch", "mannwhitney"))
-    check_columns(data, [group, score], argument="group/score", source=source)
+    _check_columns(data, [group, score], "group/score", source)
     counts, t = _group_totals(data, score, scale, [group], weight, source)
     rows = {}
     for name, val in (("a", a), ("b", b)):
@@ -263,8 +272,8 @@ def changes(data: pd.DataFrame, date: str, score: str = "score", by: str | Seque
     """
     scale, statistic = _resolve(scale, statistic)
     by = as_list(by)
-    framed = add_period(data, date, freq)
-    counts, t = _group_totals(framed, score, scale, [*by, "period"], weight, source)
+    check_choice("freq", freq, ("D", "W", "M", "Q", "Y"))
+    counts, t = _group_totals(data, score, scale, by, weight, source, period=date, freq=freq)
     rows = []
     groups = t.groupby(by, sort=True) if by else [((), t)]
     for key, g in groups:
