@@ -18,9 +18,11 @@ from .errors import (
     ParameterError,
     SpecError,
 )
+from .glm import GroupedLogit, grouped_logit, logit_from_cells, outcome_cells
 from .metrics import add_period, ces, churn_rate, csat, nps
 from .overview import describe_overview, drilldown, headline, latest_changes, metric_table, save_tables, window
 from .scales import Scale
+from .suite import metric_suite
 
 __version__ = "0.1.0"
 
@@ -30,4 +32,5 @@ __all__ = [
     "churn_rate", "compare", "csat", "load_dataset", "nps", "pairwise", "plots", "sample_spec_path",
     "score_counts", "describe_overview", "drilldown", "headline", "latest_changes", "metric_table",
     "save_tables", "window",
+    "GroupedLogit", "grouped_logit", "logit_from_cells", "outcome_cells", "metric_suite",
 ]
