@@ -230,8 +230,9 @@ def count_rows(data: object, keys: Sequence[str], *, weight: str | None = None, 
                  nw.col("__w").min().alias("wmin"), nw.col("__w").max().alias("wmax"),
                  nw.col("__wnull").sum().alias("wnull")]
     try:
-        out = (frame.drop_nulls(subset=[c for c in group])
-               .group_by(*group).agg(*aggs).collect().to_pandas())
+        # drop_null_keys: pandas drops them while factorising (no extra pass over
+        # string columns); SQL engines filter.
+        out = frame.group_by(*group, drop_null_keys=True).agg(*aggs).collect().to_pandas()
     except (TypeError, AttributeError, KeyError, NotImplementedError):
         raise
     except Exception as exc:  # engine-specific errors (duckdb.Error, AnalysisException, ...)
