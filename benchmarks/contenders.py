@@ -188,9 +188,8 @@ def _bootstrap(path, metric):
 
     counts, groups = _count_tables(path)[metric]
     fn = {"nps": nps_from_counts, "csat": csat_from_counts, "ces": ces_from_counts}[metric]
-    t0 = time.perf_counter()
     table = fn(counts, groups, "score", scale=_scales()[metric], ci="bootstrap", n_boot=2000, seed=1, min_n=0)
-    return time.perf_counter() - t0, {"groups": len(table)}
+    return len(table)
 
 
 # -- logistic regression ------------------------------------------------------------
@@ -228,42 +227,47 @@ SUITE = {"naive_pandas": naive_pandas, "vectorised_pandas": vectorised_pandas, "
          "imports": imports}
 
 
+def _timed(fn, *args):
+    """Run fn, returning its result, wall seconds and CPU seconds (all threads of this process)."""
+    w, c = time.perf_counter(), time.process_time()
+    res = fn(*args)
+    return res, time.perf_counter() - w, time.process_time() - c
+
+
 def run(name: str, path: str, repeat: int, out: str) -> dict:
-    times, extra, result = [], {}, None
+    times, cpu, extra, result = [], [], {}, None
     if name in SUITE:
         for _ in range(repeat):
-            t0 = time.perf_counter()
-            result = SUITE[name](path)
-            times.append(time.perf_counter() - t0)
+            result, wall, c = _timed(SUITE[name], path)
+            times.append(wall)
+            cpu.append(c)
         result = result[1]
     elif name.startswith("bootstrap_"):
+        _count_tables(path)
         for _ in range(repeat):
-            seconds, extra = _bootstrap(path, name.removeprefix("bootstrap_"))
-            times.append(seconds)
-    elif name in ("glm_rows", "glm_cells"):
-        df = _nps_rows(path)  # both fits start from the same in-memory frame
-        extra["rows"] = len(df)
-        fn = glm_rows if name == "glm_rows" else glm_cells
+            groups, wall, c = _timed(_bootstrap, path, name.removeprefix("bootstrap_"))
+            times.append(wall)
+            cpu.append(c)
+        extra = {"groups": groups}
+    elif name in ("glm_rows", "glm_cells", "glm_cells_duckdb"):
+        df = _nps_rows(path) if name != "glm_cells_duckdb" else None  # same in-memory frame for both
+        if df is not None:
+            extra["rows"] = len(df)
+        fn = {"glm_rows": glm_rows, "glm_cells": glm_cells, "glm_cells_duckdb": glm_cells_duckdb}[name]
         for _ in range(repeat):
-            t0 = time.perf_counter()
-            res = fn(df)
-            times.append(time.perf_counter() - t0)
+            res, wall, c = _timed(fn, df if df is not None else path)
+            times.append(wall)
+            cpu.append(c)
         extra.update(params=res[0], bse=res[1])
         if len(res) > 2:
             extra["cells"] = res[2]
-    elif name == "glm_cells_duckdb":
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            res = glm_cells_duckdb(path)
-            times.append(time.perf_counter() - t0)
-        extra.update(params=res[0], bse=res[1], cells=res[2])
     else:
         raise SystemExit(f"unknown contender {name!r}")
     if result is not None:
         with open(out, "wb") as fh:
             pickle.dump(result, fh)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
-    return {"name": name, "times": times, "peak_mb": peak_mb, **extra}
+    return {"name": name, "times": times, "cpu": cpu, "peak_mb": peak_mb, **extra}
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@ frame and cxkit on the Parquet path (DuckDB); the 2,000-resample bootstrap on th
 
 Times are medians of ``--repeat`` runs inside one process (the first run pays
 one-time costs such as the page cache and lazy imports), except the slow
-baselines (naive pandas, row-level logistic fit), which run once.
+baselines (naive pandas, row-level logistic fit), which run once. Wall time is what
+the targets are about; CPU time (all threads of the child) is printed beside it
+because on a shared machine wall time also measures the other users' load.
 """
 
 from __future__ import annotations
@@ -56,13 +58,15 @@ def child(name: str, path: Path, repeat: int) -> dict:
     rep = json.loads(proc.stdout.strip().splitlines()[-1])
     rep["median"] = float(np.median(rep["times"]))
     rep["best"] = float(np.min(rep["times"]))
+    rep["cpu_median"] = float(np.median(rep["cpu"]))
     rep["result"] = out if out.exists() else None
     return rep
 
 
 def _fmt(rep: dict) -> str:
     times = ", ".join(f"{t:.2f}" for t in rep["times"])
-    return f"{rep['median']:8.2f} s  (runs: {times})  peak {rep['peak_mb']:7.0f} MB"
+    return (f"{rep['median']:8.2f} s wall  {rep['cpu_median']:7.2f} s CPU  peak {rep['peak_mb']:6.0f} MB"
+            f"  (runs: {times})")
 
 
 def verdict(ok: bool) -> str:
@@ -124,16 +128,21 @@ def main() -> None:
     print(f"  {'imports only':24s}{'':8s}          peak {reps['imports']['peak_mb']:7.0f} MB "
           "(interpreter + pandas/duckdb/statsmodels/cxkit imports, included in every peak)")
     t = {k: v["median"] for k, v in reps.items()}
-    print("  ratios (time / time):")
-    print(f"    cxkit_duckdb / duckdb_sql           {t['cxkit_duckdb'] / t['duckdb_sql']:6.2f}x  "
+    c = {k: v["cpu_median"] for k, v in reps.items()}
+    print("  ratios of wall times (CPU-time ratio in brackets):")
+    print(f"    cxkit_duckdb / duckdb_sql           {t['cxkit_duckdb'] / t['duckdb_sql']:6.2f}x "
+          f"[{c['cxkit_duckdb'] / c['duckdb_sql']:5.2f}x]  "
           f"(target <= 2x: {verdict(t['cxkit_duckdb'] / t['duckdb_sql'] <= 2)})")
-    print(f"    naive_pandas / cxkit_duckdb         {t['naive_pandas'] / t['cxkit_duckdb']:6.1f}x  "
+    print(f"    naive_pandas / cxkit_duckdb         {t['naive_pandas'] / t['cxkit_duckdb']:6.1f}x "
+          f"[{c['naive_pandas'] / c['cxkit_duckdb']:5.1f}x]  "
           f"(target >= 8x: {verdict(t['naive_pandas'] / t['cxkit_duckdb'] >= 8)})")
-    print(f"    naive_pandas / cxkit_pandas         {t['naive_pandas'] / t['cxkit_pandas']:6.1f}x  "
+    print(f"    naive_pandas / cxkit_pandas         {t['naive_pandas'] / t['cxkit_pandas']:6.1f}x "
+          f"[{c['naive_pandas'] / c['cxkit_pandas']:5.1f}x]  "
           f"(target >= 8x: {verdict(t['naive_pandas'] / t['cxkit_pandas'] >= 8)})")
-    print(f"    cxkit_pandas / duckdb_sql           {t['cxkit_pandas'] / t['duckdb_sql']:6.2f}x")
-    print(f"    vectorised_pandas / cxkit_duckdb    {t['vectorised_pandas'] / t['cxkit_duckdb']:6.1f}x")
-    print(f"    naive_pandas / vectorised_pandas    {t['naive_pandas'] / t['vectorised_pandas']:6.1f}x")
+    for a_, b_ in [("cxkit_pandas", "vectorised_pandas"), ("cxkit_pandas", "duckdb_sql"),
+                   ("vectorised_pandas", "cxkit_duckdb"), ("naive_pandas", "vectorised_pandas"),
+                   ("cxkit_duckdb_bootstrap", "cxkit_duckdb")]:
+        print(f"    {a_ + ' / ' + b_:36s}{t[a_] / t[b_]:6.2f}x [{c[a_] / c[b_]:5.2f}x]")
     print("  agreement of headline figures (n and NPS / % top box / % easy) with cxkit_duckdb:")
     print("\n".join(agreement({k: reps[k] for k in ["cxkit_duckdb", "naive_pandas", "vectorised_pandas",
                                                     "duckdb_sql", "cxkit_pandas"]}, "cxkit_duckdb")))
@@ -152,9 +161,10 @@ def main() -> None:
     ds = float(np.max(np.abs(np.subtract(rows["bse"], cells["bse"]))))
     dd = float(np.max(np.abs(np.subtract(rows["params"], cdb["params"]))))
     ratio = rows["median"] / cells["median"]
+    cratio = rows["cpu_median"] / cells["cpu_median"]
     print(f"  max |coef diff| rows vs cells {dp:.1e} (target <= 1e-8: {verdict(dp <= 1e-8)}); "
           f"max |SE diff| {ds:.1e}; DuckDB cells vs rows {dd:.1e}")
-    print(f"  row-level / cell-count time {ratio:.0f}x (target >= 30x: {verdict(ratio >= 30)}); "
+    print(f"  row-level / cell-count time {ratio:.0f}x [CPU {cratio:.0f}x] (target >= 30x: {verdict(ratio >= 30)}); "
           f"row-level / DuckDB-from-file {rows['median'] / cdb['median']:.0f}x")
 
     if a.with_100m:

@@ -47,6 +47,20 @@ _PARQUET = (".parquet", ".pq", ".parq")
 _CSV = (".csv", ".tsv", ".txt")
 
 
+_CONNECTION = None
+
+
+def _duckdb_cursor():
+    """A cursor on cxkit's own in-memory DuckDB database: no state shared with the analyst's
+    DuckDB session, and cheap (a new database costs tens of milliseconds, a cursor microseconds)."""
+    global _CONNECTION
+    import duckdb
+
+    if _CONNECTION is None:
+        _CONNECTION = duckdb.connect()
+    return _CONNECTION.cursor()
+
+
 def _scan(path: str | os.PathLike, source: str) -> nw.LazyFrame:
     """A lazy DuckDB relation over a Parquet/CSV file, glob or folder of Parquet files."""
     import duckdb
@@ -62,8 +76,7 @@ def _scan(path: str | os.PathLike, source: str) -> nw.LazyFrame:
     if suffix not in _PARQUET + _CSV:
         raise ParameterError(f"{source}: cannot read {text!r}; expected a Parquet ({', '.join(_PARQUET)}) "
                              f"or CSV ({', '.join(_CSV)}) file, a glob or a folder of Parquet files.")
-    # A private connection: no state shared with the analyst's own DuckDB session.
-    con = duckdb.connect()
+    con = _duckdb_cursor()
     try:
         rel = con.read_parquet(text) if suffix in _PARQUET else con.read_csv(text)
     except duckdb.Error as exc:
