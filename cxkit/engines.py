@@ -39,10 +39,13 @@ __all__ = ["open_frame", "engine_name", "frame_columns", "require_columns", "cou
            "describe_values", "no_rows_note", "FREQS"]
 
 FREQS = ("D", "W", "M", "Q", "Y")
-# Truncation done in the engine; the period label itself is made on the small count
-# table with pandas (``Period`` strings, identical to :func:`cxkit.metrics.add_period`).
-# narwhals has no week truncation on every engine, so weeks are counted per day first.
-_TRUNCATE = {"D": "1d", "W": "1d", "M": "1mo", "Q": "1q", "Y": "1y"}
+# The engine counts per calendar year / month / day, read in its own notion of local time
+# (Spark: the session time zone); the period label is made on the small count table with
+# pandas ``Period`` strings, identical to :func:`cxkit.metrics.add_period`. Calendar parts
+# rather than truncated timestamps: these come back without time-zone conversions, and
+# weeks and quarters, which narwhals cannot truncate to on every engine, follow from them.
+_PARTS = {"D": ("year", "month", "day"), "W": ("year", "month", "day"), "M": ("year", "month"),
+          "Q": ("year", "month"), "Y": ("year",)}
 _PARQUET = (".parquet", ".pq", ".parq")
 _CSV = (".csv", ".tsv", ".txt")
 
@@ -231,8 +234,9 @@ def count_rows(data: object, keys: Sequence[str], *, weight: str | None = None, 
                                 f"{what}. Cast it in the engine first.")
     group = list(keys)
     if period:
-        frame = frame.with_columns(nw.col(period).dt.truncate(_TRUNCATE[freq]).alias("__period"))
-        group = keys[:-1] + ["__period"] + keys[-1:] if keys else ["__period"]
+        parts = [f"__{p}" for p in _PARTS[freq]]
+        frame = frame.with_columns(*[getattr(nw.col(period).dt, p)().alias(f"__{p}") for p in _PARTS[freq]])
+        group = keys[:-1] + parts + keys[-1:] if keys else parts
     aggs = [nw.len().alias("n")]
     if weight:
         w = nw.col(weight).cast(nw.Float64)
@@ -268,12 +272,13 @@ def count_rows(data: object, keys: Sequence[str], *, weight: str | None = None, 
         out["w"] = out["n"].astype(float)
         out["w2"] = out["w"]
     if period:
-        when = pd.to_datetime(out["__period"])
-        if getattr(when.dt, "tz", None) is not None:
-            when = when.dt.tz_localize(None)
-        out["__period"] = when.dt.to_period(freq).astype(str)
-        out = out.rename(columns={"__period": period_name})
-        group = [period_name if g == "__period" else g for g in group]
-        if freq == "W":  # counted per day: add the days of each week up
+        cal = {p: pd.to_numeric(out[f"__{p}"]).astype("int64") for p in ("year", "month", "day") if f"__{p}" in out}
+        cal.setdefault("month", 1)
+        cal.setdefault("day", 1)
+        days = pd.to_datetime(pd.DataFrame(cal)[["year", "month", "day"]])
+        out[period_name] = days.dt.to_period(freq).astype(str)
+        group = [g for g in group if g not in parts]
+        group = group[:-1] + [period_name] + group[-1:] if keys else [period_name]
+        if freq in ("W", "Q"):  # counted per day or month: add them up per week or quarter
             out = out.groupby(group, sort=False, observed=True)[["n", "w", "w2"]].sum().reset_index()
     return out[[*group, "n", "w", "w2"]], engine
