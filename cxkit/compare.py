@@ -12,6 +12,10 @@ mean       difference of means (scale units)           Welch t (or Mann-Whitney 
 =========  ==========================================  =============================
 
 Defaults: NPS scales -> ``nps``, CSAT -> ``top_box``, CES -> ``mean``.
+
+Every test uses only per-group counts, so ``data`` may be a pandas DataFrame, a
+DuckDB relation, a PySpark DataFrame or a Parquet/CSV path: the counting runs in
+that engine (:mod:`cxkit.engines`) and the results do not depend on which.
 """
 
 from __future__ import annotations

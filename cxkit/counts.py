@@ -24,7 +24,8 @@ from .engines import count_rows, describe_values, no_rows_note
 from .errors import DataError, ParameterError, format_rows
 from .scales import Scale, validate_scores
 
-__all__ = ["score_counts", "as_list", "check_columns", "kish_neff", "answer_counts", "check_counted_scores"]
+__all__ = ["score_counts", "as_list", "check_columns", "kish_neff", "answer_counts", "check_counted_scores",
+           "tidy_counts"]
 
 
 def as_list(by: str | Sequence[str] | None) -> list[str]:
@@ -96,10 +97,10 @@ def score_counts(data: object, score: str, by: str | Sequence[str] | None = None
         raise DataError(f"{source}, column {score!r}: non-numeric answers "
                         f"{describe_values(raw.loc[bad, score], raw.loc[bad, 'n'])}; expected numbers. "
                         f"{no_rows_note(engine)}")
-    return _tidy(raw.assign(**{score: values}), [*by, score])
+    return tidy_counts(raw.assign(**{score: values}), [*by, score])
 
 
-def _tidy(raw: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+def tidy_counts(raw: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Drop missing values and add up rows that became equal (``"7"`` and ``7.0``), sorted."""
     raw = raw[raw[keys].notna().all(axis=1)]
     out = raw.groupby(keys, observed=True, sort=True)[["n", "w", "w2"]].sum().reset_index()
@@ -169,4 +170,4 @@ def answer_counts(data: object, score: str, scale: Scale, by: str | Sequence[str
             rows = data["_row"] if "_row" in data.columns else None
             validate_scores(data[score], scale, source=source, column=score, rows=rows)
         raise
-    return _tidy(raw.assign(**{score: values}), [*groups, score]), groups
+    return tidy_counts(raw.assign(**{score: values}), [*groups, score]), groups

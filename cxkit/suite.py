@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from .counts import _tidy, as_list, check_columns, check_counted_scores
+from .counts import as_list, check_columns, check_counted_scores, tidy_counts
 from .engines import count_rows
 from .errors import DataError, ParameterError, check_choice
 from .metrics import DEFAULT_MIN_N, ces_from_counts, csat_from_counts, nps_from_counts
@@ -76,7 +76,7 @@ def metric_suite(data: object, scales: Mapping[str, Scale], by: str | Sequence[s
                 validate_scores(rows[score], scale, source=where, column=score,
                                 rows=rows["_row"] if "_row" in rows.columns else None)
             raise
-        counts = _tidy(part.drop(columns=[metric]).assign(**{score: values}), [*groups, score])
+        counts = tidy_counts(part.drop(columns=[metric]).assign(**{score: values}), [*groups, score])
         common = dict(scale=scale, level=level, min_n=min_n)
         if ci == "bootstrap":
             common.update(ci="bootstrap", n_boot=n_boot, seed=seed)
