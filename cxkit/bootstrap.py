@@ -91,7 +91,8 @@ def histogram_matrix(counts: pd.DataFrame, by: Sequence[str], score: str, values
     codes = (counts.groupby(by, sort=True, observed=True).ngroup().to_numpy() if by
              else np.zeros(len(counts), dtype=np.int64))
     n_groups = int(codes.max()) + 1 if len(codes) else 0
-    pos = np.searchsorted(values, counts[score].to_numpy(float))
+    keep = codes >= 0  # rows whose group has a missing value belong to no group, as in groupby
+    pos = np.searchsorted(values, counts[score].to_numpy(float)[keep])
     out = np.zeros((n_groups, len(values)))
-    np.add.at(out, (codes, pos), counts[column].to_numpy(float))
+    np.add.at(out, (codes[keep], pos), counts[column].to_numpy(float)[keep])
     return out

@@ -103,9 +103,11 @@ def score_counts(data: object, score: str, by: str | Sequence[str] | None = None
 def tidy_counts(raw: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Drop missing values and add up rows that became equal (``"7"`` and ``7.0``), sorted."""
     raw = raw[raw[keys].notna().all(axis=1)]
-    out = raw.groupby(keys, observed=True, sort=True)[["n", "w", "w2"]].sum().reset_index()
-    out["n"] = out["n"].astype("int64")
-    return out
+    if raw[keys].duplicated().any():
+        raw = raw.groupby(keys, observed=True, sort=True)[["n", "w", "w2"]].sum().reset_index()
+    else:  # already one row per key (the usual case): sorting is enough
+        raw = raw.sort_values(keys, kind="stable", ignore_index=True)
+    return raw.astype({"n": "int64"})
 
 
 def check_counted_scores(counts: pd.DataFrame, score: str, scale: Scale, *, source: str = "data",

@@ -272,11 +272,13 @@ def count_rows(data: object, keys: Sequence[str], *, weight: str | None = None, 
         out["w"] = out["n"].astype(float)
         out["w2"] = out["w"]
     if period:
-        cal = {p: pd.to_numeric(out[f"__{p}"]).astype("int64") for p in ("year", "month", "day") if f"__{p}" in out}
-        cal.setdefault("month", 1)
-        cal.setdefault("day", 1)
-        days = pd.to_datetime(pd.DataFrame(cal)[["year", "month", "day"]])
-        out[period_name] = days.dt.to_period(freq).astype(str)
+        cal = {p: pd.to_numeric(out[f"__{p}"]).to_numpy("int64") if f"__{p}" in out else 1
+               for p in ("year", "month", "day")}
+        # Label each distinct date once (a few hundred at most), then spread the labels.
+        codes, dates = pd.factorize(cal["year"] * 10_000 + cal["month"] * 100 + cal["day"])
+        days = pd.to_datetime(pd.Series(dates, dtype="int64").astype(str), format="%Y%m%d")
+        labels = days.dt.to_period(freq).astype(str).to_numpy()
+        out[period_name] = labels[codes] if len(codes) else np.array([], dtype=object)
         group = [g for g in group if g not in parts]
         group = group[:-1] + [period_name] + group[-1:] if keys else [period_name]
         if freq in ("W", "Q"):  # counted per day or month: add them up per week or quarter
