@@ -22,6 +22,7 @@ from .errors import (
     ParameterError,
     SpecError,
 )
+from .glm import GroupedLogit, grouped_logit, logit_from_cells, outcome_cells
 from .hazard import HazardResult, hazard_model, person_months
 from .i18n import translate_columns
 from .kpis import record_kpi, record_kpis
@@ -40,6 +41,7 @@ from .overview import (
 )
 from .runner import run_reports
 from .scales import Scale
+from .suite import metric_suite
 from .suppression import describe_suppression, suppression_summary
 from .survival import CoxResult, KaplanMeier, cox, kaplan_meier, score_band
 from .validate import ValidationReport, validate_dataset
@@ -62,4 +64,5 @@ __all__ = [
     "plots_research",
     "ValidationReport", "validate_dataset", "i18n", "translate_columns", "churn_share",
     "record_kpi", "record_kpis", "run_reports",
+    "GroupedLogit", "grouped_logit", "logit_from_cells", "outcome_cells", "metric_suite",
 ]

@@ -12,6 +12,10 @@ mean       difference of means (scale units)           Welch t (or Mann-Whitney 
 =========  ==========================================  =============================
 
 Defaults: NPS scales -> ``nps``, CSAT -> ``top_box``, CES -> ``mean``.
+
+Every test uses only per-group counts, so ``data`` may be a pandas DataFrame, a
+DuckDB relation, a PySpark DataFrame or a Parquet/CSV path: the counting runs in
+that engine (:mod:`cxkit.engines`) and the results do not depend on which.
 """
 
 from __future__ import annotations
@@ -29,8 +33,9 @@ from statsmodels.stats.proportion import confint_proportions_2indep, test_propor
 
 from .arguments import check_alpha, check_level, check_min_n
 from .counts import as_list, check_columns
+from .engines import open_frame, require_columns
 from .errors import DegenerateDataError, ParameterError, check_choice
-from .metrics import DEFAULT_MIN_N, _prepare, _totals, add_period
+from .metrics import DEFAULT_MIN_N, _prepare, _totals
 from .scales import Scale
 
 __all__ = ["Comparison", "compare", "pairwise", "changes", "STATISTICS", "CORRECTIONS"]
@@ -161,9 +166,17 @@ def _expand(counts: pd.DataFrame, score: str) -> np.ndarray:
     return np.repeat(counts[score].to_numpy(float), counts["n"].to_numpy())
 
 
-def _group_totals(data, score, scale, group_cols, weight, source):
-    counts, _ = _prepare(data, score, scale, group_cols, weight, None, "M", source)
-    return counts, _totals(counts, list(group_cols), score, scale.good, scale.bad)
+def _group_totals(data, score, scale, group_cols, weight, source, period=None, freq="M"):
+    """Count table and per-group totals, counted in the data's engine (pandas, DuckDB, Spark, files)."""
+    counts, groups = _prepare(data, score, scale, group_cols, weight, period, freq, source)
+    return counts, _totals(counts, groups, score, scale.good, scale.bad)
+
+
+def _check_columns(data, columns, argument, source):
+    if isinstance(data, pd.DataFrame):
+        check_columns(data, columns, argument=argument, source=source)
+    else:
+        require_columns(open_frame(data, source), columns, argument=argument, source=source)
 
 
 def compare(data: pd.DataFrame, group: str, a: object, b: object, score: str = "score", *,
@@ -189,7 +202,7 @@ def compare(data: pd.DataFrame, group: str, a: object, b: object, score: str = "
     """
     scale, statistic = _resolve(scale, statistic, level, min_n)
     check_choice("test", test, (None, "welch", "mannwhitney"))
-    check_columns(data, [group, score], argument="group/score", source=source)
+    _check_columns(data, [group, score], "group/score", source)
     if a == b:
         raise ParameterError(f"`a` and `b` are the same group ({a!r}); compare two different values of {group!r}.")
     counts, t = _group_totals(data, score, scale, [group], weight, source)
@@ -282,8 +295,8 @@ def changes(data: pd.DataFrame, date: str, score: str = "score", by: str | Seque
     """
     scale, statistic = _resolve(scale, statistic, level, min_n, alpha)
     by = as_list(by)
-    framed = add_period(data, date, freq)
-    counts, t = _group_totals(framed, score, scale, [*by, "period"], weight, source)
+    check_choice("freq", freq, ("D", "W", "M", "Q", "Y"))
+    counts, t = _group_totals(data, score, scale, by, weight, source, period=date, freq=freq)
     rows = []
     groups = t.groupby(by, sort=True) if by else [((), t)]
     for key, g in groups:

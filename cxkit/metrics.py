@@ -24,17 +24,19 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from .arguments import check_level, check_min_n, to_timestamp
-from .counts import as_list, check_columns, kish_neff, score_counts
+from .bootstrap import histogram_matrix, multinomial_percentiles
+from .counts import answer_counts, as_list, check_columns, kish_neff
 from .errors import DataError, ParameterError, check_choice, format_rows
-from .scales import Scale, validate_scores
+from .scales import Scale
 
 __all__ = [
     "nps", "csat", "ces", "churn_rate", "add_period",
     "nps_from_counts", "csat_from_counts", "ces_from_counts",
-    "NPS_INTERVALS", "DEFAULT_MIN_N",
+    "NPS_INTERVALS", "SHARE_INTERVALS", "DEFAULT_MIN_N",
 ]
 
 NPS_INTERVALS = ("adjusted-wald", "wald", "bootstrap")
+SHARE_INTERVALS = ("wilson", "bootstrap")
 DEFAULT_MIN_N = 30
 
 
@@ -54,19 +56,13 @@ def add_period(data: pd.DataFrame, date: str, freq: str = "M", name: str = "peri
 
 
 def _prepare(data, score, scale, by, weight, period, freq, source):
-    """Validate inputs and build the count table shared by the answer metrics."""
-    by = as_list(by)
-    if not isinstance(data, pd.DataFrame):
-        raise ParameterError(f"`data` must be a pandas DataFrame; got {type(data).__name__}.")
-    check_columns(data, [score, *by] + ([weight] if weight else []), argument="score/by/weight",
-                  source=source)
-    if period is not None:
-        data = add_period(data, period, freq)
-        by = [*by, "period"]
-    rows = data["_row"] if "_row" in data.columns else None
-    scores = validate_scores(data[score], scale, source=source, column=score, rows=rows)
-    frame = data.assign(**{score: scores})
-    return score_counts(frame, score, by, weight, source=source), by
+    """Validate inputs and build the count table shared by the answer metrics.
+
+    ``data`` may be a pandas DataFrame, a DuckDB relation, a PySpark DataFrame
+    or a Parquet/CSV path: the counting runs in its engine (:mod:`cxkit.engines`).
+    """
+    check_choice("freq", freq, ("D", "W", "M", "Q", "Y"))
+    return answer_counts(data, score, scale, by, weight, period=period, freq=freq, source=source)
 
 
 def _totals(counts: pd.DataFrame, by: list[str], score: str, good: Sequence, bad: Sequence) -> pd.DataFrame:
@@ -200,16 +196,11 @@ def nps_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "
 
 
 def _nps_bootstrap(p: np.ndarray, neff: np.ndarray, level: float, n_boot: int, seed: int):
-    """Percentile interval from multinomial resampling of every group's histogram at once."""
-    if not isinstance(n_boot, int) or n_boot < 100:
-        raise ParameterError(f"`n_boot` must be an integer >= 100; got {n_boot!r}.")
-    rng = np.random.default_rng(seed)
-    n = np.maximum(np.rint(neff).astype(np.int64), 1)
-    p = np.nan_to_num(p / p.sum(axis=1, keepdims=True))
-    draws = rng.multinomial(n, p, size=(n_boot, len(n)))  # (n_boot, groups, 3)
-    sims = (draws[..., 2] - draws[..., 0]) / n
-    a = (1 - level) / 2
-    return np.quantile(sims, a, axis=0), np.quantile(sims, 1 - a, axis=0)
+    """Percentile interval from multinomial resampling of every group's (det, pas, pro) histogram at once."""
+    def score(d, n):
+        return (d[..., 2] - d[..., 0]) / n
+
+    return multinomial_percentiles(p, neff, [score], level=level, n_boot=n_boot, seed=seed)[0]
 
 
 def nps(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None = None,
@@ -220,8 +211,12 @@ def nps(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None
 
     Parameters
     ----------
-    data : DataFrame
-        One row per answer to the 0..10 likelihood-to-recommend question.
+    data : DataFrame, DuckDB relation, PySpark DataFrame or path to a Parquet/CSV file
+        One row per answer to the 0..10 likelihood-to-recommend question. The
+        answers are counted where the data lives (:mod:`cxkit.engines`); every
+        statistic is computed from the counts, so results do not depend on the
+        engine. Engines cannot name rows: data errors then name the offending
+        values and how many rows hold each.
     score : str
         Column with the 0..10 answers.
     by : str or list of str, optional
@@ -259,7 +254,9 @@ def nps(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None
 
 
 # -- CSAT and CES ------------------------------------------------------------
-def _share_table(counts, by, score, scale, level, min_n, share_name, count_name):
+def _share_table(counts, by, score, scale, level, min_n, share_name, count_name, ci="wilson",
+                 n_boot=2000, seed=0):
+    check_choice("ci", ci, SHARE_INTERVALS)
     level = _check_level(level)
     by = list(by)
     t = _totals(counts, by, score, scale.good, scale.bad)
@@ -274,29 +271,60 @@ def _share_table(counts, by, score, scale, level, min_n, share_name, count_name)
     out["ci_high"] = 100 * hi
     out = pd.concat([out, _mean_interval(t, level)], axis=1)
     out["n_eff"] = t["n_eff"]
+    if ci == "bootstrap":
+        (slo, shi), (mlo, mhi) = _share_bootstrap(counts, by, score, scale, t, level, n_boot, seed)
+        # One answer cannot be resampled meaningfully: no interval, as with the t interval.
+        single = t["n_eff"].to_numpy(float) < 2
+        out["ci_low"] = np.where(single, np.nan, 100 * slo)
+        out["ci_high"] = np.where(single, np.nan, 100 * shi)
+        out["mean_ci_low"] = np.where(single, np.nan, mlo)
+        out["mean_ci_high"] = np.where(single, np.nan, mhi)
+        out["method"] = "bootstrap"
+    else:
+        out["method"] = "wilson/t"
     out["note"] = _notes(t, share)
     return out
 
 
+def _share_bootstrap(counts, by, score, scale, t, level, n_boot, seed):
+    """Percentile intervals of the good share and the mean, from one set of resampled histograms."""
+    values = scale.values.astype(float)
+    good = np.isin(values, scale.good)
+    hist = histogram_matrix(counts, by, score, values)
+
+    def share(d, n):
+        return d[..., good].sum(axis=-1) / n
+
+    def mean(d, n):
+        return (d @ values) / n
+
+    return multinomial_percentiles(hist, t["n_eff"].to_numpy(float), [share, mean], level=level,
+                                   n_boot=n_boot, seed=seed)
+
+
 def csat_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "score", *,
-                     scale: Scale | None = None, level: float = 0.95,
-                     min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+                     scale: Scale | None = None, ci: str = "wilson", level: float = 0.95,
+                     n_boot: int = 2000, seed: int = 0, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
     """CSAT table from a count table (see :func:`csat`)."""
     scale = scale or Scale.csat()
-    out = _share_table(counts, by, score, scale, level, min_n, "csat", "top_box")
+    out = _share_table(counts, by, score, scale, level, min_n, "csat", "top_box", ci, n_boot, seed)
     return _suppress(out, ["csat", "ci_low", "ci_high", "mean", "sd", "mean_ci_low", "mean_ci_high"], min_n)
 
 
 def csat(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None = None,
          weight: str | None = None, *, scale: Scale | None = None, period: str | None = None,
-         freq: str = "M", level: float = 0.95, min_n: int = DEFAULT_MIN_N,
-         source: str = "data") -> pd.DataFrame:
+         freq: str = "M", ci: str = "wilson", level: float = 0.95, n_boot: int = 2000, seed: int = 0,
+         min_n: int = DEFAULT_MIN_N, source: str = "data") -> pd.DataFrame:
     """Customer satisfaction: top-box share (Wilson interval) and mean (t interval).
 
     Parameters
     ----------
     scale : Scale, optional
         Defaults to 1..5 with top box 4-5. Other ranges must declare their top box.
+    ci : {"wilson", "bootstrap"}
+        ``"wilson"``: Wilson interval for the share and t interval for the mean.
+        ``"bootstrap"``: percentile intervals for both from ``n_boot`` seeded
+        multinomial resamples of each group's answer histogram.
     (others as in :func:`nps`)
 
     Returns
@@ -308,20 +336,24 @@ def csat(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | Non
         ci_low, ci_high : Wilson interval of ``csat`` in %
         mean, sd : mean answer and its standard deviation
         mean_ci_low, mean_ci_high : t interval of the mean
-        n_eff, suppressed, note
+        n_eff
+        method : ``"wilson/t"`` or ``"bootstrap"``
+        suppressed, note
     """
     scale = Scale.csat() if scale is None else scale
     if not isinstance(scale, Scale) or scale.kind != "csat":
         raise ParameterError("`scale` must be a CSAT Scale, e.g. Scale.csat(1, 5); got "
                              f"{scale.describe() if isinstance(scale, Scale) else repr(scale)}.")
     counts, groups = _prepare(data, score, scale, by, weight, period, freq, source)
-    return csat_from_counts(counts, groups, score, scale=scale, level=level, min_n=min_n)
+    return csat_from_counts(counts, groups, score, scale=scale, ci=ci, level=level, n_boot=n_boot,
+                            seed=seed, min_n=min_n)
 
 
 def ces_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "score", *,
-                    scale: Scale, level: float = 0.95, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+                    scale: Scale, ci: str = "wilson", level: float = 0.95, n_boot: int = 2000, seed: int = 0,
+                    min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
     """CES table from a count table (see :func:`ces`)."""
-    out = _share_table(counts, by, score, scale, level, min_n, "pct_easy", "easy")
+    out = _share_table(counts, by, score, scale, level, min_n, "pct_easy", "easy", ci, n_boot, seed)
     out["direction"] = scale.direction
     return _suppress(out, ["pct_easy", "ci_low", "ci_high", "mean", "sd", "mean_ci_low", "mean_ci_high"],
                      min_n)
@@ -329,7 +361,8 @@ def ces_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "
 
 def ces(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None = None,
         weight: str | None = None, *, scale: Scale | None = None, period: str | None = None, freq: str = "M",
-        level: float = 0.95, min_n: int = DEFAULT_MIN_N, source: str = "data") -> pd.DataFrame:
+        ci: str = "wilson", level: float = 0.95, n_boot: int = 2000, seed: int = 0,
+        min_n: int = DEFAULT_MIN_N, source: str = "data") -> pd.DataFrame:
     """Customer Effort Score: share of "easy" answers and mean, per group.
 
     Parameters
@@ -338,6 +371,8 @@ def ces(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None
         Required: CES scales differ in range and direction, and cxkit never
         guesses whether a high answer means easy (``higher_is_easier``) or
         hard (``higher_is_harder``).
+    ci : {"wilson", "bootstrap"}
+        As in :func:`csat`.
 
     Returns
     -------
@@ -346,7 +381,7 @@ def ces(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None
         pct_easy, ci_low, ci_high : share easy in % with Wilson interval
         mean, sd, mean_ci_low, mean_ci_high : mean on the raw scale
         direction : the scale's declared direction (read the mean with it)
-        n_eff, suppressed, note
+        n_eff, method, suppressed, note
     """
     if not isinstance(scale, Scale) or scale.kind != "ces":
         raise ParameterError(
@@ -355,7 +390,8 @@ def ces(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None
             f"{scale.describe() if isinstance(scale, Scale) else repr(scale)}."
         )
     counts, groups = _prepare(data, score, scale, by, weight, period, freq, source)
-    return ces_from_counts(counts, groups, score, scale=scale, level=level, min_n=min_n)
+    return ces_from_counts(counts, groups, score, scale=scale, ci=ci, level=level, n_boot=n_boot,
+                           seed=seed, min_n=min_n)
 
 
 # -- churn -------------------------------------------------------------------
