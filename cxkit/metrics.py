@@ -27,7 +27,7 @@ from .arguments import check_level, check_min_n, to_timestamp
 from .bootstrap import histogram_matrix, multinomial_percentiles
 from .counts import answer_counts, as_list, check_columns, kish_neff
 from .errors import DataError, ParameterError, check_choice, format_rows
-from .scales import Scale
+from .scales import Scale, validate_scores
 
 __all__ = [
     "nps", "csat", "ces", "churn_rate", "add_period",
@@ -62,6 +62,21 @@ def _prepare(data, score, scale, by, weight, period, freq, source):
     or a Parquet/CSV path: the counting runs in its engine (:mod:`cxkit.engines`).
     """
     check_choice("freq", freq, ("D", "W", "M", "Q", "Y"))
+    if isinstance(data, pd.DataFrame):
+        # Rows are at hand: check them here, so messages name rows (engines can only name values).
+        check_columns(data, [score, *as_list(by)] + ([weight] if weight else []) + ([period] if period else []),
+                      argument="score/by/weight/period", source=source)
+        rows = data["_row"] if "_row" in data.columns else None
+        data = data.assign(**{score: validate_scores(data[score], scale, source=source, column=score, rows=rows)})
+        if weight:
+            w = pd.to_numeric(data[weight], errors="coerce")
+            bad = data[score].notna() & (w.isna() | (w < 0) | ~np.isfinite(w.fillna(0)))
+            if bad.any():
+                raise DataError(f"{source}, column {weight!r}: weights must be non-negative numbers; problem in "
+                                f"{format_rows(np.flatnonzero(bad.to_numpy()) + 1)}.")
+            data = data.assign(**{weight: w})
+        if period is not None:
+            _to_dates(data[period], period, source, rows)
     return answer_counts(data, score, scale, by, weight, period=period, freq=freq, source=source)
 
 
