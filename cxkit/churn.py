@@ -19,7 +19,6 @@ says" text from the numbers.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -37,6 +36,7 @@ from .errors import ParameterError, check_choice
 from .hazard import HazardResult, hazard_model
 from .logit import INTERCEPT, LogitResult, logit, nested_lr
 from .metrics import DEFAULT_MIN_N, _wilson
+from .results import StudyText
 from .survival import BAND_ORDER, CoxResult, KaplanMeier, cox, kaplan_meier, score_band
 
 __all__ = ["churn_by_score", "trend_test", "metric_models", "revenue_at_risk", "ChurnStudy", "churn_study",
@@ -196,7 +196,7 @@ def _simulate(fit: LogitResult, X: np.ndarray, n_sim: int, seed: int) -> np.ndar
 
 # -- the whole study --------------------------------------------------------------------------
 @dataclass(frozen=True, repr=False)
-class ChurnStudy:
+class ChurnStudy(StudyText):
     """Everything the churn notebook shows, computed from one dataset and one set of parameters.
 
     Attributes
@@ -244,25 +244,9 @@ class ChurnStudy:
     revenue_note: str
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    @property
-    def level(self) -> float:
-        return float(self.params["level"])
-
     def describe(self, lang: str = "en") -> str:
         """The "what the data says" text, generated from the results (markdown bullets)."""
         return describe_churn(self, lang=lang)
-
-    def summary(self) -> str:
-        return self.describe()
-
-    def _repr_html_(self) -> str:
-        return "<pre>" + html.escape(self.describe()) + "</pre>"
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
 
 
 def _default_metrics(ds: Dataset) -> list[str]:

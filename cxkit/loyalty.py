@@ -22,7 +22,6 @@ writes the generated summary.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +35,7 @@ from .counts import check_columns
 from .datasets import Dataset
 from .errors import DegenerateDataError, ParameterError, check_choice
 from .metrics import DEFAULT_MIN_N, _wilson, nps
+from .results import StudyText
 from .scales import Scale
 from .survival import score_band
 
@@ -223,7 +223,7 @@ def retention_by_category(frame: pd.DataFrame, nps_col: str, outcome: str = "chu
 
 # -- the study ------------------------------------------------------------------------------
 @dataclass(frozen=True, repr=False)
-class LoyaltyStudy:
+class LoyaltyStudy(StudyText):
     """Everything the satisfaction-vs-loyalty notebook shows.
 
     Attributes
@@ -260,25 +260,9 @@ class LoyaltyStudy:
     retention_aligned: Aligned | None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    @property
-    def level(self) -> float:
-        return float(self.params["level"])
-
     def describe(self, lang: str = "en") -> str:
         """The "what the data says" text, generated from the results (markdown bullets)."""
         return describe_loyalty(self, lang=lang)
-
-    def summary(self) -> str:
-        return self.describe()
-
-    def _repr_html_(self) -> str:
-        return "<pre>" + html.escape(self.describe()) + "</pre>"
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
 
 
 def _segment_column(ds: Dataset, frame: pd.DataFrame, segment: str | None) -> str | None:
