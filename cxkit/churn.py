@@ -34,6 +34,8 @@ from .counts import as_list, check_columns
 from .datasets import Dataset
 from .errors import ParameterError, check_choice
 from .hazard import HazardResult, hazard_model
+from .i18n import num, pvalue
+from .i18n import text as _t
 from .logit import INTERCEPT, LogitResult, logit, nested_lr
 from .metrics import DEFAULT_MIN_N, _wilson
 from .results import StudyText
@@ -442,14 +444,8 @@ def design_for(fit: LogitResult, frame: pd.DataFrame) -> tuple[np.ndarray, list[
 
 
 # -- generated text -----------------------------------------------------------------------------
-def _ci(lo: float, hi: float, fmt: str = ".1f") -> str:
-    return f"{lo:{fmt}} to {hi:{fmt}}"
-
-
-def _p(p: float) -> str:
-    if np.isnan(p):
-        return "n/a"
-    return "< 0.001" if p < 0.001 else f"= {p:.3f}" if p < 0.1 else f"= {p:.2f}"
+def _ci(lo: float, hi: float, spec: str = ".1f", lang: str = "en") -> str:
+    return _t("range", lang, lo=num(lo, spec, lang), hi=num(hi, spec, lang))
 
 
 def _sig(p: float, alpha: float) -> bool:
@@ -459,26 +455,32 @@ def _sig(p: float, alpha: float) -> bool:
 def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
     """Plain sentences from a :class:`ChurnStudy` (numbers with intervals and the caveats that apply).
 
-    ``lang`` is accepted for the coming translations (``en``, ``nl``); the text is English for now.
+    ``lang`` (``en``, ``nl``) sets the words and the number format (``0.68`` / ``0,68``). Notes gathered
+    from the fits and the data checks are passed through as written.
     """
     check_choice("lang", lang, LANGS)
     lv = study.level
     pct = round(100 * lv)
     alpha = 1 - lv
     h = study.params["horizon_days"]
+    ci = _t("ci_pct", lang, pct=pct)
+
+    def n_(x: float) -> str:
+        return num(x, ",", lang)
+
+    def p_(x: float) -> str:
+        return pvalue(x, lang)
+
     out: list[str] = []
     # Data and alignment
     for m, a in study.aligned.items():
         if study.timed:
-            out.append(f"- **{m}**: {a.n:,} customers' first answers, of whom {int(a.frame['churned'].sum()):,} "
-                       f"left within {h} days; {a.left_out:,} answers were left out because their {h}-day "
-                       f"horizon had not ended by {a.as_of.date()}.")
+            out.append(_t("ch_timed", lang, m=m, n=n_(a.n), churned=n_(int(a.frame["churned"].sum())), h=h,
+                          left=n_(a.left_out), date=a.as_of.date()))
         else:
-            out.append(f"- **{m}**: {a.n:,} customers, {int(a.frame['churned'].sum()):,} with the churn label.")
+            out.append(_t("ch_untimed", lang, m=m, n=n_(a.n), churned=n_(int(a.frame["churned"].sum()))))
     if not study.timed:
-        out.append("- **Caveat**: this data has no answer or churn dates, so whether churn followed the answer "
-                   "cannot be checked; customers may have answered after deciding to leave. Read every "
-                   "association below as 'goes together with', not 'predicts'.")
+        out.append(_t("ch_caveat", lang))
     # Rates and trend
     sig_any = False
     for _, t in study.trends.iterrows():
@@ -486,62 +488,60 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
         tab = study.by_score[(study.by_score["metric"] == m) & ~study.by_score["suppressed"]]
         if len(tab) >= 2:
             lo_r, hi_r = tab.iloc[0], tab.iloc[-1]
-            span = (f"from {lo_r['churn_rate']:.1f}% ({pct}% CI {_ci(lo_r['ci_low'], lo_r['ci_high'])}; "
-                    f"n = {int(lo_r['n']):,}) at {m} = {lo_r['score']:g} to {hi_r['churn_rate']:.1f}% "
-                    f"({_ci(hi_r['ci_low'], hi_r['ci_high'])}; n = {int(hi_r['n']):,}) at {m} = {hi_r['score']:g}")
+            span = _t("ch_span", lang, r1=num(lo_r["churn_rate"], ".1f", lang), ci=ci,
+                      ci1=_ci(lo_r["ci_low"], lo_r["ci_high"], lang=lang), n1=n_(int(lo_r["n"])), m=m,
+                      s1=num(lo_r["score"], "g", lang), r2=num(hi_r["churn_rate"], ".1f", lang),
+                      ci2=_ci(hi_r["ci_low"], hi_r["ci_high"], lang=lang), n2=n_(int(hi_r["n"])),
+                      s2=num(hi_r["score"], "g", lang))
         else:
-            span = "with too few answers per score to compare"
+            span = _t("ch_span_few", lang)
         if _sig(t["p_adj"], alpha):
             sig_any = True
-            holm = (f", Holm-adjusted over the {len(study.trends)} metrics p {_p(t['p_adj'])}"
-                    if len(study.trends) > 1 else "")
-            out.append(f"- Churn {t['direction']} as {m} goes up: {span}. Trend test (Cochran-Armitage) "
-                       f"p {_p(t['p_value'])}{holm}.")
+            holm = (_t("ch_holm", lang, k=len(study.trends), p=p_(t["p_adj"])) if len(study.trends) > 1 else "")
+            direction = _t(t["direction"], lang) if t["direction"] in ("rises", "falls", "flat") else t["direction"]
+            out.append(_t("ch_trend", lang, direction=direction, m=m, span=span, p=p_(t["p_value"]), holm=holm))
         else:
-            why = t["note"] or (f"Holm-adjusted p {_p(t['p_adj'])}" if len(study.trends) > 1
-                                else f"trend test p {_p(t['p_value'])}")
-            out.append(f"- No clear trend of churn with {m} ({span}; {why}): the data does not show that "
-                       f"{m} is related to churn.")
+            why = t["note"] or (_t("ch_holm_p", lang, p=p_(t["p_adj"])) if len(study.trends) > 1
+                                else _t("ch_trend_p", lang, p=p_(t["p_value"])))
+            out.append(_t("ch_no_trend", lang, m=m, span=span, why=why))
     # Models
     for _, r in study.models.iterrows():
         if r["status"] == "separation":
-            out.append(f"- Logistic regression of churn on {r['metric']} ({r['model']}): no maximum-likelihood "
-                       f"odds ratio exists because of separation (see below); {r['method']} was used instead.")
+            out.append(_t("ch_sep", lang, m=r["metric"], model=r["model"], method=r["method"]))
             continue
         if r["status"] != "ok" or np.isnan(r["odds_ratio"]):
             if r["status"] != "ok":
-                out.append(f"- Logistic regression of churn on {r['metric']} ({r['model']}): {r['status']}. "
-                           f"{r['note']}")
+                out.append(_t("ch_status", lang, m=r["metric"], model=r["model"], status=r["status"],
+                              note=r["note"]))
             continue
-        ctrl = f" controlling for {r['controls']}" if r["controls"] else ""
-        verdict = "" if _sig(r["p_value"], alpha) else " (not significant: the interval includes 1)"
-        out.append(f"- Each point higher on {r['metric']}{ctrl}: odds of churning x {r['odds_ratio']:.2f} "
-                   f"({pct}% CI {_ci(r['ci_low'], r['ci_high'], '.2f')}; p {_p(r['p_value'])}; n = {r['n']:,}, "
-                   f"{r['events']:,} churned){verdict}.")
+        ctrl = _t("ch_ctrl", lang, controls=r["controls"]) if r["controls"] else ""
+        verdict = "" if _sig(r["p_value"], alpha) else _t("ch_or_ns", lang)
+        out.append(_t("ch_or", lang, m=r["metric"], ctrl=ctrl, odds=num(r["odds_ratio"], ".2f", lang), ci=ci,
+                      ci1=_ci(r["ci_low"], r["ci_high"], ".2f", lang), p=p_(r["p_value"]), n=n_(r["n"]),
+                      ev=n_(r["events"]), verdict=verdict))
     # Discrimination
     auc = study.auc.dropna(subset=["auc"]).sort_values("auc", ascending=False)
     if len(auc):
-        parts = [f"{r['metric']} {r['auc']:.2f} ({_ci(r['ci_low'], r['ci_high'], '.2f')}; n = {r['n']:,})"
-                 for _, r in auc.iterrows()]
-        out.append(f"- How well each score separates leavers from stayers (AUC, 0.5 = coin flip; {pct}% bootstrap "
-                   f"intervals): " + ", ".join(parts) + ".")
+        parts = [f"{r['metric']} {num(r['auc'], '.2f', lang)} ({_ci(r['ci_low'], r['ci_high'], '.2f', lang)}; "
+                 f"n = {n_(r['n'])})" for _, r in auc.iterrows()]
+        out.append(_t("ch_auc", lang, half=num(0.5, "g", lang), pct=pct, parts=", ".join(parts)))
     for _, r in study.auc_pairs.iterrows():
         if np.isnan(r.get("diff", np.nan)):
-            out.append(f"- {r['a']} vs {r['b']}: {r.get('note', 'no comparison')}.")
+            out.append(f"- {r['a']} {_t('vs', lang)} {r['b']}: {r.get('note', _t('no_comparison', lang))}.")
             continue
         better = r["a"] if r["diff"] > 0 else r["b"]
-        verdict = (f"{better} predicts churn better" if _sig(r["p_value"], alpha)
-                   else "no significant difference")
-        out.append(f"- {r['a']} vs {r['b']} on the {r['n']:,} customers who answered both within "
-                   f"{study.params['window_days']} days ({r['events']:,} left): AUC {r['auc_a']:.2f} vs "
-                   f"{r['auc_b']:.2f}, difference {r['diff']:+.2f} ({pct}% CI {_ci(r['ci_low'], r['ci_high'], '+.2f')}"
-                   f", DeLong p {_p(r['p_value'])}): {verdict}.")
+        verdict = (_t("ch_auc_better", lang, better=better) if _sig(r["p_value"], alpha)
+                   else _t("no_sig_diff", lang))
+        out.append(_t("ch_auc_pair", lang, a=r["a"], b=r["b"], n=n_(r["n"]), w=study.params["window_days"],
+                      ev=n_(r["events"]), aa=num(r["auc_a"], ".2f", lang), ab=num(r["auc_b"], ".2f", lang),
+                      d=num(r["diff"], "+.2f", lang), ci=ci, ci1=_ci(r["ci_low"], r["ci_high"], "+.2f", lang),
+                      p=p_(r["p_value"]), verdict=verdict))
     for _, r in study.lr_tests.iterrows():
         if np.isnan(r["p_value"]):
             continue
-        verdict = "adds information" if _sig(r["p_value"], alpha) else "adds nothing detectable"
-        out.append(f"- Given {r['base']}, {r['added']} {verdict} (likelihood-ratio chi2 = {r['lr_stat']:.1f}, "
-                   f"df = {int(r['df'])}, p {_p(r['p_value'])}).")
+        verdict = _t("ch_lr_adds" if _sig(r["p_value"], alpha) else "ch_lr_nothing", lang, added=r["added"])
+        out.append(_t("ch_lr", lang, base=r["base"], verdict=verdict, lr=num(r["lr_stat"], ".1f", lang),
+                      df=int(r["df"]), p=p_(r["p_value"])))
     # Survival
     for m, k in study.km.items():
         at = k.at.dropna(subset=["survival"])
@@ -549,21 +549,20 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
             continue
         tmax = at["time"].max()
         last = at[at["time"] == tmax]
-        parts = [f"{r['group']} {100 * r['survival']:.1f}% ({_ci(100 * r['ci_low'], 100 * r['ci_high'])})"
-                 for _, r in last.iterrows()]
-        test = (f"log-rank p {_p(k.logrank_p)}" if not np.isnan(k.logrank_p) else "no log-rank test")
-        out.append(f"- Still customers {tmax:g} days after answering {m}, by band: " + ", ".join(parts)
-                   + f" ({test}).")
+        parts = [f"{r['group']} {num(100 * r['survival'], '.1f', lang)}% "
+                 f"({_ci(100 * r['ci_low'], 100 * r['ci_high'], lang=lang)})" for _, r in last.iterrows()]
+        test = (_t("ch_logrank", lang, p=p_(k.logrank_p)) if not np.isnan(k.logrank_p)
+                else _t("ch_no_logrank", lang))
+        out.append(_t("ch_km", lang, t=num(tmax, "g", lang), m=m, parts=", ".join(parts), test=test))
     for m, c in study.cox.items():
         bands = c.table[c.table["term"].str.startswith("band[")]
         if bands.empty:
             continue
-        parts = [f"{r['term'][5:-1]} {r['hazard_ratio']:.2f} ({_ci(r['ci_low'], r['ci_high'], '.2f')})"
-                 for _, r in bands.iterrows()]
+        parts = [f"{r['term'][5:-1]} {num(r['hazard_ratio'], '.2f', lang)} "
+                 f"({_ci(r['ci_low'], r['ci_high'], '.2f', lang)})" for _, r in bands.iterrows()]
         ph = c.ph_test[c.ph_test["term"].str.startswith("band[")]
-        caveat = (" The proportional-hazards check fails for some bands: read these as averages over time."
-                  if ph["violated"].any() else "")
-        out.append(f"- Cox model, hazard of leaving vs the middle {m} band: " + ", ".join(parts) + "." + caveat)
+        caveat = _t("ch_ph", lang) if ph["violated"].any() else ""
+        out.append(_t("ch_cox", lang, m=m, parts=", ".join(parts), caveat=caveat))
     if study.hazard is not None and study.hazard.model.fitted:
         t = study.hazard.table
         parts = []
@@ -572,30 +571,30 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
                 continue
             if not any(r["term"].startswith(m) for m in study.metrics):
                 continue
-            parts.append(f"{r['term']} x {r['odds_ratio']:.2f} ({_ci(r['ci_low'], r['ci_high'], '.2f')})")
+            parts.append(f"{r['term']} x {num(r['odds_ratio'], '.2f', lang)} "
+                         f"({_ci(r['ci_low'], r['ci_high'], '.2f', lang)})")
         if parts:
-            out.append(f"- Monthly churn hazard with the latest answers known at each month's start "
-                       f"({study.hazard.months:,} customer-months, {study.hazard.events:,} churned), odds per "
-                       "month: " + ", ".join(parts) + ".")
+            out.append(_t("ch_hazard", lang, months=n_(study.hazard.months), ev=n_(study.hazard.events),
+                          parts=", ".join(parts)))
     # Revenue
     if study.revenue is not None and len(study.revenue):
         tot = study.revenue.iloc[-1]
         seg_col = study.revenue.columns[0]
         top = study.revenue.iloc[:-1].sort_values("at_risk", ascending=False).head(3)
-        parts = [f"{r[seg_col]} {r['at_risk']:,.0f} ({_ci(r['ci_low'], r['ci_high'], ',.0f')})"
+        parts = [f"{r[seg_col]} {num(r['at_risk'], ',.0f', lang)} ({_ci(r['ci_low'], r['ci_high'], ',.0f', lang)})"
                  for _, r in top.iterrows()]
-        out.append(f"- Value at risk: {tot['at_risk']:,.0f} of {tot['value']:,.0f} ({tot['pct_at_risk']:.1f}%; "
-                   f"{pct}% CI {_ci(tot['ci_low'], tot['ci_high'], ',.0f')})"
+        out.append(_t("ch_value", lang, risk=num(tot["at_risk"], ",.0f", lang), value=num(tot["value"], ",.0f", lang),
+                      pct_risk=num(tot["pct_at_risk"], ".1f", lang), ci=ci,
+                      ci1=_ci(tot["ci_low"], tot["ci_high"], ",.0f", lang))
                    + (": " + ", ".join(parts) if len(parts) else "") + ". " + study.revenue_note)
     elif study.revenue_note:
         out.append(f"- {study.revenue_note}")
     if not sig_any and len(study.trends):
-        out.append("- **Bottom line**: none of the scores is significantly related to churn in this data; "
-                   "do not act on differences between them.")
+        out.append(_t("ch_bottom", lang))
     # Degenerate-data notes gathered from the fits
     sep = [f for f in study.fits.values() if f.status == "separation"]
     if sep:
-        out.append("- **Separation**: " + sep[0].notes[[i for i, n in enumerate(sep[0].notes)
-                                                         if "separation" in n][0]])
+        out.append(_t("ch_separation", lang, note=sep[0].notes[[i for i, n in enumerate(sep[0].notes)
+                                                                if "separation" in n][0]]))
     out += [f"- {n}" for n in study.notes]
     return "\n".join(out)

@@ -32,6 +32,8 @@ from .alignment import plain_ids
 from .counts import as_list, check_columns
 from .datasets import Dataset
 from .errors import DegenerateDataError, ParameterError, check_choice
+from .i18n import num
+from .i18n import text as _t
 
 __all__ = ["shapley_r2", "relative_weights", "Importance", "relative_importance", "driver_frame",
            "describe_drivers", "driver_study", "METHODS"]
@@ -364,34 +366,34 @@ def driver_frame(ds: Dataset, outcome: str | None = None, drivers: Sequence[str]
 def describe_drivers(imp: Importance, lang: str = "en", extra_notes: Sequence[str] = ()) -> str:
     """Plain sentences from an :class:`Importance` (numbers with intervals, caveats).
 
-    ``lang`` is accepted for the coming translations (``en``, ``nl``); the text is English for now.
+    ``lang`` (``en``, ``nl``) sets the words and the number format (``0.68`` / ``0,68``). Notes gathered
+    from the data checks and ``extra_notes`` are passed through as written.
     """
     check_choice("lang", lang, ("en", "nl"))
     pct = round(100 * imp.level)
+    ci = _t("ci_pct", lang, pct=pct)
     t = imp.table
-    name = "Shapley decomposition of R²" if imp.method == "shapley" else "Johnson's relative weights"
-    out = [f"- {len(t)} drivers together explain {100 * imp.r2:.1f}% of the variance in {imp.outcome}"
-           + (f" ({pct}% CI {100 * imp.r2_ci_low:.1f} to {100 * imp.r2_ci_high:.1f})" if not np.isnan(imp.r2_ci_low)
-              else "") + f"; n = {imp.n:,} customers; method: {name}."]
+    name = _t("dr_shapley" if imp.method == "shapley" else "dr_johnson", lang)
+    r2ci = (_t("dr_r2_ci", lang, ci=ci, lo=num(100 * imp.r2_ci_low, ".1f", lang),
+               hi=num(100 * imp.r2_ci_high, ".1f", lang)) if not np.isnan(imp.r2_ci_low) else "")
+    out = [_t("dr_head", lang, k=len(t), r2=num(100 * imp.r2, ".1f", lang), y=imp.outcome, r2ci=r2ci,
+              n=num(imp.n, ",", lang), name=name)]
     has_ci = not t["ci_low"].isna().all()
     for _, r in t.head(5).iterrows():
-        ci = f" ({pct}% CI {r['ci_low']:.1f} to {r['ci_high']:.1f})" if has_ci else ""
-        out.append(f"- #{r['rank']} {r['driver']}: {r['pct_of_r2']:.1f}% of the explained variance{ci}; "
-                   f"correlation with {imp.outcome} {r['correlation']:+.2f}.")
+        rci = (_t("dr_r2_ci", lang, ci=ci, lo=num(r["ci_low"], ".1f", lang), hi=num(r["ci_high"], ".1f", lang))
+               if has_ci else "")
+        out.append(_t("dr_row", lang, rank=r["rank"], d=r["driver"], share=num(r["pct_of_r2"], ".1f", lang), ci=rci,
+                      y=imp.outcome, r=num(r["correlation"], "+.2f", lang)))
     if len(t) >= 2 and has_ci:
         first, second = t.iloc[0], t.iloc[1]
+        p_top = num(100 * first["p_top"], ".0f", lang)
         if first["ci_low"] <= second["ci_high"]:
-            out.append(f"- The intervals of {first['driver']} and {second['driver']} overlap: the data does not "
-                       f"settle which matters more ({first['driver']} ranks first in {100 * first['p_top']:.0f}% "
-                       "of bootstrap samples).")
+            out.append(_t("dr_overlap", lang, a=first["driver"], b=second["driver"], p=p_top))
         else:
-            out.append(f"- {first['driver']} clearly leads: it ranks first in {100 * first['p_top']:.0f}% of "
-                       "bootstrap samples.")
+            out.append(_t("dr_leads", lang, a=first["driver"], p=p_top))
     if imp.r2 < 0.1:
-        out.append(f"- Together the drivers explain little (R² below 10%): most of what moves {imp.outcome} "
-                   "is not in these ratings.")
-    out.append("- Importance is association in this data, not proof that improving a driver will raise "
-               f"{imp.outcome}.")
+        out.append(_t("dr_little", lang, y=imp.outcome))
+    out.append(_t("dr_assoc", lang, y=imp.outcome))
     out += [f"- {n}" for n in [*imp.notes, *extra_notes]]
     return "\n".join(out)
 

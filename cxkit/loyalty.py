@@ -34,6 +34,8 @@ from .alignment import Aligned, align_churn, pair_answers, plain_ids
 from .counts import check_columns
 from .datasets import Dataset
 from .errors import DegenerateDataError, ParameterError, check_choice
+from .i18n import num, pvalue
+from .i18n import text as _t
 from .metrics import DEFAULT_MIN_N, _wilson, nps
 from .results import StudyText
 from .scales import Scale
@@ -358,91 +360,86 @@ def loyalty_study(ds: Dataset, csat: str | None = None, nps_metric: str | None =
 
 
 # -- generated text -------------------------------------------------------------------------
-def _p(p: float) -> str:
-    if p is None or np.isnan(p):
-        return "n/a"
-    return "< 0.001" if p < 0.001 else f"= {p:.3f}" if p < 0.1 else f"= {p:.2f}"
-
-
 def describe_loyalty(study: LoyaltyStudy, lang: str = "en") -> str:
     """Plain sentences from a :class:`LoyaltyStudy` (numbers with intervals, caveats).
 
-    ``lang`` is accepted for the coming translations (``en``, ``nl``); the text is English for now.
+    ``lang`` (``en``, ``nl``) sets the words and the number format (``0.68`` / ``0,68``). Notes gathered
+    from the data checks are passed through as written.
     """
     check_choice("lang", lang, ("en", "nl"))
     pct = round(100 * study.level)
     alpha = 1 - study.level
     c, n = study.csat, study.nps
+    ci = _t("ci_pct", lang, pct=pct)
+
+    def f(x: float, spec: str = ".1f") -> str:
+        return num(x, spec, lang)
+
+    def rng(lo: float, hi: float, spec: str = ".1f") -> str:
+        return _t("range", lang, lo=f(lo, spec), hi=f(hi, spec))
+
+    def cat(k: str) -> str:
+        return _t(k, lang) if k in ("promoter", "passive", "detractor") else k
+
     out = []
-    win = f" within {study.params['window_days']} days" if study.timed else ""
-    out.append(f"- {len(study.pairs):,} customers answered both {c} and {n}{win} (one pair per customer).")
+    win = _t("lo_within", lang, w=study.params["window_days"]) if study.timed else ""
+    out.append(_t("lo_pairs", lang, n=f(len(study.pairs), ","), c=c, nps=n, win=win))
     sp = study.correlations.set_index("method")
     rho, tau = sp.loc["spearman"], sp.loc["kendall_tau_b"]
     if not np.isnan(rho["estimate"]):
-        strength = ("weakly" if abs(rho["estimate"]) < 0.3 else "moderately" if abs(rho["estimate"]) < 0.6
-                    else "strongly")
-        out.append(f"- {c} and {n} go together {strength}: Spearman rho = {rho['estimate']:.2f} ({pct}% CI "
-                   f"{rho['ci_low']:.2f} to {rho['ci_high']:.2f}), Kendall tau-b = {tau['estimate']:.2f} "
-                   f"({tau['ci_low']:.2f} to {tau['ci_high']:.2f}); n = {int(rho['n']):,}. Satisfaction explains "
-                   f"only part of the willingness to recommend.")
+        strength = _t("weakly" if abs(rho["estimate"]) < 0.3 else "moderately" if abs(rho["estimate"]) < 0.6
+                      else "strongly", lang)
+        out.append(_t("lo_corr", lang, c=c, nps=n, strength=strength, rho=f(rho["estimate"], ".2f"), ci=ci,
+                      rho_ci=rng(rho["ci_low"], rho["ci_high"], ".2f"), tau=f(tau["estimate"], ".2f"),
+                      tau_ci=rng(tau["ci_low"], tau["ci_high"], ".2f"), n=f(int(rho["n"]), ",")))
     else:
-        out.append(f"- No correlation could be computed: {rho['note']}.")
+        out.append(_t("lo_no_corr", lang, note=rho["note"]))
     s = study.satisfied_not_promoters
     if s["n"]:
         d = study.satisfied_detractors
-        out.append(f"- Of the {s['n']:,} satisfied customers ({c} top box {list(study.top_box)}), {s['pct']:.1f}% "
-                   f"({pct}% CI {s['ci_low']:.1f} to {s['ci_high']:.1f}) are not promoters, and {d['pct']:.1f}% "
-                   f"({d['ci_low']:.1f} to {d['ci_high']:.1f}) are even detractors: satisfied is not the same as "
-                   "loyal.")
+        out.append(_t("lo_snp", lang, n=f(s["n"], ","), c=c, top=list(study.top_box), pct_s=f(s["pct"]), ci=ci,
+                      ci_s=rng(s["ci_low"], s["ci_high"]), pct_d=f(d["pct"]), ci_d=rng(d["ci_low"], d["ci_high"])))
     t = study.crosstab_test
     if not np.isnan(t["chi2"]):
-        out.append(f"- The NPS category mix differs by {c} level (chi2 = {t['chi2']:.1f}, df = {t['df']}, "
-                   f"p {_p(t['p_value'])}, Cramer's V = {t['cramers_v']:.2f})" + (f"; {t['note']}" if t["note"]
-                                                                                  else "") + ".")
+        out.append(_t("lo_chi2", lang, c=c, chi2=f(t["chi2"]), df=t["df"], p=pvalue(t["p_value"], lang),
+                      v=f(t["cramers_v"], ".2f")) + (f"; {t['note']}" if t["note"] else "") + ".")
     cc = study.churn_satisfied
     if cc is not None:
         h = study.params["horizon_days"]
         if np.isnan(cc["diff"]):
-            out.append(f"- Churn of satisfied non-promoters vs promoters: {cc['note']}.")
+            out.append(_t("lo_churn_note", lang, note=cc["note"]))
         else:
-            verdict = ("a significant difference" if cc["p_value"] < alpha else
-                       "no significant difference (the interval includes 0)")
-            out.append(f"- Among satisfied customers, {cc['rate_a']:.1f}% of non-promoters (n = {cc['n_a']:,}) "
-                       f"and {cc['rate_b']:.1f}% of promoters (n = {cc['n_b']:,}) left within {h} days: "
-                       f"difference {cc['diff']:+.1f} points ({pct}% CI {cc['ci_low']:+.1f} to {cc['ci_high']:+.1f}, "
-                       f"p {_p(cc['p_value'])}), {verdict}.")
+            verdict = _t("lo_sig_diff" if cc["p_value"] < alpha else "lo_ns_diff", lang)
+            out.append(_t("lo_churn", lang, ra=f(cc["rate_a"]), na=f(cc["n_a"], ","), rb=f(cc["rate_b"]),
+                          nb=f(cc["n_b"], ","), h=h, d=f(cc["diff"], "+.1f"), ci=ci,
+                          ci1=rng(cc["ci_low"], cc["ci_high"], "+.1f"), p=pvalue(cc["p_value"], lang),
+                          verdict=verdict))
         if study.churn_aligned is not None and study.churn_aligned.left_out:
-            out.append(f"- {study.churn_aligned.left_out:,} answer pairs were left out of the churn comparison "
-                       f"because their {h}-day horizon had not ended by the cut-off.")
+            out.append(_t("lo_left_out", lang, n=f(study.churn_aligned.left_out, ","), h=h))
         if study.churn_aligned is not None and not study.churn_aligned.timed:
-            out.append("- **Caveat**: without dates the churn label may predate the answers; read churn "
-                       "differences as association only.")
+            out.append(_t("lo_caveat", lang))
     if study.retention is not None:
         r = study.retention.set_index("category")
         ok = r.dropna(subset=["retention"])
         if len(ok):
-            parts = [f"{k} {v['retention']:.1f}% ({v['ci_low']:.1f} to {v['ci_high']:.1f}; n = {int(v['n']):,})"
+            parts = [f"{cat(k)} {f(v['retention'])}% ({rng(v['ci_low'], v['ci_high'])}; n = {f(int(v['n']), ',')})"
                      for k, v in ok.iterrows()]
-            out.append(f"- Said vs did (attitudinal vs behavioural loyalty): still customers "
-                       f"{study.params['horizon_days']} days after their NPS answer: " + ", ".join(parts) + ".")
+            out.append(_t("lo_retention", lang, h=study.params["horizon_days"], parts=", ".join(parts)))
             if {"promoter", "detractor"} <= set(ok.index):
                 gap = ok.loc["promoter", "retention"] - ok.loc["detractor", "retention"]
-                out.append(f"- Promoters stay {gap:+.1f} points more than detractors; "
-                           f"{100 - ok.loc['promoter', 'retention']:.1f}% of promoters left anyway, and "
-                           f"{ok.loc['detractor', 'retention']:.1f}% of detractors stayed (captive or inert "
-                           "customers).")
+                out.append(_t("lo_gap", lang, gap=f(gap, "+.1f"), left=f(100 - ok.loc["promoter", "retention"]),
+                              stay=f(ok.loc["detractor", "retention"])))
     if study.segments is not None:
         seg = study.segments.dropna(subset=["nps"])
         if len(seg) >= 2:
             hi, lo = seg.loc[seg["nps"].idxmax()], seg.loc[seg["nps"].idxmin()]
-            out.append(f"- Segments ({study.segment_by}): NPS ranges from {lo['nps']:+.0f} ({lo['segment']}, "
-                       f"{pct}% CI {lo['nps_ci_low']:+.0f} to {lo['nps_ci_high']:+.0f}, n = {int(lo['n']):,}) to "
-                       f"{hi['nps']:+.0f} ({hi['segment']}, {hi['nps_ci_low']:+.0f} to {hi['nps_ci_high']:+.0f}, "
-                       f"n = {int(hi['n']):,}); mean {c} from {seg['csat_mean'].min():.2f} to "
-                       f"{seg['csat_mean'].max():.2f}.")
+            out.append(_t("lo_segments", lang, by=study.segment_by, lo=f(lo["nps"], "+.0f"), lo_seg=lo["segment"],
+                          ci=ci, lo_ci=rng(lo["nps_ci_low"], lo["nps_ci_high"], "+.0f"), lo_n=f(int(lo["n"]), ","),
+                          hi=f(hi["nps"], "+.0f"), hi_seg=hi["segment"],
+                          hi_ci=rng(hi["nps_ci_low"], hi["nps_ci_high"], "+.0f"), hi_n=f(int(hi["n"]), ","),
+                          c=c, cmin=f(seg["csat_mean"].min(), ".2f"), cmax=f(seg["csat_mean"].max(), ".2f")))
         small = study.segments[study.segments["suppressed"]]
         if len(small):
-            out.append(f"- Segments with fewer than {study.params['min_n']} customers are not shown: "
-                       + ", ".join(small["segment"]) + ".")
+            out.append(_t("lo_small", lang, k=study.params["min_n"], names=", ".join(small["segment"])))
     out += [f"- {x}" for x in study.notes]
     return "\n".join(out)
