@@ -71,8 +71,12 @@ class ValidationReport:
         if not secret:
             return self
 
+        def hides(token: str) -> bool:
+            # Duplicate-key messages join an id with other key parts ('C123 / ces / 2025-01-01').
+            return token in secret or any(part in secret for part in re.split(r"\s*[/,;|]\s*", token))
+
         def scrub(text: str) -> str:
-            return re.sub(r"'([^'\n]{1,200})'", lambda m: "'…'" if m.group(1) in secret else m.group(0), text)
+            return re.sub(r"'([^'\n]{1,200})'", lambda m: "'…'" if hides(m.group(1)) else m.group(0), text)
 
         issues = tuple(replace(i, message=scrub(i.message)) for i in self.issues)
         return replace(self, issues=issues)

@@ -16,7 +16,7 @@ import cxkit as cx
 from cxkit import privacy
 from cxkit.report import execute_notebook
 
-from .conftest import ROOT
+from .conftest import ROOT, SAMPLE_SPEC
 
 NB01 = ROOT / "notebooks" / "01_cx_overview.ipynb"
 SALT = "test-salt-0123456789abcdef"
@@ -167,3 +167,13 @@ def test_save_tables_pseudonymises_and_drops(tmp_path, monkeypatch):
     assert "email" not in pd.read_csv(tmp_path / "plain" / "t.csv").columns
     cx.save_tables({"t": table}, tmp_path / "all", allow_personal_data=True)
     assert pd.read_csv(tmp_path / "all" / "t.csv")["email"].tolist() == ["a@b.nl", "c@d.nl"]
+
+
+def test_validation_messages_mask_ids_inside_duplicate_keys():
+    # The sample has 66 answers sharing customer/metric/date; the warning quotes those keys.
+    report = cx.validate_dataset(SAMPLE_SPEC)
+    raw = " ".join(i.message for i in report.issues)
+    assert re.search(r"C\d{5} / ", raw)  # the analyst's own check shows the keys
+    shown = " ".join(i.message for i in report.redacted().issues)
+    assert not re.search(r"C\d{5}", shown) and "'…'" in shown
+    assert report.redacted(allow_personal_data=True) is report
