@@ -47,10 +47,10 @@ def test_loyalty_notebook_with_other_parameters(tmp_path):
     html, tables = _run("02_satisfaction_vs_loyalty", tmp_path, {
         "run_date": "2026-06-30", "window_days": 60, "horizon_days": 90, "segment": "contract", "level": 0.9,
         "lang": "nl"})
-    assert "within 60 days" in _summary(html)
+    assert "binnen 60 dagen" in _summary(html)  # lang="nl": the generated summary is Dutch
     seg = pd.read_csv(tables / "segments.csv")
     assert set(seg["segment"]) == {"annual", "monthly"}
-    assert "90% CI" in _summary(html)
+    assert "90%-BI" in _summary(html)  # the non-default level, in Dutch
 
 
 @pytest.mark.slow
