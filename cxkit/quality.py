@@ -30,8 +30,22 @@ class Issue:
     error_class: type[CxkitError] = DataError
 
 
+class IssueLevels:
+    """``errors`` and ``warnings`` of anything holding ``issues`` (the log, the report)."""
+
+    issues: tuple[Issue, ...] | list[Issue]
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.level == "warning"]
+
+
 @dataclass
-class QualityLog:
+class QualityLog(IssueLevels):
     """Issues plus per-table statistics (``stats[table][name]``) gathered while loading."""
 
     issues: list[Issue] = field(default_factory=list)
@@ -57,13 +71,6 @@ class QualityLog:
     def stat(self, table: str, name: str, value: Any) -> None:
         self.stats.setdefault(table, {})[name] = value
 
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.level == "error"]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.level == "warning"]
 
     def raise_errors(self, source: str) -> None:
         """Raise one :class:`CxkitError` listing every error (a SpecError if the first one is)."""

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .datasets import Dataset, read_dataset
 from .errors import CxkitError, DataError, SpecError
-from .quality import Issue, QualityLog
+from .quality import Issue, IssueLevels, QualityLog
 
 __all__ = ["ValidationReport", "validate_dataset"]
 
@@ -33,7 +33,7 @@ def _fmt_missing(stats: Mapping[str, Any]) -> str:
 
 
 @dataclass(frozen=True)
-class ValidationReport:
+class ValidationReport(IssueLevels):
     """The outcome of validating one dataset spec.
 
     Attributes
@@ -81,13 +81,6 @@ class ValidationReport:
         issues = tuple(replace(i, message=scrub(i.message)) for i in self.issues)
         return replace(self, issues=issues)
 
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.level == "error"]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return [i for i in self.issues if i.level == "warning"]
 
     def summary(self) -> pd.DataFrame:
         """One row per table.
