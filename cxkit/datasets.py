@@ -335,6 +335,10 @@ def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str,
     log.stat("responses", "missing_scores", {m: int(empty[df["metric"] == m].sum()) for m in scales
                                              if (df["metric"] == m).any()})
     df = df[~empty.to_numpy()].reset_index(drop=True)
+    if df.empty:
+        # Every score blank (whitespace included): nothing to analyse, and nothing to go on silently.
+        where_score = col_where(src, origin, cols, "score") if "score" in cols else src
+        raise DataError(f"{where_score}: no answers: every score is empty; expected at least one answer.")
     df["customer_id"] = customer_ids(df, col_where(src, origin, cols, "customer_id"), "responses", log)
     nameless = (df["metric"].isna() | (df["metric"].astype("string").str.strip() == "")).to_numpy(dtype=bool)
     if nameless.any():
