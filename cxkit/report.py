@@ -40,6 +40,17 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 
+def writable_folder(folder: Path) -> Path:
+    """Create ``folder`` if needed and check it can be written, or raise :class:`OutputError`."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create output folder {folder}: {exc.strerror}.") from None
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"output folder {folder} is not writable.")
+    return folder
+
+
 def atomic_write(path: str | Path, data: str | bytes) -> Path:
     """Write ``data`` to ``path`` via a temporary file and rename, so readers never see half a file.
 
@@ -264,12 +275,7 @@ def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: M
     if not force and (out_nb.exists() or out_html.exists()):
         raise OutputError(f"{out_html} exists already; earlier reports are never overwritten. "
                           "Choose another run date or output folder, or pass force=True (--force).")
-    try:
-        output_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create output folder {output_dir}: {exc.strerror}.") from None
-    if not os.access(output_dir, os.W_OK):
-        raise OutputError(f"output folder {output_dir} is not writable.")
+    writable_folder(output_dir)
     params = _absolutise(checked)
     tmp_nb = output_dir / f".{stem}.running.ipynb"
     status, error = "ok", ""

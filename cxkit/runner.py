@@ -49,7 +49,15 @@ import yaml
 from .errors import OutputError, ParameterError
 from .kpis import extract_kpis, kpis_json
 from .manifest import KPIS, MANIFEST, input_files, package_versions, sha256_file, write_index
-from .report import _UMASK, atomic_write, check_parameters, execute_notebook, notebook_parameters, parse_parameter_text
+from .report import (
+    _UMASK,
+    atomic_write,
+    check_parameters,
+    execute_notebook,
+    notebook_parameters,
+    parse_parameter_text,
+    writable_folder,
+)
 
 __all__ = ["RunSpec", "RunResult", "BatchResult", "load_batch", "plan_runs", "run_reports"]
 
@@ -360,12 +368,7 @@ def _tidy(date_dir: Path) -> None:
 def _lock(date_dir: Path, stack: ExitStack) -> None:
     from filelock import FileLock, Timeout
 
-    try:
-        date_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create output folder {date_dir}: {exc.strerror}.") from None
-    if not os.access(date_dir, os.W_OK):
-        raise OutputError(f"output folder {date_dir} is not writable.")
+    writable_folder(date_dir)
     lock = FileLock(str(date_dir / LOCK_NAME), timeout=0)
     try:
         stack.enter_context(lock)
