@@ -212,10 +212,7 @@ def nps_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "
 
 def _nps_bootstrap(p: np.ndarray, neff: np.ndarray, level: float, n_boot: int, seed: int):
     """Percentile interval from multinomial resampling of every group's (det, pas, pro) histogram at once."""
-    def score(d, n):
-        return (d[..., 2] - d[..., 0]) / n
-
-    return multinomial_percentiles(p, neff, [score], level=level, n_boot=n_boot, seed=seed)[0]
+    return multinomial_percentiles(p, neff, [np.array([-1, 0, 1])], level=level, n_boot=n_boot, seed=seed)[0]
 
 
 def nps(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None = None,
@@ -303,17 +300,10 @@ def _share_table(counts, by, score, scale, level, min_n, share_name, count_name,
 
 def _share_bootstrap(counts, by, score, scale, t, level, n_boot, seed):
     """Percentile intervals of the good share and the mean, from one set of resampled histograms."""
-    values = scale.values.astype(float)
-    good = np.isin(values, scale.good)
-    hist = histogram_matrix(counts, by, score, values)
-
-    def share(d, n):
-        return d[..., good].sum(axis=-1) / n
-
-    def mean(d, n):
-        return (d @ values) / n
-
-    return multinomial_percentiles(hist, t["n_eff"].to_numpy(float), [share, mean], level=level,
+    values = scale.values
+    hist = histogram_matrix(counts, by, score, values.astype(float))
+    good = np.isin(values, scale.good).astype(np.int64)
+    return multinomial_percentiles(hist, t["n_eff"].to_numpy(float), [good, values], level=level,
                                    n_boot=n_boot, seed=seed)
 
 

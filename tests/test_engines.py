@@ -211,7 +211,8 @@ def test_bootstrap_is_seeded_and_independent_of_block_size(monkeypatch, answers)
 
     ces_rows = answers[answers.metric == "ces"]
     a = cx.ces(ces_rows, by="segment", scale=CES, ci="bootstrap", n_boot=600, seed=9, min_n=0)
-    monkeypatch.setattr(boot, "_BLOCK", 7)
+    monkeypatch.setattr(boot, "_GROUPS", 2)
+    monkeypatch.setattr(boot, "_CELLS", 16)
     b = cx.ces(ces_rows, by="segment", scale=CES, ci="bootstrap", n_boot=600, seed=9, min_n=0)
     same(a, b)
     c = cx.ces(ces_rows, by="segment", scale=CES, ci="bootstrap", n_boot=600, seed=10, min_n=0)
