@@ -415,7 +415,7 @@ def _load_customers(tspec: Mapping, base: Path, where: str, log: QualityLog,
             log.error("customers", "out_of_range", f"{col_where(src, origin, cols, 'churned')}: values "
                       f"{list(pd.unique(df.loc[bad, 'churned'].astype(str))[:3])} in "
                       f"{rows_text(df.loc[bad, '_row'])} are not yes/no, true/false or 1/0.", "churned", bad.sum())
-        df["churned"] = text.map(_TRUTH).fillna(False).astype(bool)
+        df["churned"] = text.isin([k for k, v in _TRUTH.items() if v]).to_numpy(bool)  # blank: not churned
     elif "end_date" in df:
         df["churned"] = df["end_date"].notna()
     if "value" in df:

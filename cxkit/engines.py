@@ -175,6 +175,34 @@ def _weight_problem(data: pd.DataFrame, keys: list[str], weight: str, source: st
                         f"problem in {format_rows(rows)}.")
 
 
+# Count pandas frames with DuckDB, which scans them in place with both cores: about
+# 4x faster than pandas' groupby on 10 million rows of text keys (benchmarks/).
+# Set to False to count with pandas itself (tests compare the two).
+PANDAS_VIA_DUCKDB = True
+
+
+def _pandas_counter(sub: pd.DataFrame) -> nw.LazyFrame:
+    """The frame the counting query runs on: DuckDB over ``sub`` when that is safe, else pandas.
+
+    DuckDB turns an object column mixing text and numbers into text (1 and "1" would
+    become one group), so such columns, like anything else DuckDB cannot scan, stay
+    with pandas.
+    """
+    if PANDAS_VIA_DUCKDB:
+        try:
+            import duckdb
+        except ImportError:  # pragma: no cover - duckdb is a dependency
+            duckdb = None
+        plain = all(pd.api.types.infer_dtype(sub[c], skipna=True) in ("string", "empty")
+                    for c in sub.columns if sub[c].dtype == object)
+        if duckdb is not None and plain:
+            try:
+                return nw.from_native(_duckdb_cursor().from_df(sub))
+            except duckdb.Error:
+                pass
+    return nw.from_native(sub).lazy()
+
+
 def count_rows(data: object, keys: Sequence[str], *, weight: str | None = None, period: str | None = None,
                freq: str = "M", period_name: str = "period", source: str = "data") -> tuple[pd.DataFrame, str]:
     """Count rows per combination of ``keys`` inside the data's engine.
@@ -219,13 +247,14 @@ def count_rows(data: object, keys: Sequence[str], *, weight: str | None = None, 
 
     if native is not None:
         # Parse and check in pandas first, where the offending rows can be named.
-        sub = native[needed]
+        columns = {c: native[c] for c in needed}
         if period:
-            sub = sub.assign(**{period: _pandas_dates(native, period, source)})
+            columns[period] = _pandas_dates(native, period, source)
         if weight and not pd.api.types.is_numeric_dtype(native[weight]):
             _weight_problem(native, [c for c in needed if c != weight], weight, source)
-            sub = sub.assign(**{weight: pd.to_numeric(native[weight])})
-        frame = nw.from_native(sub).lazy()
+            columns[weight] = pd.to_numeric(native[weight])
+        # Shares the columns' memory: indexing with a list or ``assign`` would copy them.
+        frame = _pandas_counter(pd.DataFrame(columns, copy=False))
     else:
         frame = frame.select(needed)
         for col, what in ((period, "a date or timestamp column"), (weight, "numbers")):

@@ -98,13 +98,31 @@ def test_missing_values_are_dropped_in_every_engine(answers, files):
     {"by": "channel", "period": "answered_at", "freq": "M"},
     {"period": "answered_at", "freq": "W", "weight": "weight"},
 ])
-def test_metric_tables_identical_across_engines(answers, files, kwargs):
+def test_metric_tables_identical_across_engines(answers, files, kwargs, monkeypatch):
     ref = cx.metric_suite(answers, SCALES, min_n=0, **kwargs)
     assert set(ref) == {"nps", "csat", "ces"}
     for name, data in backends(answers, files):
         got = cx.metric_suite(data, SCALES, min_n=0, **kwargs)
         for m in ref:
             same(ref[m], got[m], f"{name} {m} {kwargs}")
+    # pandas frames are counted by DuckDB in place; pandas' own groupby gives the same tables
+    import cxkit.engines as engines
+
+    monkeypatch.setattr(engines, "PANDAS_VIA_DUCKDB", False)
+    got = cx.metric_suite(answers, SCALES, min_n=0, **kwargs)
+    for m in ref:
+        same(ref[m], got[m], f"pandas groupby {m} {kwargs}")
+
+
+def test_pandas_columns_mixing_text_and_numbers_keep_their_groups(monkeypatch):
+    # DuckDB would turn 1 and "1" into one text group; such columns are counted by pandas.
+    import cxkit.engines as engines
+
+    df = pd.DataFrame({"segment": [1, "1", "a"] * 20, "score": [10, 9, 0] * 20})
+    got = cx.nps(df, by="segment", min_n=0)
+    monkeypatch.setattr(engines, "PANDAS_VIA_DUCKDB", False)
+    same(got, cx.nps(df, by="segment", min_n=0), "mixed object column")
+    assert len(got) == 3
 
 
 def test_single_metric_functions_accept_engines(answers, files):
