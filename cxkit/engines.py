@@ -11,7 +11,11 @@ DuckDB, PySpark (and Polars, PyArrow, ...), rather than three hand-written copie
 
 Accepted ``data``
 -----------------
-* a pandas DataFrame (or any eager frame narwhals knows: Polars, PyArrow, ...);
+* a pandas DataFrame (or any eager frame narwhals knows: Polars, PyArrow, ...).
+  Dates, weights and missing values are checked in pandas first, so errors name
+  rows; the counting query then runs on DuckDB scanning the frame in place (about
+  4x faster than pandas' groupby on text keys), or on pandas itself when DuckDB
+  cannot scan a column faithfully (see ``PANDAS_VIA_DUCKDB``);
 * a DuckDB relation, e.g. ``duckdb.sql("select * from 'answers.parquet'")``;
 * a PySpark DataFrame (the counting runs on the cluster; only counts come back);
 * a path (``str`` or :class:`~pathlib.Path`) to a Parquet or CSV file, a glob
