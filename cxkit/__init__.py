@@ -6,7 +6,7 @@
 and plots (:mod:`cxkit.plots`).
 """
 
-from . import i18n, plots, plots_research, privacy
+from . import alttext, i18n, plots, plots_research, privacy
 from .alignment import Aligned, align_churn, pair_answers
 from .auc import auc_table, compare_auc
 from .churn import ChurnStudy, churn_by_score, churn_study, metric_models, revenue_at_risk, trend_test
@@ -66,3 +66,5 @@ __all__ = [
     "record_kpi", "record_kpis", "run_reports",
     "GroupedLogit", "grouped_logit", "logit_from_cells", "outcome_cells", "metric_suite",
 ]
+
+alttext.install()  # in Jupyter: figures get alt text in rendered reports (see cxkit.alttext)

@@ -220,12 +220,28 @@ def check_parameters(notebook: str | Path, parameters: Mapping[str, Any] | None,
     return out
 
 
+# nbconvert's default ("lab") template drops images' alt text; its "classic" one keeps
+# it. This adds the ``alt`` of the PNG's display metadata (see cxkit.alttext) to the
+# lab template's <img> tag.
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block data_png scoped -%}
+{%- set alttext = output | get_metadata('alt', 'image/png') -%}
+{%- if alttext -%}
+{{ super() | replace('<img ', '<img alt="' ~ (alttext | escape_html) ~ '" ', 1) }}
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{%- endblock data_png -%}
+"""
+
+
 def render_html(notebook: str | Path, html_path: str | Path, *, title: str | None = None,
                 parameters: Mapping[str, Any] | None = None) -> Path:
     """Render an executed notebook to HTML with code hidden (outputs and markdown only).
 
     The run's parameters are listed at the top so a reviewer sees what produced it.
     """
+    import jinja2
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(notebook), as_version=4)
@@ -233,7 +249,9 @@ def render_html(notebook: str | Path, html_path: str | Path, *, title: str | Non
     if parameters:
         rows = "\n".join(f"| `{k}` | `{v!r}` |" for k, v in parameters.items())
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"**Run parameters**\n\n| parameter | value |\n|---|---|\n{rows}"))
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            extra_loaders=[jinja2.DictLoader({"cxkit.html.j2": _TEMPLATE})],
+                            template_file="cxkit.html.j2")
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or Path(notebook).stem}})
     return atomic_write(html_path, body)
 
@@ -282,7 +300,10 @@ def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: M
     try:
         pm.execute_notebook(str(notebook), str(tmp_nb), parameters=params, cwd=str(notebook.parent.resolve()),
                             kernel_name=kernel_name, progress_bar=False, log_output=False,
-                            execution_timeout=timeout)
+                            execution_timeout=timeout,
+                            # The kernel's start-up warning about unencrypted local TCP
+                            # would print on every scheduled run; errors still show.
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except pm.PapermillExecutionError as exc:
         status, error = "failed", f"{exc.ename}: {exc.evalue}"
     except Exception as exc:  # dead kernel, cell timeout, missing kernel: still a failed report, not a crash

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -30,6 +31,14 @@ def _fmt_missing(stats: Mapping[str, Any]) -> str:
     parts = {f"score[{m}]": n for m, n in (stats.get("missing_scores") or {}).items() if n}
     parts.update(stats.get("missing") or {})
     return ", ".join(f"{k} {v:,}" for k, v in parts.items()) or "none"
+
+
+def _spec_folder(spec: str) -> str:
+    """The spec's folder with a trailing separator, or "" when the spec is not a file path."""
+    path = Path(spec)
+    if spec == "spec" or not path.is_absolute():
+        return ""
+    return str(path.parent) + os.sep
 
 
 @dataclass(frozen=True)
@@ -60,27 +69,37 @@ class ValidationReport(IssueLevels):
         return not any(i.level == "error" for i in self.issues)
 
     def redacted(self, allow_personal_data: bool = False) -> ValidationReport:
-        """The report with quoted customer ids and personal values replaced by ``'…'``.
+        """The report as a shared document may show it.
 
         Messages quote offending values so analysts can fix their files; a shared
-        report must not show identifiers, names or free text (see :mod:`cxkit.privacy`).
+        report must not show identifiers, names or free text (see :mod:`cxkit.privacy`):
+        quoted customer ids and personal values become ``'…'``. File paths are shown
+        relative to the spec's folder (the spec by its file name): absolute paths
+        reveal the machine's folder layout, often with a user name, and change from
+        one machine to the next.
         """
-        if allow_personal_data or self.dataset is None:
+        if allow_personal_data:
             return self
-        secret = _personal_values(self.dataset)
-        if not secret:
-            return self
+        base = _spec_folder(self.spec)
+
+        def shorten(text: str) -> str:
+            return text.replace(base, "") if base else text
+
+        secret = _personal_values(self.dataset) if self.dataset is not None else set()
 
         def hides(token: str) -> bool:
             # Duplicate-key messages join an id with other key parts ('C123 / ces / 2025-01-01').
             return token in secret or any(part in secret for part in re.split(r"\s*[/,;|]\s*", token))
 
         def scrub(text: str) -> str:
-            return re.sub(r"'([^'\n]{1,200})'", lambda m: "'…'" if hides(m.group(1)) else m.group(0), text)
+            if secret:
+                text = re.sub(r"'([^'\n]{1,200})'", lambda m: "'…'" if hides(m.group(1)) else m.group(0), text)
+            return shorten(text)
 
         issues = tuple(replace(i, message=scrub(i.message)) for i in self.issues)
-        return replace(self, issues=issues)
-
+        stats = {t: {**st, "source": shorten(str(st["source"]))} if "source" in st else st
+                 for t, st in self.stats.items()}
+        return replace(self, spec=shorten(self.spec), issues=issues, stats=stats)
 
     def summary(self) -> pd.DataFrame:
         """One row per table.

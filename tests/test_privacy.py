@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -177,3 +178,15 @@ def test_validation_messages_mask_ids_inside_duplicate_keys():
     shown = " ".join(i.message for i in report.redacted().issues)
     assert not re.search(r"C\d{5}", shown) and "'…'" in shown
     assert report.redacted(allow_personal_data=True) is report
+
+
+def test_shared_validation_report_shows_paths_relative_to_the_spec():
+    # The runner passes absolute paths; a shared report must not show the machine's folders.
+    spec = Path(SAMPLE_SPEC).resolve()
+    report = cx.validate_dataset(str(spec))
+    assert str(spec.parent) in " ".join(i.message for i in report.issues)
+    shown = report.redacted()
+    text = " ".join([shown.spec, shown.summary().to_string(), *(i.message for i in shown.issues),
+                     shown._repr_html_()])
+    assert str(spec.parent) not in text
+    assert shown.spec == "spec.yaml" and "responses.csv" in shown.summary()["source"].tolist()

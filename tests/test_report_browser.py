@@ -127,3 +127,15 @@ def test_index_and_report_render_in_headless_chromium(default_reports, tmp_path)
     finally:
         driver.quit()
     assert (tmp_path / "index.png").exists() and (tmp_path / "report.png").exists()
+
+
+def test_reports_give_every_chart_alt_text_and_no_machine_paths(default_reports):
+    for html in default_reports.glob("*/*.html"):
+        text = html.read_text()
+        assert "<img" in text, html.name
+        # cxkit.alttext describes each chart from its titles and labels; nbconvert's
+        # placeholder would mean a screen reader gets nothing.
+        assert "No description has been provided" not in text, html.name
+        assert re.search(r'<img[^>]+alt="Chart: [^"]+"', text), html.name
+        # the data-quality table shows files relative to the spec, not this machine's folders
+        assert str(ROOT) not in text, html.name
