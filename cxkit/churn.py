@@ -306,7 +306,7 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
     cluster = "customer_id" if keep == "all" else None
     params = {"horizon_days": horizon_days, "window_days": window_days, "as_of": as_of, "controls": controls,
               "keep": keep, "level": level, "n_boot": n_boot, "seed": seed, "min_n": min_n}
-    notes: list[str] = []
+    notes: list[str] = ds.unweighted_note()
     if keep == "all":
         notes.append("keep='all': the regressions cluster by customer, but the AUC intervals, DeLong tests and "
                      "trend tests treat every answer as independent, so with several answers per customer they "

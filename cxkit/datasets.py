@@ -126,6 +126,19 @@ class Dataset:
         """True when answers carry dates (trends, periods and changes need them)."""
         return "answered_at" in self.responses and bool(self.responses["answered_at"].notna().any())
 
+    @property
+    def weighted(self) -> bool:
+        """True when answers carry survey weights that differ (not all the same)."""
+        w = self.responses.get("weight")
+        return w is not None and w.nunique(dropna=True) > 1
+
+    def unweighted_note(self) -> list[str]:
+        """The note research studies add when they leave declared survey weights out."""
+        if not self.weighted:
+            return []
+        return ["The answers carry survey weights, which this analysis does not apply: it describes the "
+                "respondents as they answered. The metric tables (NPS, CSAT, CES) are weighted."]
+
     def scale(self, metric: str) -> Scale:
         """The declared scale of ``metric``."""
         if metric not in self.scales:

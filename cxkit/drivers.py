@@ -411,5 +411,6 @@ def driver_study(ds: Dataset, outcome: str | None = None, drivers: Sequence[str]
         raise DegenerateDataError(f"no driver has at least {min_n} answers paired with {outcome!r}.")
     imp = relative_importance(frame, outcome, kept, method=method, missing=missing, n_boot=n_boot, seed=seed,
                               level=level, min_n=min_n)
+    notes = [*notes, *ds.unweighted_note()]
     return Importance(**{**imp.__dict__, "notes": tuple([*imp.notes, *notes])}), frame, notes
 

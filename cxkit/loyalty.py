@@ -302,7 +302,7 @@ def loyalty_study(ds: Dataset, csat: str | None = None, nps_metric: str | None =
     cs, ns = ds.scale(csat), ds.scale(nps_metric)
     check_choice("csat scale kind", cs.kind, ("csat",))
     check_choice("nps scale kind", ns.kind, ("nps",))
-    notes: list[str] = []
+    notes: list[str] = ds.unweighted_note()
     pairs, steps = pair_answers(ds.responses, [nps_metric, csat], window_days=window_days)
     timed = bool(pairs["answered_at"].notna().any())
     before = len(pairs)

@@ -109,3 +109,19 @@ def test_pairs_are_one_per_customer_within_the_window(study):
     assert p["customer_id"].is_unique
     gap = (p["nps_at"] - p["csat_at"]).abs().dt.days
     assert gap.max() <= 90
+
+
+def test_studies_say_when_they_leave_survey_weights_out(sample):
+    # The research analyses describe respondents; with declared weights they must say so.
+    from dataclasses import replace
+
+    rng = np.random.default_rng(0)
+    weighted = replace(sample, responses=sample.responses.assign(weight=rng.uniform(0.5, 2, len(sample.responses))))
+    assert weighted.weighted and not sample.weighted
+    note = "survey weights, which this analysis does not apply"
+    assert any(note in n for n in cx.loyalty_study(weighted, as_of="2026-11-01").notes)
+    assert not any(note in n for n in cx.loyalty_study(sample, as_of="2026-11-01").notes)
+    imp, _, notes = cx.driver_study(weighted, n_boot=100)
+    assert any(note in n for n in imp.notes) and any(note in n for n in notes)
+    flat = replace(sample, responses=sample.responses.assign(weight=1.0))
+    assert not flat.weighted and flat.unweighted_note() == []
