@@ -10,6 +10,7 @@ from . import alttext, i18n, plots, plots_research, privacy
 from .alignment import Aligned, align_churn, pair_answers
 from .auc import auc_table, compare_auc
 from .churn import ChurnStudy, churn_by_score, churn_study, metric_models, revenue_at_risk, trend_test
+from .churnrate import churn_rate
 from .compare import Comparison, changes, compare, pairwise
 from .counts import score_counts
 from .datasets import Dataset, load_dataset, sample_spec_path
@@ -28,7 +29,7 @@ from .i18n import translate_columns
 from .kpis import record_kpi, record_kpis
 from .logit import LogitResult, logit, nested_lr
 from .loyalty import LoyaltyStudy, crosstab, loyalty_study, rank_correlation, retention_by_category, segment_map
-from .metrics import add_period, ces, churn_rate, csat, nps
+from .metrics import add_period, ces, csat, nps
 from .overview import (
     churn_share,
     describe_overview,

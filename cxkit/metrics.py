@@ -23,14 +23,14 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from .arguments import check_level, check_min_n, to_timestamp
+from .arguments import check_level, check_min_n
 from .bootstrap import histogram_matrix, multinomial_percentiles
 from .counts import answer_counts, as_list, check_columns, kish_neff
 from .errors import DataError, ParameterError, check_choice, format_rows
 from .scales import Scale, validate_scores
 
 __all__ = [
-    "nps", "csat", "ces", "churn_rate", "add_period",
+    "nps", "csat", "ces", "add_period",
     "nps_from_counts", "csat_from_counts", "ces_from_counts",
     "NPS_INTERVALS", "SHARE_INTERVALS", "DEFAULT_MIN_N",
 ]
@@ -420,101 +420,3 @@ def _to_dates(s: pd.Series, column: str, source: str, rows: pd.Series | None = N
         raise DataError(f"{source}, column {column!r}: {format_rows(row_no[bad])} hold non-dates "
                         f"{list(s[bad].astype(str).unique()[:3])}; expected dates such as 2025-03-31.")
     return parsed
-
-
-def churn_rate(customers: pd.DataFrame, start: str = "start_date", end: str = "end_date",
-               by: str | Sequence[str] | None = None, *, freq: str = "M",
-               period_start: str | pd.Timestamp | None = None,
-               period_end: str | pd.Timestamp | None = None, level: float = 0.95,
-               min_n: int = DEFAULT_MIN_N, source: str = "customers") -> pd.DataFrame:
-    """Churn rate per period: customers active at the period's start who left during it.
-
-    A customer is *active at* time t when ``start < t`` and (``end`` is missing or
-    ``end >= t``); ``end`` is the first day they are no longer a customer.
-
-    The "simple" figure used in many articles, (active at start - active at
-    end) / active at start, nets new customers against leavers: with growth it
-    understates churn and can turn negative. It is reported beside the correct
-    rate for comparison only.
-
-    Parameters
-    ----------
-    customers : DataFrame
-        One row per customer with start and (possibly missing) end dates.
-    by : str or list of str, optional
-        Customer attributes (segment...). Rates are per group and period.
-    freq : {"M", "Q", "Y", "W"}
-    period_start, period_end : date, optional
-        First and last period to report; default: the span of the data.
-
-    Returns
-    -------
-    DataFrame with the group columns and
-        period : period label (e.g. ``2025-03``)
-        at_start : customers active at the period start (the denominator)
-        churned : of those, customers whose end date falls in the period
-        churn_rate, ci_low, ci_high : churned / at_start in % with Wilson interval
-        joined : customers who started during the period
-        at_end : customers active at the period end
-        simple_rate : (at_start - at_end) / at_start in % (nets out new customers)
-        complete : False when the period ends after ``period_end`` (or the data)
-        suppressed, note
-    """
-    by = as_list(by)
-    check_columns(customers, [start, end, *by], argument="start/end/by", source=source)
-    level = _check_level(level)
-    min_n = check_min_n(min_n)
-    check_choice("freq", freq, ("W", "M", "Q", "Y"))
-    if len(customers) == 0:
-        raise DataError(f"{source}: no customers; expected at least one row with a start date.")
-    rows = customers["_row"].to_numpy() if "_row" in customers.columns else np.arange(1, len(customers) + 1)
-    s = _to_dates(customers[start], start, source, rows)
-    e = _to_dates(customers[end], end, source, rows)
-    before = ((e < s) & e.notna()).to_numpy()
-    if before.any():
-        raise DataError(f"{source}: {format_rows(rows[before])} end "
-                        f"({end!r}) before they start ({start!r}); expected {end} >= {start}.")
-    if s.isna().any():
-        raise DataError(f"{source}, column {start!r}: missing start dates in "
-                        f"{format_rows(rows[s.isna().to_numpy()])}; expected a date for every customer.")
-    lo_date = to_timestamp(period_start, "period_start") if period_start is not None else s.min()
-    hi_date = to_timestamp(period_end, "period_end") if period_end is not None else max(s.max(), e.max())
-    periods = pd.period_range(lo_date, hi_date, freq=freq)
-    if len(periods) == 0:
-        raise ParameterError(f"`period_start` ({lo_date.date()}) is after `period_end` ({hi_date.date()}).")
-    frame = pd.DataFrame({"_s": s.to_numpy(), "_e": e.to_numpy()})
-    for b in by:
-        frame[b] = customers[b].to_numpy()
-    groups = frame.groupby(by, observed=True, sort=True) if by else [((), frame)]
-    rows = []
-    for key, g in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        gs, ge = g["_s"].to_numpy(), g["_e"].to_numpy()
-        for p in periods:
-            a, b_ = np.datetime64(p.start_time), np.datetime64((p + 1).start_time)
-            active_a = (gs < a) & (np.isnat(ge) | (ge >= a))
-            active_b = (gs < b_) & (np.isnat(ge) | (ge >= b_))
-            left = active_a & ~np.isnat(ge) & (ge < b_)
-            joined = (gs >= a) & (gs < b_)
-            rows.append((*key, str(p), int(active_a.sum()), int(left.sum()), int(joined.sum()),
-                         int(active_b.sum())))
-    out = pd.DataFrame(rows, columns=[*by, "period", "at_start", "churned", "joined", "at_end"])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = out["churned"] / out["at_start"]
-        simple = ((out["at_start"] - out["at_end"]) / out["at_start"]).where(out["at_start"] > 0)
-    lo, hi = _wilson(out["churned"], out["at_start"], level)
-    out.insert(len(by) + 3, "churn_rate", 100 * rate)
-    out.insert(len(by) + 4, "ci_low", 100 * lo)
-    out.insert(len(by) + 5, "ci_high", 100 * hi)
-    out["simple_rate"] = 100 * simple
-    # A period that ends after the data does is only partly observed: its rate is too low.
-    data_end = max(s.max(), e.max()) if period_end is None else hi_date
-    out["complete"] = [(pd.Period(p, freq=freq) + 1).start_time <= data_end + pd.Timedelta(days=1)
-                       for p in out["period"]]
-    note = np.where(out["at_start"] == 0, "no customers active at the period start", "")
-    note = np.where((out["at_start"] > 0) & (out["churned"] == 0), "no churn in the period", note)
-    note = np.where(~out["complete"], "period not fully observed: rate understated", note)
-    out["note"] = note
-    out = out.rename(columns={"at_start": "n"}).pipe(
-        _suppress, ["churn_rate", "ci_low", "ci_high", "simple_rate"], min_n).rename(columns={"n": "at_start"})
-    return out

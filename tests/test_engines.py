@@ -210,6 +210,50 @@ def test_engine_input_errors(answers, files, tmp_path):
         cx.nps(text_dates.filter("metric = 'nps'"), period="answered_at")
 
 
+# -- churn rate: customers counted per group, start day and end day ------------------------
+def make_customers(n: int = 2000, seed: int = 5) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")
+    end = start + pd.to_timedelta(rng.integers(1, 500, n), unit="D")
+    return pd.DataFrame({"start_date": start, "end_date": end.where(rng.random(n) < 0.4),
+                         "segment": rng.choice(["consumer", "smb", "enterprise"], n)})
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"by": "segment", "freq": "Q"},
+                                    {"freq": "W", "period_start": "2023-06-01", "period_end": "2024-02-10"}])
+def test_churn_rate_identical_across_engines(tmp_path, kwargs, monkeypatch):
+    cust = make_customers()
+    # independent check of the definition on one period, straight from the rows
+    a, b = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-02-01")
+    active = (cust.start_date < a) & (cust.end_date.isna() | (cust.end_date >= a))
+    left = active & (cust.end_date < b)
+    jan = cx.churn_rate(cust, min_n=0).set_index("period").loc["2024-01"]
+    assert (jan["at_start"], jan["churned"]) == (active.sum(), left.sum())
+    ref = cx.churn_rate(cust, min_n=0, **kwargs)
+    cust.to_parquet(tmp_path / "c.parquet", index=False)
+    cust.to_csv(tmp_path / "c.csv", index=False)
+    for name, data in [("duckdb", duckdb.connect().from_df(cust)), ("parquet", str(tmp_path / "c.parquet")),
+                       ("csv", tmp_path / "c.csv")]:
+        same(ref, cx.churn_rate(data, min_n=0, **kwargs), f"churn {name} {kwargs}")
+    import cxkit.engines as engines
+
+    monkeypatch.setattr(engines, "PANDAS_VIA_DUCKDB", False)
+    same(ref, cx.churn_rate(cust, min_n=0, **kwargs), f"churn pandas groupby {kwargs}")
+
+
+def test_churn_rate_engine_errors_count_the_bad_customers():
+    cust = make_customers(50)
+    cust.loc[:2, "end_date"] = cust.loc[:2, "start_date"] - pd.Timedelta(days=3)
+    rel = duckdb.connect().from_df(cust)
+    with pytest.raises(cx.DataError, match=r"3 customer\(s\) end .*Row numbers are not available"):
+        cx.churn_rate(rel)
+    with pytest.raises(cx.DataError, match="'start_date' holds text"):
+        cx.churn_rate(duckdb.connect().from_df(cust.assign(start_date=cust.start_date.astype(str))))
+    no_start = duckdb.connect().from_df(make_customers(50).assign(start_date=pd.NaT))
+    with pytest.raises(cx.DataError, match=r"50 customer\(s\) without a start date"):
+        cx.churn_rate(no_start)
+
+
 # -- bootstrap --------------------------------------------------------------------------
 def test_share_bootstrap_matches_scipy_bootstrap_of_the_rows():
     from scipy import stats
@@ -287,6 +331,9 @@ def test_pyspark_gives_the_same_results(spark, answers):
     a = cx.grouped_logit(local, "churned", categorical="segment", numeric="score")
     b = cx.grouped_logit(sdf, "churned", categorical="segment", numeric="score")
     same(a.terms, b.terms, "pyspark logit")
+    cust = make_customers()
+    same(cx.churn_rate(cust, by="segment", freq="Q", min_n=0),
+         cx.churn_rate(spark.createDataFrame(cust), by="segment", freq="Q", min_n=0), "pyspark churn")
     bad = sdf.filter("metric = 'nps'").selectExpr("CASE WHEN score = 10 THEN 11 ELSE score END AS score")
     n_bad = int((local[local.metric == "nps"].score == 10).sum())
     with pytest.raises(cx.DataError, match=f"11 \\({n_bad} rows\\).*pyspark"):
