@@ -15,7 +15,7 @@ counts: the counting itself runs in the data's engine (:mod:`cxkit.engines`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -34,7 +34,11 @@ def as_list(by: str | Sequence[str] | None) -> list[str]:
         return []
     if isinstance(by, str):
         return [by]
-    return list(by)
+    items = list(by) if isinstance(by, Iterable) else None
+    if items is None or not all(isinstance(b, str) for b in items):
+        raise ParameterError(f"`by` must be a column name or a list of column names; got {by!r} "
+                             f"({type(by).__name__}).")
+    return items
 
 
 def check_columns(df: pd.DataFrame, columns: Sequence[str], *, argument: str = "columns",

@@ -189,16 +189,19 @@ def _pandas_counter(sub: pd.DataFrame) -> nw.LazyFrame:
     """The frame the counting query runs on: DuckDB over ``sub`` when that is safe, else pandas.
 
     DuckDB turns an object column mixing text and numbers into text (1 and "1" would
-    become one group), so such columns, like anything else DuckDB cannot scan, stay
-    with pandas.
+    become one group), so such columns, like column names that differ only in case
+    and anything else DuckDB cannot scan, stay with pandas.
     """
     if PANDAS_VIA_DUCKDB:
         try:
             import duckdb
         except ImportError:  # pragma: no cover - duckdb is a dependency
             duckdb = None
-        plain = all(pd.api.types.infer_dtype(sub[c], skipna=True) in ("string", "empty")
-                    for c in sub.columns if sub[c].dtype == object)
+        names = [c for c in sub.columns if isinstance(c, str)]
+        # DuckDB's column names are case-insensitive: "Segment" and "segment" would clash.
+        plain = (len(names) == sub.shape[1] and len({c.lower() for c in names}) == len(names)
+                 and all(pd.api.types.infer_dtype(sub[c], skipna=True) in ("string", "empty")
+                         for c in sub.columns if sub[c].dtype == object))
         if duckdb is not None and plain:
             try:
                 return nw.from_native(_duckdb_cursor().from_df(sub))

@@ -338,3 +338,12 @@ def test_pyspark_gives_the_same_results(spark, answers):
     n_bad = int((local[local.metric == "nps"].score == 10).sum())
     with pytest.raises(cx.DataError, match=f"11 \\({n_bad} rows\\).*pyspark"):
         cx.nps(bad)
+
+
+def test_pandas_column_names_differing_in_case_stay_apart():
+    # DuckDB identifiers ignore case; such frames are counted by pandas.
+    df = pd.DataFrame({"Segment": ["a", "b"] * 30, "segment": ["x"] * 60, "score": [9, 3] * 30})
+    t = cx.nps(df, by=["Segment", "segment"], min_n=0)
+    assert t[["Segment", "segment", "n"]].values.tolist() == [["a", "x", 30], ["b", "x", 30]]
+    with pytest.raises(cx.ParameterError, match="`by` must be a column name"):
+        cx.nps(df, by=0)
