@@ -106,8 +106,8 @@ def _inverse_cdf(p: np.ndarray, n: np.ndarray, contributions: np.ndarray, u: np.
     for m in np.unique(size):  # batch groups sharing a grid size
         rows = np.flatnonzero(size == m)
         step = max(1, _CELLS // int(m))
-        for b in range(0, len(rows), step):
-            sub = rows[b:b + step]
+        for first in range(0, len(rows), step):
+            sub = rows[first:first + step]
             start, cdf = _sum_cdfs(q[sub], n[sub], int(m))
             for i, g in enumerate(sub):
                 out[g] = start[i] + np.minimum(np.searchsorted(cdf[i], u[g], side="right"), int(m) - 1)
@@ -184,7 +184,6 @@ def multinomial_percentiles(p: np.ndarray, n: np.ndarray, contributions: Sequenc
             picked[rows] = _inverse_cdf(p[rows], n[rows], c, u) / n[rows, None]
         x = {r: picked[:, i] for i, r in enumerate(ranks)}
         lo, hi = (x[jj] + (hh - jj) * (x[min(jj + 1, n_boot - 1)] - x[jj]) for jj, hh in zip(j, h, strict=True))
-        lo, hi = lo.copy(), hi.copy()
         lo[empty], hi[empty] = np.nan, np.nan
         result.append((lo, hi))
     return result

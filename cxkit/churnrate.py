@@ -13,13 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import narwhals as nw
 import numpy as np
 import pandas as pd
 
 from .arguments import check_min_n, to_timestamp
 from .counts import as_list, check_columns
-from .engines import _is_text, count_rows, engine_name, frame_columns, no_rows_note, open_frame, require_columns
+from .engines import (
+    check_not_text,
+    count_rows,
+    day_codes,
+    day_dates,
+    engine_name,
+    no_rows_note,
+    open_frame,
+    require_columns,
+)
 from .errors import DataError, ParameterError, check_choice, format_rows
 from .metrics import DEFAULT_MIN_N, _check_level, _suppress, _to_dates, _wilson
 
@@ -28,13 +36,8 @@ __all__ = ["churn_rate"]
 _NO_END = 99_999_999  # end-day code of customers who have not left (sorts after every date)
 
 
-def _day_codes(when: pd.Series) -> pd.Series:
-    """YYYYMMDD integers of a datetime Series (missing stays missing)."""
-    return (when.dt.year * 10_000 + when.dt.month * 100 + when.dt.day).astype("Int64")
-
-
 def _pandas_cells(customers: pd.DataFrame, start: str, end: str, by: list[str], source: str) -> pd.DataFrame:
-    """Check a pandas table naming rows, then count it per group, start day and end day."""
+    """Check a pandas table naming rows, then count it like any engine's table."""
     check_columns(customers, [start, end, *by], argument="start/end/by", source=source)
     if len(customers) == 0:
         raise DataError(f"{source}: no customers; expected at least one row with a start date.")
@@ -48,31 +51,21 @@ def _pandas_cells(customers: pd.DataFrame, start: str, end: str, by: list[str], 
     if s.isna().any():
         raise DataError(f"{source}, column {start!r}: missing start dates in "
                         f"{format_rows(rows[s.isna().to_numpy()])}; expected a date for every customer.")
-    frame = pd.DataFrame({**{b: customers[b] for b in by}, "_sd": _day_codes(s),
-                          "_ed": _day_codes(e).fillna(_NO_END)}, copy=False)
-    cells, _ = count_rows(frame, [*by, "_sd", "_ed"], source=source)
-    return cells
+    parsed = pd.DataFrame({**{b: customers[b] for b in by}, start: s, end: e}, copy=False)
+    return _cells(parsed, start, end, by, source)
 
 
-def _engine_cells(customers: object, start: str, end: str, by: list[str], source: str) -> pd.DataFrame:
-    """Count an engine's table per group, start day and end day; problems are reported by count."""
+def _cells(customers: object, start: str, end: str, by: list[str], source: str) -> pd.DataFrame:
+    """Count customers per group, start day and end day in their engine; problems are reported by count."""
     frame = open_frame(customers, source)
     engine = engine_name(frame)
     require_columns(frame, [start, end, *by], argument="start/end/by", source=source)
     schema = frame.collect_schema()
     for col in (start, end):
-        if _is_text(schema[col]):
-            raise DataError(f"{source}, column {col!r} holds text ({schema[col]}) in {engine}; expected a date "
-                            "or timestamp column. Cast it in the engine first.")
-
-    def code(col: str) -> nw.Expr:
-        d = nw.col(col).dt
-        return d.year().cast(nw.Int64) * 10_000 + d.month().cast(nw.Int64) * 100 + d.day().cast(nw.Int64)
-
-    frame = frame.select(*by, code(start).fill_null(-1).alias("_sd"), code(end).fill_null(_NO_END).alias("_ed"))
+        check_not_text(schema, col, "a date or timestamp column", engine, source)
+    frame = frame.select(*by, day_codes(start).fill_null(-1).alias("_sd"),
+                         day_codes(end).fill_null(_NO_END).alias("_ed"))
     cells, _ = count_rows(frame, [*by, "_sd", "_ed"], source=source)
-    if cells.empty and not frame_columns(frame):  # pragma: no cover - select always keeps _sd/_ed
-        raise DataError(f"{source}: no customers.")
     sd, ed = cells["_sd"].to_numpy("int64"), cells["_ed"].to_numpy("int64")
     problems = []
     if (sd < 0).any():
@@ -84,13 +77,6 @@ def _engine_cells(customers: object, start: str, end: str, by: list[str], source
     if problems:
         raise DataError(f"{source}: " + "; ".join(problems) + f". {no_rows_note(engine)}")
     return cells
-
-
-def _dates(codes: np.ndarray) -> pd.DatetimeIndex:
-    """YYYYMMDD integers -> dates (each distinct day parsed once)."""
-    uniq, inverse = np.unique(codes, return_inverse=True)
-    days = pd.to_datetime(pd.Series(uniq).astype(str), format="%Y%m%d")
-    return pd.DatetimeIndex(days.to_numpy()[inverse])
 
 
 def churn_rate(customers: object, start: str = "start_date", end: str = "end_date",
@@ -140,13 +126,13 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
     if isinstance(customers, pd.DataFrame):
         cells = _pandas_cells(customers, start, end, by, source)
     else:
-        cells = _engine_cells(customers, start, end, by, source)
+        cells = _cells(customers, start, end, by, source)
     if cells.empty:
         raise DataError(f"{source}: no customers; expected at least one row with a start date.")
     sd, ed = cells["_sd"].to_numpy("int64"), cells["_ed"].to_numpy("int64")
     left = ed != _NO_END
-    s_day = _dates(sd)
-    last_day = max(s_day.max(), _dates(ed[left]).max()) if left.any() else s_day.max()
+    s_day = day_dates(sd)
+    last_day = max(s_day.max(), day_dates(ed[left]).max()) if left.any() else s_day.max()
     lo_date = to_timestamp(period_start, "period_start") if period_start is not None else s_day.min()
     hi_date = to_timestamp(period_end, "period_end") if period_end is not None else last_day
     periods = pd.period_range(lo_date, hi_date, freq=freq)
@@ -163,7 +149,7 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
     sb = bins(s_day)
     eb = np.full(len(cells), n_per + 1)
     if left.any():
-        eb[left] = bins(_dates(ed[left]))
+        eb[left] = bins(day_dates(ed[left]))
     if by:
         groups = cells.groupby(by, sort=True, observed=True)
         g = groups.ngroup().to_numpy()

@@ -40,7 +40,7 @@ import pandas as pd
 from .errors import DataError, ParameterError, format_rows
 
 __all__ = ["open_frame", "engine_name", "frame_columns", "require_columns", "count_rows",
-           "describe_values", "no_rows_note", "FREQS"]
+           "describe_values", "no_rows_note", "check_not_text", "day_codes", "day_dates", "FREQS"]
 
 FREQS = ("D", "W", "M", "Q", "Y")
 # The engine counts per calendar year / month / day, read in its own notion of local time
@@ -168,6 +168,26 @@ def _pandas_dates(data: pd.DataFrame, column: str, source: str) -> pd.Series:
     return when
 
 
+def check_not_text(schema: object, column: str, what: str, engine: str, source: str) -> None:
+    """Engines cannot name rows, so a text column where dates or numbers belong is refused whole."""
+    if _is_text(schema[column]):
+        raise DataError(f"{source}, column {column!r} holds text ({schema[column]}) in {engine}; expected "
+                        f"{what}. Cast it in the engine first.")
+
+
+def day_codes(column: str) -> nw.Expr:
+    """YYYYMMDD integer of a date column, computed in the engine (missing stays missing)."""
+    d = nw.col(column).dt
+    return d.year() * 10_000 + d.month() * 100 + d.day()
+
+
+def day_dates(codes: np.ndarray) -> pd.DatetimeIndex:
+    """YYYYMMDD integers -> dates; each distinct day (a few hundred at most) is parsed once."""
+    idx, uniq = pd.factorize(np.asarray(codes, dtype="int64"))
+    days = pd.to_datetime(pd.Series(uniq, dtype="int64").astype(str), format="%Y%m%d")
+    return pd.DatetimeIndex(days.to_numpy()[idx])
+
+
 def _weight_problem(data: pd.DataFrame, keys: list[str], weight: str, source: str) -> None:
     """Name the rows behind a weight problem when the data is a pandas frame."""
     keep = data[keys].notna().all(axis=1).to_numpy()
@@ -265,9 +285,8 @@ def count_rows(data: object, keys: Sequence[str], *, weight: str | None = None, 
     else:
         frame = frame.select(needed)
         for col, what in ((period, "a date or timestamp column"), (weight, "numbers")):
-            if col and _is_text(schema[col]):
-                raise DataError(f"{source}, column {col!r} holds text ({schema[col]}) in {engine}; expected "
-                                f"{what}. Cast it in the engine first.")
+            if col:
+                check_not_text(schema, col, what, engine, source)
     group = list(keys)
     if period:
         parts = [f"__{p}" for p in _PARTS[freq]]
@@ -310,11 +329,8 @@ def count_rows(data: object, keys: Sequence[str], *, weight: str | None = None, 
     if period:
         cal = {p: pd.to_numeric(out[f"__{p}"]).to_numpy("int64") if f"__{p}" in out else 1
                for p in ("year", "month", "day")}
-        # Label each distinct date once (a few hundred at most), then spread the labels.
-        codes, dates = pd.factorize(cal["year"] * 10_000 + cal["month"] * 100 + cal["day"])
-        days = pd.to_datetime(pd.Series(dates, dtype="int64").astype(str), format="%Y%m%d")
-        labels = days.dt.to_period(freq).astype(str).to_numpy()
-        out[period_name] = labels[codes] if len(codes) else np.array([], dtype=object)
+        days = day_dates(cal["year"] * 10_000 + cal["month"] * 100 + cal["day"])
+        out[period_name] = days.to_period(freq).astype(str).to_numpy(dtype=object)
         group = [g for g in group if g not in parts]
         group = group[:-1] + [period_name] + group[-1:] if keys else [period_name]
         if freq in ("W", "Q"):  # counted per day or month: add them up per week or quarter
