@@ -156,12 +156,11 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
         keys = groups.size().index.to_frame(index=False)
     else:
         g, keys = np.zeros(len(cells), dtype=np.int64), pd.DataFrame(index=[0])
-    keep = g >= 0
-    n = cells["n"].to_numpy("int64")
+    n = cells["n"].to_numpy("int64")  # count_rows dropped customers with a missing group value
 
     def hist(b: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
         out = np.zeros((len(keys), n_per + 2), dtype=np.int64)
-        m = keep if mask is None else keep & mask
+        m = np.ones(len(n), dtype=bool) if mask is None else mask
         np.add.at(out, (g[m], b[m]), n[m])
         return out
 
