@@ -175,7 +175,7 @@ _COUNTS: dict = {}
 def _count_tables(path):
     """Per-metric count tables (segment x month x score), built once per process, untimed."""
     if not _COUNTS:
-        from cxkit.counts import answer_counts
+        from cxkit.stats.counts import answer_counts
 
         for m, scale in _scales().items():
             rel = _duck(path).filter(f"metric = '{m}'")
@@ -190,7 +190,7 @@ def _duck(path):
 
 
 def _bootstrap(path, metric):
-    from cxkit.metrics import ces_from_counts, csat_from_counts, nps_from_counts
+    from cxkit.stats.metrics import ces_from_counts, csat_from_counts, nps_from_counts
 
     counts, groups = _count_tables(path)[metric]
     fn = {"nps": nps_from_counts, "csat": csat_from_counts, "ces": ces_from_counts}[metric]

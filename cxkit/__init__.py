@@ -6,15 +6,9 @@
 and plots (:mod:`cxkit.plots`).
 """
 
-from . import alttext, i18n, plots, plots_research, privacy
-from .alignment import Aligned, align_churn, pair_answers
-from .auc import auc_table, compare_auc
-from .churn import ChurnStudy, churn_by_score, churn_study, metric_models, revenue_at_risk, trend_test
-from .churnrate import churn_rate
-from .compare import Comparison, changes, compare, pairwise
-from .counts import score_counts
-from .datasets import Dataset, load_dataset, sample_spec_path
-from .drivers import Importance, driver_frame, driver_study, relative_importance
+from .data import privacy
+from .data.dataset import Dataset, load_dataset, sample_spec_path
+from .data.validate import ValidationReport, validate_dataset
 from .errors import (
     CxkitError,
     DataError,
@@ -23,14 +17,22 @@ from .errors import (
     ParameterError,
     SpecError,
 )
-from .glm import GroupedLogit, grouped_logit, logit_from_cells, outcome_cells
-from .hazard import HazardResult, hazard_model, person_months
-from .i18n import translate_columns
-from .kpis import record_kpi, record_kpis
-from .logit import LogitResult, logit, nested_lr
-from .loyalty import LoyaltyStudy, crosstab, loyalty_study, rank_correlation, retention_by_category, segment_map
-from .metrics import add_period, ces, csat, nps
-from .overview import (
+from .report import alttext, i18n, plots, plots_research
+from .report.i18n import translate_columns
+from .report.kpis import record_kpi, record_kpis
+from .research.alignment import Aligned, align_churn, pair_answers
+from .research.churn import ChurnStudy, churn_by_score, churn_study, metric_models, revenue_at_risk, trend_test
+from .research.drivers import Importance, describe_drivers, driver_frame, driver_study, relative_importance
+from .research.hazard import HazardResult, hazard_model, person_months
+from .research.loyalty import (
+    LoyaltyStudy,
+    crosstab,
+    loyalty_study,
+    rank_correlation,
+    retention_by_category,
+    segment_map,
+)
+from .research.overview import (
     churn_share,
     describe_overview,
     drilldown,
@@ -40,12 +42,18 @@ from .overview import (
     save_tables,
     window,
 )
-from .runner import run_reports
+from .run.batch import run_reports
 from .scales import Scale
-from .suite import metric_suite
-from .suppression import describe_suppression, suppression_summary
-from .survival import CoxResult, KaplanMeier, cox, kaplan_meier, score_band
-from .validate import ValidationReport, validate_dataset
+from .stats.auc import auc_table, compare_auc
+from .stats.churn_rate import churn_rate
+from .stats.compare import Comparison, changes, compare, pairwise
+from .stats.counts import score_counts
+from .stats.glm import GroupedLogit, grouped_logit, logit_from_cells, outcome_cells
+from .stats.logit import LogitResult, logit, nested_lr
+from .stats.metrics import add_period, ces, csat, nps
+from .stats.suite import metric_suite
+from .stats.suppression import describe_suppression, suppression_summary
+from .stats.survival import CoxResult, KaplanMeier, cox, kaplan_meier, score_band
 
 __version__ = "0.1.0"
 
@@ -59,7 +67,7 @@ __all__ = [
     # research questions (issue 3)
     "Aligned", "align_churn", "pair_answers", "auc_table", "compare_auc", "ChurnStudy", "churn_by_score",
     "churn_study", "metric_models", "revenue_at_risk", "trend_test", "Importance", "driver_frame",
-    "driver_study", "relative_importance", "HazardResult", "hazard_model", "person_months", "LogitResult",
+    "driver_study", "relative_importance", "describe_drivers", "HazardResult", "hazard_model", "person_months", "LogitResult",
     "logit", "nested_lr", "LoyaltyStudy", "crosstab", "loyalty_study", "rank_correlation",
     "retention_by_category", "segment_map", "CoxResult", "KaplanMeier", "cox", "kaplan_meier", "score_band",
     "plots_research",

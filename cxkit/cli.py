@@ -48,7 +48,7 @@ def run(notebook: str | None, batch: str | None, run_dates: tuple, params: tuple
     import signal
     import threading
 
-    from .runner import run_reports
+    from .run.batch import run_reports
 
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S")
@@ -77,7 +77,7 @@ def run(notebook: str | None, batch: str | None, run_dates: tuple, params: tuple
 @click.argument("folder", type=click.Path(file_okay=False), default="data/sample")
 def sample(folder: str) -> None:
     """Regenerate the synthetic sample data into FOLDER."""
-    from .synth import write_sample
+    from .data.synth import write_sample
 
     for p in write_sample(folder):
         click.echo(p)
@@ -88,7 +88,7 @@ def sample(folder: str) -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings (duplicates kept, unmatched ids) as errors too.")
 def validate(spec: str, strict: bool) -> None:
     """Print SPEC's data-quality report; exit 1 on errors (2 if the spec itself is malformed)."""
-    from .validate import validate_dataset
+    from .data.validate import validate_dataset
 
     report = validate_dataset(spec)
     click.echo(report.text())

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cxkit.alignment import align_churn, effective_cut, pair_answers
-from cxkit.datasets import Dataset
+from cxkit.data.dataset import Dataset
+from cxkit.research.alignment import align_churn, effective_cut, pair_answers
 from cxkit.scales import Scale
 
 SCALES = {"nps": Scale.nps(), "ces": Scale.ces(1, 7, "higher_is_easier", easy=[5, 6, 7])}

@@ -1,4 +1,4 @@
-"""Alt text for figures (cxkit.alttext)."""
+"""Alt text for figures (cxkit.report.alttext)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from cxkit.alttext import figure_alt_text, install  # noqa: E402
+from cxkit.report.alttext import figure_alt_text, install  # noqa: E402
 
 
 def test_alt_text_reads_titles_labels_and_series():

@@ -2,7 +2,7 @@
 
 Each case builds a small input in code (files in a tmp folder, or a DataFrame)
 and runs one entry point: loading (``cx.load_dataset``), metrics, comparisons,
-dataset overviews, or the report runner (``cxkit.report.execute_notebook``).
+dataset overviews, or the report runner (``cxkit.run.notebook.execute_notebook``).
 An error case asserts the exception class and the parts of the message that
 tell the analyst where and what: file, column, rows, what was expected. A
 result case asserts the value against an independent computation.
@@ -25,7 +25,7 @@ import yaml
 from scipy import stats
 
 import cxkit as cx
-from cxkit.report import execute_notebook
+from cxkit.run.notebook import execute_notebook
 from cxkit.scales import Scale
 
 from .conftest import ROOT

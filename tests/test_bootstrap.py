@@ -1,6 +1,6 @@
 """The count-table bootstrap against independent computations.
 
-``cxkit.bootstrap`` draws each resampled statistic from its exact resampling
+``cxkit.stats.bootstrap`` draws each resampled statistic from its exact resampling
 distribution (FFT convolution) instead of simulating histograms. These tests
 check that distribution against scipy's binomial, against direct convolution,
 and the intervals against simulated multinomial histograms (the textbook
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-import cxkit.bootstrap as boot
+import cxkit.stats.bootstrap as boot
 
 
 @pytest.mark.parametrize("n, p", [(1, 0.3), (7, 0.5), (250, 0.02), (4000, 0.61), (200_000, 0.4)])

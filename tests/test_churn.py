@@ -10,10 +10,10 @@ from statsmodels.stats.contingency_tables import Table
 from statsmodels.stats.proportion import proportion_confint
 
 import cxkit as cx
-from cxkit.auc import _boot_aucs, auc, auc_table, compare_auc, delong
-from cxkit.churn import churn_by_score, revenue_at_risk, trend_test
-from cxkit.hazard import hazard_model
-from cxkit.synth import ground_truth
+from cxkit.data.synth import ground_truth
+from cxkit.research.churn import churn_by_score, revenue_at_risk, trend_test
+from cxkit.research.hazard import hazard_model
+from cxkit.stats.auc import _boot_aucs, auc, auc_table, compare_auc, delong
 
 RUN_DATE = "2026-11-01"
 
@@ -109,7 +109,7 @@ def test_revenue_at_risk_sums():
     assert t.loc["a", "pct_at_risk"] == pytest.approx(100 * 20 / 150)
 
 
-# -- the bundled sample: ground truth of cxkit.synth ---------------------------------------------
+# -- the bundled sample: ground truth of cxkit.data.synth ---------------------------------------------
 @pytest.fixture(scope="module")
 def sample_asof(sample):
     return sample.as_of(RUN_DATE)

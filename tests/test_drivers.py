@@ -10,8 +10,8 @@ import pytest
 import statsmodels.api as sm
 
 import cxkit as cx
-from cxkit.drivers import relative_importance, relative_weights, shapley_r2
 from cxkit.errors import DegenerateDataError
+from cxkit.research.drivers import relative_importance, relative_weights, shapley_r2
 
 
 def _data(seed=0, n=400):

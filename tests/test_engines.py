@@ -106,7 +106,7 @@ def test_metric_tables_identical_across_engines(answers, files, kwargs, monkeypa
         for m in ref:
             same(ref[m], got[m], f"{name} {m} {kwargs}")
     # pandas frames are counted by DuckDB in place; pandas' own groupby gives the same tables
-    import cxkit.engines as engines
+    import cxkit.stats.engines as engines
 
     monkeypatch.setattr(engines, "PANDAS_VIA_DUCKDB", False)
     got = cx.metric_suite(answers, SCALES, min_n=0, **kwargs)
@@ -116,7 +116,7 @@ def test_metric_tables_identical_across_engines(answers, files, kwargs, monkeypa
 
 def test_pandas_columns_mixing_text_and_numbers_keep_their_groups(monkeypatch):
     # DuckDB would turn 1 and "1" into one text group; such columns are counted by pandas.
-    import cxkit.engines as engines
+    import cxkit.stats.engines as engines
 
     df = pd.DataFrame({"segment": [1, "1", "a"] * 20, "score": [10, 9, 0] * 20})
     got = cx.nps(df, by="segment", min_n=0)
@@ -235,7 +235,7 @@ def test_churn_rate_identical_across_engines(tmp_path, kwargs, monkeypatch):
     for name, data in [("duckdb", duckdb.connect().from_df(cust)), ("parquet", str(tmp_path / "c.parquet")),
                        ("csv", tmp_path / "c.csv")]:
         same(ref, cx.churn_rate(data, min_n=0, **kwargs), f"churn {name} {kwargs}")
-    import cxkit.engines as engines
+    import cxkit.stats.engines as engines
 
     monkeypatch.setattr(engines, "PANDAS_VIA_DUCKDB", False)
     same(ref, cx.churn_rate(cust, min_n=0, **kwargs), f"churn pandas groupby {kwargs}")
@@ -269,7 +269,7 @@ def test_share_bootstrap_matches_scipy_bootstrap_of_the_rows():
 
 
 def test_bootstrap_is_seeded_and_independent_of_block_size(monkeypatch, answers):
-    import cxkit.bootstrap as boot
+    import cxkit.stats.bootstrap as boot
 
     ces_rows = answers[answers.metric == "ces"]
     a = cx.ces(ces_rows, by="segment", scale=CES, ci="bootstrap", n_boot=600, seed=9, min_n=0)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import cxkit as cx
-from cxkit.i18n import fmt, text
+from cxkit.report.i18n import fmt, text
 
 NPS_TABLE = pd.DataFrame({"segment": ["a", "b"], "pct_detractors": [20.0, 30.0], "pct_passives": [30.0, 30.0],
                           "pct_promoters": [50.0, 40.0], "nps": [30.0, 10.0], "ci_low": [20.5, 0.0],

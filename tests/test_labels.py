@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from cxkit import Scale, SpecError
-from cxkit.labels import parse_labels, recode, vocabulary
+from cxkit.data.labels import parse_labels, recode, vocabulary
 
 CSAT5 = Scale.csat(1, 5)
 CES7 = Scale.ces(1, 7, "higher_is_easier", [5, 6, 7])
@@ -74,7 +74,7 @@ def test_non_answers_are_missing_not_unknown():
 
 
 def test_decimal_comma_never_reads_a_dot_as_thousands_by_accident():
-    from cxkit.io import to_number
+    from cxkit.data.readers import to_number
 
     got = to_number(pd.Series(["1,5", "1.234,5", "1.5", "12"]), ",").tolist()
     assert got[:2] == [1.5, 1234.5] and np.isnan(got[2]) and got[3] == 12

@@ -10,7 +10,7 @@ import pytest
 from scipy import optimize, stats
 from scipy.special import expit
 
-from cxkit.logit import check_separation, design, firth_fit, logit, nested_lr
+from cxkit.stats.logit import check_separation, design, firth_fit, logit, nested_lr
 
 # Endometrial cancer data of Heinze & Schemper (2002, Statistics in Medicine 21:2409), the standard
 # example of quasi-complete separation (every patient with NV = 1 has HG = 1), as shipped with R's

@@ -9,7 +9,7 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 import cxkit as cx
-from cxkit.loyalty import compare_churn, crosstab, rank_correlation, segment_map, share
+from cxkit.research.loyalty import compare_churn, crosstab, rank_correlation, segment_map, share
 
 RUN_DATE = "2026-11-01"
 

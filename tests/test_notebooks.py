@@ -8,7 +8,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from cxkit.report import execute_notebook, notebook_parameters
+from cxkit.run.notebook import execute_notebook, notebook_parameters
 
 from .conftest import ROOT
 

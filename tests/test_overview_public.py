@@ -10,7 +10,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from cxkit.report import execute_notebook, notebook_parameters
+from cxkit.run.notebook import execute_notebook, notebook_parameters
 
 from .conftest import ROOT, shared_path
 

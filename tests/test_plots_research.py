@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from cxkit import plots_research as rp
-from cxkit.loyalty import crosstab, retention_by_category, segment_map
-from cxkit.survival import kaplan_meier
+from cxkit.research.loyalty import crosstab, retention_by_category, segment_map
+from cxkit.stats.survival import kaplan_meier
 
 
 @pytest.fixture

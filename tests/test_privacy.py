@@ -15,7 +15,7 @@ import yaml
 
 import cxkit as cx
 from cxkit import privacy
-from cxkit.report import execute_notebook
+from cxkit.run.notebook import execute_notebook
 
 from .conftest import ROOT, SAMPLE_SPEC
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from cxkit.runner import run_reports
+from cxkit.run.batch import run_reports
 
 from .conftest import ROOT
 from .sessiondata import once
@@ -133,7 +133,7 @@ def test_reports_give_every_chart_alt_text_and_no_machine_paths(default_reports)
     for html in default_reports.glob("*/*.html"):
         text = html.read_text()
         assert "<img" in text, html.name
-        # cxkit.alttext describes each chart from its titles and labels; nbconvert's
+        # cxkit.report.alttext describes each chart from its titles and labels; nbconvert's
         # placeholder would mean a screen reader gets nothing.
         assert "No description has been provided" not in text, html.name
         assert re.search(r'<img[^>]+alt="Chart: [^"]+"', text), html.name

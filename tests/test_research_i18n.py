@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 import cxkit as cx
-from cxkit.churn import describe_churn
-from cxkit.drivers import describe_drivers, relative_importance
 from cxkit.errors import ParameterError
-from cxkit.loyalty import describe_loyalty
+from cxkit.research.churn import describe_churn
+from cxkit.research.drivers import describe_drivers, relative_importance
+from cxkit.research.loyalty import describe_loyalty
 
 RUN_DATE = "2026-11-01"
 # A number with optional thousands groups and decimals, in each language's writing.

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxkit.report import execute_notebook, notebook_parameters
+from cxkit.run.notebook import execute_notebook, notebook_parameters
 
 from .conftest import ROOT, shared_path
 

@@ -27,9 +27,9 @@ from filelock import FileLock
 import cxkit as cx
 from cxkit.cli import main
 from cxkit.errors import OutputError, ParameterError
-from cxkit.kpis import KPI_MIME, extract_kpis, kpis_json
-from cxkit.report import atomic_write, check_parameters, parse_parameter_text
-from cxkit.runner import LOCK_NAME, plan_runs, run_reports
+from cxkit.report.kpis import KPI_MIME, extract_kpis, kpis_json
+from cxkit.run.batch import LOCK_NAME, plan_runs, run_reports
+from cxkit.run.notebook import atomic_write, check_parameters, parse_parameter_text
 
 from .conftest import ROOT
 from .sessiondata import once

@@ -9,7 +9,7 @@ import pytest
 from matplotlib.patches import Rectangle
 
 import cxkit as cx
-from cxkit.plots import SUPPRESSED_LABEL
+from cxkit.report.plots import SUPPRESSED_LABEL
 
 
 def answers(sizes: dict[str, int]) -> pd.DataFrame:

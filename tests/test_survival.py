@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from cxkit.scales import Scale
-from cxkit.survival import cox, kaplan_meier, score_band
+from cxkit.stats.survival import cox, kaplan_meier, score_band
 
 
 def test_kaplan_meier_by_hand():

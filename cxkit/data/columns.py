@@ -1,0 +1,250 @@
+"""Converting and checking canonical columns while a dataset loads.
+
+Each function turns one kind of raw column (ids, dates, numbers, scores) into
+its canonical type and logs every problem it finds in the
+:class:`~cxkit.quality.QualityLog` with file, column and source rows, setting
+bad values to missing so that loading can go on and report all problems at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import SpecError, format_rows
+from ..scales import Scale, range_hint
+from .joins import normalise_keys
+from .labels import parse_labels, recode, vocabulary
+from .quality import QualityLog
+from .readers import to_number
+
+__all__ = ["auto_type", "rows_text", "col_where", "customer_ids", "date_formats", "parse_dates", "numbers",
+           "apply_duplicates", "all_missing", "missing_stats", "score_numbers", "DUPLICATE_POLICIES"]
+
+DUPLICATE_POLICIES = ("error", "all", "first", "last", "latest")
+
+
+def auto_type(s: pd.Series, decimal: str) -> pd.Series:
+    """Text columns that are all numbers (or all true/false) become numbers (booleans); others stay text."""
+    if not (pd.api.types.is_object_dtype(s) or pd.api.types.is_string_dtype(s)):
+        return s.to_numpy()
+    present = s.notna()
+    if not present.any():
+        return s.to_numpy()
+    num = to_number(s, decimal)
+    if num[present].notna().all():
+        return num.to_numpy()
+    low = s.astype("string").str.strip().str.lower()
+    if low[present].isin(["true", "false"]).all():
+        return low.map({"true": True, "false": False}).astype("boolean").to_numpy()
+    return s.to_numpy()
+
+
+def rows_text(rows: pd.Series | Sequence[int]) -> str:
+    """Source rows, once each and in order (a wide file's row appears once per metric)."""
+    return format_rows(sorted(pd.unique(np.asarray(rows))))
+
+
+def col_where(src: str, origin: Mapping[str, str], cols: Mapping[str, str], canon: str) -> str:
+    source = cols.get(canon, canon)
+    return f"{origin.get(source, src)}, column {source!r}"
+
+
+def customer_ids(df: pd.DataFrame, where: str, table: str, log: QualityLog) -> pd.Series:
+    ids = normalise_keys(df["customer_id"])
+    miss = ids.isna() | (ids == "")
+    if miss.any():
+        log.error(table, "missing", f"{where}: missing customer ids in {rows_text(df.loc[miss, '_row'])}.",
+                  "customer_id", df.loc[miss, "_row"].nunique())
+    return ids
+
+
+def date_formats(tspec: Mapping, where: str) -> dict[str, str | None]:
+    fmt = tspec.get("date_format")
+    if fmt is None or isinstance(fmt, str):
+        return defaultdict(lambda: fmt)
+    if isinstance(fmt, Mapping):
+        return defaultdict(lambda: None, {str(k): str(v) for k, v in fmt.items()})
+    raise SpecError(f"{where}: `date_format` must be a format like '%d-%m-%Y' or a mapping per column.")
+
+
+_SLASHED = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(\s.*)?$")
+
+
+def parse_dates(df: pd.DataFrame, col: str, where: str, fmt: str | None, table: str, log: QualityLog) -> pd.Series:
+    """Parse a date column: ISO 8601 unless ``fmt`` is declared; ambiguous day/month orders are refused."""
+    raw = df[col]
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        return raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
+    text = raw.astype("string").str.strip()
+    present = raw.notna() & (text != "")
+    # utc=True: offsets (+02:00) are converted to UTC, so mixed offsets still give one datetime column.
+    parsed = pd.to_datetime(raw.where(present), format=fmt or "ISO8601", errors="coerce", utc=True).dt.tz_convert(None)
+    bad = parsed.isna() & present
+    if bad.any():
+        examples = list(pd.unique(text[bad])[:3])
+        rows = rows_text(df.loc[bad, "_row"])
+        if fmt:
+            log.error(table, "date", f"{where} ({col}): values {examples} in {rows} are not dates in the "
+                      f"declared format {fmt!r}.", col, df.loc[bad, "_row"].nunique())
+        else:
+            m = text[bad].str.extract(_SLASHED)
+            slashed = m[0].notna()
+            hint = "declare `date_format` in the spec (e.g. '%d-%m-%Y %H:%M')"
+            if slashed.any():
+                first, second = m.loc[slashed, 0].astype(int), m.loc[slashed, 1].astype(int)
+                if (first > 12).any() and (second <= 12).all():
+                    hint = "they look day first: declare `date_format`, e.g. '%d/%m/%Y' (with your separator)"
+                elif (second > 12).any() and (first <= 12).all():
+                    hint = "they look month first: declare `date_format`, e.g. '%m/%d/%Y' (with your separator)"
+                else:
+                    hint = (f"{examples[0]!r} is ambiguous (day or month first?) and cxkit does not guess: "
+                            "declare `date_format`, '%d/%m/%Y' (day first) or '%m/%d/%Y' (month first)")
+            log.error(table, "date", f"{where} ({col}): values {examples} in {rows} are not ISO 8601 dates "
+                      f"(YYYY-MM-DD); {hint}.", col, df.loc[bad, "_row"].nunique())
+    return parsed
+
+
+def numbers(df: pd.DataFrame, col: str, where: str, decimal: str, table: str, log: QualityLog,
+             nonneg: bool = False) -> pd.Series:
+    v = to_number(df[col], decimal) if df[col].dtype != bool else df[col].astype(float)
+    bad = (v.isna() & df[col].notna()) | np.isinf(v) | ((v < 0) if nonneg else False)
+    if bad.any():
+        want = "non-negative numbers" if nonneg else "numbers"
+        log.error(table, "out_of_range", f"{where}: values {list(pd.unique(df.loc[bad, col].astype(str))[:3])} in "
+                  f"{rows_text(df.loc[bad, '_row'])} are not {want} (decimal separator {decimal!r}).",
+                  col, df.loc[bad, "_row"].nunique())
+        v[bad] = np.nan
+    return v
+
+
+def apply_duplicates(df: pd.DataFrame, tspec: Mapping, table: str, where: str, default_on: list[str],
+                default_keep: str, latest_by: str | None, cols: Mapping[str, str], log: QualityLog) -> pd.DataFrame:
+    """Report duplicated keys, then keep all, refuse, or keep the first/last/latest as declared."""
+    d = tspec.get("duplicates") or {}
+    if not isinstance(d, Mapping) or set(d) - {"on", "keep"}:
+        raise SpecError(f"{where}: `duplicates` takes `on` (canonical columns) and `keep` "
+                        f"(one of {DUPLICATE_POLICIES}); got {d!r}.")
+    on = d.get("on", default_on)
+    on = [on] if isinstance(on, str) else list(on)
+    keep = d.get("keep", default_keep)
+    allowed = DUPLICATE_POLICIES if table == "responses" else tuple(p for p in DUPLICATE_POLICIES if p != "all")
+    if keep not in allowed:  # customers are joined to answers, so they must be one row each
+        raise SpecError(f"{where}: `duplicates.keep` must be one of {allowed} for {table}; got {keep!r}.")
+    absent = [c for c in on if c not in df]
+    if absent:
+        raise SpecError(f"{where}: `duplicates.on` names {absent}, not canonical columns of this table "
+                        f"(have {[c for c in df.columns if c != '_row']}).")
+    dup = df.duplicated(on, keep=False)
+    surplus = int(df.duplicated(on, keep="first").sum())
+    log.stat(table, "duplicates", surplus)
+    if not surplus:
+        return df
+    examples = df.loc[dup, on].drop_duplicates().head(3).astype(str).agg(" / ".join, axis=1).tolist()
+    msg = (f"{where}: keys {examples} appear more than once ({rows_text(df.loc[dup, '_row'])}), "
+           f"{surplus:,} surplus row(s)")
+    if keep == "error":
+        log.error(table, "duplicates", msg + "; expected one row per key. Declare `duplicates: {keep: first}` "
+                  "(or last, latest) to keep one.", on[0], surplus)
+        return df
+    if keep == "all":
+        log.warn(table, "duplicates", msg + "; all kept (`duplicates.keep: all`).", on[0], surplus)
+        return df
+    if keep == "latest":
+        if latest_by is None or latest_by not in df:
+            raise SpecError(f"{where}: `duplicates.keep: latest` needs a mapped date column to order by.")
+        df = df.sort_values([latest_by, "_row"], kind="stable", na_position="first")
+    out = df.drop_duplicates(on, keep="first" if keep == "first" else "last").sort_values("_row", kind="stable")
+    log.warn(table, "duplicates", msg + f"; kept the {keep} of each, dropped {surplus:,}.", on[0], surplus)
+    return out
+
+
+def all_missing(df: pd.DataFrame, cols: Mapping[str, str], src: str, origin: Mapping[str, str], table: str,
+                 log: QualityLog) -> None:
+    for c in cols:
+        # An all-empty end date is legitimate (nobody churned); any other empty column is a mapping error.
+        if c != "end_date" and df[c].isna().all():
+            log.error(table, "missing", f"{col_where(src, origin, cols, c)}: every value is missing.", c, len(df))
+
+
+def missing_stats(df: pd.DataFrame, table: str, log: QualityLog) -> None:
+    log.stat(table, "missing", {c: int(df[c].isna().sum()) for c in df.columns
+                                if c != "_row" and df[c].isna().any()})
+
+
+def score_numbers(df: pd.DataFrame, tspec: Mapping, scales: Mapping[str, Scale], where: str, src: str,
+                   score_col: Mapping[str, str], origin: Mapping[str, str], decimal: str,
+                   log: QualityLog) -> pd.Series:
+    """Labels -> numbers -> recode -> range check, per metric; every problem is logged, bad answers NaN."""
+    labels = tspec.get("labels") or {}
+    if labels == "builtin":
+        labels = {m: "builtin" for m in scales}
+    recodes = tspec.get("recode") or {}
+    for key, name in (("labels", labels), ("recode", recodes)):
+        if not isinstance(name, Mapping):
+            raise SpecError(f"{where}: `{key}` must map metric names to entries.")
+        stray = set(name) - set(scales)
+        if stray:
+            raise SpecError(f"{where}: `{key}` names metrics {sorted(stray)} without a scale; "
+                            f"declared: {sorted(scales)}.")
+    scores = pd.Series(np.nan, index=df.index)
+    unknown_parts, out_of_range, n_unknown = [], 0, 0
+    for metric, scale in scales.items():
+        m = (df["metric"] == metric).to_numpy()
+        if not m.any():
+            continue
+        col = score_col.get(metric, "score")
+        cw = f"{origin.get(col, src)}, column {col!r}"
+        raw = df.loc[m, "score"]
+        rows = df.loc[m, "_row"]
+        if metric in labels:
+            nums, unknown = parse_labels(raw, scale, labels[metric], f"{where}, labels.{metric}")
+            skipped = nums.isna() & ~unknown & raw.notna()
+            if skipped.any():
+                counts = raw[skipped].astype(str).value_counts()
+                log.note("responses", f"{cw} (metric {metric!r}): non-answers read as missing: "
+                         + ", ".join(f"{lab!r} ({n}x)" for lab, n in counts.items()))
+            if unknown.any():
+                counts = raw[unknown].astype(str).value_counts()
+                listed = ", ".join(f"{lab!r} ({n}x)" for lab, n in counts.items())
+                unknown_parts.append(f"{cw} (metric {metric!r}): {listed} in {rows_text(rows[unknown])}")
+        else:
+            nums = to_number(raw, decimal) if raw.dtype == object or pd.api.types.is_string_dtype(raw) \
+                else pd.to_numeric(raw, errors="coerce").astype(float)
+            unknown = nums.isna() & raw.notna()
+            if unknown.any():
+                ex = list(pd.unique(raw[unknown].astype(str))[:3])
+                fits = parse_labels(raw[unknown], scale, "builtin")[1] if vocabulary(scale) else None
+                hint = (f"they match the built-in vocabulary: declare `labels: {{{metric}: builtin}}`"
+                        if fits is not None and not fits.any() else
+                        f"map text labels to numbers with `labels: {{{metric}: ...}}` in the spec")
+                unknown_parts.append(f"{cw} (metric {metric!r}): non-numeric answers {ex} in "
+                                     f"{rows_text(rows[unknown])}; expected whole numbers "
+                                     f"{scale.min}..{scale.max} ({scale.describe()}); {hint}")
+        n_unknown += int(unknown.sum())
+        if metric in recodes:
+            nums = recode(nums, recodes[metric], f"{where}, recode.{metric}")
+        arr = nums.to_numpy(dtype=float)
+        ok = ~np.isnan(arr)
+        bad = ok & ((arr != np.round(arr)) | (arr < scale.min) | (arr > scale.max))
+        if bad.any():
+            out_of_range += int(bad.sum())
+            after = " after the declared recode" if metric in recodes else ""
+            log.error("responses", "out_of_range",
+                      f"{cw} (metric {metric!r}): answers {pd.unique(arr[bad])[:3].tolist()}{after} in "
+                      f"{rows_text(rows[bad])} are not whole numbers in {scale.min}..{scale.max} "
+                      f"({scale.describe()}).{range_hint(arr[ok], scale)}", col, int(bad.sum()))
+            arr = np.where(bad, np.nan, arr)
+        if not ok.any() and not unknown.any():
+            log.error("responses", "missing", f"{cw}: every answer for {metric!r} is missing.", col, len(raw))
+        scores[m] = arr
+    if unknown_parts:
+        log.error("responses", "unknown_labels", "answers not understood (all of them):\n  "
+                  + "\n  ".join(unknown_parts), None, n_unknown)
+    log.stat("responses", "out_of_range", out_of_range)
+    log.stat("responses", "unknown_labels", n_unknown)
+    return scores

@@ -1,0 +1,213 @@
+"""Personal data: find it, keep it out of reports, pseudonymise identifiers in exports.
+
+Which columns count as personal
+-------------------------------
+* ``customer_id`` (and any column named in ``identifiers``): identifies a customer.
+* Columns a dataset spec declares under ``pii: [...]`` (names, e-mail addresses,
+  phone numbers...) or ``free_text: [...]`` (open answers, which often contain
+  names and contact details) in a table entry; see ``data/README.md``.
+* Undeclared columns that look personal anyway: values that look like e-mail
+  addresses, long varied text (free text), or a column name such as ``email``,
+  ``phone`` or ``last_name``. Declaring is better; detection is the safety net.
+
+Reports (notebooks) drop personal columns from anything they show and refuse
+to group by them, unless the report's ``allow_personal_data`` parameter is
+true. Exported tables (:func:`cxkit.save_tables`) replace identifiers by
+pseudonyms and drop the other personal columns.
+
+Pseudonyms and the salt
+-----------------------
+A pseudonym is HMAC-SHA256 of the identifier keyed with a secret *salt*,
+shortened to 16 hex digits. The same salt gives the same pseudonym, so tables
+from different runs can be joined; without the salt nobody can recompute them,
+even for guessable identifiers such as ``C00042``. The salt comes from the
+``salt`` argument or the ``CXKIT_SALT`` environment variable; there is no
+built-in default, since a salt written in code is no secret. Keep it out of
+notebook parameters (the executed notebook and its HTML list them); generate
+one with ``python -c "import secrets; print(secrets.token_hex(16))"``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..errors import ParameterError
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+
+__all__ = ["SALT_ENV", "personal_columns", "check_not_personal", "safe_group_by", "redact",
+           "pseudonymise", "pseudonymise_table"]
+
+SALT_ENV = "CXKIT_SALT"
+MIN_SALT_LENGTH = 16
+IDENTIFIERS = ("customer_id",)
+
+_EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}")
+# Whole column names (lower case, separators as "_") and name parts that say "personal".
+_PERSONAL_NAMES = {"name", "first_name", "last_name", "full_name", "surname", "given_name", "customer_name",
+                   "contact_name", "naam", "voornaam", "achternaam", "address", "street", "adres",
+                   "birth_date", "date_of_birth", "geboortedatum"}
+_PERSONAL_PARTS = {"email", "e_mail", "mail", "phone", "telephone", "telefoon", "iban", "ssn", "bsn",
+                   "passport"}
+_SCAN = 2000  # distinct values inspected per column: enough to find e-mails, cheap on big tables
+
+
+def _name_reason(col: str) -> str | None:
+    norm = re.sub(r"[^a-z0-9]+", "_", str(col).lower()).strip("_")
+    if norm in _PERSONAL_NAMES or norm.replace("e_mail", "email") in _PERSONAL_PARTS:
+        return "column name suggests personal data"
+    if set(norm.replace("e_mail", "email").split("_")) & _PERSONAL_PARTS:
+        return "column name suggests personal data"
+    return None
+
+
+def _value_reason(values: pd.Series) -> str | None:
+    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+        return None
+    distinct = pd.Series(values.dropna().unique()[:_SCAN]).astype(str)
+    if distinct.empty:
+        return None
+    if distinct.str.contains(_EMAIL).any():
+        return "values look like e-mail addresses"
+    # Free text: long, mostly distinct strings (category labels are short and repeat).
+    n = values.notna().sum()
+    if distinct.str.len().median() >= 30 and len(distinct) >= 0.5 * min(n, _SCAN) and len(distinct) >= 3:
+        return "values look like free text"
+    return None
+
+
+def personal_columns(data: pd.DataFrame, ds: Dataset | None = None, *,
+                     identifiers: Sequence[str] = IDENTIFIERS) -> dict[str, str]:
+    """Columns of ``data`` holding personal data, with the reason for each.
+
+    Parameters
+    ----------
+    data : DataFrame
+    ds : Dataset, optional
+        Its spec's ``pii`` and ``free_text`` declarations are used.
+    identifiers : list of str
+        Columns identifying a customer (default ``customer_id``).
+
+    Returns
+    -------
+    dict of column name to reason ("customer identifier", "declared personal data",
+    "declared free text", "values look like e-mail addresses", ...).
+    """
+    declared_pii = set(getattr(ds, "pii", ()) or ())
+    declared_text = set(getattr(ds, "free_text", ()) or ())
+    out: dict[str, str] = {}
+    for col in data.columns:
+        if str(col).startswith("_"):
+            continue
+        if col in identifiers:
+            out[col] = "customer identifier"
+        elif col in declared_pii:
+            out[col] = "declared personal data (pii)"
+        elif col in declared_text:
+            out[col] = "declared free text"
+        else:
+            reason = _name_reason(col) or _value_reason(data[col])
+            if reason:
+                out[col] = reason
+    return out
+
+
+def check_not_personal(data: pd.DataFrame, columns: Iterable[str], ds: Dataset | None = None, *,
+                       allow: bool = False, argument: str = "by") -> None:
+    """Refuse to group or show by a personal column unless ``allow``.
+
+    Raises
+    ------
+    ParameterError
+        Naming the column, why it counts as personal and how to allow it.
+    """
+    if allow:
+        return
+    cols = [c for c in columns if c in data.columns]
+    found = personal_columns(data[cols], ds) if cols else {}
+    if found:
+        what = "; ".join(f"{c!r} ({r})" for c, r in found.items())
+        raise ParameterError(f"`{argument}` names personal data: {what}. Reports never show personal data "
+                             "unless `allow_personal_data=True`; group by a non-personal column instead.")
+
+
+def safe_group_by(data: pd.DataFrame, group_by: Iterable[str], ds: Dataset | None = None, *,
+                  allow: bool = False) -> tuple[list[str], dict[str, str]]:
+    """Split ``group_by`` into columns a report may show and personal ones it must withhold.
+
+    Returns
+    -------
+    (kept, withheld) : list of str, dict of column to reason
+    """
+    group_by = [group_by] if isinstance(group_by, str) else list(group_by)
+    if allow:
+        return group_by, {}
+    present = [c for c in group_by if c in data.columns]
+    withheld = personal_columns(data[present], ds) if present else {}
+    return [c for c in group_by if c not in withheld], withheld
+
+
+def redact(data: pd.DataFrame, ds: Dataset | None = None, *, allow: bool = False) -> pd.DataFrame:
+    """``data`` without its personal columns (identifiers included), for display."""
+    if allow:
+        return data
+    return data.drop(columns=list(personal_columns(data, ds)))
+
+
+def _salt(salt: str | None) -> bytes:
+    salt = salt if salt is not None else os.environ.get(SALT_ENV)
+    if not salt:
+        raise ParameterError(f"pseudonymising identifiers needs a secret salt: pass `salt` or set the {SALT_ENV} "
+                             "environment variable (e.g. to the output of "
+                             "`python -c \"import secrets; print(secrets.token_hex(16))\"`).")
+    if not isinstance(salt, str) or len(salt) < MIN_SALT_LENGTH:
+        raise ParameterError(f"the salt must be a string of at least {MIN_SALT_LENGTH} characters; a short "
+                             f"salt lets anyone recompute pseudonyms of guessable identifiers (got "
+                             f"{len(salt) if isinstance(salt, str) else type(salt).__name__}).")
+    return salt.encode("utf-8")
+
+
+def pseudonymise(values: pd.Series | Sequence, salt: str | None = None) -> pd.Series:
+    """Replace identifiers by salted-hash pseudonyms (16 hex digits); missing values stay missing.
+
+    ``HMAC-SHA256(salt, str(value))``: stable for one salt, not reversible or
+    recomputable without it. Numbers read as ``12.0`` and ``12`` give the same
+    pseudonym, like the loader's id normalisation.
+    """
+    key = _salt(salt)
+    s = values if isinstance(values, pd.Series) else pd.Series(list(values))
+
+    def one(v: object) -> object:
+        if pd.isna(v):
+            return v
+        text = re.sub(r"\.0$", "", str(v).strip())
+        return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+    return s.map(one).astype(object)
+
+
+def pseudonymise_table(data: pd.DataFrame, ds: Dataset | None = None, *, salt: str | None = None,
+                       allow: bool = False, identifiers: Sequence[str] = IDENTIFIERS) -> pd.DataFrame:
+    """A table safe to export: identifiers pseudonymised, other personal columns dropped.
+
+    With ``allow`` the table is returned unchanged. A salt is needed only when
+    the table holds an identifier column.
+    """
+    if allow:
+        return data
+    found: Mapping[str, str] = personal_columns(data, ds, identifiers=identifiers)
+    ids = [c for c in found if c in identifiers]
+    out = data.drop(columns=[c for c in found if c not in identifiers])
+    if ids:
+        out = out.copy()
+        for c in ids:
+            out[c] = pseudonymise(out[c], salt)
+    return out

@@ -1,0 +1,257 @@
+"""Reading source files (CSV, Excel, Parquet, SPSS, DuckDB queries) into DataFrames.
+
+Each reader returns the raw table plus a ``_row`` column: the 1-based data
+row in the source (1 = first row after the header), used in every error
+message so analysts can find the row in their own file. What the reader
+decided on its own (a sniffed delimiter, a fallback encoding) is recorded in
+``df.attrs["notes"]`` so the data-quality report can show it; CSV files keep
+their text as text, and ``df.attrs["decimal"]`` says how to read numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import DataError, SpecError
+
+__all__ = ["read_table", "read_query", "to_number", "FORMATS", "ENCODINGS"]
+
+FORMATS = ("csv", "parquet", "excel", "spss")
+ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
+_SUFFIX = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet",
+           ".xlsx": "excel", ".xlsm": "excel", ".xls": "excel", ".sav": "spss", ".zsav": "spss"}
+_DELIMITERS = ",;\t|"
+_COMMA_DECIMAL = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d+$|^-?\d+,\d+$")
+_DOT_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+
+
+def _format_of(path: Path, declared: str | None) -> str:
+    if declared:
+        if declared not in FORMATS:
+            raise SpecError(f"{path}: `format` must be one of {FORMATS}; got {declared!r}.")
+        return declared
+    suffix = path.suffix.lower()
+    if suffix not in _SUFFIX:
+        raise SpecError(f"{path}: cannot tell the format from the suffix {suffix!r}; "
+                        f"declare `format` as one of {FORMATS}.")
+    return _SUFFIX[suffix]
+
+
+def _decode(path: Path, declared: str | None, notes: list[str]) -> tuple[str, str]:
+    """The file's text and the encoding used: declared, else UTF-8 (BOM or not), else cp1252."""
+    data = path.read_bytes()
+    if declared:
+        if declared.lower().replace("_", "-") not in ENCODINGS:
+            raise SpecError(f"{path}: `encoding` must be one of {ENCODINGS}; got {declared!r}.")
+        try:
+            return data.decode(declared), declared
+        except UnicodeDecodeError as exc:
+            line = data[:exc.start].count(b"\n")  # header is line 0, so this is the data row
+            raise DataError(f"{path}: cannot decode as {declared} ({exc.reason} at byte {exc.start}, "
+                            f"data row {line}); declare the file's `encoding` (one of {ENCODINGS}).") from None
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        # Windows exports (Excel "CSV", older SPSS) are cp1252; it decodes almost any byte, so say we used it.
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{path}: neither UTF-8 nor cp1252 ({exc.reason} at byte {exc.start}); "
+                            "re-export the file as UTF-8.") from None
+        notes.append(f"{path.name}: not valid UTF-8, read as cp1252 (declare `encoding` to silence this)")
+        return text, "cp1252"
+
+
+def _sniff_delimiter(path: Path, text: str, notes: list[str]) -> str:
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        delim = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        header = text.splitlines()[0] if text else ""
+        counts = {d: header.count(d) for d in _DELIMITERS}
+        delim = max(counts, key=counts.get)
+        if counts[delim] == 0:
+            delim = ","
+    if delim != ",":
+        notes.append(f"{path.name}: delimiter sniffed as {delim!r}")
+    return delim
+
+
+def _sniff_decimal(path: Path, df: pd.DataFrame, delimiter: str, notes: list[str]) -> str:
+    cells = df.head(500).drop(columns=["_row"], errors="ignore").stack().astype(str).str.strip()
+    comma = cells.str.match(_COMMA_DECIMAL).sum()
+    dot = cells.str.match(_DOT_DECIMAL).sum()
+    if comma and not dot and delimiter != ",":
+        notes.append(f"{path.name}: decimal separator sniffed as ','")
+        return ","
+    return "."
+
+
+def _read_csv(path: Path, options: Mapping[str, Any], notes: list[str]) -> pd.DataFrame:
+    import io
+
+    text, encoding = _decode(path, options.get("encoding"), notes)
+    if not text.strip():
+        raise DataError(f"{path}: the file is empty; expected a header row and data rows.")
+    delim = options.get("delimiter") or _sniff_delimiter(path, text, notes)
+    skip = int(options.get("header_row", 1)) - 1
+    try:
+        df = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=True,
+                         skipinitialspace=True, skiprows=skip)
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: the file is empty; expected a header row and data rows.") from None
+    except pd.errors.ParserError as exc:
+        raise DataError(f"{path}: cannot be read as CSV with delimiter {delim!r}: {exc}; "
+                        "declare `delimiter` in the spec.") from None
+    df.columns = [str(c).lstrip("\ufeff").strip() for c in df.columns]
+    decimal = options.get("decimal") or _sniff_decimal(path, df, delim, notes)
+    if decimal not in (".", ","):
+        raise SpecError(f"{path}: `decimal` must be '.' or ','; got {decimal!r}.")
+    df.attrs.update(decimal=decimal, encoding=encoding, delimiter=delim)
+    return df
+
+
+def _read_spss(path: Path, options: Mapping[str, Any], notes: list[str]) -> pd.DataFrame:
+    import pyreadstat
+
+    use_labels = bool(options.get("use_value_labels", False))
+    try:
+        df, meta = pyreadstat.read_sav(str(path), apply_value_formats=use_labels,
+                                       formats_as_category=False, user_missing=False)
+    except pyreadstat.ReadstatError as exc:
+        raise DataError(f"{path}: cannot be read as an SPSS .sav file: {exc}") from None
+    labels = {c: {(int(k) if float(k).is_integer() else k): v for k, v in m.items()}
+              for c, m in (meta.variable_value_labels or {}).items()}
+    df.attrs["value_labels"] = labels
+    if labels:
+        how = "their labels" if use_labels else "their codes (set `use_value_labels: true` for the labels)"
+        notes.append(f"{path.name}: {len(labels)} column(s) with SPSS value labels read as {how}")
+    return df
+
+
+def read_table(path: str | Path, options: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Read one source file.
+
+    Parameters
+    ----------
+    path : path
+        The file.
+    options : mapping, optional
+        ``format`` (csv, parquet, excel, spss; default from the suffix). CSV:
+        ``delimiter`` and ``decimal`` (sniffed when absent), ``encoding`` (utf-8,
+        utf-8-sig or cp1252; UTF-8 then cp1252 when absent), ``header_row``.
+        Excel: ``sheet`` (name or 0-based index) and ``header_row`` (1-based).
+        SPSS: ``use_value_labels`` (default false: the codes).
+
+    Returns
+    -------
+    DataFrame with the file's columns and ``_row``. CSV columns stay text so
+    that validation sees exactly what the file says; ``attrs`` holds
+    ``notes`` (decisions taken), ``decimal`` and, for SPSS, ``value_labels``.
+    """
+    path = Path(path)
+    options = dict(options or {})
+    if not path.exists():
+        raise SpecError(f"{path}: file not found (resolved to {path.resolve()}).")
+    if path.is_dir():
+        raise SpecError(f"{path}: is a folder; expected a file.")
+    fmt = _format_of(path, options.get("format"))
+    notes: list[str] = []
+    try:
+        if fmt == "csv":
+            df = _read_csv(path, options, notes)
+        elif fmt == "parquet":
+            df = pd.read_parquet(path)
+        elif fmt == "spss":
+            df = _read_spss(path, options, notes)
+        else:
+            header = int(options.get("header_row", 1)) - 1
+            sheet = options.get("sheet", 0)
+            try:
+                df = pd.read_excel(path, sheet_name=sheet, header=header)
+            except ValueError as exc:
+                if "not found" in str(exc) or "out of range" in str(exc).lower():
+                    sheets = pd.ExcelFile(path).sheet_names
+                    raise SpecError(f"{path}: sheet {sheet!r} not found; the workbook has {sheets}.") from None
+                raise
+            df.columns = [str(c).strip() for c in df.columns]
+            unnamed = [c for c in df.columns if c.startswith("Unnamed:")]
+            if unnamed and len(unnamed) == len(df.columns):
+                raise DataError(f"{path}: no header found on row {header + 1} of sheet {sheet!r}; "
+                                "declare `header_row` (1-based) in the spec.")
+    except (DataError, SpecError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - any reader failure becomes one message naming the file
+        raise DataError(f"{path}: cannot be read as {fmt}: {type(exc).__name__}: {exc}") from None
+    if df.empty:
+        raise DataError(f"{path}: has a header but no data rows.")
+    dup = [c for c in df.columns if str(c).rsplit(".", 1)[0] in df.columns and str(c) != str(c).rsplit(".", 1)[0]
+           and str(c).rsplit(".", 1)[-1].isdigit()]
+    if dup:
+        raise DataError(f"{path}: duplicated column names {dup} (pandas renamed the repeats); "
+                        "give every column a unique header.")
+    df = df.reset_index(drop=True)
+    df["_row"] = range(1, len(df) + 1)
+    df.attrs["notes"] = notes
+    df.attrs.setdefault("decimal", ".")
+    return df
+
+
+def read_query(query: str, base: Path, database: str | None = None, where: str = "") -> pd.DataFrame:
+    """Run a DuckDB SQL ``query``; file paths inside it are relative to ``base``.
+
+    ``database`` (a DuckDB file, relative to ``base``) is opened read-only;
+    without it the query runs in memory (``read_csv``/``read_parquet`` on files).
+    ``where`` (the spec location) starts every message.
+    """
+    import duckdb
+
+    where = f"{where + ' ' if where else ''}query {query.strip()[:80]!r}"
+    if database:
+        db = base / database
+        if not db.exists():
+            raise SpecError(f"{where}: database {db} not found (resolved to {db.resolve()}).")
+        con = duckdb.connect(str(db), read_only=True)
+    else:
+        con = duckdb.connect(":memory:")
+    try:
+        # Paths in the query resolve against the spec's folder, like `file:` does.
+        folder = str(base.resolve()).replace("'", "''")
+        con.execute(f"SET file_search_path = '{folder}'")
+        df = con.execute(query).df()
+    except duckdb.Error as exc:
+        raise DataError(f"{where}: DuckDB could not run it: {exc}") from None
+    finally:
+        con.close()
+    if df.empty:
+        raise DataError(f"{where}: returned no rows.")
+    df = df.reset_index(drop=True)
+    df["_row"] = range(1, len(df) + 1)
+    df.attrs.update(notes=[], decimal=".")
+    return df
+
+
+_THOUSANDS_DOT = r"^-?\d{1,3}(\.\d{3})+(,\d*)?$"
+
+
+def to_number(values: pd.Series, decimal: str = ".") -> pd.Series:
+    """Numbers from text honouring the decimal separator (``"1.234,5"`` with ``","``); NaN where not a number.
+
+    With ``decimal=","`` a dot is accepted only as a thousands separator
+    (``1.234``); ``"1.5"`` is then not a number rather than silently 15.
+    """
+    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+        return pd.to_numeric(values, errors="coerce")
+    text = values.astype("string").str.strip()
+    if decimal == ",":
+        dotted = text.str.contains(".", regex=False).fillna(False)
+        grouped = text.str.match(_THOUSANDS_DOT).fillna(False)
+        text = text.where(~dotted | grouped, "not a number")
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    return pd.to_numeric(text, errors="coerce").astype(float)

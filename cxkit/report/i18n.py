@@ -1,0 +1,299 @@
+"""Display language of tables, plots and generated sentences: English (``en``) or Dutch (``nl``).
+
+Only what people read is translated: column headers shown in a report, plot
+labels and the "what the data says" sentences. Computed tables keep their
+English column names (``pct_promoters``...) so code and saved CSV files do not
+depend on the language. Dutch wording follows Dutch CX practice (Promotors,
+Passieven, Criticasters) and Dutch number formatting (``12,5``; ``1.234``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..errors import check_choice
+
+__all__ = ["LANGS", "text", "check_lang", "fmt", "num", "pvalue", "translate_columns", "column_label"]
+
+LANGS = ("en", "nl")
+
+# key -> (English, Dutch)
+_TEXT: dict[str, tuple[str, str]] = {
+    "promoters": ("Promoters", "Promotors"),
+    "passives": ("Passives", "Passieven"),
+    "detractors": ("Detractors", "Criticasters"),
+    "pct_answers": ("% of answers", "% van de antwoorden"),
+    "too_few": ("too few answers", "te weinig antwoorden"),
+    "points": ("points", "punten"),
+    "% top box": ("% top box", "% topbox"),
+    "% easy": ("% easy", "% makkelijk"),
+    "score": ("score", "score"),
+    "period": ("period", "periode"),
+    "ci": ("CI", "BI"),
+    "to": ("to", "tot"),
+    "not_reported": ("not reported", "niet gerapporteerd"),
+    "no_answers": ("no answers", "geen antwoorden"),
+    "no_change": ("No metric changed significantly between its last two periods ({n} compared, Holm-corrected).",
+                  "Geen enkele maatstaf veranderde significant tussen de laatste twee perioden ({n} vergeleken, "
+                  "Holm-gecorrigeerd)."),
+    "rose": ("rose", "steeg"),
+    "fell": ("fell", "daalde"),
+    "from": ("from", "van"),
+    "to_value": ("to", "naar"),
+    "adjusted_p": ("adjusted p", "gecorrigeerde p"),
+    "churn_rate_pct": ("churn rate (%)", "churnpercentage (%)"),
+    "simple_rate": ("simple (start - end) / start", "eenvoudig (begin - eind) / begin"),
+    "nps_composition_by": ("NPS composition by {by}", "NPS-opbouw per {by}"),
+}
+
+# Headers of computed tables, for display (translate_columns).
+_COLUMNS: dict[str, tuple[str, str]] = {
+    "metric": ("metric", "maatstaf"), "kind": ("kind", "soort"), "value": ("value", "waarde"),
+    "unit": ("unit", "eenheid"), "n": ("n", "n"), "n_eff": ("effective n", "effectieve n"),
+    "ci_low": ("CI low", "BI onder"), "ci_high": ("CI high", "BI boven"),
+    "mean": ("mean", "gemiddelde"), "mean_ci_low": ("mean CI low", "gemiddelde BI onder"),
+    "mean_ci_high": ("mean CI high", "gemiddelde BI boven"), "sd": ("SD", "SD"),
+    "scale": ("scale", "schaal"), "note": ("note", "opmerking"), "suppressed": ("suppressed", "onderdrukt"),
+    "promoters": ("promoters", "promotors"), "passives": ("passives", "passieven"),
+    "detractors": ("detractors", "criticasters"),
+    "pct_promoters": ("% promoters", "% promotors"), "pct_passives": ("% passives", "% passieven"),
+    "pct_detractors": ("% detractors", "% criticasters"), "nps": ("NPS", "NPS"), "se": ("SE", "SE"),
+    "csat": ("CSAT (% top box)", "CSAT (% topbox)"), "top_box": ("top box", "topbox"),
+    "pct_easy": ("% easy", "% makkelijk"), "easy": ("easy", "makkelijk"),
+    "period": ("period", "periode"), "segment": ("segment", "segment"), "channel": ("channel", "kanaal"),
+    "touchpoint": ("touchpoint", "contactmoment"), "at_start": ("customers at start", "klanten bij begin"),
+    "churned": ("churned", "vertrokken"), "churn_rate": ("churn rate (%)", "churnpercentage (%)"),
+    "churn_pct": ("churned (%)", "vertrokken (%)"),
+    "joined": ("joined", "nieuw"), "at_end": ("customers at end", "klanten aan eind"),
+    "simple_rate": ("simple rate (%)", "eenvoudig percentage (%)"), "complete": ("complete", "volledig"),
+    "diff": ("difference", "verschil"), "p_value": ("p", "p"), "p_adj": ("adjusted p", "gecorrigeerde p"),
+    "significant": ("significant", "significant"), "method": ("method", "methode"),
+    "statistic": ("statistic", "grootheid"), "previous": ("previous", "vorige"),
+}
+
+
+def check_lang(lang: str) -> str:
+    """Raise :class:`~cxkit.errors.ParameterError` unless ``lang`` is ``"en"`` or ``"nl"``."""
+    check_choice("lang", lang, LANGS)
+    return lang
+
+
+def text(key: str, lang: str = "en", **fields: object) -> str:
+    """The display text ``key`` in ``lang``, with ``{fields}`` filled in."""
+    i = LANGS.index(check_lang(lang))
+    return _TEXT[key][i].format(**fields)
+
+
+def column_label(column: str, lang: str = "en") -> str:
+    """Display header of a computed-table column (unknown columns are returned unchanged)."""
+    i = LANGS.index(check_lang(lang))
+    return _COLUMNS[column][i] if column in _COLUMNS else column
+
+
+def translate_columns(table: pd.DataFrame, lang: str = "en",
+                      extra: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """A copy of ``table`` with display headers in ``lang`` (values unchanged but the ``unit`` words).
+
+    ``extra`` adds or overrides headers (e.g. a segment column's own name).
+    """
+    names = {c: column_label(c, lang) for c in table.columns}
+    names.update(extra or {})
+    out = table.rename(columns=names)
+    if "unit" in table.columns:  # headline units ("points", "% top box") are words too
+        units = {k: text(k, lang) for k in ("points", "% top box", "% easy")}
+        out[names["unit"]] = table["unit"].map(lambda u: units.get(u, u)).to_numpy()
+    return out
+
+
+def fmt(x: float, digits: int = 1, lang: str = "en", sign: bool = False) -> str:
+    """A number as written in ``lang``: ``1,234.5`` (en) or ``1.234,5`` (nl); ``-`` for missing."""
+    if x is None or (isinstance(x, float | np.floating) and np.isnan(x)):
+        return "-"
+    s = f"{x:+,.{digits}f}" if sign else f"{x:,.{digits}f}"
+    if check_lang(lang) == "nl":
+        s = s.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return s
+
+
+def num(x: float, spec: str = ".1f", lang: str = "en") -> str:
+    """``format(x, spec)`` written in ``lang`` (``0.68`` / ``0,68``; ``1,234`` / ``1.234``).
+
+    Like :func:`fmt` but with a full format spec (``+.2f``, ``g``, ``,``), so the
+    English research texts keep their exact format (``nan`` stays ``nan``; ``n.v.t.`` in Dutch).
+    """
+    if check_lang(lang) == "nl" and isinstance(x, float | np.floating) and np.isnan(x):
+        return "n.v.t."
+    s = format(x, spec)
+    if lang == "nl":
+        s = s.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return s
+
+
+def pvalue(p: float, lang: str = "en") -> str:
+    """``= 0.034``, ``< 0.001`` (three decimals below 0.1, two above) in ``lang``; ``n/a`` if missing."""
+    if p is None or np.isnan(p):
+        return text("n_a", lang)
+    return f"< {num(0.001, '.3f', lang)}" if p < 0.001 else f"= {num(p, '.3f' if p < 0.1 else '.2f', lang)}"
+
+
+# Sentences of the research texts (describe_churn, describe_loyalty, describe_drivers).
+# Numbers arrive already formatted (num, pvalue), so one template serves both languages.
+_TEXT.update({
+    "n_a": ("n/a", "n.v.t."),
+    "ci_pct": ("{pct}% CI", "{pct}%-BI"),
+    "range": ("{lo} to {hi}", "{lo} tot {hi}"),
+    # churn
+    "ch_timed": ("- **{m}**: {n} customers' first answers, of whom {churned} left within {h} days; {left} answers "
+                 "were left out because their {h}-day horizon had not ended by {date}.",
+                 "- **{m}**: eerste antwoorden van {n} klanten, van wie {churned} binnen {h} dagen opzegden; {left} "
+                 "antwoorden zijn weggelaten omdat hun horizon van {h} dagen op {date} nog niet voorbij was."),
+    "ch_untimed": ("- **{m}**: {n} customers, {churned} with the churn label.",
+                   "- **{m}**: {n} klanten, van wie {churned} met het label opgezegd (churn)."),
+    "ch_caveat": ("- **Caveat**: this data has no answer or churn dates, so whether churn followed the answer "
+                  "cannot be checked; customers may have answered after deciding to leave. Read every "
+                  "association below as 'goes together with', not 'predicts'.",
+                  "- **Let op**: deze data heeft geen antwoord- of opzegdatums, dus of het verloop (churn) na het "
+                  "antwoord kwam, valt niet na te gaan; klanten kunnen hebben geantwoord nadat ze al hadden besloten "
+                  "te vertrekken. Lees elk verband hieronder als 'gaat samen met', niet als 'voorspelt'."),
+    "ch_span": ("from {r1}% ({ci} {ci1}; n = {n1}) at {m} = {s1} to {r2}% ({ci2}; n = {n2}) at {m} = {s2}",
+                "van {r1}% ({ci} {ci1}; n = {n1}) bij {m} = {s1} tot {r2}% ({ci2}; n = {n2}) bij {m} = {s2}"),
+    "ch_span_few": ("with too few answers per score to compare",
+                    "met te weinig antwoorden per score om te vergelijken"),
+    "ch_holm": (", Holm-adjusted over the {k} metrics p {p}", ", Holm-gecorrigeerd over de {k} maatstaven p {p}"),
+    "rises": ("rises", "stijgt"), "falls": ("falls", "daalt"), "flat": ("flat", "blijft gelijk"),
+    "ch_trend": ("- Churn {direction} as {m} goes up: {span}. Trend test (Cochran-Armitage) p {p}{holm}.",
+                 "- Het verloop (churn) {direction} naarmate {m} hoger is: {span}. Trendtoets (Cochran-Armitage) "
+                 "p {p}{holm}."),
+    "ch_holm_p": ("Holm-adjusted p {p}", "Holm-gecorrigeerde p {p}"),
+    "ch_trend_p": ("trend test p {p}", "trendtoets p {p}"),
+    "ch_no_trend": ("- No clear trend of churn with {m} ({span}; {why}): the data does not show that {m} is related "
+                    "to churn.",
+                    "- Geen duidelijke trend van het verloop (churn) met {m} ({span}; {why}): de data laat niet zien "
+                    "dat {m} samenhangt met opzeggingen."),
+    "ch_sep": ("- Logistic regression of churn on {m} ({model}): no maximum-likelihood odds ratio exists because of "
+               "separation (see below); {method} was used instead.",
+               "- Logistische regressie van churn op {m} ({model}): er bestaat geen maximum-likelihood-odds-ratio "
+               "door separatie (zie hieronder); in plaats daarvan is {method} gebruikt."),
+    "ch_status": ("- Logistic regression of churn on {m} ({model}): {status}. {note}",
+                  "- Logistische regressie van churn op {m} ({model}): {status}. {note}"),
+    "ch_ctrl": (" controlling for {controls}", " gecorrigeerd voor {controls}"),
+    "ch_or_ns": (" (not significant: the interval includes 1)", " (niet significant: het interval bevat 1)"),
+    "ch_or": ("- Each point higher on {m}{ctrl}: odds of churning x {odds} ({ci} {ci1}; p {p}; n = {n}, {ev} "
+              "churned){verdict}.",
+              "- Elk punt hoger op {m}{ctrl}: kans (odds) op opzeggen x {odds} ({ci} {ci1}; p {p}; n = {n}, {ev} "
+              "opgezegd){verdict}."),
+    "ch_auc": ("- How well each score separates leavers from stayers (AUC, {half} = coin flip; {pct}% bootstrap "
+               "intervals): {parts}.",
+               "- Hoe goed elke score vertrekkers van blijvers scheidt (AUC, {half} = kop of munt; "
+               "{pct}%-bootstrap-intervallen): {parts}."),
+    "vs": ("vs", "vs"),
+    "no_comparison": ("no comparison", "geen vergelijking"),
+    "ch_auc_better": ("{better} predicts churn better", "{better} voorspelt opzeggingen beter"),
+    "no_sig_diff": ("no significant difference", "geen significant verschil"),
+    "ch_auc_pair": ("- {a} vs {b} on the {n} customers who answered both within {w} days ({ev} left): AUC {aa} vs "
+                    "{ab}, difference {d} ({ci} {ci1}, DeLong p {p}): {verdict}.",
+                    "- {a} vs {b} bij de {n} klanten die beide binnen {w} dagen beantwoordden ({ev} vertrokken): "
+                    "AUC {aa} vs {ab}, verschil {d} ({ci} {ci1}, DeLong p {p}): {verdict}."),
+    "ch_lr_adds": ("{added} adds information", "voegt {added} informatie toe"),
+    "ch_lr_nothing": ("{added} adds nothing detectable", "voegt {added} niets aantoonbaars toe"),
+    "ch_lr": ("- Given {base}, {verdict} (likelihood-ratio chi2 = {lr}, df = {df}, p {p}).",
+              "- Naast {base} {verdict} (likelihood-ratio chi2 = {lr}, vg = {df}, p {p})."),
+    "ch_logrank": ("log-rank p {p}", "log-rank p {p}"),
+    "ch_no_logrank": ("no log-rank test", "geen log-ranktoets"),
+    "ch_km": ("- Still customers {t} days after answering {m}, by band: {parts} ({test}).",
+              "- Nog klant {t} dagen na het antwoord op {m}, per band: {parts} ({test})."),
+    "ch_ph": (" The proportional-hazards check fails for some bands: read these as averages over time.",
+              " De proportional-hazards-controle faalt voor sommige banden: lees deze als gemiddelden over de tijd."),
+    "ch_cox": ("- Cox model, hazard of leaving vs the middle {m} band: {parts}.{caveat}",
+               "- Cox-model, risico (hazard) op vertrek ten opzichte van de middelste band van {m}: {parts}.{caveat}"),
+    "ch_hazard": ("- Monthly churn hazard with the latest answers known at each month's start ({months} "
+                  "customer-months, {ev} churned), odds per month: {parts}.",
+                  "- Maandelijks opzegrisico met de laatste antwoorden bekend aan het begin van elke maand ({months} "
+                  "klantmaanden, {ev} opgezegd), odds per maand: {parts}."),
+    "ch_value": ("- Value at risk: {risk} of {value} ({pct_risk}%; {ci} {ci1})",
+                 "- Waarde in gevaar: {risk} van {value} ({pct_risk}%; {ci} {ci1})"),
+    "ch_bottom": ("- **Bottom line**: none of the scores is significantly related to churn in this data; "
+                  "do not act on differences between them.",
+                  "- **Conclusie**: geen van de scores hangt in deze data significant samen met opzeggingen; "
+                  "handel niet op verschillen tussen de scores."),
+    "ch_separation": ("- **Separation**: {note}", "- **Separatie**: {note}"),
+})
+
+_TEXT.update({
+    # loyalty
+    "lo_within": (" within {w} days", " binnen {w} dagen"),
+    "lo_pairs": ("- {n} customers answered both {c} and {nps}{win} (one pair per customer).",
+                 "- {n} klanten beantwoordden zowel {c} als {nps}{win} (één paar per klant)."),
+    "weakly": ("weakly", "zwak"), "moderately": ("moderately", "matig"), "strongly": ("strongly", "sterk"),
+    "lo_corr": ("- {c} and {nps} go together {strength}: Spearman rho = {rho} ({ci} {rho_ci}), Kendall tau-b = "
+                "{tau} ({tau_ci}); n = {n}. Satisfaction explains only part of the willingness to recommend.",
+                "- {c} en {nps} hangen {strength} samen: Spearman rho = {rho} ({ci} {rho_ci}), Kendall tau-b = "
+                "{tau} ({tau_ci}); n = {n}. Klanttevredenheid (CSAT) verklaart maar een deel van de bereidheid "
+                "om aan te bevelen."),
+    "lo_no_corr": ("- No correlation could be computed: {note}.", "- Er kon geen correlatie worden berekend: {note}."),
+    "lo_snp": ("- Of the {n} satisfied customers ({c} top box {top}), {pct_s}% ({ci} {ci_s}) are not promoters, "
+               "and {pct_d}% ({ci_d}) are even detractors: satisfied is not the same as loyal.",
+               "- Van de {n} tevreden klanten ({c} topbox {top}) zijn {pct_s}% ({ci} {ci_s}) tevreden klanten die "
+               "geen promotor zijn, en {pct_d}% ({ci_d}) zijn zelfs criticaster: tevreden is niet hetzelfde als "
+               "loyaal."),
+    "lo_chi2": ("- The NPS category mix differs by {c} level (chi2 = {chi2}, df = {df}, p {p}, Cramer's V = {v})",
+                "- De verdeling over Promotors, Passieven en Criticasters verschilt per niveau van {c} (chi2 = "
+                "{chi2}, vg = {df}, p {p}, Cramér's V = {v})"),
+    "lo_churn_note": ("- Churn of satisfied non-promoters vs promoters: {note}.",
+                      "- Verloop (churn) van tevreden klanten die geen promotor zijn vs Promotors: {note}."),
+    "lo_sig_diff": ("a significant difference", "een significant verschil"),
+    "lo_ns_diff": ("no significant difference (the interval includes 0)",
+                   "geen significant verschil (het interval bevat 0)"),
+    "lo_churn": ("- Among satisfied customers, {ra}% of non-promoters (n = {na}) and {rb}% of promoters (n = {nb}) "
+                 "left within {h} days: difference {d} points ({ci} {ci1}, p {p}), {verdict}.",
+                 "- Onder tevreden klanten zegden {ra}% van wie geen promotor is (n = {na}) en {rb}% van de "
+                 "Promotors (n = {nb}) binnen {h} dagen op: verschil {d} punten ({ci} {ci1}, p {p}), {verdict}."),
+    "lo_left_out": ("- {n} answer pairs were left out of the churn comparison because their {h}-day horizon had "
+                    "not ended by the cut-off.",
+                    "- {n} antwoordparen zijn weggelaten uit de vergelijking van opzeggingen omdat hun horizon van "
+                    "{h} dagen op de peildatum nog niet voorbij was."),
+    "lo_caveat": ("- **Caveat**: without dates the churn label may predate the answers; read churn "
+                  "differences as association only.",
+                  "- **Let op**: zonder datums kan het label opgezegd (churn) van vóór de antwoorden zijn; lees "
+                  "verschillen in verloop alleen als samenhang."),
+    "promoter": ("promoter", "promotor"), "passive": ("passive", "passief"), "detractor": ("detractor", "criticaster"),
+    "lo_retention": ("- Said vs did (attitudinal vs behavioural loyalty): still customers {h} days after their NPS "
+                     "answer: {parts}.",
+                     "- Zeggen vs doen (attitudinale vs gedragsmatige loyaliteit): nog klant {h} dagen na het "
+                     "NPS-antwoord: {parts}."),
+    "lo_gap": ("- Promoters stay {gap} points more than detractors; {left}% of promoters left anyway, and {stay}% "
+               "of detractors stayed (captive or inert customers).",
+               "- Promotors blijven {gap} punten vaker dan Criticasters; {left}% van de Promotors vertrok toch, en "
+               "{stay}% van de Criticasters bleef (gebonden of inerte klanten)."),
+    "lo_segments": ("- Segments ({by}): NPS ranges from {lo} ({lo_seg}, {ci} {lo_ci}, n = {lo_n}) to {hi} "
+                    "({hi_seg}, {hi_ci}, n = {hi_n}); mean {c} from {cmin} to {cmax}.",
+                    "- Segmenten ({by}): NPS loopt van {lo} ({lo_seg}, {ci} {lo_ci}, n = {lo_n}) tot {hi} "
+                    "({hi_seg}, {hi_ci}, n = {hi_n}); gemiddelde {c} van {cmin} tot {cmax}."),
+    "lo_small": ("- Segments with fewer than {k} customers are not shown: {names}.",
+                 "- Segmenten met minder dan {k} klanten worden niet getoond: {names}."),
+    # drivers
+    "dr_shapley": ("Shapley decomposition of R²", "Shapley-decompositie van R²"),
+    "dr_johnson": ("Johnson's relative weights", "relatieve gewichten van Johnson"),
+    "dr_r2_ci": (" ({ci} {lo} to {hi})", " ({ci} {lo} tot {hi})"),
+    "dr_head": ("- {k} drivers together explain {r2}% of the variance in {y}{r2ci}; n = {n} customers; method: "
+                "{name}.",
+                "- {k} drivers verklaren samen {r2}% van de variantie in {y}{r2ci}; n = {n} klanten; methode: "
+                "{name}."),
+    "dr_row": ("- #{rank} {d}: {share}% of the explained variance{ci}; correlation with {y} {r}.",
+               "- #{rank} {d}: {share}% van de verklaarde variantie{ci}; correlatie met {y} {r}."),
+    "dr_overlap": ("- The intervals of {a} and {b} overlap: the data does not settle which matters more ({a} ranks "
+                   "first in {p}% of bootstrap samples).",
+                   "- De intervallen van {a} en {b} overlappen: de data beslist niet welke zwaarder weegt ({a} staat "
+                   "bovenaan in {p}% van de bootstrapsteekproeven)."),
+    "dr_leads": ("- {a} clearly leads: it ranks first in {p}% of bootstrap samples.",
+                 "- {a} staat duidelijk bovenaan: als eerste in {p}% van de bootstrapsteekproeven."),
+    "dr_little": ("- Together the drivers explain little (R² below 10%): most of what moves {y} is not in these "
+                  "ratings.",
+                  "- Samen verklaren de drivers weinig (R² onder 10%): het meeste van wat {y} beweegt, zit niet in "
+                  "deze beoordelingen."),
+    "dr_assoc": ("- Importance is association in this data, not proof that improving a driver will raise {y}.",
+                 "- Belang is samenhang in deze data, geen bewijs dat het verbeteren van een driver {y} verhoogt."),
+})

@@ -1,0 +1,600 @@
+"""Effort (CES), NPS and satisfaction vs churn: which score predicts leaving, and how strongly.
+
+Building blocks (each usable on its own DataFrame):
+
+* :func:`churn_by_score` - churn rate per answer value with Wilson intervals;
+  :func:`trend_test` - Cochran-Armitage test for a trend across ordered scores.
+* :func:`metric_models` - logistic regression of churn on each metric, alone
+  and with controls (odds ratios per point), degenerate data handled by
+  :func:`cxkit.logit.logit`.
+* :func:`revenue_at_risk` - churn probability x value per segment, with an
+  interval from the model's uncertainty.
+
+:func:`churn_study` runs them all on a :class:`~cxkit.datasets.Dataset`
+(time-aligned by :mod:`cxkit.alignment`, plus the AUC comparison of
+:mod:`cxkit.auc`, survival from :mod:`cxkit.survival` and the monthly hazard of
+:mod:`cxkit.hazard`), and :meth:`ChurnStudy.describe` writes the "what the data
+says" text from the numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+
+from .._results import StudyText
+from ..data.dataset import Dataset
+from ..errors import ParameterError, check_choice
+from ..report.i18n import num, pvalue
+from ..report.i18n import text as _t
+from ..stats.auc import auc_table, compare_auc, risk_sign
+from ..stats.counts import as_list, check_columns
+from ..stats.logit import INTERCEPT, LogitResult, logit, nested_lr
+from ..stats.metrics import DEFAULT_MIN_N, _wilson
+from ..stats.survival import BAND_ORDER, CoxResult, KaplanMeier, cox, kaplan_meier, score_band
+from .alignment import Aligned, align_churn, effective_cut, plain_ids
+from .hazard import HazardResult, hazard_model
+
+__all__ = ["churn_by_score", "trend_test", "metric_models", "revenue_at_risk", "ChurnStudy", "churn_study",
+           "LANGS"]
+
+LANGS = ("en", "nl")
+
+
+def churn_by_score(frame: pd.DataFrame, score: str, outcome: str = "churned", *, level: float = 0.95,
+                   min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+    """Churn rate per answer value, with Wilson intervals.
+
+    Returns
+    -------
+    DataFrame with one row per score value
+        score, n, churned : answers and churners
+        churn_rate, ci_low, ci_high : in %, Wilson interval
+        suppressed, note : rates of values with fewer than ``min_n`` answers are blanked
+    """
+    check_columns(frame, [score, outcome], argument="score/outcome")
+    d = frame[[score, outcome]].dropna()
+    g = d.groupby(score)[outcome].agg(["size", "sum"]).reset_index()
+    g.columns = ["score", "n", "churned"]
+    g["churned"] = g["churned"].astype(int)
+    lo, hi = _wilson(g["churned"], g["n"], level)
+    g["churn_rate"] = 100 * g["churned"] / g["n"]
+    g["ci_low"], g["ci_high"] = 100 * lo, 100 * hi
+    g["suppressed"] = g["n"] < min_n
+    note = np.where(g["churned"] == g["n"], "every customer churned", "")
+    note = np.where(g["churned"] == 0, "no customer churned", note)
+    g["note"] = np.where(g["suppressed"], f"fewer than min_n={min_n} answers: suppressed", note)
+    g.loc[g["suppressed"], ["churn_rate", "ci_low", "ci_high"]] = np.nan
+    return g
+
+
+def trend_test(frame: pd.DataFrame, score: str, outcome: str = "churned") -> dict:
+    """Cochran-Armitage test for a linear trend in churn across ordered scores.
+
+    Uses the score values themselves as weights. (statsmodels' linear-by-linear
+    association test, ``Table.test_ordinal_association``, is the same test up
+    to the factor ``(N - 1) / N``; the Cochran-Armitage form is the one
+    analysts know.)
+
+    Returns
+    -------
+    dict with ``n, levels, z, p_value, direction`` ("rises", "falls" or
+    "flat" as the score goes up) and ``note``.
+    """
+    check_columns(frame, [score, outcome], argument="score/outcome")
+    d = frame[[score, outcome]].dropna()
+    g = d.groupby(score)[outcome].agg(["size", "sum"])
+    t, n_i, x_i = g.index.to_numpy(float), g["size"].to_numpy(float), g["sum"].to_numpy(float)
+    N, X = n_i.sum(), x_i.sum()
+    out = {"n": int(N), "levels": len(g), "z": np.nan, "p_value": np.nan, "direction": "flat", "note": ""}
+    if len(g) < 2:
+        out["note"] = "only one score value: no trend test"
+        return out
+    if X == 0 or X == N:
+        out["note"] = "no churn variation: no trend test"
+        return out
+    p = X / N
+    T = np.sum(t * (x_i - n_i * p))
+    var = p * (1 - p) * (np.sum(n_i * t**2) - np.sum(n_i * t) ** 2 / N)
+    z = T / np.sqrt(var)
+    out.update(z=float(z), p_value=float(2 * stats.norm.sf(abs(z))), direction="rises" if z > 0 else "falls")
+    return out
+
+
+def _usable_controls(frame: pd.DataFrame, controls: Sequence[str]) -> tuple[list[str], list[str]]:
+    have = [c for c in controls if c in frame.columns and frame[c].notna().any()]
+    return have, [c for c in controls if c not in have]
+
+
+def metric_models(frame: pd.DataFrame, metrics: Sequence[str], controls: Sequence[str] = (),
+                  outcome: str = "churned", *, level: float = 0.95, cluster: str | None = None
+                  ) -> tuple[pd.DataFrame, dict[str, LogitResult]]:
+    """Logistic regression of ``outcome`` on each metric (per point), alone and with controls.
+
+    Returns
+    -------
+    table : DataFrame with one row per metric and model
+        metric, model ("alone" or "with controls"), n, events,
+        odds_ratio, ci_low, ci_high, p_value (per point of the metric),
+        method, status, note
+    fits : dict
+        The :class:`~cxkit.logit.LogitResult` of each, keyed ``"<metric>|<model>"``.
+    """
+    rows, fits = [], {}
+    controls = list(controls)
+    for m in metrics:
+        have, missing = _usable_controls(frame, controls)
+        variants = [("alone", [])] + ([("with controls", have)] if have else [])
+        for name, ctrl in variants:
+            fit = logit(frame, outcome, [m], ctrl, level=level, cluster=cluster)
+            fits[f"{m}|{name}"] = fit
+            row = {"metric": m, "model": name, "controls": ", ".join(ctrl), "n": fit.n, "events": fit.events,
+                   "odds_ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
+                   "method": fit.method, "status": fit.status, "note": " ".join(fit.notes)}
+            if fit.fitted and (fit.table["term"] == m).any():
+                r = fit.term(m)
+                row.update(odds_ratio=r["odds_ratio"], ci_low=r["ci_low"], ci_high=r["ci_high"], p_value=r["p_value"])
+            if missing and name == "with controls":
+                row["note"] = (row["note"] + " " if row["note"] else "") + f"Controls not in the data: {missing}."
+            rows.append(row)
+    return pd.DataFrame(rows), fits
+
+
+def revenue_at_risk(frame: pd.DataFrame, prob: np.ndarray, value: str = "value", by: str | None = "segment", *,
+                    sims: np.ndarray | None = None, level: float = 0.95) -> pd.DataFrame:
+    """Expected value lost: sum of churn probability x value, per group.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per current customer with ``value`` (and ``by``).
+    prob : array
+        Each customer's churn probability over the horizon.
+    sims : array (n_sim, n), optional
+        Simulated probabilities (from the model's uncertainty) for an interval.
+
+    Returns
+    -------
+    DataFrame with one row per group (and a total row "all")
+        group, customers, value : customers and their summed value
+        expected_churners : sum of probabilities
+        at_risk, ci_low, ci_high : sum of probability x value, with interval
+        pct_at_risk : at_risk as % of value
+    """
+    check_columns(frame, [value] + ([by] if by else []), argument="value/by")
+    v = frame[value].to_numpy(float)
+    ok = ~np.isnan(v) & ~np.isnan(prob)
+    groups = frame[by].astype(str).to_numpy() if by else np.full(len(frame), "all")
+    a = (1 - level) / 2
+    rows = []
+    keys = sorted(set(groups[ok])) + (["all"] if by else [])
+    for k in keys:
+        sel = ok & ((groups == k) if k != "all" or not by else True)
+        risk = float(np.sum(prob[sel] * v[sel]))
+        row = {"group": k, "customers": int(sel.sum()), "value": float(v[sel].sum()),
+               "expected_churners": float(prob[sel].sum()), "at_risk": risk, "ci_low": np.nan, "ci_high": np.nan}
+        if sims is not None:
+            tot = sims[:, sel] @ v[sel]
+            row.update(ci_low=float(np.quantile(tot, a)), ci_high=float(np.quantile(tot, 1 - a)))
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out["pct_at_risk"] = 100 * out["at_risk"] / out["value"].where(out["value"] != 0)
+    return out.rename(columns={"group": by or "group"})
+
+
+def _simulate(fit: LogitResult, X: np.ndarray, n_sim: int, seed: int) -> np.ndarray:
+    """Probabilities under coefficient draws from the estimate's normal approximation."""
+    rng = np.random.default_rng(seed)
+    draws = rng.multivariate_normal(fit.params.to_numpy(float), fit.cov.to_numpy(float), size=n_sim,
+                                    check_valid="ignore")
+    return 1 / (1 + np.exp(-(draws @ X.T)))
+
+
+# -- the whole study --------------------------------------------------------------------------
+@dataclass(frozen=True, repr=False)
+class ChurnStudy(StudyText):
+    """Everything the churn notebook shows, computed from one dataset and one set of parameters.
+
+    Attributes
+    ----------
+    aligned : dict of metric to Aligned
+        Each metric's answers with churn within the horizon after them.
+    by_score : DataFrame
+        :func:`churn_by_score` per metric (column ``metric``).
+    trends : DataFrame
+        :func:`trend_test` per metric, with Holm-adjusted ``p_adj``.
+    models : DataFrame
+        :func:`metric_models` (odds ratio per point, alone and with controls).
+    auc : DataFrame
+        AUC per metric on its own answers (:func:`cxkit.auc.auc_table`).
+    auc_pairs : DataFrame
+        Paired AUC comparisons on customers who answered both within the window.
+    lr_tests : DataFrame
+        Does one metric add to another (likelihood-ratio tests of nested models)?
+    km : dict of metric to KaplanMeier
+        Time to churn by score band.
+    cox : dict of metric to CoxResult
+        Hazard ratios of the bands (with controls), proportional-hazards check.
+    hazard : HazardResult or None
+        Monthly churn hazard on the latest answers (needs dates).
+    revenue : DataFrame or None
+        Revenue at risk per segment.
+    """
+
+    dataset: str
+    metrics: tuple[str, ...]
+    params: Mapping[str, object]
+    timed: bool
+    aligned: Mapping[str, Aligned]
+    by_score: pd.DataFrame
+    trends: pd.DataFrame
+    models: pd.DataFrame
+    fits: Mapping[str, LogitResult]
+    auc: pd.DataFrame
+    auc_pairs: pd.DataFrame
+    lr_tests: pd.DataFrame
+    km: Mapping[str, KaplanMeier]
+    cox: Mapping[str, CoxResult]
+    hazard: HazardResult | None
+    revenue: pd.DataFrame | None
+    revenue_note: str
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def describe(self, lang: str = "en") -> str:
+        """The "what the data says" text, generated from the results (markdown bullets)."""
+        return describe_churn(self, lang=lang)
+
+
+def _default_metrics(ds: Dataset) -> list[str]:
+    out = []
+    for kind in ("ces", "nps", "csat"):
+        out += ds.metrics(kind)
+    return out
+
+
+def _signs(ds: Dataset, metrics: Sequence[str]) -> dict[str, int]:
+    return {m: risk_sign(ds.scale(m)) for m in metrics}
+
+
+def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_days: int = 180,
+                window_days: int = 90, as_of: str | pd.Timestamp | None = None,
+                controls: Sequence[str] = ("tenure_years", "segment", "channel"), keep: str = "first",
+                level: float = 0.95, n_boot: int = 1000, seed: int = 0, min_n: int = DEFAULT_MIN_N,
+                value: str = "value", segment: str = "segment", survival_times: Sequence[int] = (90, 180, 365),
+                hazard: bool = True) -> ChurnStudy:
+    """Run the whole churn analysis of the CES / NPS / CSAT metrics of ``ds``.
+
+    Parameters
+    ----------
+    metrics : list of str, optional
+        Default: every CES, NPS and CSAT metric of the dataset, in that order.
+    horizon_days : int
+        Churn counts when it happens within this many days after the answer.
+    window_days : int
+        Two metrics are compared on customers who answered both within this window.
+    as_of : date, optional
+        Data cut-off (the run date). Answers whose horizon ends later are left out.
+    controls : list of str
+        Columns to control for where present (``tenure_years`` is computed
+        from the start date; ``channel`` is the answer's channel).
+    keep : {"first", "last", "all"}
+        Which answers per customer (see :mod:`cxkit.alignment`).
+    n_boot : int
+        Bootstrap resamples for the AUC intervals (also coefficient draws for
+        the revenue-at-risk interval).
+    seed : int
+        Seed of every random draw, for reproducible reports.
+
+    Returns
+    -------
+    ChurnStudy
+    """
+    check_choice("keep", keep, ("first", "last", "all"))
+    metrics = list(metrics) if metrics else _default_metrics(ds)
+    if not metrics:
+        raise ParameterError(f"dataset {ds.name!r} declares no NPS, CSAT or CES metric; scales: {sorted(ds.scales)}.")
+    for m in metrics:
+        ds.scale(m)
+    controls = as_list(controls)
+    signs = _signs(ds, metrics)
+    cluster = "customer_id" if keep == "all" else None
+    params = {"horizon_days": horizon_days, "window_days": window_days, "as_of": as_of, "controls": controls,
+              "keep": keep, "level": level, "n_boot": n_boot, "seed": seed, "min_n": min_n}
+    notes: list[str] = ds.unweighted_note()
+    if keep == "all":
+        notes.append("keep='all': the regressions cluster by customer, but the AUC intervals, DeLong tests and "
+                     "trend tests treat every answer as independent, so with several answers per customer they "
+                     "are too narrow.")
+    aligned = {m: align_churn(ds, m, horizon_days=horizon_days, as_of=as_of, keep=keep) for m in metrics}
+    timed = all(a.timed for a in aligned.values())
+    by_score, trends, model_tables, fits = [], [], [], {}
+    for m, a in aligned.items():
+        by_score.append(churn_by_score(a.frame, m, level=level, min_n=min_n).assign(metric=m))
+        trends.append({"metric": m, **trend_test(a.frame, m)})
+        tab, f = metric_models(a.frame, [m], controls, level=level, cluster=cluster)
+        model_tables.append(tab)
+        fits.update(f)
+    by_score_df = pd.concat(by_score, ignore_index=True)
+    by_score_df = by_score_df[["metric"] + [c for c in by_score_df.columns if c != "metric"]]
+    trends_df = pd.DataFrame(trends)
+    ok = trends_df["p_value"].notna()
+    trends_df["p_adj"] = np.nan
+    if ok.any():
+        trends_df.loc[ok, "p_adj"] = multipletests(trends_df.loc[ok, "p_value"], method="holm")[1]
+    models_df = pd.concat(model_tables, ignore_index=True)
+    auc_parts = [auc_table(a.frame, {m: signs[m]}, n_boot=n_boot, seed=seed + i, level=level)
+                 for i, (m, a) in enumerate(aligned.items())]
+    auc_df = pd.concat(auc_parts, ignore_index=True).rename(columns={"score": "metric"})
+    pairs, lrs = [], []
+    for i, (a_m, b_m) in enumerate(combinations(metrics, 2)):
+        try:
+            pa = align_churn(ds, [a_m, b_m], window_days=window_days, horizon_days=horizon_days, as_of=as_of,
+                             keep=keep)
+        except ParameterError:
+            raise
+        except Exception as exc:  # a pair without common customers is reported, not fatal
+            pairs.append({"a": a_m, "b": b_m, "n": 0, "events": 0, "note": str(exc)})
+            continue
+        pairs.append(compare_auc(pa.frame, a_m, b_m, signs, n_boot=n_boot, seed=seed + 100 + i, level=level))
+        have, _ = _usable_controls(pa.frame, controls)
+        have = [c for c in have if pa.frame[c].nunique() > 1]
+        for base, add in ((a_m, b_m), (b_m, a_m)):
+            lrs.append(nested_lr(pa.frame, "churned", [base], [add], have, level=level))
+    auc_pairs = pd.DataFrame(pairs)
+    lr_df = pd.concat(lrs, ignore_index=True) if lrs else pd.DataFrame()
+    km, cox_res = {}, {}
+    if timed:
+        for m in metrics:
+            sa = align_churn(ds, m, horizon_days=None, as_of=as_of, keep="first")
+            f = sa.frame.assign(band=score_band(sa.frame[m], ds.scale(m)))
+            km[m] = kaplan_meier(f, group="band", times=survival_times, level=level, min_n=min_n)
+            have, _ = _usable_controls(f, [c for c in controls if c != "channel"])
+            ref = {"band": BAND_ORDER[ds.scale(m).kind][1]}
+            cox_res[m] = cox(f, ["band", *have], categorical=["band"], reference=ref, level=level)
+    else:
+        notes.append("Without answer and churn dates there is no time to churn: survival curves and the "
+                     "monthly hazard model are not available.")
+    hz = None
+    cust_ctrl = [c for c in controls if ds.customers is not None and c in ds.customers.columns]
+    has_start = ds.customers is not None and "start_date" in ds.customers.columns and \
+        ds.customers["start_date"].notna().any()
+    if timed and hazard and not has_start:
+        notes.append("Customers have no start dates: the monthly hazard model is not available.")
+    if timed and hazard and has_start:
+        hz = hazard_model(ds, metrics, [*cust_ctrl, *([c for c in controls if c == "tenure_years"])],
+                          as_of=as_of, level=level)
+    revenue, rnote = _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_days, as_of,
+                              n_boot, seed, level, timed)
+    return ChurnStudy(dataset=ds.name, metrics=tuple(metrics), params=params, timed=timed, aligned=aligned,
+                      by_score=by_score_df, trends=trends_df, models=models_df, fits=fits, auc=auc_df,
+                      auc_pairs=auc_pairs, lr_tests=lr_df, km=km, cox=cox_res, hazard=hz, revenue=revenue,
+                      revenue_note=rnote, notes=tuple(notes))
+
+
+def _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_days, as_of, n_sim, seed, level,
+             timed):
+    """Revenue at risk among current customers: from the monthly hazard when dated, else the label model."""
+    cust = ds.customers
+    if cust is None or value not in cust.columns:
+        return None, f"No `{value}` column for customers: revenue at risk cannot be computed."
+    by = segment if segment in cust.columns else None
+    if hz is not None and hz.model.fitted:
+        cut, _ = effective_cut(ds, as_of)
+        active = cust[(cust["start_date"] <= cut) & (cust["end_date"].isna() | (cust["end_date"] > cut))].copy()
+        active["tenure_years"] = (cut - active["start_date"]).dt.days / 365.25
+        for m, coding in hz.coding.items():
+            ans = ds.responses[(ds.responses["metric"] == m) & (ds.responses["answered_at"] <= cut)]
+            last = ans.assign(customer_id=plain_ids(ans["customer_id"])).sort_values("answered_at").groupby(
+                "customer_id")["score"].last()
+            raw = plain_ids(active["customer_id"]).map(last)
+            scale = ds.scale(m)
+            if coding == "linear":
+                active[m] = (raw - (scale.min + scale.max) / 2).fillna(0.0)
+                active[f"{m}_none"] = raw.isna().astype(float)
+            else:
+                band = pd.Series(np.asarray(score_band(raw, scale), dtype=object), index=active.index)
+                active[f"{m}_band"] = band.fillna("none").astype(str)
+        fit = hz.model
+        from ..stats.logit import design
+
+        X, _ = design(active, list(fit.used_terms), categorical=fit.categorical, levels=fit.levels)
+        X = X.reindex(columns=fit.params.index, fill_value=0.0).to_numpy(float)
+        months = horizon_days / 30.4375
+        h = fit.predict(active)
+        prob = 1 - (1 - h) ** months
+        sims = 1 - (1 - _simulate(fit, X, n_sim, seed)) ** months
+        note = (f"Probability of leaving within {horizon_days} days for the {len(active):,} customers active on "
+                f"{cut.date()}, from the monthly hazard model with their latest answers held fixed; times "
+                f"`{value}` as recorded (if it is monthly revenue, multiply by the months it would have run, or "
+                "use a CLV: churn probability x CLV). Interval: coefficient uncertainty (simulated), not "
+                "future randomness.")
+        return revenue_at_risk(active, prob, value, by, sims=sims, level=level), note
+    # Untimed: the label model of the first metric with controls, applied to customers who have not churned.
+    m = metrics[0]
+    fit = fits.get(f"{m}|with controls") or fits.get(f"{m}|alone")
+    if fit is None or not fit.fitted:
+        return None, "No churn model could be fitted: revenue at risk is not computed."
+    f = aligned[m].frame
+    current = f[~f["churned"].astype(bool)].copy()
+    if current.empty:
+        return None, "No current customers left to put at risk."
+    X, _ = design_for(fit, current)
+    prob = fit.predict(current)
+    sims = _simulate(fit, X, n_sim, seed)
+    note = (f"Churn probability from the model of the churn label on {m}"
+            + (f" and {', '.join(fit.controls)}" if fit.controls else "")
+            + f" ({fit.method}), for the {len(current):,} customers not (yet) churned, times `{value}`. Without "
+            "dates this is no forecast: it is how much value sits with customers who look like those who left.")
+    return revenue_at_risk(current, prob, value, by, sims=sims, level=level), note
+
+
+def design_for(fit: LogitResult, frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """The design matrix of ``fit`` rebuilt for new rows."""
+    from ..stats.logit import design
+
+    X, _ = design(frame, list(fit.used_terms), categorical=fit.categorical, levels=fit.levels)
+    X = X.reindex(columns=fit.params.index, fill_value=0.0)
+    return X.to_numpy(float), list(X.columns)
+
+
+# -- generated text -----------------------------------------------------------------------------
+def _ci(lo: float, hi: float, spec: str = ".1f", lang: str = "en") -> str:
+    return _t("range", lang, lo=num(lo, spec, lang), hi=num(hi, spec, lang))
+
+
+def _sig(p: float, alpha: float) -> bool:
+    return not np.isnan(p) and p < alpha
+
+
+def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
+    """Plain sentences from a :class:`ChurnStudy` (numbers with intervals and the caveats that apply).
+
+    ``lang`` (``en``, ``nl``) sets the words and the number format (``0.68`` / ``0,68``). Notes gathered
+    from the fits and the data checks are passed through as written.
+    """
+    check_choice("lang", lang, LANGS)
+    lv = study.level
+    pct = round(100 * lv)
+    alpha = 1 - lv
+    h = study.params["horizon_days"]
+    ci = _t("ci_pct", lang, pct=pct)
+
+    def n_(x: float) -> str:
+        return num(x, ",", lang)
+
+    def p_(x: float) -> str:
+        return pvalue(x, lang)
+
+    out: list[str] = []
+    # Data and alignment
+    for m, a in study.aligned.items():
+        if study.timed:
+            out.append(_t("ch_timed", lang, m=m, n=n_(a.n), churned=n_(int(a.frame["churned"].sum())), h=h,
+                          left=n_(a.left_out), date=a.as_of.date()))
+        else:
+            out.append(_t("ch_untimed", lang, m=m, n=n_(a.n), churned=n_(int(a.frame["churned"].sum()))))
+    if not study.timed:
+        out.append(_t("ch_caveat", lang))
+    # Rates and trend
+    sig_any = False
+    for _, t in study.trends.iterrows():
+        m = t["metric"]
+        tab = study.by_score[(study.by_score["metric"] == m) & ~study.by_score["suppressed"]]
+        if len(tab) >= 2:
+            lo_r, hi_r = tab.iloc[0], tab.iloc[-1]
+            span = _t("ch_span", lang, r1=num(lo_r["churn_rate"], ".1f", lang), ci=ci,
+                      ci1=_ci(lo_r["ci_low"], lo_r["ci_high"], lang=lang), n1=n_(int(lo_r["n"])), m=m,
+                      s1=num(lo_r["score"], "g", lang), r2=num(hi_r["churn_rate"], ".1f", lang),
+                      ci2=_ci(hi_r["ci_low"], hi_r["ci_high"], lang=lang), n2=n_(int(hi_r["n"])),
+                      s2=num(hi_r["score"], "g", lang))
+        else:
+            span = _t("ch_span_few", lang)
+        if _sig(t["p_adj"], alpha):
+            sig_any = True
+            holm = (_t("ch_holm", lang, k=len(study.trends), p=p_(t["p_adj"])) if len(study.trends) > 1 else "")
+            direction = _t(t["direction"], lang) if t["direction"] in ("rises", "falls", "flat") else t["direction"]
+            out.append(_t("ch_trend", lang, direction=direction, m=m, span=span, p=p_(t["p_value"]), holm=holm))
+        else:
+            why = t["note"] or (_t("ch_holm_p", lang, p=p_(t["p_adj"])) if len(study.trends) > 1
+                                else _t("ch_trend_p", lang, p=p_(t["p_value"])))
+            out.append(_t("ch_no_trend", lang, m=m, span=span, why=why))
+    # Models
+    for _, r in study.models.iterrows():
+        if r["status"] == "separation":
+            out.append(_t("ch_sep", lang, m=r["metric"], model=r["model"], method=r["method"]))
+            continue
+        if r["status"] != "ok" or np.isnan(r["odds_ratio"]):
+            if r["status"] != "ok":
+                out.append(_t("ch_status", lang, m=r["metric"], model=r["model"], status=r["status"],
+                              note=r["note"]))
+            continue
+        ctrl = _t("ch_ctrl", lang, controls=r["controls"]) if r["controls"] else ""
+        verdict = "" if _sig(r["p_value"], alpha) else _t("ch_or_ns", lang)
+        out.append(_t("ch_or", lang, m=r["metric"], ctrl=ctrl, odds=num(r["odds_ratio"], ".2f", lang), ci=ci,
+                      ci1=_ci(r["ci_low"], r["ci_high"], ".2f", lang), p=p_(r["p_value"]), n=n_(r["n"]),
+                      ev=n_(r["events"]), verdict=verdict))
+    # Discrimination
+    auc = study.auc.dropna(subset=["auc"]).sort_values("auc", ascending=False)
+    if len(auc):
+        parts = [f"{r['metric']} {num(r['auc'], '.2f', lang)} ({_ci(r['ci_low'], r['ci_high'], '.2f', lang)}; "
+                 f"n = {n_(r['n'])})" for _, r in auc.iterrows()]
+        out.append(_t("ch_auc", lang, half=num(0.5, "g", lang), pct=pct, parts=", ".join(parts)))
+    for _, r in study.auc_pairs.iterrows():
+        if np.isnan(r.get("diff", np.nan)):
+            out.append(f"- {r['a']} {_t('vs', lang)} {r['b']}: {r.get('note', _t('no_comparison', lang))}.")
+            continue
+        better = r["a"] if r["diff"] > 0 else r["b"]
+        verdict = (_t("ch_auc_better", lang, better=better) if _sig(r["p_value"], alpha)
+                   else _t("no_sig_diff", lang))
+        out.append(_t("ch_auc_pair", lang, a=r["a"], b=r["b"], n=n_(r["n"]), w=study.params["window_days"],
+                      ev=n_(r["events"]), aa=num(r["auc_a"], ".2f", lang), ab=num(r["auc_b"], ".2f", lang),
+                      d=num(r["diff"], "+.2f", lang), ci=ci, ci1=_ci(r["ci_low"], r["ci_high"], "+.2f", lang),
+                      p=p_(r["p_value"]), verdict=verdict))
+    for _, r in study.lr_tests.iterrows():
+        if np.isnan(r["p_value"]):
+            continue
+        verdict = _t("ch_lr_adds" if _sig(r["p_value"], alpha) else "ch_lr_nothing", lang, added=r["added"])
+        out.append(_t("ch_lr", lang, base=r["base"], verdict=verdict, lr=num(r["lr_stat"], ".1f", lang),
+                      df=int(r["df"]), p=p_(r["p_value"])))
+    # Survival
+    for m, k in study.km.items():
+        at = k.at.dropna(subset=["survival"])
+        if at.empty:
+            continue
+        tmax = at["time"].max()
+        last = at[at["time"] == tmax]
+        parts = [f"{r['group']} {num(100 * r['survival'], '.1f', lang)}% "
+                 f"({_ci(100 * r['ci_low'], 100 * r['ci_high'], lang=lang)})" for _, r in last.iterrows()]
+        test = (_t("ch_logrank", lang, p=p_(k.logrank_p)) if not np.isnan(k.logrank_p)
+                else _t("ch_no_logrank", lang))
+        out.append(_t("ch_km", lang, t=num(tmax, "g", lang), m=m, parts=", ".join(parts), test=test))
+    for m, c in study.cox.items():
+        bands = c.table[c.table["term"].str.startswith("band[")]
+        if bands.empty:
+            continue
+        parts = [f"{r['term'][5:-1]} {num(r['hazard_ratio'], '.2f', lang)} "
+                 f"({_ci(r['ci_low'], r['ci_high'], '.2f', lang)})" for _, r in bands.iterrows()]
+        ph = c.ph_test[c.ph_test["term"].str.startswith("band[")]
+        caveat = _t("ch_ph", lang) if ph["violated"].any() else ""
+        out.append(_t("ch_cox", lang, m=m, parts=", ".join(parts), caveat=caveat))
+    if study.hazard is not None and study.hazard.model.fitted:
+        t = study.hazard.table
+        parts = []
+        for _, r in t.iterrows():
+            if r["term"] == INTERCEPT or r["term"].endswith("_none") or "[none]" in r["term"]:
+                continue
+            if not any(r["term"].startswith(m) for m in study.metrics):
+                continue
+            parts.append(f"{r['term']} x {num(r['odds_ratio'], '.2f', lang)} "
+                         f"({_ci(r['ci_low'], r['ci_high'], '.2f', lang)})")
+        if parts:
+            out.append(_t("ch_hazard", lang, months=n_(study.hazard.months), ev=n_(study.hazard.events),
+                          parts=", ".join(parts)))
+    # Revenue
+    if study.revenue is not None and len(study.revenue):
+        tot = study.revenue.iloc[-1]
+        seg_col = study.revenue.columns[0]
+        top = study.revenue.iloc[:-1].sort_values("at_risk", ascending=False).head(3)
+        parts = [f"{r[seg_col]} {num(r['at_risk'], ',.0f', lang)} ({_ci(r['ci_low'], r['ci_high'], ',.0f', lang)})"
+                 for _, r in top.iterrows()]
+        out.append(_t("ch_value", lang, risk=num(tot["at_risk"], ",.0f", lang), value=num(tot["value"], ",.0f", lang),
+                      pct_risk=num(tot["pct_at_risk"], ".1f", lang), ci=ci,
+                      ci1=_ci(tot["ci_low"], tot["ci_high"], ",.0f", lang))
+                   + (": " + ", ".join(parts) if len(parts) else "") + ". " + study.revenue_note)
+    elif study.revenue_note:
+        out.append(f"- {study.revenue_note}")
+    if not sig_any and len(study.trends):
+        out.append(_t("ch_bottom", lang))
+    # Degenerate-data notes gathered from the fits
+    sep = [f for f in study.fits.values() if f.status == "separation"]
+    if sep:
+        out.append(_t("ch_separation", lang, note=sep[0].notes[[i for i, n in enumerate(sep[0].notes)
+                                                                if "separation" in n][0]]))
+    out += [f"- {n}" for n in study.notes]
+    return "\n".join(out)

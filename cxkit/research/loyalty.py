@@ -1,0 +1,445 @@
+"""Satisfaction vs loyalty: are satisfied customers loyal?
+
+Satisfaction (CSAT) and loyalty (NPS, retention) are often treated as one
+thing; the functions here show how far they go together on an analyst's data:
+
+* :func:`crosstab` - CSAT level x NPS category with row shares (Wilson intervals)
+  and a chi-square test of independence;
+* :func:`rank_correlation` - Spearman's rho and Kendall's tau-b with Fisher-z
+  intervals (standard errors of Bonett & Wright 2000 for rho and Fieller,
+  Hartley & Pearson 1957 for tau-b);
+* :func:`share` - a share with its Wilson interval (e.g. satisfied customers who
+  are not promoters);
+* :func:`compare_churn` - churn of two groups: difference with Newcombe's
+  interval and the score test (statsmodels);
+* :func:`segment_map` - mean CSAT and NPS per segment with intervals and n;
+* :func:`retention_by_category` - attitudinal (NPS category) vs behavioural
+  loyalty (still a customer after the horizon).
+
+:func:`loyalty_study` runs them all on a dataset and :meth:`LoyaltyStudy.describe`
+writes the generated summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+
+from .._results import StudyText
+from ..data.dataset import Dataset
+from ..errors import DegenerateDataError, ParameterError, check_choice
+from ..report.i18n import num, pvalue
+from ..report.i18n import text as _t
+from ..scales import Scale
+from ..stats.counts import check_columns
+from ..stats.metrics import DEFAULT_MIN_N, _wilson, nps
+from ..stats.survival import score_band
+from .alignment import Aligned, align_churn, pair_answers, plain_ids
+
+__all__ = ["crosstab", "rank_correlation", "share", "compare_churn", "segment_map", "retention_by_category",
+           "LoyaltyStudy", "loyalty_study"]
+
+NPS_CATEGORIES = ["detractor", "passive", "promoter"]
+
+
+def nps_category(score: pd.Series, scale: Scale | None = None) -> pd.Categorical:
+    """detractor / passive / promoter of 0..10 answers (scale's promoter and detractor values)."""
+    return score_band(score, scale or Scale.nps())
+
+
+def crosstab(frame: pd.DataFrame, csat: str, nps_col: str, *, nps_scale: Scale | None = None,
+             level: float = 0.95) -> tuple[pd.DataFrame, dict]:
+    """CSAT level x NPS category: counts and row shares with Wilson intervals.
+
+    Returns
+    -------
+    table : DataFrame, one row per CSAT level x NPS category
+        csat, category, n (cell count), row_n (answers at that CSAT level),
+        pct (share of the row in %), ci_low, ci_high
+    test : dict
+        ``chi2, df, p_value, n, cramers_v`` (chi-square test of independence)
+        and ``note`` (expected counts below 5 make it approximate).
+    """
+    check_columns(frame, [csat, nps_col], argument="csat/nps")
+    d = frame[[csat, nps_col]].dropna()
+    cat = pd.Series(nps_category(d[nps_col], nps_scale), index=d.index)
+    tab = pd.crosstab(d[csat], cat).reindex(columns=NPS_CATEGORIES, fill_value=0)
+    rows = []
+    for lvl, r in tab.iterrows():
+        lo, hi = _wilson(r.to_numpy(), np.full(3, r.sum()), level)
+        for j, c in enumerate(NPS_CATEGORIES):
+            rows.append({"csat": lvl, "category": c, "n": int(r[c]), "row_n": int(r.sum()),
+                         "pct": 100 * r[c] / r.sum() if r.sum() else np.nan,
+                         "ci_low": 100 * lo[j], "ci_high": 100 * hi[j]})
+    out = pd.DataFrame(rows)
+    test = {"chi2": np.nan, "df": 0, "p_value": np.nan, "n": int(tab.to_numpy().sum()), "cramers_v": np.nan,
+            "note": ""}
+    t = tab.loc[tab.sum(axis=1) > 0, tab.sum(axis=0) > 0]
+    if t.shape[0] >= 2 and t.shape[1] >= 2:
+        res = stats.chi2_contingency(t.to_numpy())
+        n = t.to_numpy().sum()
+        v = np.sqrt(res.statistic / (n * (min(t.shape) - 1)))
+        test.update(chi2=float(res.statistic), df=int(res.dof), p_value=float(res.pvalue), cramers_v=float(v))
+        if (res.expected_freq < 5).any():
+            test["note"] = "some expected counts are below 5: the chi-square p-value is approximate"
+    else:
+        test["note"] = "fewer than two CSAT levels or NPS categories answered: no test"
+    return out, test
+
+
+def rank_correlation(frame: pd.DataFrame, x: str, y: str, *, level: float = 0.95) -> pd.DataFrame:
+    """Spearman's rho and Kendall's tau-b between two ordinal answers, with intervals.
+
+    Intervals use Fisher's z transform with the standard errors
+    ``sqrt((1 + rho^2 / 2) / (n - 3))`` for rho (Bonett & Wright 2000) and
+    ``sqrt(0.437 / (n - 4))`` for tau-b (Fieller et al. 1957). p-values are
+    scipy's.
+
+    Returns
+    -------
+    DataFrame with rows ``spearman`` and ``kendall_tau_b`` and columns
+        method, n, estimate, ci_low, ci_high, p_value, interval, note
+    """
+    check_columns(frame, [x, y], argument="x/y")
+    d = frame[[x, y]].dropna()
+    n = len(d)
+    z = stats.norm.ppf(0.5 + level / 2)
+    rows = []
+    for method in ("spearman", "kendall_tau_b"):
+        row = {"method": method, "n": n, "estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+               "p_value": np.nan, "interval": "Fisher z", "note": ""}
+        if n < 5:
+            row["note"] = "fewer than 5 pairs: no estimate"
+        elif d[x].nunique() < 2 or d[y].nunique() < 2:
+            row["note"] = "one of the answers has no variance: no correlation"
+        else:
+            if method == "spearman":
+                r, p = stats.spearmanr(d[x], d[y])
+                se = np.sqrt((1 + r**2 / 2) / (n - 3))
+            else:
+                r, p = stats.kendalltau(d[x], d[y], variant="b")
+                se = np.sqrt(0.437 / (n - 4))
+            zr = np.arctanh(np.clip(r, -0.999999, 0.999999))
+            row.update(estimate=float(r), p_value=float(p), ci_low=float(np.tanh(zr - z * se)),
+                       ci_high=float(np.tanh(zr + z * se)))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def share(hits: int, n: int, *, level: float = 0.95) -> dict:
+    """A share in % with its Wilson interval: ``{hits, n, pct, ci_low, ci_high}``."""
+    lo, hi = _wilson(np.array([hits]), np.array([n]), level)
+    return {"hits": int(hits), "n": int(n), "pct": 100 * hits / n if n else np.nan,
+            "ci_low": 100 * float(lo[0]), "ci_high": 100 * float(hi[0])}
+
+
+def compare_churn(churned_a: Sequence[bool], churned_b: Sequence[bool], *, level: float = 0.95,
+                  labels: tuple[str, str] = ("a", "b")) -> dict:
+    """Churn rate of group a minus group b (percentage points): Newcombe interval, score test.
+
+    Returns
+    -------
+    dict with ``a, b, n_a, n_b, churned_a, churned_b, rate_a, rate_b`` (in %),
+    ``diff`` (points), ``ci_low, ci_high, p_value, note``.
+    """
+    ya, yb = np.asarray(churned_a, bool), np.asarray(churned_b, bool)
+    na, nb, ca, cb = len(ya), len(yb), int(ya.sum()), int(yb.sum())
+    out = {"a": labels[0], "b": labels[1], "n_a": na, "n_b": nb, "churned_a": ca, "churned_b": cb,
+           "rate_a": 100 * ca / na if na else np.nan, "rate_b": 100 * cb / nb if nb else np.nan,
+           "diff": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan, "note": ""}
+    if na == 0 or nb == 0:
+        out["note"] = f"no customers in {labels[0] if na == 0 else labels[1]}: no comparison"
+        return out
+    out["diff"] = out["rate_a"] - out["rate_b"]
+    lo, hi = confint_proportions_2indep(ca, na, cb, nb, method="newcombe", compare="diff", alpha=1 - level)
+    out["ci_low"], out["ci_high"] = 100 * lo, 100 * hi
+    if (ca in (0, na)) and (cb in (0, nb)) and ca / na == cb / nb:
+        out["p_value"] = 1.0
+        out["note"] = "both groups all churned or all stayed"
+    else:
+        out["p_value"] = float(test_proportions_2indep(ca, na, cb, nb, method="score", compare="diff",
+                                                       correction=False).pvalue)
+    return out
+
+
+def segment_map(frame: pd.DataFrame, by: str, csat: str, nps_col: str, *, csat_scale: Scale | None = None,
+                level: float = 0.95, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+    """Mean CSAT and NPS per segment (for the bubble chart: x = CSAT, y = NPS, size = n).
+
+    Returns
+    -------
+    DataFrame with one row per segment
+        segment, n, csat_mean, csat_ci_low, csat_ci_high (t interval),
+        nps, nps_ci_low, nps_ci_high (adjusted Wald, points), suppressed, note
+    """
+    check_columns(frame, [by, csat, nps_col], argument="by/csat/nps")
+    d = frame[[by, csat, nps_col]].dropna()
+    if d.empty:
+        raise DegenerateDataError(f"no rows with {by}, {csat} and {nps_col} all answered.")
+    tq = lambda k: stats.t.ppf(0.5 + level / 2, max(k - 1, 1))  # noqa: E731
+    g = d.groupby(by, observed=True)[csat].agg(["size", "mean", "std"]).reset_index()
+    half = np.array([tq(k) for k in g["size"]]) * g["std"] / np.sqrt(g["size"])
+    out = pd.DataFrame({"segment": g[by].astype(str), "n": g["size"].astype(int), "csat_mean": g["mean"],
+                        "csat_ci_low": g["mean"] - half, "csat_ci_high": g["mean"] + half})
+    nt = nps(d.rename(columns={nps_col: "_nps"}), "_nps", by, level=level, min_n=0)
+    nt = nt.assign(segment=nt[by].astype(str))[["segment", "nps", "ci_low", "ci_high"]]
+    out = out.merge(nt.rename(columns={"ci_low": "nps_ci_low", "ci_high": "nps_ci_high"}), on="segment")
+    out["suppressed"] = out["n"] < min_n
+    cols = ["csat_mean", "csat_ci_low", "csat_ci_high", "nps", "nps_ci_low", "nps_ci_high"]
+    out.loc[out["suppressed"], cols] = np.nan
+    out["note"] = np.where(out["suppressed"], f"fewer than min_n={min_n} customers: suppressed", "")
+    return out
+
+
+def retention_by_category(frame: pd.DataFrame, nps_col: str, outcome: str = "churned", *,
+                          nps_scale: Scale | None = None, level: float = 0.95,
+                          min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+    """Attitudinal vs behavioural loyalty: share still a customer per NPS category.
+
+    Returns
+    -------
+    DataFrame with one row per category
+        category, n, retained, retention (in %), ci_low, ci_high (Wilson), suppressed, note
+    """
+    check_columns(frame, [nps_col, outcome], argument="nps/outcome")
+    d = frame[[nps_col, outcome]].dropna()
+    cat = pd.Series(nps_category(d[nps_col], nps_scale), index=d.index)
+    g = (~d[outcome].astype(bool)).groupby(cat, observed=False).agg(["size", "sum"]).reindex(NPS_CATEGORIES,
+                                                                                             fill_value=0)
+    lo, hi = _wilson(g["sum"].to_numpy(), g["size"].to_numpy(), level)
+    out = pd.DataFrame({"category": NPS_CATEGORIES, "n": g["size"].astype(int).to_numpy(),
+                        "retained": g["sum"].astype(int).to_numpy()})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["retention"] = 100 * out["retained"] / out["n"]
+    out["ci_low"], out["ci_high"] = 100 * lo, 100 * hi
+    out["suppressed"] = out["n"] < min_n
+    out.loc[out["suppressed"], ["retention", "ci_low", "ci_high"]] = np.nan
+    out["note"] = np.where(out["suppressed"], f"fewer than min_n={min_n} customers: suppressed", "")
+    return out
+
+
+# -- the study ------------------------------------------------------------------------------
+@dataclass(frozen=True, repr=False)
+class LoyaltyStudy(StudyText):
+    """Everything the satisfaction-vs-loyalty notebook shows.
+
+    Attributes
+    ----------
+    pairs : DataFrame
+        One CSAT-NPS pair per customer (``csat``/``nps`` columns named after the metrics).
+    crosstab, crosstab_test : see :func:`crosstab`
+    correlations : DataFrame (see :func:`rank_correlation`)
+    satisfied_not_promoters, satisfied_detractors : dict (see :func:`share`)
+    churn_satisfied : dict or None
+        :func:`compare_churn` of satisfied non-promoters vs satisfied promoters.
+    segments : DataFrame or None (see :func:`segment_map`)
+    retention : DataFrame or None (see :func:`retention_by_category`)
+    """
+
+    dataset: str
+    csat: str
+    nps: str
+    params: Mapping[str, object]
+    top_box: tuple[int, ...]
+    pairs: pd.DataFrame
+    pair_steps: pd.DataFrame
+    timed: bool
+    crosstab: pd.DataFrame
+    crosstab_test: Mapping[str, object]
+    correlations: pd.DataFrame
+    satisfied_not_promoters: Mapping[str, float]
+    satisfied_detractors: Mapping[str, float]
+    churn_satisfied: Mapping[str, object] | None
+    churn_aligned: Aligned | None
+    segments: pd.DataFrame | None
+    segment_by: str | None
+    retention: pd.DataFrame | None
+    retention_aligned: Aligned | None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def describe(self, lang: str = "en") -> str:
+        """The "what the data says" text, generated from the results (markdown bullets)."""
+        return describe_loyalty(self, lang=lang)
+
+
+def _segment_column(ds: Dataset, frame: pd.DataFrame, segment: str | None) -> str | None:
+    if not segment:
+        return None
+    if segment in frame.columns:
+        return segment
+    return None
+
+
+def loyalty_study(ds: Dataset, csat: str | None = None, nps_metric: str | None = None, *, window_days: int = 90,
+                  horizon_days: int = 180, as_of: str | pd.Timestamp | None = None, segment: str = "segment",
+                  level: float = 0.95, min_n: int = DEFAULT_MIN_N) -> LoyaltyStudy:
+    """Satisfaction vs loyalty on ``ds``: pairs each customer's CSAT and NPS answers, then every table.
+
+    Parameters
+    ----------
+    csat, nps_metric : str, optional
+        Metric names; default the dataset's first CSAT and first NPS metric.
+    window_days : int
+        A CSAT and an NPS answer are paired when given within this many days
+        (ignored without dates: answers are paired per customer).
+    horizon_days : int
+        Churn counts when it happens within this many days after the (later) answer.
+    as_of : date, optional
+        Data cut-off (the run date).
+    segment : str
+        Column for the segment map (customer or answer column); "" for none.
+    """
+    csat = csat or next(iter(ds.metrics("csat")), None)
+    nps_metric = nps_metric or next(iter(ds.metrics("nps")), None)
+    if not csat or not nps_metric:
+        raise ParameterError(f"dataset {ds.name!r} needs a CSAT and an NPS metric; it declares "
+                             f"{ {m: s.kind for m, s in ds.scales.items()} }.")
+    cs, ns = ds.scale(csat), ds.scale(nps_metric)
+    check_choice("csat scale kind", cs.kind, ("csat",))
+    check_choice("nps scale kind", ns.kind, ("nps",))
+    notes: list[str] = ds.unweighted_note()
+    pairs, steps = pair_answers(ds.responses, [nps_metric, csat], window_days=window_days)
+    timed = bool(pairs["answered_at"].notna().any())
+    before = len(pairs)
+    pairs = pairs.sort_values(["customer_id", "answered_at"], kind="stable").drop_duplicates("customer_id")
+    steps.append(("later pairs of the same customer (left out)", before - len(pairs),
+                  "one pair per customer keeps observations independent"))
+    if ds.customers is not None:
+        cust = ds.customers.drop(columns=["_row"], errors="ignore").assign(
+            customer_id=lambda d: plain_ids(d["customer_id"]))
+        extra = [c for c in cust.columns if c not in pairs.columns or c == "customer_id"]
+        pairs = pairs.merge(cust[extra], on="customer_id", how="left")
+    steps.append(("analysed", len(pairs), f"{pairs['customer_id'].nunique():,} customers"))
+    if not timed:
+        notes.append("The answers have no dates: each customer's CSAT and NPS answers are paired as given, "
+                     "without checking how far apart they were.")
+    if pairs.empty:
+        raise DegenerateDataError(f"no customer answered both {csat} and {nps_metric}"
+                                  + (f" within {window_days} days" if timed else "") + ".")
+    ct, ct_test = crosstab(pairs, csat, nps_metric, nps_scale=ns, level=level)
+    corr = rank_correlation(pairs, csat, nps_metric, level=level)
+    sat = pairs[csat].isin(cs.good)
+    cat = pd.Series(nps_category(pairs[nps_metric], ns), index=pairs.index)
+    snp = share(int((sat & (cat != "promoter")).sum()), int(sat.sum()), level=level)
+    sdet = share(int((sat & (cat == "detractor")).sum()), int(sat.sum()), level=level)
+    churn_cmp, churn_al, retention, ret_al = None, None, None, None
+    has_churn = ds.customers is not None and "churned" in ds.customers.columns
+    if has_churn:
+        churn_al = align_churn(ds, [nps_metric, csat], window_days=window_days, horizon_days=horizon_days,
+                               as_of=as_of)
+        f = churn_al.frame
+        fs = f[f[csat].isin(cs.good)]
+        fcat = pd.Series(nps_category(fs[nps_metric], ns), index=fs.index)
+        churn_cmp = compare_churn(fs.loc[fcat != "promoter", "churned"], fs.loc[fcat == "promoter", "churned"],
+                                  level=level, labels=("satisfied non-promoters", "satisfied promoters"))
+        ret_al = align_churn(ds, nps_metric, horizon_days=horizon_days, as_of=as_of)
+        retention = retention_by_category(ret_al.frame, nps_metric, nps_scale=ns, level=level, min_n=min_n)
+    else:
+        notes.append("This dataset has no churn or retention outcome: behavioural loyalty (who actually stayed) "
+                     "cannot be compared with what customers said.")
+    seg_col = _segment_column(ds, pairs, segment)
+    segments = None
+    if seg_col:
+        segments = segment_map(pairs, seg_col, csat, nps_metric, level=level, min_n=min_n)
+    elif segment:
+        notes.append(f"No column {segment!r} in the data: no segment map.")
+    params = {"window_days": window_days, "horizon_days": horizon_days, "as_of": as_of, "level": level,
+              "min_n": min_n}
+    return LoyaltyStudy(dataset=ds.name, csat=csat, nps=nps_metric, params=params, top_box=tuple(cs.good),
+                        pairs=pairs.reset_index(drop=True),
+                        pair_steps=pd.DataFrame(steps, columns=["step", "rows", "note"]), timed=timed,
+                        crosstab=ct, crosstab_test=ct_test, correlations=corr, satisfied_not_promoters=snp,
+                        satisfied_detractors=sdet, churn_satisfied=churn_cmp, churn_aligned=churn_al,
+                        segments=segments, segment_by=seg_col, retention=retention, retention_aligned=ret_al,
+                        notes=tuple(notes))
+
+
+# -- generated text -------------------------------------------------------------------------
+def describe_loyalty(study: LoyaltyStudy, lang: str = "en") -> str:
+    """Plain sentences from a :class:`LoyaltyStudy` (numbers with intervals, caveats).
+
+    ``lang`` (``en``, ``nl``) sets the words and the number format (``0.68`` / ``0,68``). Notes gathered
+    from the data checks are passed through as written.
+    """
+    check_choice("lang", lang, ("en", "nl"))
+    pct = round(100 * study.level)
+    alpha = 1 - study.level
+    c, n = study.csat, study.nps
+    ci = _t("ci_pct", lang, pct=pct)
+
+    def f(x: float, spec: str = ".1f") -> str:
+        return num(x, spec, lang)
+
+    def rng(lo: float, hi: float, spec: str = ".1f") -> str:
+        return _t("range", lang, lo=f(lo, spec), hi=f(hi, spec))
+
+    def cat(k: str) -> str:
+        return _t(k, lang) if k in ("promoter", "passive", "detractor") else k
+
+    out = []
+    win = _t("lo_within", lang, w=study.params["window_days"]) if study.timed else ""
+    out.append(_t("lo_pairs", lang, n=f(len(study.pairs), ","), c=c, nps=n, win=win))
+    sp = study.correlations.set_index("method")
+    rho, tau = sp.loc["spearman"], sp.loc["kendall_tau_b"]
+    if not np.isnan(rho["estimate"]):
+        strength = _t("weakly" if abs(rho["estimate"]) < 0.3 else "moderately" if abs(rho["estimate"]) < 0.6
+                      else "strongly", lang)
+        out.append(_t("lo_corr", lang, c=c, nps=n, strength=strength, rho=f(rho["estimate"], ".2f"), ci=ci,
+                      rho_ci=rng(rho["ci_low"], rho["ci_high"], ".2f"), tau=f(tau["estimate"], ".2f"),
+                      tau_ci=rng(tau["ci_low"], tau["ci_high"], ".2f"), n=f(int(rho["n"]), ",")))
+    else:
+        out.append(_t("lo_no_corr", lang, note=rho["note"]))
+    s = study.satisfied_not_promoters
+    if s["n"]:
+        d = study.satisfied_detractors
+        out.append(_t("lo_snp", lang, n=f(s["n"], ","), c=c, top=list(study.top_box), pct_s=f(s["pct"]), ci=ci,
+                      ci_s=rng(s["ci_low"], s["ci_high"]), pct_d=f(d["pct"]), ci_d=rng(d["ci_low"], d["ci_high"])))
+    t = study.crosstab_test
+    if not np.isnan(t["chi2"]):
+        out.append(_t("lo_chi2", lang, c=c, chi2=f(t["chi2"]), df=t["df"], p=pvalue(t["p_value"], lang),
+                      v=f(t["cramers_v"], ".2f")) + (f"; {t['note']}" if t["note"] else "") + ".")
+    cc = study.churn_satisfied
+    if cc is not None:
+        h = study.params["horizon_days"]
+        if np.isnan(cc["diff"]):
+            out.append(_t("lo_churn_note", lang, note=cc["note"]))
+        else:
+            verdict = _t("lo_sig_diff" if cc["p_value"] < alpha else "lo_ns_diff", lang)
+            out.append(_t("lo_churn", lang, ra=f(cc["rate_a"]), na=f(cc["n_a"], ","), rb=f(cc["rate_b"]),
+                          nb=f(cc["n_b"], ","), h=h, d=f(cc["diff"], "+.1f"), ci=ci,
+                          ci1=rng(cc["ci_low"], cc["ci_high"], "+.1f"), p=pvalue(cc["p_value"], lang),
+                          verdict=verdict))
+        if study.churn_aligned is not None and study.churn_aligned.left_out:
+            out.append(_t("lo_left_out", lang, n=f(study.churn_aligned.left_out, ","), h=h))
+        if study.churn_aligned is not None and not study.churn_aligned.timed:
+            out.append(_t("lo_caveat", lang))
+    if study.retention is not None:
+        r = study.retention.set_index("category")
+        ok = r.dropna(subset=["retention"])
+        if len(ok):
+            parts = [f"{cat(k)} {f(v['retention'])}% ({rng(v['ci_low'], v['ci_high'])}; n = {f(int(v['n']), ',')})"
+                     for k, v in ok.iterrows()]
+            out.append(_t("lo_retention", lang, h=study.params["horizon_days"], parts=", ".join(parts)))
+            if {"promoter", "detractor"} <= set(ok.index):
+                gap = ok.loc["promoter", "retention"] - ok.loc["detractor", "retention"]
+                out.append(_t("lo_gap", lang, gap=f(gap, "+.1f"), left=f(100 - ok.loc["promoter", "retention"]),
+                              stay=f(ok.loc["detractor", "retention"])))
+    if study.segments is not None:
+        seg = study.segments.dropna(subset=["nps"])
+        if len(seg) >= 2:
+            hi, lo = seg.loc[seg["nps"].idxmax()], seg.loc[seg["nps"].idxmin()]
+            out.append(_t("lo_segments", lang, by=study.segment_by, lo=f(lo["nps"], "+.0f"), lo_seg=lo["segment"],
+                          ci=ci, lo_ci=rng(lo["nps_ci_low"], lo["nps_ci_high"], "+.0f"), lo_n=f(int(lo["n"]), ","),
+                          hi=f(hi["nps"], "+.0f"), hi_seg=hi["segment"],
+                          hi_ci=rng(hi["nps_ci_low"], hi["nps_ci_high"], "+.0f"), hi_n=f(int(hi["n"]), ","),
+                          c=c, cmin=f(seg["csat_mean"].min(), ".2f"), cmax=f(seg["csat_mean"].max(), ".2f")))
+        small = study.segments[study.segments["suppressed"]]
+        if len(small):
+            out.append(_t("lo_small", lang, k=study.params["min_n"], names=", ".join(small["segment"])))
+    out += [f"- {x}" for x in study.notes]
+    return "\n".join(out)

@@ -1,0 +1,492 @@
+"""Batches of report runs, safe to schedule: ``cxkit run`` and :func:`run_reports`.
+
+A batch is a YAML file listing reports (notebooks) and, per report, a grid
+of parameters; every combination is one run::
+
+    defaults:                      # parameters for every report that declares them
+      spec: ../data/sample/spec.yaml
+    reports:
+      - notebook: 01_cx_overview.ipynb      # paths are relative to this file
+      - notebook: 01_cx_overview.ipynb
+        name: overview_quarterly             # default: the notebook's name (+ grid values)
+        parameters: {freq: Q}
+        grid: {group_by: [[segment], [channel]]}
+
+Each run goes to ``<output>/<run_date>/<name>/``: the executed ``<name>.ipynb``,
+``<name>.html`` (code hidden, parameters at the top), ``kpis.json`` and
+``manifest.json``; ``<output>/<run_date>/index.html`` lists every run of that date.
+
+Order of events, each step before the next may touch anything:
+
+1. every run's parameters are checked against its notebook's parameters cell;
+2. a lock per run-date folder (``filelock``) refuses a second batch writing there;
+3. existing runs are refused (or skipped with ``skip_existing``, replaced with ``force``);
+4. each run executes in a hidden staging folder that is renamed into place when
+   complete, so an interrupted run never leaves half-written HTML or JSON
+   where a reader looks; one failing run does not stop the others;
+5. the index is rebuilt and a summary returned (non-zero exit status on failure).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from ..errors import OutputError, ParameterError
+from ..report.kpis import extract_kpis, kpis_json
+from .manifest import KPIS, MANIFEST, input_files, package_versions, sha256_file, write_index
+from .notebook import (
+    _UMASK,
+    atomic_write,
+    check_parameters,
+    execute_notebook,
+    notebook_parameters,
+    parse_parameter_text,
+    writable_folder,
+)
+
+__all__ = ["RunSpec", "RunResult", "BatchResult", "load_batch", "plan_runs", "run_reports"]
+
+log = logging.getLogger("cxkit.run")
+LOCK_NAME = ".cxkit-run.lock"
+_BATCH_KEYS = {"defaults", "reports", "timeout"}
+_REPORT_KEYS = {"notebook", "name", "parameters", "grid"}
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One planned run: which notebook, with which parameters, into which folder."""
+
+    name: str
+    notebook: Path
+    run_date: str
+    folder: Path
+    parameters: dict[str, Any]  # checked, as written (what kpis.json and the HTML show)
+    exec_parameters: dict[str, Any]  # the same with relative input paths made absolute
+    shown: dict[str, Any]  # every parameter of the notebook: its defaults overridden by `parameters`
+    timeout: int = 1200
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Outcome of one run. ``status`` is ``ok``, ``failed`` or ``exists`` (skipped, earlier output kept)."""
+
+    name: str
+    run_date: str
+    status: str
+    folder: Path
+    html: Path
+    duration_s: float = 0.0
+    error: str = ""
+    kpis: tuple = ()
+
+    def summary(self) -> str:
+        tail = f" ({self.error})" if self.error else ""
+        return f"{self.status}: {self.html}{tail}"
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """All runs of a batch. ``exit_code`` is 0 when none failed, 1 otherwise."""
+
+    runs: tuple[RunResult, ...]
+    indexes: tuple[Path, ...] = field(default=())
+
+    @property
+    def failed(self) -> tuple[RunResult, ...]:
+        return tuple(r for r in self.runs if r.status == "failed")
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def summary(self) -> pd.DataFrame:
+        """One row per run: run_date, name, status, duration_s, html, error."""
+        return pd.DataFrame([{"run_date": r.run_date, "name": r.name, "status": r.status,
+                              "duration_s": round(r.duration_s, 1), "html": str(r.html), "error": r.error}
+                             for r in self.runs],
+                            columns=["run_date", "name", "status", "duration_s", "html", "error"])
+
+    def _repr_html_(self) -> str:
+        return self.summary().to_html(index=False)
+
+    def table(self) -> str:
+        """Plain-text summary for the terminal and cron mail."""
+        lines = [f"{'status':<7}  {'run':<40}  {'seconds':>7}  output"]
+        for r in self.runs:
+            lines.append(f"{r.status.upper() if r.status == 'failed' else r.status:<7}  "
+                         f"{r.run_date + '/' + r.name:<40}  {'-' if r.status == 'exists' else f'{r.duration_s:.1f}':>7}"
+                         f"  {r.html}")
+            if r.error:
+                lines.append(f"{'':<7}  error: {r.error.splitlines()[0] if r.error else ''}")
+        counts = {s: sum(r.status == s for r in self.runs) for s in ("ok", "failed", "exists")}
+        lines.append(f"{len(self.runs)} run{'' if len(self.runs) == 1 else 's'}: {counts['ok']} ok, {counts['failed']} failed, "
+                     f"{counts['exists']} existing (not overwritten).")
+        lines += [f"index: {p}" for p in self.indexes]
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def load_batch(path: str | Path) -> dict[str, Any]:
+    """Read and validate a batch file (structure only; parameters are checked in :func:`plan_runs`)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"batch file {path}: not found (resolved to {path.resolve()}).")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"batch file {path}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("reports"), list) or not data["reports"]:
+        raise ParameterError(f"batch file {path}: expected a mapping with a non-empty `reports` list.")
+    unknown = set(data) - _BATCH_KEYS
+    if unknown:
+        raise ParameterError(f"batch file {path}: unknown keys {sorted(unknown)}; allowed: {sorted(_BATCH_KEYS)}.")
+    if not isinstance(data.get("defaults") or {}, dict):
+        raise ParameterError(f"batch file {path}: `defaults` must map parameter names to values.")
+    for i, rep in enumerate(data["reports"], 1):
+        where = f"batch file {path}, report {i}"
+        if not isinstance(rep, dict) or "notebook" not in rep:
+            raise ParameterError(f"{where}: each report needs a `notebook`; got {rep!r}.")
+        unknown = set(rep) - _REPORT_KEYS
+        if unknown:
+            raise ParameterError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_REPORT_KEYS)}.")
+        for key in ("parameters", "grid"):
+            if not isinstance(rep.get(key) or {}, dict):
+                raise ParameterError(f"{where}: `{key}` must map parameter names to values.")
+        for k, v in (rep.get("grid") or {}).items():
+            if not isinstance(v, list) or not v:
+                raise ParameterError(f"{where}: grid `{k}` must be a non-empty list of values; got {v!r}.")
+    data["_base"] = path.resolve().parent
+    return data
+
+
+def _check_date(value: Any, where: str) -> str:
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise ParameterError(f"{where}: run date must be YYYY-MM-DD; got {value!r}.") from None
+    return text
+
+
+def _slug(value: Any) -> str:
+    text = "-".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.") or "x"
+
+
+def _resolve(params: Mapping[str, Any], base: Path) -> dict[str, Any]:
+    """Relative path values that exist relative to ``base`` become absolute (kernels run elsewhere)."""
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, str) and v and ("/" in v or os.sep in v) and not os.path.isabs(v) and (base / v).exists():
+            v = str((base / v).resolve())
+        out[k] = v
+    return out
+
+
+def plan_runs(batch: str | Path | Mapping[str, Any] | None = None, *, notebook: str | Path | None = None,
+              run_dates: Sequence[str] = (), parameters: Mapping[str, Any] | None = None,
+              text_parameters: Mapping[str, str] | None = None, output: str | Path = "reports",
+              timeout: int | None = None) -> list[RunSpec]:
+    """Every run of a batch (or of one ``notebook``), with checked parameters. Executes nothing.
+
+    ``parameters`` and ``text_parameters`` (command-line text, parsed per the
+    notebook's annotation) override the batch for every run whose notebook
+    declares them; a name no notebook declares is an error. Reports whose own
+    parameters or grid set ``run_date`` use it; the others run once per entry
+    of ``run_dates``.
+    """
+    if (batch is None) == (notebook is None):
+        raise ParameterError("give either a batch file or a notebook (not both, not neither).")
+    if batch is None:
+        nb = Path(notebook)
+        data = {"reports": [{"notebook": str(nb.resolve())}], "_base": Path.cwd()}
+    else:
+        data = dict(batch) if isinstance(batch, Mapping) else load_batch(batch)
+        data.setdefault("_base", Path.cwd())
+    base = Path(data["_base"])
+    timeout = int(timeout or data.get("timeout") or 1200)
+    run_dates = [_check_date(d, "`run_date`") for d in run_dates]
+    overrides = dict(parameters or {})
+    text = dict(text_parameters or {})
+    defaults = dict(data.get("defaults") or {})
+    declared_anywhere: set[str] = set()
+    runs: list[RunSpec] = []
+    for i, rep in enumerate(data["reports"], 1):
+        nb = Path(rep["notebook"])
+        nb = nb if nb.is_absolute() else base / nb
+        if not nb.is_file():
+            raise ParameterError(f"report {i}: notebook {rep['notebook']} not found (resolved to {nb.resolve()}).")
+        nb = nb.resolve()
+        declared = notebook_parameters(nb)
+        declared_anywhere |= set(declared)
+        # With one report every name must be its notebook's (check_parameters then suggests a spelling);
+        # in a batch, shared names go to the notebooks that declare them.
+        alone = len(data["reports"]) == 1
+        own = {**{k: v for k, v in defaults.items() if alone or k in declared}, **(rep.get("parameters") or {})}
+        cli = {k: v for k, v in overrides.items() if alone or k in declared}
+        cli |= {k: parse_parameter_text(v, str(declared[k]["type"])) if k in declared else v
+                for k, v in text.items() if alone or k in declared}
+        grid = rep.get("grid") or {}
+        own_date = "run_date" in own or "run_date" in grid or "run_date" in cli
+        if not own_date and not run_dates:
+            raise ParameterError(f"report {i} ({nb.name}): no run date; pass --run-date YYYY-MM-DD "
+                                 "or set `run_date` in its parameters or grid.")
+        keys = list(grid)
+        for combo in itertools.product(*(grid[k] for k in keys)):
+            point = dict(zip(keys, combo, strict=True))
+            for date in ([None] if own_date else run_dates):
+                given = {**own, **point, **cli}
+                if date is not None and "run_date" in declared:
+                    given["run_date"] = date
+                checked = check_parameters(nb, given, declared)
+                run_date = _check_date(checked.get("run_date", date), f"report {i} ({nb.name})")
+                stem = str(rep.get("name") or nb.stem)
+                if "{" in stem:
+                    try:
+                        name = stem.format(**{k: _slug(v) for k, v in point.items()})
+                    except (KeyError, IndexError) as exc:
+                        raise ParameterError(f"report {i}: `name` {stem!r} uses {exc}, which is not a grid "
+                                             f"key; grid keys: {keys}.") from None
+                else:
+                    name = "_".join([stem] + [f"{k}-{_slug(v)}" for k, v in point.items() if k != "run_date"])
+                name = _slug(name)
+                shown = {k: v["default"] for k, v in declared.items()} | checked
+                # batch values are relative to the batch file, command-line values to the current folder
+                exec_params = _resolve({k: v for k, v in checked.items() if k not in cli}, base) | \
+                    _resolve({k: v for k, v in checked.items() if k in cli}, Path.cwd())
+                runs.append(RunSpec(name=name, notebook=nb, run_date=run_date,
+                                    folder=Path(output) / run_date / name, parameters=checked,
+                                    exec_parameters=exec_params, shown=shown, timeout=timeout))
+    unused = (set(defaults) | set(overrides) | set(text)) - declared_anywhere
+    if unused:
+        raise ParameterError(f"parameters {sorted(unused)} are declared by no notebook of the batch; "
+                             f"declared: {sorted(declared_anywhere)}.")
+    seen: dict[Path, RunSpec] = {}
+    for r in runs:
+        if r.folder in seen:
+            raise ParameterError(f"two runs would write to {r.folder} ({r.notebook.name} with {r.parameters} and "
+                                 f"{seen[r.folder].parameters}); give the reports distinct `name`s.")
+        seen[r.folder] = r
+    return runs
+
+
+# --------------------------------------------------------------------------- execution
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _execute(spec: RunSpec) -> RunResult:
+    """Run one notebook into a staging folder, record kpis and manifest, then move it into place.
+
+    Top-level (not a closure) so a process pool can pickle it.
+    """
+    date_dir = spec.folder.parent
+    stage = Path(tempfile.mkdtemp(prefix=f".{spec.name}.partial-", dir=date_dir))
+    os.chmod(stage, 0o777 & ~_UMASK)  # mkdtemp makes it owner-only; the renamed folder should not be
+    started, t0 = _now(), time.monotonic()
+    try:
+        # Hash before executing: the record is of what the run read, even if a file changes later.
+        try:
+            inputs = input_files({**spec.shown, **spec.exec_parameters}, spec.notebook.parent)
+        except OSError as exc:  # an unreadable input is the notebook's error to report, not the batch's
+            inputs = [{"error": f"inputs not recorded: {exc}"}]
+        notebook_hash = sha256_file(spec.notebook)
+        try:
+            res = execute_notebook(spec.notebook, stage, spec.exec_parameters, name=spec.name,
+                                   timeout=spec.timeout, shown_parameters=spec.shown)
+            status, error = res.status, res.error
+        except Exception as exc:  # isolate: one broken run must not end the batch
+            status, error = "failed", f"{type(exc).__name__}: {exc}"
+        nb_path, html_path = stage / f"{spec.name}.ipynb", stage / f"{spec.name}.html"
+        kpis = extract_kpis(nb_path) if nb_path.exists() else []
+        atomic_write(stage / KPIS, kpis_json(kpis, report=spec.notebook.stem, run_date=spec.run_date,
+                                             parameters=spec.shown, status=status))
+        duration = time.monotonic() - t0
+        manifest = {
+            "cxkit_manifest": 1, "name": spec.name, "report": spec.notebook.stem, "run_date": spec.run_date,
+            "notebook": {"path": str(spec.notebook), "sha256": notebook_hash},
+            "parameters": spec.shown, "overrides": spec.parameters, "inputs": inputs,
+            "versions": package_versions(), "started": started, "ended": _now(),
+            "duration_s": round(duration, 2), "status": status, "error": error, "kpis": len(kpis),
+            "outputs": {k: p.name for k, p in (("html", html_path), ("notebook", nb_path), ("kpis", stage / KPIS))
+                        if p.exists()},
+        }
+        import json
+
+        atomic_write(stage / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n")
+        _move_into_place(stage, spec.folder)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return RunResult(name=spec.name, run_date=spec.run_date, status=status, folder=spec.folder,
+                     html=spec.folder / f"{spec.name}.html", duration_s=duration, error=error, kpis=tuple(kpis))
+
+
+def _move_into_place(stage: Path, final: Path) -> None:
+    """Rename the finished staging folder to ``final``; an older ``final`` (``force``) is set aside first."""
+    old = None
+    if final.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
+        os.replace(final, old / final.name)
+    os.replace(stage, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _tidy(date_dir: Path) -> None:
+    """Under the lock: drop staging folders of interrupted runs; restore a run interrupted mid-replacement."""
+    for p in date_dir.glob(".*.old-*"):
+        for kept in p.iterdir():
+            if not (date_dir / kept.name).exists():
+                os.replace(kept, date_dir / kept.name)
+                log.warning("restored %s (a replacement of it was interrupted)", date_dir / kept.name)
+        shutil.rmtree(p, ignore_errors=True)
+    for p in date_dir.glob(".*.partial-*"):
+        log.warning("removing %s, left by an interrupted run", p)
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def _lock(date_dir: Path, stack: ExitStack) -> None:
+    from filelock import FileLock, Timeout
+
+    writable_folder(date_dir)
+    lock = FileLock(str(date_dir / LOCK_NAME), timeout=0)
+    try:
+        stack.enter_context(lock)
+    except Timeout:
+        raise OutputError(f"another cxkit run is writing into {date_dir} (lock {date_dir / LOCK_NAME} is held); "
+                          "refusing to run alongside it. Wait for it to finish.") from None
+
+
+def run_reports(batch: str | Path | Mapping[str, Any] | None = None, *, notebook: str | Path | None = None,
+                run_date: str | Sequence[str] = (), parameters: Mapping[str, Any] | None = None,
+                text_parameters: Mapping[str, str] | None = None, output: str | Path = "reports",
+                jobs: int = 1, force: bool = False, skip_existing: bool = False, timeout: int | None = None,
+                progress: bool | None = None) -> BatchResult:
+    """Run a batch file (or one ``notebook``) into ``output/<run_date>/``; see the module docstring.
+
+    Parameters
+    ----------
+    batch : path or mapping, optional
+        Batch YAML (paths in it are relative to the file).
+    notebook : path, optional
+        A single notebook instead of a batch.
+    run_date : str or list of str
+        Report date(s), YYYY-MM-DD; each is a folder. Several dates backfill.
+    parameters : mapping, optional
+        Overrides for every run whose notebook declares them.
+    jobs : int
+        Parallel worker processes.
+    force : bool
+        Replace earlier runs of the same date and name.
+    skip_existing : bool
+        Keep earlier runs and report them as ``exists`` instead of refusing.
+    progress : bool, optional
+        Progress bar on stderr; default: only on a terminal.
+
+    Raises
+    ------
+    ParameterError
+        Bad batch file or parameters (nothing has run).
+    OutputError
+        Another batch holds a folder's lock, an earlier run exists (without
+        ``force``/``skip_existing``), or the folder is not writable.
+    """
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise ParameterError(f"`jobs` must be a whole number >= 1; got {jobs!r}.")
+    dates = [run_date] if isinstance(run_date, str | dt.date) else list(run_date)
+    runs = plan_runs(batch, notebook=notebook, run_dates=dates, parameters=parameters,
+                     text_parameters=text_parameters, output=output, timeout=timeout)
+    date_dirs = sorted({r.folder.parent for r in runs})
+    with ExitStack() as stack:
+        for d in date_dirs:  # sorted order: two batches over overlapping dates cannot deadlock (timeout 0 anyway)
+            _lock(d, stack)
+        for d in date_dirs:
+            _tidy(d)
+        existing = [r for r in runs if r.folder.exists()]
+        if existing and not (force or skip_existing):
+            names = ", ".join(str(r.folder) for r in existing[:5]) + (" ..." if len(existing) > 5 else "")
+            raise OutputError(f"{len(existing)} run(s) exist already: {names}. Earlier reports are never "
+                              "overwritten: pass --force to replace them or --skip-existing to keep them.")
+        todo = runs if force else [r for r in runs if not r.folder.exists()]
+        results = {r.folder: RunResult(r.name, r.run_date, "exists", r.folder, r.folder / f"{r.name}.html")
+                   for r in runs if r not in todo}
+        for r in results.values():
+            log.info("exists (not overwritten): %s", r.html)
+        results.update(_run_all(todo, jobs, progress))
+        touched = {r.folder.parent for r in todo} | {d for d in date_dirs if not (d / "index.html").exists()}
+        for d in sorted(touched):
+            write_index(d)
+    indexes = tuple(d / "index.html" for d in date_dirs if (d / "index.html").exists())
+    return BatchResult(runs=tuple(results[r.folder] for r in runs), indexes=indexes)
+
+
+def _run_all(todo: list[RunSpec], jobs: int, progress: bool | None) -> dict[Path, RunResult]:
+    from tqdm import tqdm
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
+    out: dict[Path, RunResult] = {}
+    if not todo:
+        return out
+    bar = tqdm(total=len(todo), unit="run", desc="reports", disable=None if progress is None else not progress)
+
+    def done(res: RunResult) -> None:
+        out[res.folder] = res
+        bar.update()
+        if res.status == "ok":
+            log.info("ok     %s/%s (%.1f s)", res.run_date, res.name, res.duration_s)
+        else:
+            log.error("FAILED %s/%s (%.1f s): %s", res.run_date, res.name, res.duration_s, res.error)
+
+    with ExitStack() as stack:
+        stack.enter_context(bar)
+        if not bar.disable:  # keep log lines from tearing the bar apart
+            stack.enter_context(logging_redirect_tqdm())
+        log.info("running %d report(s) with %d worker(s)", len(todo), min(jobs, len(todo)))
+        if jobs == 1 or len(todo) == 1:
+            for spec in todo:
+                log.info("start  %s/%s", spec.run_date, spec.name)
+                try:
+                    done(_execute(spec))
+                except Exception as exc:  # e.g. disk full while writing: one failed run, the batch goes on
+                    done(RunResult(spec.name, spec.run_date, "failed", spec.folder,
+                                   spec.folder / f"{spec.name}.html", error=f"{type(exc).__name__}: {exc}"))
+        else:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
+            # spawn, not fork: the parent may hold threads (tqdm, zmq) that a fork would copy half-locked
+            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
+                                     mp_context=multiprocessing.get_context("spawn")) as pool:
+                futures = {pool.submit(_execute, spec): spec for spec in todo}
+                try:
+                    for fut in as_completed(futures):
+                        spec = futures[fut]
+                        try:
+                            done(fut.result())
+                        except Exception as exc:  # a worker died (out of memory...): still one failed run
+                            done(RunResult(spec.name, spec.run_date, "failed", spec.folder,
+                                           spec.folder / f"{spec.name}.html", error=f"{type(exc).__name__}: {exc}"))
+                except BaseException:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
+    return out

@@ -1,0 +1,180 @@
+"""What a report run read and produced: input hashes, versions, and the per-date ``index.html``.
+
+Used by :mod:`cxkit.runner`; kept apart so the runner reads as the order of
+events and this module as the record of them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import platform
+from collections.abc import Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = ["sha256_file", "input_files", "package_versions", "write_index", "MANIFEST", "KPIS"]
+
+MANIFEST = "manifest.json"
+KPIS = "kpis.json"
+_TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".parquet", ".pq", ".xlsx", ".xls"}
+_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "pyarrow", "duckdb",
+             "narwhals", "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "pyyaml")
+
+
+def sha256_file(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, read in chunks (data files can be large)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _rows(path: Path, options: Mapping[str, Any] | None = None) -> tuple[int | None, str]:
+    """Data rows (header excluded) as cxkit reads the file, or (None, why not)."""
+    if path.suffix.lower() not in _TABLE_SUFFIXES and not (options or {}).get("format"):
+        return None, ""
+    from ..data.readers import read_table
+
+    try:
+        return len(read_table(path, options)), ""
+    except Exception as exc:  # the notebook reports bad data itself; the manifest only says it could not count
+        return None, f"rows not counted: {exc}"
+
+
+def _entry(path: Path, parameter: str, table: str | None, options: Mapping[str, Any] | None = None) -> dict:
+    rows, why = _rows(path, options)
+    e = {"path": str(path), "parameter": parameter, "table": table, "bytes": path.stat().st_size,
+         "sha256": sha256_file(path), "rows": rows}
+    if why:
+        e["note"] = why
+    return e
+
+
+def input_files(parameters: Mapping[str, Any], base: str | Path) -> list[dict[str, Any]]:
+    """Every input file a run's parameters name, with size, SHA-256 and row count.
+
+    A string parameter naming an existing file (absolute, or relative to
+    ``base``, the notebook's folder where the kernel runs) is an input. A YAML
+    dataset spec adds the files of its ``tables``, counted as cxkit reads them.
+    """
+    base = Path(base)
+    out: list[dict[str, Any]] = []
+    seen: set[Path] = set()
+
+    def add(path: Path, parameter: str, table: str | None, options=None) -> None:
+        path = path.resolve()
+        if path not in seen and path.is_file():
+            seen.add(path)
+            out.append(_entry(path, parameter, table, options))
+
+    for name, value in parameters.items():
+        if not isinstance(value, str) or not value.strip() or "\n" in value:
+            continue
+        p = Path(value) if Path(value).is_absolute() else base / value
+        try:
+            if not p.is_file():
+                continue
+        except OSError:  # a long free-text value is not a path
+            continue
+        add(p, name, None)
+        if p.suffix.lower() in (".yaml", ".yml"):
+            try:
+                spec = yaml.safe_load(p.read_text(encoding="utf-8"))
+            except (yaml.YAMLError, UnicodeDecodeError):
+                continue
+            tables = spec.get("tables") if isinstance(spec, dict) else None
+            for tname, t in (tables or {}).items() if isinstance(tables, dict) else ():
+                if isinstance(t, dict) and isinstance(t.get("file"), str):
+                    add(p.parent / t["file"], name, str(tname), t)
+    return out
+
+
+def package_versions() -> dict[str, str]:
+    """Python, cxkit and the versions of the packages that shape a report's numbers and rendering."""
+    from .._version import __version__
+
+    out = {"python": platform.python_version(), "cxkit": __version__}
+    for pkg in _PACKAGES:
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _kpi_text(k: Mapping[str, Any]) -> str:
+    labels = " ".join(f"{v}" for v in (k.get("labels") or {}).values())
+    name = f"{k.get('name')}{' ' + labels if labels else ''}"
+    if k.get("suppressed"):
+        return f"{name}: suppressed (n = {k.get('n', 0):,})"
+    if k.get("value") is None:
+        return f"{name}: not available (n = {k.get('n', 0):,})"
+    ci = f" ({k['ci_low']:,.1f} to {k['ci_high']:,.1f})" if k.get("ci_low") is not None else ""
+    return f"{name}: {k['value']:,.1f} {k.get('unit', '')}{ci}, n = {k.get('n', 0):,}"
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#222;max-width:80rem}
+h1{font-size:1.5rem} table{border-collapse:collapse;width:100%} caption{text-align:left;color:#555}
+th,td{border-bottom:1px solid #ddd;padding:.45rem .6rem;text-align:left;vertical-align:top;font-size:.92rem}
+th{background:#f4f4f4} .ok{color:#11632c;font-weight:600} .failed{color:#a40e0e;font-weight:700}
+.err{color:#a40e0e;font-family:monospace;font-size:.85rem;white-space:pre-wrap} ul{margin:0;padding-left:1rem}
+.params{font-family:monospace;font-size:.82rem;color:#444} .files a{margin-right:.6rem}
+"""
+
+
+def write_index(folder: str | Path, *, max_kpis: int = 8) -> Path:
+    """Write ``folder/index.html``: every run under ``folder`` with status, headline KPIs and links.
+
+    Runs are the subfolders holding a ``manifest.json``; the page is rebuilt
+    from those files, so it also lists runs of earlier batches on that date.
+    """
+    from .notebook import atomic_write
+
+    folder = Path(folder)
+    rows, n_ok, n_failed = [], 0, 0
+    for d in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        man = _read_json(d / MANIFEST)
+        if not man:
+            continue
+        status = str(man.get("status", "unknown"))
+        n_ok += status == "ok"
+        n_failed += status != "ok"
+        outs = man.get("outputs", {})
+        e = html.escape
+        link = f"{d.name}/{outs.get('html', '')}"
+        kpis = _read_json(d / KPIS).get("kpis", [])
+        kpi_html = "".join(f"<li>{e(_kpi_text(k))}</li>" for k in kpis[:max_kpis])
+        if len(kpis) > max_kpis:
+            kpi_html += f"<li>… {len(kpis) - max_kpis} more in kpis.json</li>"
+        params = man.get("overrides", {})
+        ptxt = "<br>".join(f"{e(str(k))} = {e(json.dumps(v, ensure_ascii=False))}" for k, v in params.items())
+        err = f"<div class='err'>{e(str(man.get('error', '')))}</div>" if man.get("error") else ""
+        files = "".join(f"<a href='{e(d.name)}/{e(str(v))}'>{e(str(k))}</a>" for k, v in outs.items() if k != "html")
+        files += f"<a href='{e(d.name)}/{MANIFEST}'>manifest</a>"
+        rows.append(
+            f"<tr><td><a href='{e(link)}'>{e(d.name)}</a><div class='params'>{ptxt}</div></td>"
+            f"<td class='{'ok' if status == 'ok' else 'failed'}'>{e(status)}</td>"
+            f"<td><ul>{kpi_html or '<li>none recorded</li>'}</ul>{err}</td>"
+            f"<td>{man.get('duration_s', 0):.1f} s</td><td class='files'>{files}</td></tr>")
+    title = f"cxkit reports {folder.name}"
+    body = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"
+            f"<p>{n_ok + n_failed} run{'' if n_ok + n_failed == 1 else 's'}: {n_ok} ok, {n_failed} failed. Figures are shown with their interval "
+            f"and n; suppressed groups had too few answers.</p>"
+            "<table><thead><tr><th>run (parameters)</th><th>status</th><th>headline figures</th>"
+            f"<th>duration</th><th>files</th></tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>\n")
+    return atomic_write(folder / "index.html", body)

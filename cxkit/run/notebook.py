@@ -1,0 +1,320 @@
+"""Executing notebooks with papermill and rendering them to HTML for review."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import difflib
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from .._checks import check_parameter_value
+from ..errors import OutputError, ParameterError
+
+__all__ = ["ReportResult", "execute_notebook", "render_html", "atomic_write", "notebook_parameters",
+           "check_parameters", "parse_parameter_text"]
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """Where a run's outputs are and whether it succeeded."""
+
+    notebook: Path
+    html: Path
+    status: str
+    error: str = ""
+
+    def summary(self) -> str:
+        return f"{self.status}: {self.html}" + (f" ({self.error})" if self.error else "")
+
+
+# Read once: os.umask can only be read by setting it, which is unsafe to repeat while threads create files.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def writable_folder(folder: Path) -> Path:
+    """Create ``folder`` if needed and check it can be written, or raise :class:`OutputError`."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create output folder {folder}: {exc.strerror}.") from None
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"output folder {folder} is not writable.")
+    return folder
+
+
+def atomic_write(path: str | Path, data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` via a temporary file and rename, so readers never see half a file.
+
+    The file gets the usual permissions (``0o666`` less the umask), not the
+    owner-only ones of the temporary file, so a web server can serve reports.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.chmod(tmp, 0o666 & ~_UMASK)
+        with os.fdopen(fd, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _literal(source: Any) -> Any:
+    """papermill reports defaults as source text; evaluate literals, keep anything else as text."""
+    if not isinstance(source, str):
+        return source
+    try:
+        return ast.literal_eval(source)
+    except (ValueError, SyntaxError):
+        return source
+
+
+def notebook_parameters(notebook: str | Path) -> dict[str, dict[str, Any]]:
+    """The notebook's declared parameters: ``{name: {"type": str, "default": value, "help": str}}``.
+
+    Read with papermill's own inspector, from the cell tagged ``parameters``.
+    ``type`` is the annotation as written (``"None"`` when there is none);
+    ``default`` is the evaluated literal.
+    """
+    import papermill as pm
+
+    try:
+        raw = pm.inspect_notebook(str(notebook))
+    except Exception as exc:  # papermill raises several types for unreadable notebooks
+        raise ParameterError(f"{notebook}: cannot read its parameters cell: {exc}") from None
+    return {k: {"type": v.get("inferred_type_name", "None"), "default": _literal(v.get("default")),
+                "help": v.get("help", "")} for k, v in raw.items()}
+
+
+# Annotation base names we can check; anything else (a class name, Any) is accepted as is.
+_BASES: dict[str, tuple[type, ...]] = {
+    "str": (str,), "int": (int,), "float": (int, float), "bool": (bool,), "list": (list, tuple),
+    "List": (list, tuple), "Sequence": (list, tuple), "tuple": (list, tuple), "Tuple": (list, tuple),
+    "dict": (dict,), "Dict": (dict,), "Mapping": (dict,), "None": (type(None),), "NoneType": (type(None),),
+}
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    """Split on ``sep`` outside brackets: ``"list[str] | None"`` -> ``["list[str]", "None"]``."""
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        depth += ch == "["
+        depth -= ch == "]"
+        if ch == sep and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return [p.strip() for p in [*parts, cur] if p.strip()]
+
+
+def _alternatives(annotation: str) -> list[tuple[str, str]]:
+    """``"Optional[list[str]]"`` -> ``[("list", "str"), ("None", "")]``."""
+    out = []
+    for part in _split_top(annotation.replace("typing.", ""), "|"):
+        m = re.fullmatch(r"(\w+)(?:\[(.*)\])?", part)
+        if not m:
+            out.append((part, ""))
+        elif m.group(1) == "Optional":
+            out += _alternatives(m.group(2) or "") + [("None", "")]
+        elif m.group(1) == "Union":
+            for p in _split_top(m.group(2) or "", ","):
+                out += _alternatives(p)
+        else:
+            out.append((m.group(1), m.group(2) or ""))
+    return out
+
+
+def _coerce(annotation: str, value: Any) -> tuple[bool, Any]:
+    """(accepted, value) for ``value`` against the annotation; dates become ISO text for ``str``."""
+    if annotation.strip() in ("", "None"):
+        return True, value  # papermill's name for "no annotation"
+    alts = _alternatives(annotation)
+    if not alts or any(base not in _BASES for base, _ in alts):
+        return True, value  # unannotated or a type we cannot check: papermill passes it through
+    for base, args in alts:
+        if base == "str" and isinstance(value, dt.date):  # YAML reads 2026-01-31 as a date
+            return True, value.isoformat()
+        if isinstance(value, bool) and base in ("int", "float"):
+            continue  # True is an int in Python, but never a sensible count or level
+        if isinstance(value, _BASES[base]):
+            if base == "float":
+                return True, float(value)
+            if base in ("list", "List", "Sequence", "tuple", "Tuple"):
+                item = _split_top(args, ",")[0] if args else ""
+                items = [_coerce(item, v) if item else (True, v) for v in value]
+                if all(ok for ok, _ in items):
+                    return True, [v for _, v in items]
+                continue
+            return True, value
+    return False, value
+
+
+def parse_parameter_text(text: str, annotation: str) -> Any:
+    """A parameter value typed on the command line: text for ``str`` parameters, else YAML.
+
+    ``-p segment 123`` stays the string ``"123"`` for a ``str`` parameter, while
+    ``-p min_n 50`` becomes ``50`` and ``-p group_by '[segment]'`` a list.
+    """
+    if [b for b, _ in _alternatives(annotation)] in (["str"], ["str", "None"], ["None", "str"]) \
+            and text not in ("null", "~"):
+        return text
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+def check_parameters(notebook: str | Path, parameters: Mapping[str, Any] | None,
+                     declared: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """Check names and types of ``parameters`` against the notebook's annotated parameters cell.
+
+    papermill only warns about unknown names and never checks types; a report
+    run with ``min_n="50"`` would fail far from the cause, or worse, not fail.
+
+    Returns
+    -------
+    dict : the parameters, with ints widened to float and dates turned to ISO
+        text where the annotation asks for it.
+
+    Raises
+    ------
+    ParameterError
+        Naming the notebook, the parameter, the expected type and the value given.
+    """
+    if parameters is not None and not isinstance(parameters, Mapping):
+        raise ParameterError(f"`parameters` must be a mapping of name to value; got {type(parameters).__name__}.")
+    declared = notebook_parameters(notebook) if declared is None else declared
+    out = {}
+    for name, value in (parameters or {}).items():
+        if name not in declared:
+            close = difflib.get_close_matches(name, list(declared), n=1)
+            hint = f" Did you mean `{close[0]}`?" if close else ""
+            raise ParameterError(f"{Path(notebook).name}: unknown parameter `{name}` (value {value!r}); its "
+                                 f"parameters cell declares {', '.join(declared) or 'none'}.{hint}")
+        annotation = str(declared[name].get("type") or "None")
+        ok, coerced = _coerce(annotation, value)
+        if not ok:
+            raise ParameterError(f"{Path(notebook).name}: parameter `{name}` expects {annotation}; "
+                                 f"got {value!r} ({type(value).__name__}).")
+        # Values every report shares are checked for range too (level=95, a bad run_date...).
+        check_parameter_value(Path(notebook).name, name, coerced)
+        out[name] = coerced
+    return out
+
+
+# nbconvert's default ("lab") template drops images' alt text; its "classic" one keeps
+# it. This adds the ``alt`` of the PNG's display metadata (see cxkit.alttext) to the
+# lab template's <img> tag.
+_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block data_png scoped -%}
+{%- set alttext = output | get_metadata('alt', 'image/png') -%}
+{%- if alttext -%}
+{{ super() | replace('<img ', '<img alt="' ~ (alttext | escape_html) ~ '" ', 1) }}
+{%- else -%}
+{{ super() }}
+{%- endif -%}
+{%- endblock data_png -%}
+"""
+
+
+def render_html(notebook: str | Path, html_path: str | Path, *, title: str | None = None,
+                parameters: Mapping[str, Any] | None = None) -> Path:
+    """Render an executed notebook to HTML with code hidden (outputs and markdown only).
+
+    The run's parameters are listed at the top so a reviewer sees what produced it.
+    """
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    # The injected-parameters cell is code; hide it but show its values as markdown.
+    if parameters:
+        rows = "\n".join(f"| `{k}` | `{v!r}` |" for k, v in parameters.items())
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"**Run parameters**\n\n| parameter | value |\n|---|---|\n{rows}"))
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            extra_loaders=[jinja2.DictLoader({"cxkit.html.j2": _TEMPLATE})],
+                            template_file="cxkit.html.j2")
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or Path(notebook).stem}})
+    return atomic_write(html_path, body)
+
+
+def _absolutise(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """String parameters naming existing paths (relative to the caller) become absolute.
+
+    Notebooks run with their own folder as working directory, so a path the
+    caller typed relative to *their* folder would otherwise point elsewhere.
+    """
+    out = {}
+    for k, v in parameters.items():
+        if isinstance(v, str) and v and not os.path.isabs(v) and ("/" in v or os.sep in v) and Path(v).exists():
+            v = str(Path(v).resolve())
+        out[k] = v
+    return out
+
+
+def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: Mapping[str, Any] | None = None,
+                     *, force: bool = False, name: str | None = None, kernel_name: str | None = None,
+                     timeout: int = 1200, shown_parameters: Mapping[str, Any] | None = None) -> ReportResult:
+    """Execute ``notebook`` with papermill into ``output_dir`` and render HTML beside it.
+
+    Parameters are checked against the notebook's parameters cell first
+    (:func:`check_parameters`). An existing output is never overwritten unless
+    ``force``. A failing notebook still leaves its partial ``.ipynb`` and
+    ``.html`` (with the error visible) and returns ``status="failed"``.
+    ``shown_parameters`` (default: ``parameters``) are listed at the top of the HTML.
+    """
+    import papermill as pm
+
+    notebook = Path(notebook)
+    if not notebook.exists():
+        raise ParameterError(f"`notebook`: {notebook} does not exist.")
+    checked = check_parameters(notebook, parameters)
+    output_dir = Path(output_dir)
+    stem = name or notebook.stem
+    out_nb, out_html = output_dir / f"{stem}.ipynb", output_dir / f"{stem}.html"
+    if not force and (out_nb.exists() or out_html.exists()):
+        raise OutputError(f"{out_html} exists already; earlier reports are never overwritten. "
+                          "Choose another run date or output folder, or pass force=True (--force).")
+    writable_folder(output_dir)
+    params = _absolutise(checked)
+    tmp_nb = output_dir / f".{stem}.running.ipynb"
+    status, error = "ok", ""
+    try:
+        pm.execute_notebook(str(notebook), str(tmp_nb), parameters=params, cwd=str(notebook.parent.resolve()),
+                            kernel_name=kernel_name, progress_bar=False, log_output=False,
+                            execution_timeout=timeout,
+                            # The kernel's start-up warning about unencrypted local TCP
+                            # would print on every scheduled run; errors still show.
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    except pm.PapermillExecutionError as exc:
+        status, error = "failed", f"{exc.ename}: {exc.evalue}"
+    except Exception as exc:  # dead kernel, cell timeout, missing kernel: still a failed report, not a crash
+        status, error = "failed", f"{type(exc).__name__}: {exc}"
+    shown = checked if shown_parameters is None else shown_parameters
+    if tmp_nb.exists():
+        os.replace(tmp_nb, out_nb)
+        render_html(out_nb, out_html, title=stem, parameters=shown)
+    else:  # the kernel never ran a cell: keep a page that says why
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+            f"# {stem}\n\n**This report failed before any cell ran.**\n\n```\n{error}\n```")])
+        atomic_write(out_nb, nbformat.writes(nb))
+        render_html(out_nb, out_html, title=stem, parameters=shown)
+    return ReportResult(notebook=out_nb, html=out_html, status=status, error=error)

@@ -1,0 +1,315 @@
+"""Comparing groups and periods: differences with intervals and tests.
+
+The statistic compared depends on the scale's kind unless given:
+
+=========  ==========================================  =============================
+statistic  estimate (units)                            test
+=========  ==========================================  =============================
+nps        NPS difference (points)                     z on the trinomial variances
+top_box    difference of good shares (% points)        two-proportion score test,
+                                                       Newcombe interval
+mean       difference of means (scale units)           Welch t (or Mann-Whitney U)
+=========  ==========================================  =============================
+
+Defaults: NPS scales -> ``nps``, CSAT -> ``top_box``, CES -> ``mean``.
+
+Every test uses only per-group counts, so ``data`` may be a pandas DataFrame, a
+DuckDB relation, a PySpark DataFrame or a Parquet/CSV path: the counting runs in
+that engine (:mod:`cxkit.engines`) and the results do not depend on which.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
+
+from .._checks import check_alpha, check_level, check_min_n
+from ..errors import DegenerateDataError, ParameterError, check_choice
+from ..scales import Scale
+from .counts import as_list, check_columns
+from .engines import open_frame, require_columns
+from .metrics import DEFAULT_MIN_N, _prepare, _totals
+
+__all__ = ["Comparison", "compare", "pairwise", "changes", "STATISTICS", "CORRECTIONS"]
+
+STATISTICS = ("nps", "top_box", "mean")
+CORRECTIONS = ("holm", "bonferroni", "fdr_bh", "none")
+_DEFAULT_STAT = {"nps": "nps", "csat": "top_box", "ces": "mean"}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One difference between two groups (``a - b``) with its interval and test."""
+
+    statistic: str
+    group: str
+    a: str
+    b: str
+    n_a: int
+    n_b: int
+    value_a: float
+    value_b: float
+    diff: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    test: str
+    level: float
+    note: str = ""
+    suppressed: bool = False
+
+    def summary(self) -> str:
+        unit = {"nps": " points", "top_box": " %-points", "mean": ""}[self.statistic]
+        pct = round(100 * self.level)
+        return (f"{self.statistic} {self.group}={self.a} vs {self.b}: {self.value_a:.2f} (n={self.n_a}) vs "
+                f"{self.value_b:.2f} (n={self.n_b}); difference {self.diff:+.2f}{unit}, {pct}% CI "
+                f"[{self.ci_low:.2f}, {self.ci_high:.2f}], p = {self.p_value:.3g} ({self.test})"
+                + (f". Note: {self.note}" if self.note else ""))
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([asdict(self)])
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.summary())}</p>" + self.to_frame().to_html(index=False)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def _resolve(scale: Scale | None, statistic: str | None, level: float = 0.95, min_n: int = DEFAULT_MIN_N,
+             alpha: float = 0.05) -> tuple[Scale, str]:
+    """Check the arguments every comparison shares (before any work is done)."""
+    check_level(level)
+    check_min_n(min_n)
+    check_alpha(alpha)
+    scale = Scale.nps() if scale is None else scale
+    if not isinstance(scale, Scale):
+        raise ParameterError(f"`scale` must be a cxkit Scale; got {type(scale).__name__}.")
+    statistic = statistic or _DEFAULT_STAT[scale.kind]
+    check_choice("statistic", statistic, STATISTICS)
+    if statistic == "nps" and scale.kind != "nps":
+        raise ParameterError(f"`statistic='nps'` needs an NPS scale; got {scale.describe()}.")
+    return scale, statistic
+
+
+def _values(row: pd.Series, statistic: str) -> tuple[float, float]:
+    """Estimate and its sampling variance for one group's totals row."""
+    W, neff = row["w"], row["n_eff"]
+    if statistic == "nps":
+        pp, pd_ = row["good_w"] / W, row["bad_w"] / W
+        est = pp - pd_
+        return 100 * est, 1e4 * (pp + pd_ - est**2) / neff
+    if statistic == "top_box":
+        p = row["good_w"] / W
+        return 100 * p, 1e4 * p * (1 - p) / neff
+    mean = row["wx"] / W
+    var = max(row["wxx"] / W - mean**2, 0.0) * neff / max(neff - 1, 1e-12)
+    return mean, var / neff
+
+
+def _pair(ta: pd.Series, tb: pd.Series, statistic: str, level: float, test: str | None,
+          counts_a=None, counts_b=None) -> dict:
+    va, var_a = _values(ta, statistic)
+    vb, var_b = _values(tb, statistic)
+    diff = va - vb
+    z = stats.norm.ppf(0.5 + level / 2)
+    note = ""
+    if statistic == "nps":
+        se = np.sqrt(var_a + var_b)
+        lo, hi = diff - z * se, diff + z * se
+        p = 2 * stats.norm.sf(abs(diff) / se) if se > 0 else np.nan
+        if se == 0:
+            note = "every answer in both groups is in one category: no test"
+        name = "z test (trinomial variances)"
+    elif statistic == "top_box":
+        ca, na = ta["good_w"] / ta["w"] * ta["n_eff"], ta["n_eff"]
+        cb, nb = tb["good_w"] / tb["w"] * tb["n_eff"], tb["n_eff"]
+        lo, hi = confint_proportions_2indep(ca, na, cb, nb, method="newcombe", compare="diff", alpha=1 - level)
+        lo, hi = 100 * lo, 100 * hi
+        if (ca in (0, na)) and (cb in (0, nb)) and ca / na == cb / nb:
+            p = 1.0
+        else:
+            # correction=False: the plain pooled score z test (Miettinen-Nurminen's n/(n-1) off).
+            p = test_proportions_2indep(ca, na, cb, nb, method="score", compare="diff", correction=False).pvalue
+        name = "two-proportion score test, Newcombe interval"
+    else:
+        na, nb = ta["n_eff"], tb["n_eff"]
+        se = np.sqrt(var_a + var_b)
+        if se == 0:
+            lo = hi = diff
+            p = np.nan
+            note = "no variance in either group: no test"
+        else:
+            df = (var_a + var_b) ** 2 / (var_a**2 / max(na - 1, 1) + var_b**2 / max(nb - 1, 1))
+            tq = stats.t.ppf(0.5 + level / 2, df)
+            lo, hi = diff - tq * se, diff + tq * se
+            p = 2 * stats.t.sf(abs(diff) / se, df)
+        name = "Welch t"
+        if test == "mannwhitney":
+            if counts_a is None:
+                raise ParameterError("`test='mannwhitney'` needs unweighted data.")
+            p = stats.mannwhitneyu(counts_a, counts_b, alternative="two-sided").pvalue
+            name = "Mann-Whitney U (interval: Welch)"
+    return {"n_a": int(ta["n"]), "n_b": int(tb["n"]), "value_a": va, "value_b": vb, "diff": diff,
+            "ci_low": float(lo), "ci_high": float(hi), "p_value": float(p), "test": name, "note": note}
+
+
+def _expand(counts: pd.DataFrame, score: str) -> np.ndarray:
+    return np.repeat(counts[score].to_numpy(float), counts["n"].to_numpy())
+
+
+def _group_totals(data, score, scale, group_cols, weight, source, period=None, freq="M"):
+    """Count table and per-group totals, counted in the data's engine (pandas, DuckDB, Spark, files)."""
+    counts, groups = _prepare(data, score, scale, group_cols, weight, period, freq, source)
+    return counts, _totals(counts, groups, score, scale.good, scale.bad)
+
+
+def _check_columns(data, columns, argument, source):
+    if isinstance(data, pd.DataFrame):
+        check_columns(data, columns, argument=argument, source=source)
+    else:
+        require_columns(open_frame(data, source), columns, argument=argument, source=source)
+
+
+def compare(data: pd.DataFrame, group: str, a: object, b: object, score: str = "score", *,
+            scale: Scale | None = None, statistic: str | None = None, weight: str | None = None,
+            test: str | None = None, level: float = 0.95, min_n: int = DEFAULT_MIN_N,
+            source: str = "data") -> Comparison:
+    """Compare group ``a`` with group ``b`` of column ``group``: difference ``a - b``.
+
+    Parameters
+    ----------
+    group : str
+        Column holding the groups (segment, channel, period...).
+    a, b : values of ``group``
+    scale : Scale, optional
+        The answers' scale (default: NPS 0..10). Decides the default statistic.
+    statistic : {"nps", "top_box", "mean"}, optional
+    test : {None, "mannwhitney"}
+        For ``mean``: Welch t by default; Mann-Whitney U on request (unweighted).
+
+    Returns
+    -------
+    Comparison
+    """
+    scale, statistic = _resolve(scale, statistic, level, min_n)
+    check_choice("test", test, (None, "welch", "mannwhitney"))
+    _check_columns(data, [group, score], "group/score", source)
+    if a == b:
+        raise ParameterError(f"`a` and `b` are the same group ({a!r}); compare two different values of {group!r}.")
+    counts, t = _group_totals(data, score, scale, [group], weight, source)
+    rows = {}
+    for name, val in (("a", a), ("b", b)):
+        sel = t[t[group] == val]
+        if sel.empty:
+            raise DegenerateDataError(
+                f"`{name}`={val!r} has no answers in column {group!r}; groups with answers: "
+                f"{t[group].tolist()[:20]}.")
+        rows[name] = sel.iloc[0]
+    ca = _expand(counts[counts[group] == a], score) if test == "mannwhitney" and not weight else None
+    cb = _expand(counts[counts[group] == b], score) if test == "mannwhitney" and not weight else None
+    res = _pair(rows["a"], rows["b"], statistic, level, test, ca, cb)
+    small = [str(v) for v, r in ((a, rows["a"]), (b, rows["b"])) if r["n"] < min_n]
+    if small:
+        res.update(value_a=np.nan, value_b=np.nan, diff=np.nan, ci_low=np.nan, ci_high=np.nan,
+                   p_value=np.nan, note=f"fewer than min_n={min_n} answers in {small}: suppressed",
+                   suppressed=True)
+    return Comparison(statistic=statistic, group=group, a=str(a), b=str(b), level=level, **res)
+
+
+def _suppress_pair(res: dict, min_n: int) -> None:
+    """Blank a comparison involving a group below ``min_n``, and that group's own value."""
+    res["suppressed"] = bool(min(res["n_a"], res["n_b"]) < min_n)
+    if res["suppressed"]:
+        res.update(diff=np.nan, ci_low=np.nan, ci_high=np.nan, p_value=np.nan,
+                   note=f"fewer than min_n={min_n} answers: suppressed")
+        for side in ("a", "b"):
+            if res[f"n_{side}"] < min_n:
+                res[f"value_{side}"] = np.nan
+
+
+def _adjust(p: pd.Series, correction: str) -> np.ndarray:
+    check_choice("correction", correction, CORRECTIONS)
+    out = np.full(len(p), np.nan)
+    ok = p.notna().to_numpy()
+    if correction == "none":
+        out[ok] = p[ok]
+    elif ok.any():
+        out[ok] = multipletests(p[ok], method=correction)[1]
+    return out
+
+
+def pairwise(data: pd.DataFrame, group: str, score: str = "score", *, scale: Scale | None = None,
+             statistic: str | None = None, weight: str | None = None, correction: str = "holm",
+             level: float = 0.95, alpha: float = 0.05, min_n: int = DEFAULT_MIN_N,
+             source: str = "data") -> pd.DataFrame:
+    """All pairs of groups, with multiple-testing correction.
+
+    Returns
+    -------
+    DataFrame with one row per pair
+        a, b : the groups (difference is ``a - b``)
+        n_a, n_b, value_a, value_b, diff, ci_low, ci_high : as in :class:`Comparison`
+        p_value : unadjusted p-value
+        p_adj : adjusted with ``correction`` (holm, bonferroni, fdr_bh, none)
+        significant : ``p_adj < alpha``
+        test, note
+    """
+    scale, statistic = _resolve(scale, statistic, level, min_n, alpha)
+    counts, t = _group_totals(data, score, scale, [group], weight, source)
+    if len(t) < 2:
+        raise DegenerateDataError(f"column {group!r} has {len(t)} group(s) with answers; need at least 2.")
+    rows = []
+    for (_i, ra), (_j, rb) in combinations(t.iterrows(), 2):
+        res = _pair(ra, rb, statistic, level, None)
+        _suppress_pair(res, min_n)
+        rows.append({"a": ra[group], "b": rb[group], **res})
+    out = pd.DataFrame(rows)
+    out["p_adj"] = _adjust(out["p_value"], correction)
+    out["significant"] = out["p_adj"] < alpha
+    out["statistic"] = statistic
+    return out
+
+
+def changes(data: pd.DataFrame, date: str, score: str = "score", by: str | Sequence[str] | None = None, *,
+            freq: str = "M", scale: Scale | None = None, statistic: str | None = None,
+            weight: str | None = None, correction: str = "holm", level: float = 0.95,
+            alpha: float = 0.05, min_n: int = DEFAULT_MIN_N, source: str = "data") -> pd.DataFrame:
+    """Each period against the previous one with answers, per group.
+
+    Returns
+    -------
+    DataFrame with the group columns and
+        period, previous : the two periods compared (difference ``period - previous``)
+        n_a, n_b, value_a, value_b, diff, ci_low, ci_high, p_value : as in :class:`Comparison`
+        p_adj, significant : corrected across every comparison in the table
+        test, note
+    """
+    scale, statistic = _resolve(scale, statistic, level, min_n, alpha)
+    by = as_list(by)
+    check_choice("freq", freq, ("D", "W", "M", "Q", "Y"))
+    counts, t = _group_totals(data, score, scale, by, weight, source, period=date, freq=freq)
+    rows = []
+    groups = t.groupby(by, sort=True) if by else [((), t)]
+    for key, g in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        g = g.sort_values("period")
+        for (_, prev), (_, cur) in zip(g.iloc[:-1].iterrows(), g.iloc[1:].iterrows(), strict=False):
+            res = _pair(cur, prev, statistic, level, None)
+            _suppress_pair(res, min_n)
+            rows.append({**dict(zip(by, key, strict=False)), "period": cur["period"], "previous": prev["period"], **res})
+    cols = [*by, "period", "previous", "n_a", "n_b", "value_a", "value_b", "diff", "ci_low", "ci_high",
+            "p_value", "test", "note", "suppressed"]
+    out = pd.DataFrame(rows, columns=cols)
+    out["p_adj"] = _adjust(out["p_value"], correction)
+    out["significant"] = out["p_adj"] < alpha
+    out["statistic"] = statistic
+    return out

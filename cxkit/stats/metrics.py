@@ -1,0 +1,422 @@
+"""CX metrics with intervals: NPS, CSAT, CES and churn rate.
+
+Every function takes a long-form DataFrame and column names, and returns a
+tidy DataFrame with one row per group (and period). All answer metrics are
+computed from a count table (:func:`cxkit.counts.score_counts`), so weighted,
+grouped and engine-computed inputs share one code path.
+
+Conventions shared by the tables
+--------------------------------
+``n``            answers (rows) in the group
+``n_eff``        Kish's effective sample size; equals ``n`` without weights
+``ci_low/high``  interval of the headline figure, same units as the figure
+``suppressed``   True when ``n < min_n``: the figures are set to NaN
+``note``         plain-words caveat ("" when none)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+from .._checks import check_level, check_min_n
+from ..errors import DataError, ParameterError, check_choice, format_rows
+from ..scales import Scale, validate_scores
+from .bootstrap import histogram_matrix, multinomial_percentiles
+from .counts import answer_counts, as_list, check_columns, kish_neff
+
+__all__ = [
+    "nps", "csat", "ces", "add_period",
+    "nps_from_counts", "csat_from_counts", "ces_from_counts",
+    "NPS_INTERVALS", "SHARE_INTERVALS", "DEFAULT_MIN_N",
+]
+
+NPS_INTERVALS = ("adjusted-wald", "wald", "bootstrap")
+SHARE_INTERVALS = ("wilson", "bootstrap")
+DEFAULT_MIN_N = 30
+
+
+# -- shared helpers ----------------------------------------------------------
+def add_period(data: pd.DataFrame, date: str, freq: str = "M", name: str = "period") -> pd.DataFrame:
+    """Return a copy of ``data`` with a string period column (e.g. ``2025-03``).
+
+    ``freq`` is a pandas period alias: ``"M"`` month, ``"Q"`` quarter, ``"Y"`` year,
+    ``"W"`` week. Strings sort chronologically and serialise cleanly.
+    """
+    check_columns(data, [date], argument="period")
+    check_choice("freq", freq, ("D", "W", "M", "Q", "Y"))
+    when = _to_dates(data[date], date, "data", data.get("_row"))
+    out = data.copy()
+    out[name] = when.dt.to_period(freq).astype(str).where(when.notna())
+    return out
+
+
+def _prepare(data, score, scale, by, weight, period, freq, source):
+    """Validate inputs and build the count table shared by the answer metrics.
+
+    ``data`` may be a pandas DataFrame, a DuckDB relation, a PySpark DataFrame
+    or a Parquet/CSV path: the counting runs in its engine (:mod:`cxkit.engines`).
+    """
+    check_choice("freq", freq, ("D", "W", "M", "Q", "Y"))
+    if isinstance(data, pd.DataFrame):
+        # Rows are at hand: check them here, so messages name rows (engines can only name values).
+        check_columns(data, [score, *as_list(by)] + ([weight] if weight else []) + ([period] if period else []),
+                      argument="score/by/weight/period", source=source)
+        rows = data["_row"] if "_row" in data.columns else None
+        data = data.assign(**{score: validate_scores(data[score], scale, source=source, column=score, rows=rows)})
+        if weight:
+            w = pd.to_numeric(data[weight], errors="coerce")
+            bad = data[score].notna() & (w.isna() | (w < 0) | ~np.isfinite(w.fillna(0)))
+            if bad.any():
+                raise DataError(f"{source}, column {weight!r}: weights must be non-negative numbers; problem in "
+                                f"{format_rows(np.flatnonzero(bad.to_numpy()) + 1)}.")
+            data = data.assign(**{weight: w})
+        if period is not None:
+            _to_dates(data[period], period, source, rows)
+    return answer_counts(data, score, scale, by, weight, period=period, freq=freq, source=source)
+
+
+def _totals(counts: pd.DataFrame, by: list[str], score: str, good: Sequence, bad: Sequence) -> pd.DataFrame:
+    """Per-group sums needed by every metric, from a count table."""
+    x = counts[score].astype(float)
+    c = counts.assign(
+        good_n=np.where(x.isin(good), counts["n"], 0),
+        bad_n=np.where(x.isin(bad), counts["n"], 0),
+        good_w=np.where(x.isin(good), counts["w"], 0.0),
+        bad_w=np.where(x.isin(bad), counts["w"], 0.0),
+        wx=counts["w"] * x,
+        wxx=counts["w"] * x * x,
+    )
+    cols = ["n", "w", "w2", "good_n", "bad_n", "good_w", "bad_w", "wx", "wxx"]
+    if by:
+        t = c.groupby(by, observed=True, sort=True)[cols].sum().reset_index()
+    else:
+        t = c[cols].sum().to_frame().T
+    t["n"] = t["n"].astype("int64")
+    t["n_eff"] = kish_neff(t["w"], t["w2"])
+    return t
+
+
+def _suppress(table: pd.DataFrame, value_cols: Sequence[str], min_n: int) -> pd.DataFrame:
+    """Blank figures of groups below ``min_n`` answers (or whose weights sum to zero) and say why."""
+    min_n = check_min_n(min_n)
+    small = table["n"] < min_n
+    note = table.get("note", pd.Series("", index=table.index)).astype(object)
+    # All-zero weights leave nothing to estimate from: blank and flag rather than show NaN unexplained.
+    weightless = (table["n_eff"] == 0) & (table["n"] > 0) if "n_eff" in table else pd.Series(False, table.index)
+    note = note.where(~weightless, "weights sum to zero: suppressed")
+    note = note.where(~small, f"fewer than min_n={min_n} answers: suppressed")
+    table["suppressed"] = small | weightless
+    table.loc[table["suppressed"], list(value_cols)] = np.nan
+    table["note"] = note
+    return table
+
+
+def _check_level(level: float) -> float:
+    return check_level(level)
+
+
+def _wilson(count, nobs, level):
+    count = np.asarray(count, dtype=float)
+    nobs = np.asarray(nobs, dtype=float)
+    lo = np.full(count.shape, np.nan)
+    hi = np.full(count.shape, np.nan)
+    ok = nobs > 0
+    if ok.any():
+        lo[ok], hi[ok] = proportion_confint(count[ok], nobs[ok], alpha=1 - level, method="wilson")
+        # Float round-off can put the bound a hair past the estimate at p = 0 or 1.
+        p = count[ok] / nobs[ok]
+        lo[ok], hi[ok] = np.minimum(lo[ok], p), np.maximum(hi[ok], p)
+    return lo, hi
+
+
+def _mean_interval(t: pd.DataFrame, level: float) -> pd.DataFrame:
+    """Weighted mean, SD and t interval using the effective sample size."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = t["wx"] / t["w"]
+        var_w = np.clip(t["wxx"] / t["w"] - mean**2, 0, None)
+        neff = t["n_eff"]
+        var = var_w * neff / (neff - 1)
+        sd = np.sqrt(var)
+        se = sd / np.sqrt(neff)
+        tq = stats.t.ppf(0.5 + level / 2, np.maximum(neff - 1, 1))
+    half = np.where(neff > 1, tq * se, np.nan)
+    return pd.DataFrame({"mean": mean, "sd": np.where(neff > 1, sd, np.nan),
+                         "mean_ci_low": mean - half, "mean_ci_high": mean + half})
+
+
+def _notes(t: pd.DataFrame, share: pd.Series) -> pd.Series:
+    note = pd.Series("", index=t.index, dtype=object)
+    note[t["n"] < 2] = "single answer: no interval"
+    flat = (t["n"] >= 2) & np.isclose(t["wxx"] / t["w"], (t["wx"] / t["w"]) ** 2)
+    note[flat] = "no variance: every answer is the same"
+    return note
+
+
+# -- NPS ---------------------------------------------------------------------
+def nps_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "score", *,
+                    scale: Scale | None = None, ci: str = "adjusted-wald", level: float = 0.95,
+                    n_boot: int = 2000, seed: int = 0, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+    """NPS table from a count table (see :func:`nps` for the columns)."""
+    check_choice("ci", ci, NPS_INTERVALS)
+    level = _check_level(level)
+    scale = scale or Scale.nps()
+    by = list(by)
+    t = _totals(counts, by, score, scale.good, scale.bad)
+    W, neff = t["w"].to_numpy(float), t["n_eff"].to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_pro = t["good_w"].to_numpy(float) / W
+        p_det = t["bad_w"].to_numpy(float) / W
+    p_pas = 1 - p_pro - p_det
+    est = p_pro - p_det
+    z = stats.norm.ppf(0.5 + level / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se = np.sqrt((p_pro + p_det - est**2) / neff)
+    if ci == "wald":
+        centre, half = est, z * se
+    elif ci == "adjusted-wald":
+        # Rocks (2016): add 3/4 promoter, 3/4 detractor and 3/2 passive, centre on the
+        # adjusted estimate. Weighted data uses effective counts p * n_eff.
+        n_adj = neff + 3
+        a_pro = (p_pro * neff + 0.75) / n_adj
+        a_det = (p_det * neff + 0.75) / n_adj
+        centre = a_pro - a_det
+        half = z * np.sqrt((a_pro + a_det - centre**2) / n_adj)
+    else:
+        lo_b, hi_b = _nps_bootstrap(np.column_stack([p_det, p_pas, p_pro]), neff, level, n_boot, seed)
+        centre, half = (lo_b + hi_b) / 2, (hi_b - lo_b) / 2
+    lo = np.clip(centre - half, -1, 1)
+    hi = np.clip(centre + half, -1, 1)
+    out = t[by].copy()
+    out["n"] = t["n"]
+    out["promoters"] = t["good_n"].astype("int64")
+    out["passives"] = (t["n"] - t["good_n"] - t["bad_n"]).astype("int64")
+    out["detractors"] = t["bad_n"].astype("int64")
+    out["pct_promoters"] = 100 * p_pro
+    out["pct_passives"] = 100 * p_pas
+    out["pct_detractors"] = 100 * p_det
+    out["nps"] = 100 * est
+    out["se"] = 100 * se
+    out["ci_low"] = 100 * lo
+    out["ci_high"] = 100 * hi
+    out["n_eff"] = neff
+    out["method"] = ci
+    out["note"] = np.where(t["n"] < 2, "single answer: interval unreliable", "")
+    return _suppress(out, ["pct_promoters", "pct_passives", "pct_detractors", "nps", "se",
+                           "ci_low", "ci_high"], min_n)
+
+
+def _nps_bootstrap(p: np.ndarray, neff: np.ndarray, level: float, n_boot: int, seed: int):
+    """Percentile interval from multinomial resampling of every group's (det, pas, pro) histogram at once."""
+    return multinomial_percentiles(p, neff, [np.array([-1, 0, 1])], level=level, n_boot=n_boot, seed=seed)[0]
+
+
+def nps(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None = None,
+        weight: str | None = None, *, period: str | None = None, freq: str = "M",
+        ci: str = "adjusted-wald", level: float = 0.95, n_boot: int = 2000, seed: int = 0,
+        min_n: int = DEFAULT_MIN_N, scale: Scale | None = None, source: str = "data") -> pd.DataFrame:
+    """Net Promoter Score per group with an interval.
+
+    Parameters
+    ----------
+    data : DataFrame, DuckDB relation, PySpark DataFrame or path to a Parquet/CSV file
+        One row per answer to the 0..10 likelihood-to-recommend question. The
+        answers are counted where the data lives (:mod:`cxkit.engines`); every
+        statistic is computed from the counts, so results do not depend on the
+        engine. Engines cannot name rows: data errors then name the offending
+        values and how many rows hold each.
+    score : str
+        Column with the 0..10 answers.
+    by : str or list of str, optional
+        Group columns (segment, channel, touchpoint...).
+    weight : str, optional
+        Survey weights; intervals then use Kish's effective sample size.
+    period : str, optional
+        Date column; adds a ``period`` group at frequency ``freq``.
+    ci : {"adjusted-wald", "wald", "bootstrap"}
+        Interval method. Adjusted Wald (Rocks 2016) is the default: it keeps
+        its coverage for small n and extreme scores.
+    level : float
+        Confidence level.
+    min_n : int
+        Groups with fewer answers are suppressed (figures NaN, flag set).
+
+    Returns
+    -------
+    DataFrame with the group columns and
+        n : answers
+        promoters, passives, detractors : answer counts (9-10, 7-8, 0-6)
+        pct_promoters, pct_passives, pct_detractors : weighted shares in %
+        nps : % promoters - % detractors, in points (-100..100)
+        se : standard error of ``nps`` (points), sqrt((p+ + p- - nps^2) / n)
+        ci_low, ci_high : interval in points
+        n_eff, method, suppressed, note
+    """
+    scale = Scale.nps() if scale is None else scale
+    if not isinstance(scale, Scale) or scale.kind != "nps":
+        raise ParameterError("`scale` must be an NPS Scale (0..10), e.g. Scale.nps(); got "
+                             f"{scale.describe() if isinstance(scale, Scale) else repr(scale)}.")
+    counts, groups = _prepare(data, score, scale, by, weight, period, freq, source)
+    return nps_from_counts(counts, groups, score, scale=scale, ci=ci, level=level,
+                           n_boot=n_boot, seed=seed, min_n=min_n)
+
+
+# -- CSAT and CES ------------------------------------------------------------
+def _share_table(counts, by, score, scale, level, min_n, share_name, count_name, ci="wilson",
+                 n_boot=2000, seed=0):
+    check_choice("ci", ci, SHARE_INTERVALS)
+    level = _check_level(level)
+    by = list(by)
+    t = _totals(counts, by, score, scale.good, scale.bad)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = t["good_w"] / t["w"]
+    lo, hi = _wilson(share * t["n_eff"], t["n_eff"], level)
+    out = t[by].copy()
+    out["n"] = t["n"]
+    out[count_name] = t["good_n"].astype("int64")
+    out[share_name] = 100 * share
+    out["ci_low"] = 100 * lo
+    out["ci_high"] = 100 * hi
+    out = pd.concat([out, _mean_interval(t, level)], axis=1)
+    out["n_eff"] = t["n_eff"]
+    if ci == "bootstrap":
+        (slo, shi), (mlo, mhi) = _share_bootstrap(counts, by, score, scale, t, level, n_boot, seed)
+        # One answer cannot be resampled meaningfully: no interval, as with the t interval.
+        single = t["n_eff"].to_numpy(float) < 2
+        out["ci_low"] = np.where(single, np.nan, 100 * slo)
+        out["ci_high"] = np.where(single, np.nan, 100 * shi)
+        out["mean_ci_low"] = np.where(single, np.nan, mlo)
+        out["mean_ci_high"] = np.where(single, np.nan, mhi)
+        out["method"] = "bootstrap"
+    else:
+        out["method"] = "wilson/t"
+    out["note"] = _notes(t, share)
+    return out
+
+
+def _share_bootstrap(counts, by, score, scale, t, level, n_boot, seed):
+    """Percentile intervals of the good share and the mean, from one set of resampled histograms."""
+    values = scale.values
+    hist = histogram_matrix(counts, by, score, values.astype(float))
+    good = np.isin(values, scale.good).astype(np.int64)
+    return multinomial_percentiles(hist, t["n_eff"].to_numpy(float), [good, values], level=level,
+                                   n_boot=n_boot, seed=seed)
+
+
+def csat_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "score", *,
+                     scale: Scale | None = None, ci: str = "wilson", level: float = 0.95,
+                     n_boot: int = 2000, seed: int = 0, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+    """CSAT table from a count table (see :func:`csat`)."""
+    scale = scale or Scale.csat()
+    out = _share_table(counts, by, score, scale, level, min_n, "csat", "top_box", ci, n_boot, seed)
+    return _suppress(out, ["csat", "ci_low", "ci_high", "mean", "sd", "mean_ci_low", "mean_ci_high"], min_n)
+
+
+def csat(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None = None,
+         weight: str | None = None, *, scale: Scale | None = None, period: str | None = None,
+         freq: str = "M", ci: str = "wilson", level: float = 0.95, n_boot: int = 2000, seed: int = 0,
+         min_n: int = DEFAULT_MIN_N, source: str = "data") -> pd.DataFrame:
+    """Customer satisfaction: top-box share (Wilson interval) and mean (t interval).
+
+    Parameters
+    ----------
+    scale : Scale, optional
+        Defaults to 1..5 with top box 4-5. Other ranges must declare their top box.
+    ci : {"wilson", "bootstrap"}
+        ``"wilson"``: Wilson interval for the share and t interval for the mean.
+        ``"bootstrap"``: percentile intervals for both from ``n_boot`` seeded
+        multinomial resamples of each group's answer histogram.
+    (others as in :func:`nps`)
+
+    Returns
+    -------
+    DataFrame with the group columns and
+        n : answers
+        top_box : answers in the top box
+        csat : top-box share in %
+        ci_low, ci_high : Wilson interval of ``csat`` in %
+        mean, sd : mean answer and its standard deviation
+        mean_ci_low, mean_ci_high : t interval of the mean
+        n_eff
+        method : ``"wilson/t"`` or ``"bootstrap"``
+        suppressed, note
+    """
+    scale = Scale.csat() if scale is None else scale
+    if not isinstance(scale, Scale) or scale.kind != "csat":
+        raise ParameterError("`scale` must be a CSAT Scale, e.g. Scale.csat(1, 5); got "
+                             f"{scale.describe() if isinstance(scale, Scale) else repr(scale)}.")
+    counts, groups = _prepare(data, score, scale, by, weight, period, freq, source)
+    return csat_from_counts(counts, groups, score, scale=scale, ci=ci, level=level, n_boot=n_boot,
+                            seed=seed, min_n=min_n)
+
+
+def ces_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "score", *,
+                    scale: Scale, ci: str = "wilson", level: float = 0.95, n_boot: int = 2000, seed: int = 0,
+                    min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+    """CES table from a count table (see :func:`ces`)."""
+    out = _share_table(counts, by, score, scale, level, min_n, "pct_easy", "easy", ci, n_boot, seed)
+    out["direction"] = scale.direction
+    return _suppress(out, ["pct_easy", "ci_low", "ci_high", "mean", "sd", "mean_ci_low", "mean_ci_high"],
+                     min_n)
+
+
+def ces(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None = None,
+        weight: str | None = None, *, scale: Scale | None = None, period: str | None = None, freq: str = "M",
+        ci: str = "wilson", level: float = 0.95, n_boot: int = 2000, seed: int = 0,
+        min_n: int = DEFAULT_MIN_N, source: str = "data") -> pd.DataFrame:
+    """Customer Effort Score: share of "easy" answers and mean, per group.
+
+    Parameters
+    ----------
+    scale : Scale
+        Required: CES scales differ in range and direction, and cxkit never
+        guesses whether a high answer means easy (``higher_is_easier``) or
+        hard (``higher_is_harder``).
+    ci : {"wilson", "bootstrap"}
+        As in :func:`csat`.
+
+    Returns
+    -------
+    DataFrame with the group columns and
+        n, easy : answers and answers counted as easy (``scale.good``)
+        pct_easy, ci_low, ci_high : share easy in % with Wilson interval
+        mean, sd, mean_ci_low, mean_ci_high : mean on the raw scale
+        direction : the scale's declared direction (read the mean with it)
+        n_eff, method, suppressed, note
+    """
+    if not isinstance(scale, Scale) or scale.kind != "ces":
+        raise ParameterError(
+            "`scale` must be a CES Scale declaring its direction, e.g. "
+            "Scale.ces(1, 7, 'higher_is_easier', easy=[5, 6, 7]); got "
+            f"{scale.describe() if isinstance(scale, Scale) else repr(scale)}."
+        )
+    counts, groups = _prepare(data, score, scale, by, weight, period, freq, source)
+    return ces_from_counts(counts, groups, score, scale=scale, ci=ci, level=level, n_boot=n_boot,
+                           seed=seed, min_n=min_n)
+
+
+# -- churn -------------------------------------------------------------------
+def _to_dates(s: pd.Series, column: str, source: str, rows: pd.Series | None = None) -> pd.Series:
+    """Parse a date column to naive datetimes; offsets are converted to UTC first.
+
+    Numbers are refused rather than read as nanoseconds since 1970, and text
+    that is not a date is reported with its rows.
+    """
+    row_no = np.asarray(rows) if rows is not None else np.arange(1, len(s) + 1)
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return s.dt.tz_convert(None) if getattr(s.dt, "tz", None) is not None else s
+    if (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)) and s.notna().any():
+        raise DataError(f"{source}, column {column!r}: holds numbers ({s.dropna().unique()[:3].tolist()}), "
+                        "not dates; expected dates such as 2025-03-31.")
+    # format="mixed": parse each value on its own (no guessing from the first value, no warning);
+    # utc=True: a column mixing offsets (or offsets and none) still gives one datetime column.
+    parsed = pd.to_datetime(s, errors="coerce", format="mixed", utc=True).dt.tz_convert(None)
+    bad = (parsed.isna() & s.notna()).to_numpy()
+    if bad.any():
+        raise DataError(f"{source}, column {column!r}: {format_rows(row_no[bad])} hold non-dates "
+                        f"{list(s[bad].astype(str).unique()[:3])}; expected dates such as 2025-03-31.")
+    return parsed

@@ -1,0 +1,303 @@
+"""Time to churn: Kaplan-Meier curves, log-rank tests and Cox regression (statsmodels).
+
+Time starts at the answer (see :func:`cxkit.alignment.align_churn` with
+``horizon_days=None``); customers still active at the cut-off are censored.
+
+* :func:`kaplan_meier` uses ``statsmodels.duration.SurvfuncRight`` per group,
+  with pointwise intervals on the log(-log) scale (as lifelines and R's
+  ``survfit(conf.type="log-log")``), and ``survdiff`` for the log-rank test.
+* :func:`cox` uses ``statsmodels.duration.PHReg`` (Efron ties) and checks the
+  proportional-hazards assumption with scaled Schoenfeld residuals
+  correlated with the rank of the event time (Grambsch & Therneau 1994; the
+  same statistic as lifelines' ``proportional_hazard_test(time_transform="rank")``).
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.duration.hazard_regression import PHReg
+from statsmodels.duration.survfunc import SurvfuncRight, survdiff
+
+from ..errors import ParameterError
+from ..scales import Scale
+from .counts import as_list, check_columns
+from .logit import INTERCEPT, design
+
+__all__ = ["KaplanMeier", "kaplan_meier", "CoxResult", "cox", "score_band", "BAND_ORDER"]
+
+BAND_ORDER = {"nps": ["detractor", "passive", "promoter"], "ces": ["hard", "neutral", "easy"],
+              "csat": ["low", "middle", "top box"]}
+
+
+def score_band(score: pd.Series, scale: Scale) -> pd.Series:
+    """Three bands of a score: NPS category; CES hard/neutral/easy; CSAT low/middle/top box.
+
+    CES "easy" and CSAT "top box" are the scale's declared good answers; the
+    bad band is the declared ``bad`` values or, when none are declared, as
+    many values at the other end of the scale.
+    """
+    good = set(scale.good)
+    if scale.bad:
+        bad = set(scale.bad)
+    else:
+        values = list(range(scale.min, scale.max + 1))
+        k = len(good)
+        bad = set(values[:k]) if min(good) > (scale.min + scale.max) / 2 else set(values[-k:])
+        bad -= good
+    names = {"nps": ("detractor", "passive", "promoter"), "ces": ("hard", "neutral", "easy"),
+             "csat": ("low", "middle", "top box")}[scale.kind]
+    out = pd.Series(names[1], index=score.index, dtype=object)
+    out[score.isin(bad)] = names[0]
+    out[score.isin(good)] = names[2]
+    out[score.isna()] = None
+    return pd.Categorical(out, categories=list(names), ordered=True)
+
+
+def _loglog_ci(s: np.ndarray, se: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        theta = np.log(-np.log(s))
+        sd = se / (s * np.abs(np.log(s)))
+        lo = np.exp(-np.exp(theta + z * sd))
+        hi = np.exp(-np.exp(theta - z * sd))
+    lo = np.where(s >= 1, 1.0, np.where(s <= 0, 0.0, lo))
+    hi = np.where(s >= 1, 1.0, np.where(s <= 0, 0.0, hi))
+    return lo, hi
+
+
+@dataclass(frozen=True, repr=False)
+class KaplanMeier:
+    """Kaplan-Meier curves per group with a log-rank test.
+
+    Attributes
+    ----------
+    curves : DataFrame
+        ``group, time, survival, ci_low, ci_high, at_risk, events`` at each
+        event time (plus time 0).
+    groups : DataFrame
+        ``group, n, events, median`` (median time to churn, NaN when the
+        curve stays above 0.5).
+    at : DataFrame
+        Survival at the requested ``times`` per group with interval.
+    logrank_chi2, logrank_df, logrank_p : float
+    """
+
+    curves: pd.DataFrame
+    groups: pd.DataFrame
+    at: pd.DataFrame
+    group: str | None
+    logrank_chi2: float
+    logrank_df: int
+    logrank_p: float
+    level: float
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def summary(self) -> str:
+        pct = round(100 * self.level)
+        parts = []
+        for _, r in self.at.iterrows():
+            if np.isnan(r["survival"]):
+                continue
+            parts.append(f"{r['group']}: {100 * r['survival']:.1f}% still customers after {r['time']:g} days "
+                         f"({pct}% CI {100 * r['ci_low']:.1f} to {100 * r['ci_high']:.1f})")
+        head = f"Kaplan-Meier by {self.group}" if self.group else "Kaplan-Meier"
+        test = (f"log-rank chi2 = {self.logrank_chi2:.2f}, df = {self.logrank_df}, p = {self.logrank_p:.3g}"
+                if not np.isnan(self.logrank_chi2) else "no log-rank test")
+        return f"{head}: " + "; ".join(parts) + f". {test}." + "".join(f" {n}" for n in self.notes)
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.summary())}</p>" + self.at.to_html(index=False)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
+
+
+def kaplan_meier(frame: pd.DataFrame, time: str = "time_days", event: str = "event", group: str | None = None,
+                 *, times: Sequence[float] = (90, 180, 365), level: float = 0.95,
+                 min_n: int = 30) -> KaplanMeier:
+    """Kaplan-Meier survival (still a customer) per group, with a log-rank test across groups.
+
+    Groups with fewer than ``min_n`` customers are left out (noted).
+    """
+    check_columns(frame, [time, event] + ([group] if group else []), argument="time/event/group")
+    d = frame[[time, event] + ([group] if group else [])].dropna()
+    if (d[time] < 0).any():
+        raise ParameterError(f"column {time!r} has negative times; time must run from the answer onwards.")
+    z = stats.norm.ppf(0.5 + level / 2)
+    notes = []
+    if group:
+        sizes = d[group].value_counts()
+        small = sizes[sizes < min_n]
+        if len(small):
+            notes.append(f"Groups with fewer than {min_n} customers left out: "
+                         + ", ".join(f"{k} (n={v})" for k, v in small.items()) + ".")
+            d = d[~d[group].isin(small.index)]
+        cats = (list(d[group].cat.categories) if isinstance(d[group].dtype, pd.CategoricalDtype)
+                else sorted(d[group].unique()))
+        keys = [c for c in cats if (d[group] == c).any()]
+    else:
+        keys = ["all"]
+    curves, groups, at = [], [], []
+    for k in keys:
+        g = d if not group else d[d[group] == k]
+        t, e = g[time].to_numpy(float), g[event].astype(int).to_numpy()
+        grow = {"group": k, "n": len(g), "events": int(e.sum()), "median": np.nan}
+        if len(g) == 0:
+            continue
+        if e.sum() == 0:
+            cur = pd.DataFrame({"time": [0.0], "survival": [1.0], "se": [0.0], "at_risk": [len(g)], "events": [0]})
+        else:
+            sf = SurvfuncRight(t, e)
+            cur = pd.DataFrame({"time": np.r_[0.0, sf.surv_times], "survival": np.r_[1.0, sf.surv_prob],
+                                "se": np.r_[0.0, sf.surv_prob_se], "at_risk": np.r_[len(g), sf.n_risk],
+                                "events": np.r_[0, sf.n_events]})
+            below = cur.loc[cur["survival"] <= 0.5, "time"]
+            grow["median"] = float(below.iloc[0]) if len(below) else np.nan
+        lo, hi = _loglog_ci(cur["survival"].to_numpy(), cur["se"].to_numpy(), z)
+        cur["ci_low"], cur["ci_high"] = lo, hi
+        cur.insert(0, "group", k)
+        curves.append(cur)
+        groups.append(grow)
+        tmax = t.max()
+        for tt in times:
+            idx = np.searchsorted(cur["time"].to_numpy(), tt, side="right") - 1
+            ok = tt <= tmax
+            r = cur.iloc[idx]
+            at.append({"group": k, "time": tt, "survival": r["survival"] if ok else np.nan,
+                       "ci_low": r["ci_low"] if ok else np.nan, "ci_high": r["ci_high"] if ok else np.nan,
+                       "at_risk": int((t >= tt).sum()),
+                       "note": "" if ok else "beyond the longest follow-up"})
+    chi2, df, p = np.nan, 0, np.nan
+    if group and len(keys) >= 2 and d[event].sum() > 0:
+        chi2, p = survdiff(d[time].to_numpy(float), d[event].astype(int).to_numpy(), d[group].astype(str).to_numpy())
+        df = len(keys) - 1
+    elif group:
+        notes.append("Fewer than two groups with customers, or no churn: no log-rank test.")
+    curves_df = pd.concat(curves, ignore_index=True) if curves else pd.DataFrame()
+    return KaplanMeier(curves=curves_df.drop(columns="se", errors="ignore"), groups=pd.DataFrame(groups),
+                       at=pd.DataFrame(at), group=group, logrank_chi2=float(chi2), logrank_df=int(df),
+                       logrank_p=float(p), level=level, notes=tuple(notes))
+
+
+@dataclass(frozen=True, repr=False)
+class CoxResult:
+    """Cox proportional-hazards model with its proportional-hazards check.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``term, coef, se, hazard_ratio, ci_low, ci_high, p_value``.
+    ph_test : DataFrame
+        ``term, statistic, p_value`` (chi-square, 1 df; rank of time) and
+        ``violated`` (p below ``1 - level``).
+    """
+
+    table: pd.DataFrame
+    ph_test: pd.DataFrame
+    n: int
+    events: int
+    level: float
+    status: str
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def summary(self) -> str:
+        pct = round(100 * self.level)
+        lines = [f"Cox model: n = {self.n:,}, churned = {self.events:,} ({self.status})."]
+        for _, r in self.table.iterrows():
+            lines.append(f"  {r['term']}: hazard ratio {r['hazard_ratio']:.3g} ({pct}% CI {r['ci_low']:.3g} to "
+                         f"{r['ci_high']:.3g}), p = {r['p_value']:.3g}")
+        bad = self.ph_test[self.ph_test["violated"]] if len(self.ph_test) else self.ph_test
+        if len(self.ph_test):
+            lines.append("  Proportional hazards: " + ("no term violates it" if bad.empty else
+                         "violated for " + ", ".join(bad["term"])) + " (scaled Schoenfeld residuals vs rank of time).")
+        lines += [f"  Note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return (f"<pre>{html.escape(self.summary())}</pre>" + self.table.to_html(index=False)
+                + self.ph_test.to_html(index=False))
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
+
+
+def _ph_test(res, time: np.ndarray, event: np.ndarray, names: list[str]) -> pd.DataFrame:
+    """Grambsch-Therneau style test per covariate, as lifelines' rank-transform version."""
+    sch = np.asarray(res.schoenfeld_residuals)
+    ev = event.astype(bool) & ~np.isnan(sch).any(axis=1)
+    d = int(event.sum())
+    cov = np.asarray(res.cov_params())
+    scaled = d * sch[ev] @ cov
+    order = np.argsort(time[ev], kind="stable")
+    # Rank of event time among events (ties broken by order, as lifelines' cumsum transform).
+    g = np.empty(len(order))
+    g[order] = np.arange(1, len(order) + 1)
+    gc = g - g.mean()
+    se2 = np.diag(cov)
+    stat = (gc @ scaled) ** 2 / (d * se2 * (gc**2).sum())
+    p = stats.chi2.sf(stat, 1)
+    return pd.DataFrame({"term": names, "statistic": stat, "p_value": p})
+
+
+def cox(frame: pd.DataFrame, covariates: str | Sequence[str], time: str = "time_days", event: str = "event", *,
+        categorical: Sequence[str] = (), reference: Mapping[str, object] | None = None,
+        level: float = 0.95) -> CoxResult:
+    """Cox proportional-hazards regression of time to churn on ``covariates``.
+
+    Categorical covariates are treatment-coded (reference: most frequent level
+    or ``reference``). Covariates without variance are left out; levels with no
+    churn at all (the hazard ratio would be 0, its estimate infinite) are
+    reported and their ratio not shown as a number.
+    """
+    covariates = as_list(covariates)
+    check_columns(frame, [time, event, *covariates], argument="time/event/covariates")
+    d = frame[[time, event, *covariates]].dropna()
+    notes = []
+    keep = []
+    for c in covariates:
+        if d[c].nunique() < 2:
+            notes.append(f"{c} has no variance: left out.")
+        else:
+            keep.append(c)
+    n, events = len(d), int(d[event].sum())
+    empty = pd.DataFrame(columns=["term", "coef", "se", "hazard_ratio", "ci_low", "ci_high", "p_value"])
+    empty_ph = pd.DataFrame(columns=["term", "statistic", "p_value", "violated"])
+    if events == 0 or not keep:
+        notes.append("No churn in the follow-up." if events == 0 else "No usable covariate.")
+        return CoxResult(empty, empty_ph, n, events, level, "not fitted", tuple(notes))
+    X, _ = design(d, keep, categorical=categorical, reference=reference)
+    X = X.drop(columns=INTERCEPT)
+    t = d[time].to_numpy(float)
+    e = d[event].astype(int).to_numpy()
+    # A dummy level without any churn has a hazard ratio of 0: not estimable.
+    flat = [c for c in X.columns if "[" in c and e[X[c].to_numpy() == 1].sum() == 0]
+    if flat:
+        notes.append(f"No churn at all in {flat}: their hazard ratio is not estimable and is left out.")
+        rows = (X[flat] == 0).all(axis=1).to_numpy()
+        X, t, e = X.loc[rows].drop(columns=flat), t[rows], e[rows]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = PHReg(t, X.to_numpy(float), status=e, ties="efron").fit()
+    z = stats.norm.ppf(0.5 + level / 2)
+    coef, se = np.asarray(res.params), np.asarray(res.bse)
+    table = pd.DataFrame({"term": X.columns, "coef": coef, "se": se, "hazard_ratio": np.exp(coef),
+                          "ci_low": np.exp(coef - z * se), "ci_high": np.exp(coef + z * se),
+                          "p_value": np.asarray(res.pvalues)})
+    ph = _ph_test(res, t, e, list(X.columns))
+    ph["violated"] = ph["p_value"] < 1 - level
+    if ph["violated"].any():
+        notes.append("Proportional hazards look violated for " + ", ".join(ph.loc[ph["violated"], "term"])
+                     + ": their hazard ratio is an average over time; the Kaplan-Meier curves show how it changes.")
+    return CoxResult(table, ph, len(t), int(e.sum()), level, "ok", tuple(notes))
