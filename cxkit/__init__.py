@@ -25,11 +25,12 @@ from .errors import OutputError as OutputError
 from .errors import ParameterError as ParameterError
 from .errors import SpecError as SpecError
 
-# Public name -> module (relative to cxkit) that defines it. A module name as key with
-# no names imports the module itself (``cx.plots``, ``cx.i18n``).
+# Modules (relative to cxkit) offered as attributes: ``cx.plots``, ``cx.i18n``, ...
+_MODULES = ("data.privacy", "report.alttext", "report.i18n", "report.plots", "report.plots_research")
+
+# Module (relative to cxkit) -> the public names it defines.
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "data.dataset": ("Dataset", "load_dataset", "sample_spec_path"),
-    "data.privacy": (),
     "data.validate": ("ValidationReport", "validate_dataset"),
     "scales": ("Scale",),
     "stats.auc": ("auc_table", "compare_auc"),
@@ -42,11 +43,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "stats.suite": ("metric_suite",),
     "stats.suppression": ("describe_suppression", "suppression_summary"),
     "stats.survival": ("CoxResult", "KaplanMeier", "cox", "kaplan_meier", "score_band"),
-    "report.alttext": (),
     "report.i18n": ("translate_columns",),
     "report.kpis": ("record_kpi", "record_kpis"),
-    "report.plots": (),
-    "report.plots_research": (),
     "research.alignment": ("Aligned", "align_churn", "pair_answers"),
     "research.churn": ("ChurnStudy", "churn_by_score", "churn_study", "metric_models", "revenue_at_risk",
                        "trend_test"),
@@ -61,7 +59,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
 
 # name -> (module, attribute); attribute None: the module itself.
 _LAZY: dict[str, tuple[str, str | None]] = {
-    **{mod.rpartition(".")[2]: (mod, None) for mod, names in _EXPORTS.items() if not names},
+    **{mod.rpartition(".")[2]: (mod, None) for mod in _MODULES},
     **{name: (mod, name) for mod, names in _EXPORTS.items() for name in names},
 }
 
