@@ -206,7 +206,7 @@ def save_tables(tables: dict[str, pd.DataFrame], folder: str, *, dataset: Datase
     """
     from pathlib import Path
 
-    from ..run.notebook import atomic_write
+    from .._files import atomic_write
 
     paths = []
     for name, t in tables.items():

@@ -46,20 +46,23 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from .._files import atomic_write, default_mode, writable_folder
 from ..errors import OutputError, ParameterError
 from ..report.kpis import extract_kpis, kpis_json
 from .manifest import KPIS, MANIFEST, input_files, package_versions, sha256_file, write_index
 from .notebook import (
-    _UMASK,
-    atomic_write,
     check_parameters,
     execute_notebook,
     notebook_parameters,
     parse_parameter_text,
-    writable_folder,
 )
 
-__all__ = ["RunSpec", "RunResult", "BatchResult", "load_batch", "plan_runs", "run_reports"]
+__all__ = ["RunSpec", "RunResult", "BatchResult", "load_batch", "plan_runs", "run_reports", "default_batch_path",
+           "DEFAULT_NOTEBOOK"]
+
+# The default report set ships inside the package (package data), so it is found from any install.
+_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+DEFAULT_NOTEBOOK = _NOTEBOOKS / "01_cx_overview.ipynb"
 
 log = logging.getLogger("cxkit.run")
 LOCK_NAME = ".cxkit-run.lock"
@@ -143,9 +146,20 @@ class BatchResult:
 # --------------------------------------------------------------------------- planning
 
 
+def default_batch_path() -> Path:
+    """Path of the default report set (``reports.yaml`` beside the bundled notebooks, on the sample data).
+
+    ``cxkit run --batch default`` and ``run_reports("default")`` run it.
+    """
+    return _NOTEBOOKS / "reports.yaml"
+
+
 def load_batch(path: str | Path) -> dict[str, Any]:
-    """Read and validate a batch file (structure only; parameters are checked in :func:`plan_runs`)."""
-    path = Path(path)
+    """Read and validate a batch file (structure only; parameters are checked in :func:`plan_runs`).
+
+    ``"default"`` names the bundled default set (:func:`default_batch_path`).
+    """
+    path = default_batch_path() if str(path) == "default" else Path(path)
     if not path.is_file():
         raise ParameterError(f"batch file {path}: not found (resolved to {path.resolve()}).")
     try:
@@ -301,7 +315,7 @@ def _execute(spec: RunSpec) -> RunResult:
     """
     date_dir = spec.folder.parent
     stage = Path(tempfile.mkdtemp(prefix=f".{spec.name}.partial-", dir=date_dir))
-    os.chmod(stage, 0o777 & ~_UMASK)  # mkdtemp makes it owner-only; the renamed folder should not be
+    os.chmod(stage, default_mode(directory=True))  # mkdtemp makes it owner-only; the renamed folder should not be
     started, t0 = _now(), time.monotonic()
     try:
         # Hash before executing: the record is of what the run read, even if a file changes later.
