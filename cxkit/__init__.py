@@ -48,8 +48,7 @@ from .stats.auc import auc_table, compare_auc
 from .stats.churn_rate import churn_rate
 from .stats.compare import Comparison, changes, compare, pairwise
 from .stats.counts import score_counts
-from .stats.glm import GroupedLogit, grouped_logit, logit_from_cells, outcome_cells
-from .stats.logit import LogitResult, logit, nested_lr
+from .stats.logit import GroupedLogit, LogitResult, grouped_logit, logit, logit_from_cells, nested_lr, outcome_cells
 from .stats.metrics import add_period, ces, csat, nps
 from .stats.suite import metric_suite
 from .stats.suppression import describe_suppression, suppression_summary
