@@ -40,7 +40,8 @@ class Printer:
         table = r.summary()
         if table is not None and not isinstance(table, pd.DataFrame):
             table = pd.DataFrame(table)
-        return type(r).__name__, r.headline(), table, list(r.notes())
+        notes = r.notes() if callable(r.notes) else r.notes  # a method, or an attribute (dataclass field)
+        return type(r).__name__, r.headline(), table, list(notes)
 
     def to_text(self) -> str:
         title, head, table, notes = self._parts()

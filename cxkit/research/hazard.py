@@ -146,7 +146,7 @@ class HazardResult:
                 f"{self.customers:,} customers, {self.months:,} customer-months, {self.events:,} churned. "
                 "Coefficients are on the log-odds of churning in a month, given the latest answers known "
                 "at its start.")
-        return head + "\n" + self.model.summary() + "".join(f"\n  Note: {n}" for n in self.notes)
+        return head + "\n" + str(self.model) + "".join(f"\n  Note: {n}" for n in self.notes)
 
     def _repr_html_(self) -> str:
         return f"<p>{html.escape(self.summary().splitlines()[0])}</p>" + self.model._repr_html_()

@@ -28,9 +28,12 @@ from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 from ..errors import ParameterError
 from ..scales import Scale
 from .counts import as_list, check_columns
-from .logit import INTERCEPT, design
+from .design import INTERCEPT, design
 
 __all__ = ["KaplanMeier", "kaplan_meier", "CoxResult", "cox", "score_band", "BAND_ORDER"]
+
+COX_COLUMNS = ["term", "coef", "se", "ci_low", "ci_high", "hazard_ratio", "hazard_ratio_low", "hazard_ratio_high",
+               "p_value"]
 
 BAND_ORDER = {"nps": ["detractor", "passive", "promoter"], "ces": ["hard", "neutral", "easy"],
               "csat": ["low", "middle", "top box"]}
@@ -195,7 +198,9 @@ class CoxResult:
     Attributes
     ----------
     table : DataFrame
-        ``term, coef, se, hazard_ratio, ci_low, ci_high, p_value``.
+        ``term, coef, se, ci_low, ci_high`` (log hazard ratio, Wald interval),
+        ``hazard_ratio, hazard_ratio_low, hazard_ratio_high`` (their exponentials), ``p_value``.
+        Dummies are named ``term[level]`` against the reference level (:mod:`cxkit.stats.design`).
     ph_test : DataFrame
         ``term, statistic, p_value`` (chi-square, 1 df; rank of time) and
         ``violated`` (p below ``1 - level``).
@@ -213,8 +218,8 @@ class CoxResult:
         pct = round(100 * self.level)
         lines = [f"Cox model: n = {self.n:,}, churned = {self.events:,} ({self.status})."]
         for _, r in self.table.iterrows():
-            lines.append(f"  {r['term']}: hazard ratio {r['hazard_ratio']:.3g} ({pct}% CI {r['ci_low']:.3g} to "
-                         f"{r['ci_high']:.3g}), p = {r['p_value']:.3g}")
+            lines.append(f"  {r['term']}: hazard ratio {r['hazard_ratio']:.3g} ({pct}% CI "
+                         f"{r['hazard_ratio_low']:.3g} to {r['hazard_ratio_high']:.3g}), p = {r['p_value']:.3g}")
         bad = self.ph_test[self.ph_test["violated"]] if len(self.ph_test) else self.ph_test
         if len(self.ph_test):
             lines.append("  Proportional hazards: " + ("no term violates it" if bad.empty else
@@ -256,8 +261,9 @@ def cox(frame: pd.DataFrame, covariates: str | Sequence[str], time: str = "time_
         level: float = 0.95) -> CoxResult:
     """Cox proportional-hazards regression of time to churn on ``covariates``.
 
-    Categorical covariates are treatment-coded (reference: most frequent level
-    or ``reference``). Covariates without variance are left out; levels with no
+    Categorical covariates are treatment-coded as in :func:`cxkit.logit` (reference:
+    ``reference`` or the most frequent level, ties to the first in sorted order;
+    dummies ``term[level]``). Covariates without variance are left out; levels with no
     churn at all (the hazard ratio would be 0, its estimate infinite) are
     reported and their ratio not shown as a number.
     """
@@ -272,7 +278,7 @@ def cox(frame: pd.DataFrame, covariates: str | Sequence[str], time: str = "time_
         else:
             keep.append(c)
     n, events = len(d), int(d[event].sum())
-    empty = pd.DataFrame(columns=["term", "coef", "se", "hazard_ratio", "ci_low", "ci_high", "p_value"])
+    empty = pd.DataFrame(columns=COX_COLUMNS)
     empty_ph = pd.DataFrame(columns=["term", "statistic", "p_value", "violated"])
     if events == 0 or not keep:
         notes.append("No churn in the follow-up." if events == 0 else "No usable covariate.")
@@ -292,9 +298,10 @@ def cox(frame: pd.DataFrame, covariates: str | Sequence[str], time: str = "time_
         res = PHReg(t, X.to_numpy(float), status=e, ties="efron").fit()
     z = stats.norm.ppf(0.5 + level / 2)
     coef, se = np.asarray(res.params), np.asarray(res.bse)
-    table = pd.DataFrame({"term": X.columns, "coef": coef, "se": se, "hazard_ratio": np.exp(coef),
-                          "ci_low": np.exp(coef - z * se), "ci_high": np.exp(coef + z * se),
-                          "p_value": np.asarray(res.pvalues)})
+    lo, hi = coef - z * se, coef + z * se
+    table = pd.DataFrame({"term": X.columns, "coef": coef, "se": se, "ci_low": lo, "ci_high": hi,
+                          "hazard_ratio": np.exp(coef), "hazard_ratio_low": np.exp(lo), "hazard_ratio_high": np.exp(hi),
+                          "p_value": np.asarray(res.pvalues)}, columns=COX_COLUMNS)
     ph = _ph_test(res, t, e, list(X.columns))
     ph["violated"] = ph["p_value"] < 1 - level
     if ph["violated"].any():
