@@ -27,8 +27,8 @@ import statsmodels.api as sm
 from scipy import stats
 from scipy.optimize import linprog
 
+from .._checks import as_list
 from ..errors import DataError, DegenerateDataError, ParameterError
-from .counts import as_list
 from .engines import count_rows, describe_values, no_rows_note
 
 __all__ = ["GroupedLogit", "grouped_logit", "logit_from_cells", "outcome_cells", "design_matrix"]

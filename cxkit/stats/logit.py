@@ -38,8 +38,8 @@ import statsmodels.api as sm
 from scipy import optimize, stats
 from scipy.special import expit
 
+from .._checks import as_list, check_columns
 from ..errors import ParameterError
-from .counts import as_list, check_columns
 
 __all__ = ["LogitResult", "logit", "nested_lr", "firth_fit", "check_separation", "Separation", "design"]
 
