@@ -43,14 +43,27 @@ def utc_naive_scalar(ts: pd.Timestamp) -> pd.Timestamp:
     return ts.tz_convert(None) if ts.tzinfo is not None else ts
 
 
+# A time of day followed by a zone: "Z", "UTC" or an offset such as +02:00, +0200, -05.
+_ZONED = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|UTC|[+-]\d\d(?::?\d\d)?)$"
+
+
 def parse_text(values: pd.Series, fmt: str = "mixed") -> pd.Series:
     """Parse text to naive datetimes under the policy; what is not a date becomes NaT.
 
     ``fmt`` is a strftime format, ``"ISO8601"`` or ``"mixed"`` (each value on its own).
+    A column may mix offsets, and offsets and none: values with a zone and values
+    without are parsed apart, since pandas given a format reads a naive value after
+    an offset as having that offset.
     """
-    # utc=True converts offsets to UTC and leaves naive values as given (read as UTC, made
-    # naive again), so a column mixing offsets, or offsets and none, still gives one column.
-    return pd.to_datetime(values, format=fmt, errors="coerce", utc=True).dt.tz_convert(None)
+    zoned = values.astype("string").str.strip().str.contains(_ZONED, case=False, regex=True)
+    zoned = zoned.fillna(False).to_numpy(dtype=bool)
+    if zoned.all() or not zoned.any():
+        # utc=True converts offsets to UTC; naive values are read as UTC, i.e. as given.
+        return pd.to_datetime(values, format=fmt, errors="coerce", utc=True).dt.tz_convert(None)
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for part in (zoned, ~zoned):
+        out[part] = parse_text(values[part], fmt).to_numpy()
+    return out
 
 
 def to_dates(s: pd.Series, column: str, source: str = "data", rows: Any = None) -> pd.Series:
