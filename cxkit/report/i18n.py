@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ..errors import check_choice
+from .._checks import check_choice
 
 __all__ = ["LANGS", "text", "check_lang", "fmt", "num", "pvalue", "translate_columns", "column_label"]
 

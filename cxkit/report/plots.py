@@ -8,8 +8,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.transforms import blended_transform_factory
 
-from .._checks import check_min_n
-from ..stats.counts import check_columns
+from .._checks import check_columns, check_min_n
 from .i18n import check_lang, column_label, fmt
 from .i18n import text as _t
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from ..stats.counts import check_columns
+from .._checks import check_columns
 from ..stats.survival import KaplanMeier
 
 __all__ = ["crosstab_heatmap", "segment_map", "retention", "churn_by_score", "km_curves", "odds_ratios",

@@ -28,13 +28,13 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
+from .._checks import as_list, check_choice, check_columns
 from .._results import StudyText
 from ..data.dataset import Dataset
-from ..errors import ParameterError, check_choice
+from ..errors import ParameterError
 from ..report.i18n import num, pvalue
 from ..report.i18n import text as _t
 from ..stats.auc import auc_table, compare_auc, risk_sign
-from ..stats.counts import as_list, check_columns
 from ..stats.logit import INTERCEPT, LogitResult, logit, nested_lr
 from ..stats.metrics import DEFAULT_MIN_N, _wilson
 from ..stats.survival import BAND_ORDER, CoxResult, KaplanMeier, cox, kaplan_meier, score_band

@@ -28,11 +28,11 @@ from math import factorial
 import numpy as np
 import pandas as pd
 
+from .._checks import as_list, check_choice, check_columns
 from ..data.dataset import Dataset
-from ..errors import DegenerateDataError, ParameterError, check_choice
+from ..errors import DegenerateDataError, ParameterError
 from ..report.i18n import num
 from ..report.i18n import text as _t
-from ..stats.counts import as_list, check_columns
 from .alignment import plain_ids
 
 __all__ = ["shapley_r2", "relative_weights", "Importance", "relative_importance", "driver_frame",

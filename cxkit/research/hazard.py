@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._checks import as_list, check_choice
 from ..data.dataset import Dataset
-from ..errors import DataError, ParameterError, check_choice
-from ..stats.counts import as_list
+from ..errors import DataError, ParameterError
 from ..stats.logit import LogitResult, logit
 from ..stats.survival import score_band
 from .alignment import effective_cut, plain_ids

@@ -30,13 +30,13 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
+from .._checks import check_choice, check_columns
 from .._results import StudyText
 from ..data.dataset import Dataset
-from ..errors import DegenerateDataError, ParameterError, check_choice
+from ..errors import DegenerateDataError, ParameterError
 from ..report.i18n import num, pvalue
 from ..report.i18n import text as _t
 from ..scales import Scale
-from ..stats.counts import check_columns
 from ..stats.metrics import DEFAULT_MIN_N, _wilson, nps
 from ..stats.survival import score_band
 from .alignment import Aligned, align_churn, pair_answers, plain_ids

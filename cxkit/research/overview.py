@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .._checks import check_level, to_timestamp
+from .._checks import as_list, check_columns, check_level, to_timestamp
 from ..data.dataset import Dataset
 from ..data.privacy import check_not_personal, pseudonymise_table
 from ..errors import ParameterError
@@ -49,7 +49,7 @@ def metric_table(data: pd.DataFrame, ds: Dataset, metric: str, by: str | Sequenc
     ``allow_personal_data``: group labels would show the personal data.
     """
     scale = ds.scale(metric)
-    check_not_personal(data, metrics.as_list(by), ds, allow=allow_personal_data)
+    check_not_personal(data, as_list(by), ds, allow=allow_personal_data)
     rows = data[data["metric"] == metric]
     weight = "weight" if "weight" in rows else None
     src = str(ds.files.get("responses", "responses"))
@@ -100,7 +100,7 @@ def latest_changes(ds: Dataset, data: pd.DataFrame, by: str | None = None, *, fr
                    level: float = 0.95, min_n: int = 30, correction: str = "holm",
                    allow_personal_data: bool = False) -> pd.DataFrame:
     """Last period with answers against the one before, per metric (and group), corrected together."""
-    check_not_personal(data, metrics.as_list(by), ds, allow=allow_personal_data)
+    check_not_personal(data, as_list(by), ds, allow=allow_personal_data)
     parts = []
     for m in ds.metrics():
         rows = data[data["metric"] == m]
@@ -176,8 +176,6 @@ def churn_share(customers: pd.DataFrame, by: str | Sequence[str] | None = None, 
         churn_pct, ci_low, ci_high : churned / n in % with Wilson interval
         suppressed, note
     """
-    from ..stats.counts import as_list, check_columns
-
     by = as_list(by)
     check_columns(customers, [churned, *by], argument="churned/by", source="customers")
     level = check_level(level)

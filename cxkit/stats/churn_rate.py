@@ -7,6 +7,9 @@ start and end dates fall in, because periods begin at midnight. So the engine
 counts customers per group, start day and end day (a few thousand cells, see
 :mod:`cxkit.engines`) and the rates follow from histograms of those cells, for
 pandas frames, DuckDB relations, Parquet/CSV files and PySpark alike.
+Dates follow cxkit's date policy (:mod:`cxkit._dates`): time-zone-aware
+timestamps are converted to UTC before their day is taken, naive ones are taken
+as given.
 """
 
 from __future__ import annotations
@@ -16,20 +19,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .._checks import check_min_n, to_timestamp
-from ..errors import DataError, ParameterError, check_choice, format_rows
-from .counts import as_list, check_columns
-from .engines import (
-    check_not_text,
-    count_rows,
-    day_codes,
-    day_dates,
-    engine_name,
-    no_rows_note,
-    open_frame,
-    require_columns,
-)
-from .metrics import DEFAULT_MIN_N, _check_level, _suppress, _to_dates, _wilson
+from .._checks import FREQS, as_list, check_choice, check_columns, check_level, check_min_n, to_timestamp
+from .._dates import engine_utc, to_dates
+from ..errors import DataError, ParameterError, format_rows
+from .engines import check_not_text, count_rows, day_codes, day_dates, engine_name, no_rows_note, open_frame
+from .metrics import DEFAULT_MIN_N, _suppress, _wilson
 
 __all__ = ["churn_rate"]
 
@@ -42,8 +36,8 @@ def _pandas_cells(customers: pd.DataFrame, start: str, end: str, by: list[str], 
     if len(customers) == 0:
         raise DataError(f"{source}: no customers; expected at least one row with a start date.")
     rows = customers["_row"].to_numpy() if "_row" in customers.columns else np.arange(1, len(customers) + 1)
-    s = _to_dates(customers[start], start, source, rows)
-    e = _to_dates(customers[end], end, source, rows)
+    s = to_dates(customers[start], start, source, rows)
+    e = to_dates(customers[end], end, source, rows)
     before = ((e < s) & e.notna()).to_numpy()
     if before.any():
         raise DataError(f"{source}: {format_rows(rows[before])} end "
@@ -52,20 +46,22 @@ def _pandas_cells(customers: pd.DataFrame, start: str, end: str, by: list[str], 
         raise DataError(f"{source}, column {start!r}: missing start dates in "
                         f"{format_rows(rows[s.isna().to_numpy()])}; expected a date for every customer.")
     parsed = pd.DataFrame({**{b: customers[b] for b in by}, start: s, end: e}, copy=False)
-    return _cells(parsed, start, end, by, source)
+    return _cells(parsed, start, end, by, source, check=False)
 
 
-def _cells(customers: object, start: str, end: str, by: list[str], source: str) -> pd.DataFrame:
+def _cells(customers: object, start: str, end: str, by: list[str], source: str, check: bool = True) -> pd.DataFrame:
     """Count customers per group, start day and end day in their engine; problems are reported by count."""
     frame = open_frame(customers, source)
     engine = engine_name(frame)
-    require_columns(frame, [start, end, *by], argument="start/end/by", source=source)
+    if check:
+        check_columns(frame, [start, end, *by], argument="start/end/by", source=source)
     schema = frame.collect_schema()
     for col in (start, end):
         check_not_text(schema, col, "a date or timestamp column", engine, source)
+    frame = engine_utc(frame.select(*dict.fromkeys([*by, start, end])), [start, end])
     frame = frame.select(*by, day_codes(start).fill_null(-1).alias("_sd"),
                          day_codes(end).fill_null(_NO_END).alias("_ed"))
-    cells, _ = count_rows(frame, [*by, "_sd", "_ed"], source=source)
+    cells, _ = count_rows(frame, [*by, "_sd", "_ed"], source=source, check=False)
     sd, ed = cells["_sd"].to_numpy("int64"), cells["_ed"].to_numpy("int64")
     problems = []
     if (sd < 0).any():
@@ -102,7 +98,7 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
         day); pandas inputs are checked first so errors name rows.
     by : str or list of str, optional
         Customer attributes (segment...). Rates are per group and period.
-    freq : {"M", "Q", "Y", "W"}
+    freq : {"D", "W", "M", "Q", "Y"}
     period_start, period_end : date, optional
         First and last period to report; default: the span of the data.
 
@@ -120,9 +116,9 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
         suppressed, note
     """
     by = as_list(by)
-    level = _check_level(level)
+    level = check_level(level)
     min_n = check_min_n(min_n)
-    check_choice("freq", freq, ("W", "M", "Q", "Y"))
+    check_choice("freq", freq, FREQS)
     if isinstance(customers, pd.DataFrame):
         cells = _pandas_cells(customers, start, end, by, source)
     else:

@@ -31,12 +31,10 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
-from .._checks import check_alpha, check_level, check_min_n
-from ..errors import DegenerateDataError, ParameterError, check_choice
+from .._checks import as_list, check_alpha, check_choice, check_level, check_min_n
+from ..errors import DegenerateDataError, ParameterError
 from ..scales import Scale
-from .counts import as_list, check_columns
-from .engines import open_frame, require_columns
-from .metrics import DEFAULT_MIN_N, _prepare, _totals
+from .metrics import DEFAULT_MIN_N, prepare_counts, totals
 
 __all__ = ["Comparison", "compare", "pairwise", "changes", "STATISTICS", "CORRECTIONS"]
 
@@ -168,15 +166,8 @@ def _expand(counts: pd.DataFrame, score: str) -> np.ndarray:
 
 def _group_totals(data, score, scale, group_cols, weight, source, period=None, freq="M"):
     """Count table and per-group totals, counted in the data's engine (pandas, DuckDB, Spark, files)."""
-    counts, groups = _prepare(data, score, scale, group_cols, weight, period, freq, source)
-    return counts, _totals(counts, groups, score, scale.good, scale.bad)
-
-
-def _check_columns(data, columns, argument, source):
-    if isinstance(data, pd.DataFrame):
-        check_columns(data, columns, argument=argument, source=source)
-    else:
-        require_columns(open_frame(data, source), columns, argument=argument, source=source)
+    counts, groups = prepare_counts(data, score, scale, group_cols, weight, period, freq, source)
+    return counts, totals(counts, groups, score, scale.good, scale.bad)
 
 
 def compare(data: pd.DataFrame, group: str, a: object, b: object, score: str = "score", *,
@@ -202,7 +193,6 @@ def compare(data: pd.DataFrame, group: str, a: object, b: object, score: str = "
     """
     scale, statistic = _resolve(scale, statistic, level, min_n)
     check_choice("test", test, (None, "welch", "mannwhitney"))
-    _check_columns(data, [group, score], "group/score", source)
     if a == b:
         raise ParameterError(f"`a` and `b` are the same group ({a!r}); compare two different values of {group!r}.")
     counts, t = _group_totals(data, score, scale, [group], weight, source)
@@ -294,8 +284,7 @@ def changes(data: pd.DataFrame, date: str, score: str = "score", by: str | Seque
         test, note
     """
     scale, statistic = _resolve(scale, statistic, level, min_n, alpha)
-    by = as_list(by)
-    check_choice("freq", freq, ("D", "W", "M", "Q", "Y"))
+    by = as_list(by)  # freq is checked by prepare_counts
     counts, t = _group_totals(data, score, scale, by, weight, source, period=date, freq=freq)
     rows = []
     groups = t.groupby(by, sort=True) if by else [((), t)]

@@ -48,9 +48,9 @@ import statsmodels.api as sm
 from scipy import optimize, stats
 from scipy.special import expit
 
+from .._checks import as_list, check_columns
 from .._results import Result
 from ..errors import DataError, DegenerateDataError, ParameterError
-from .counts import as_list, check_columns
 from .design import INTERCEPT, Separation, check_separation, design
 from .engines import count_rows, describe_values, no_rows_note
 

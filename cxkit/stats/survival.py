@@ -25,9 +25,9 @@ from scipy import stats
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
+from .._checks import as_list, check_columns
 from ..errors import ParameterError
 from ..scales import Scale
-from .counts import as_list, check_columns
 from .design import INTERCEPT, design
 
 __all__ = ["KaplanMeier", "kaplan_meier", "CoxResult", "cox", "score_band", "BAND_ORDER"]
