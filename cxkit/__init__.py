@@ -22,7 +22,14 @@ from .report.i18n import translate_columns
 from .report.kpis import record_kpi, record_kpis
 from .research.alignment import Aligned, align_churn, pair_answers
 from .research.churn import ChurnStudy, churn_by_score, churn_study, metric_models, revenue_at_risk, trend_test
-from .research.drivers import Importance, describe_drivers, driver_frame, driver_study, relative_importance
+from .research.drivers import (
+    DriverStudy,
+    Importance,
+    describe_drivers,
+    driver_frame,
+    driver_study,
+    relative_importance,
+)
 from .research.hazard import HazardResult, hazard_model, person_months
 from .research.loyalty import (
     LoyaltyStudy,
@@ -33,7 +40,7 @@ from .research.loyalty import (
     segment_map,
 )
 from .research.overview import (
-    churn_share,
+    churn_overview,
     describe_overview,
     drilldown,
     headline,
@@ -45,7 +52,7 @@ from .research.overview import (
 from .run.batch import run_reports
 from .scales import Scale
 from .stats.auc import auc_table, compare_auc
-from .stats.churn_rate import churn_rate
+from .stats.churn_rate import churn_rate, churn_share
 from .stats.compare import Comparison, changes, compare, pairwise
 from .stats.counts import score_counts
 from .stats.glm import GroupedLogit, grouped_logit, logit_from_cells, outcome_cells
@@ -67,11 +74,11 @@ __all__ = [
     # research questions (issue 3)
     "Aligned", "align_churn", "pair_answers", "auc_table", "compare_auc", "ChurnStudy", "churn_by_score",
     "churn_study", "metric_models", "revenue_at_risk", "trend_test", "Importance", "driver_frame",
-    "driver_study", "relative_importance", "describe_drivers", "HazardResult", "hazard_model", "person_months", "LogitResult",
+    "driver_study", "DriverStudy", "relative_importance", "describe_drivers", "HazardResult", "hazard_model", "person_months", "LogitResult",
     "logit", "nested_lr", "LoyaltyStudy", "crosstab", "loyalty_study", "rank_correlation",
     "retention_by_category", "segment_map", "CoxResult", "KaplanMeier", "cox", "kaplan_meier", "score_band",
     "plots_research",
-    "ValidationReport", "validate_dataset", "i18n", "translate_columns", "churn_share",
+    "ValidationReport", "validate_dataset", "i18n", "translate_columns", "churn_share", "churn_overview",
     "record_kpi", "record_kpis", "run_reports",
     "GroupedLogit", "grouped_logit", "logit_from_cells", "outcome_cells", "metric_suite",
 ]

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported when a result is printed, not when cxkit is
+    import pandas as pd
 
 __all__ = ["Result", "Study", "Printer"]
 
@@ -41,14 +42,16 @@ class Printer:
 
     def _parts(self) -> tuple[str, list[str], pd.DataFrame, list[str]]:
         """Title, text lines, table and notes of the result."""
+        import pandas as pd
+
         r = self.result
         table = r.summary()
         if not isinstance(table, pd.DataFrame):
             table = pd.DataFrame(table)
         if isinstance(r, Study):
             # The description already ends with the notes.
-            return type(r).__name__, r.describe().strip().splitlines(), table, []
-        return type(r).__name__, [r.headline()], table, [str(n) for n in r.notes]
+            return r.title or type(r).__name__, r.describe().strip().splitlines(), table, []
+        return r.title or type(r).__name__, [r.headline()], table, [str(n) for n in r.notes]
 
     def repr_line(self) -> str:
         head = " ".join(self.result.headline().split())
@@ -82,6 +85,8 @@ class Result:
 
     #: Plain-language caveats printed under the table (subclasses set it, usually as a dataclass field).
     notes: tuple[str, ...] = ()
+    #: Title of the printed result (the class name when empty).
+    title: ClassVar[str] = ""
 
     def summary(self) -> pd.DataFrame:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
@@ -133,6 +138,8 @@ class Study(Result):
 
     def summary(self) -> pd.DataFrame:
         """One row per table: ``table, rows, columns``."""
+        import pandas as pd
+
         return pd.DataFrame([{"table": k, "rows": len(t), "columns": ", ".join(map(str, t.columns))}
                              for k, t in self.tables.items() if t is not None],
                             columns=["table", "rows", "columns"])
