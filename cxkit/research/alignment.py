@@ -28,7 +28,6 @@ cluster their standard errors by customer.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -37,6 +36,7 @@ import pandas as pd
 
 from .._checks import as_list, check_choice, to_timestamp
 from .._dates import to_dates, utc_naive_scalar
+from .._results import Result
 from ..data.dataset import Dataset
 from ..errors import DataError, DegenerateDataError, ParameterError
 
@@ -48,7 +48,7 @@ _RESERVED = {"customer_id", "answered_at", "churned", "event", "time_days", "ten
 
 
 @dataclass(frozen=True, repr=False)
-class Aligned:
+class Aligned(Result):
     """Answers (or paired answers) with the outcome that follows them.
 
     Attributes
@@ -94,7 +94,11 @@ class Aligned:
         row = self.counts[self.counts["step"] == "horizon not over by the cut-off (left out)"]
         return int(row["rows"].sum()) if len(row) else 0
 
-    def summary(self) -> str:
+    def summary(self) -> pd.DataFrame:
+        """How many rows each step kept or left out (``counts``: ``step, rows, note``)."""
+        return self.counts
+
+    def headline(self) -> str:
         what = " + ".join(self.metrics)
         events = int(self.frame["churned"].sum()) if "churned" in self.frame and self.n else 0
         if self.timed and self.horizon_days is not None:
@@ -108,17 +112,7 @@ class Aligned:
         else:
             head = (f"{what}: {self.n:,} answers, {events:,} with the churn label set "
                     "(no dates: time order not checked).")
-        return " ".join([head, *self.notes])
-
-    def _repr_html_(self) -> str:
-        return (f"<p>{html.escape(self.summary())}</p>"
-                + self.counts.to_html(index=False))
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
+        return head
 
 
 def plain_ids(ids: pd.Series) -> pd.Series:

@@ -19,9 +19,10 @@ says" text from the numbers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from .._checks import as_list, check_choice, check_columns
-from .._results import StudyText
+from .._results import Study
 from ..data.dataset import Dataset
 from ..errors import ParameterError
 from ..report.i18n import num, pvalue
@@ -201,7 +202,7 @@ def _simulate(fit: LogitResult, X: np.ndarray, n_sim: int, seed: int) -> np.ndar
 
 # -- the whole study --------------------------------------------------------------------------
 @dataclass(frozen=True, repr=False)
-class ChurnStudy(StudyText):
+class ChurnStudy(Study):
     """Everything the churn notebook shows, computed from one dataset and one set of parameters.
 
     Attributes
@@ -252,6 +253,38 @@ class ChurnStudy(StudyText):
     def describe(self, lang: str = "en") -> str:
         """The "what the data says" text, generated from the results (markdown bullets)."""
         return describe_churn(self, lang=lang)
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table the notebook shows, by the name its CSV copy gets."""
+        out = {"churn_by_score": self.by_score, "trend_tests": self.trends, "models": self.models, "auc": self.auc,
+               "auc_pairs": self.auc_pairs, "lr_tests": self.lr_tests}
+        out.update({f"km_{m}": k.at for m, k in self.km.items()})
+        out.update({f"cox_{m}": c.table for m, c in self.cox.items()})
+        if self.hazard is not None:
+            out["hazard"] = self.hazard.table
+        if self.revenue is not None:
+            out["revenue_at_risk"] = self.revenue
+        return out
+
+    @property
+    def figures(self) -> dict[str, Callable[..., Any]]:
+        """``churn_by_score_<metric>``, ``odds_ratios``, ``auc``, ``km_<metric>``, ``revenue_at_risk``."""
+        from ..report import plots_research as rp
+
+        def by_score(m: str) -> Callable[..., Any]:
+            return lambda ax=None: rp.churn_by_score(self.by_score[self.by_score["metric"] == m], ax=ax, label=m)
+
+        def km(m: str) -> Callable[..., Any]:
+            return lambda ax=None: rp.km_curves(self.km[m], ax=ax, title=m)
+
+        out = {f"churn_by_score_{m}": by_score(m) for m in self.metrics}
+        out["odds_ratios"] = lambda ax=None: rp.odds_ratios(self.models, ax=ax)
+        out["auc"] = lambda ax=None: rp.auc_compare(self.auc, ax=ax)
+        out.update({f"km_{m}": km(m) for m in self.km})
+        if self.revenue is not None:
+            out["revenue_at_risk"] = lambda ax=None: rp.revenue_at_risk(self.revenue, ax=ax)
+        return out
 
 
 def _default_metrics(ds: Dataset) -> list[str]:

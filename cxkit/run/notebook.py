@@ -10,20 +10,24 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 
 from .._checks import check_parameter_value
 from .._files import atomic_write, writable_folder
+from .._results import Result
 from ..errors import OutputError, ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ReportResult", "execute_notebook", "render_html", "atomic_write", "notebook_parameters",
            "check_parameters", "parse_parameter_text"]
 
 
-@dataclass(frozen=True)
-class ReportResult:
+@dataclass(frozen=True, repr=False)
+class ReportResult(Result):
     """Where a run's outputs are and whether it succeeded."""
 
     notebook: Path
@@ -31,8 +35,15 @@ class ReportResult:
     status: str
     error: str = ""
 
-    def summary(self) -> str:
-        return f"{self.status}: {self.html}" + (f" ({self.error})" if self.error else "")
+    def summary(self) -> pd.DataFrame:
+        """The run as one row: notebook, html, status, error."""
+        import pandas as pd  # lazily: running a notebook needs no pandas here
+
+        return pd.DataFrame([{"notebook": str(self.notebook), "html": str(self.html), "status": self.status,
+                              "error": self.error}])
+
+    def headline(self) -> str:
+        return f"{self.status}: {self.html}" + (f" ({self.error.splitlines()[0]})" if self.error else "")
 
 
 def _literal(source: Any) -> Any:

@@ -25,7 +25,7 @@ from ..errors import DataError, ParameterError, format_rows
 from .engines import check_not_text, count_rows, day_codes, day_dates, engine_name, no_rows_note, open_frame
 from .metrics import DEFAULT_MIN_N, _suppress, _wilson
 
-__all__ = ["churn_rate"]
+__all__ = ["churn_rate", "churn_share"]
 
 _NO_END = 99_999_999  # end-day code of customers who have not left (sorts after every date)
 
@@ -193,3 +193,34 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
     out["note"] = note
     return out.rename(columns={"at_start": "n"}).pipe(
         _suppress, ["churn_rate", "ci_low", "ci_high", "simple_rate"], min_n).rename(columns={"n": "at_start"})
+
+
+def churn_share(customers: pd.DataFrame, by: str | Sequence[str] | None = None, *, churned: str = "churned",
+                level: float = 0.95, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+    """Share of customers flagged as churned, with a Wilson interval (for data with a flag but no dates).
+
+    Without start and end dates no churn *rate per period* exists (see :func:`churn_rate`); this is
+    the share of the customer table flagged ``churned`` (e.g. one quarter's churn in IBM's Telco sample).
+
+    Returns
+    -------
+    DataFrame with the group columns and
+        n : customers
+        churned : of those, flagged as churned
+        churn_pct, ci_low, ci_high : churned / n in % with Wilson interval
+        suppressed, note
+    """
+    by = as_list(by)
+    check_columns(customers, [churned, *by], argument="churned/by", source="customers")
+    level = check_level(level)
+    flag = customers[churned].astype(bool)
+    d = customers[by].assign(_churned=flag) if by else pd.DataFrame({"_churned": flag})
+    g = d.groupby(by, observed=True, dropna=True)["_churned"] if by else d.groupby(lambda _: 0)["_churned"]
+    t = g.agg(n="size", churned="sum").reset_index()
+    if not by:
+        t = t.drop(columns=t.columns[0])
+    t["churn_pct"] = 100 * t["churned"] / t["n"]
+    lo, hi = _wilson(t["churned"], t["n"], level)
+    t["ci_low"], t["ci_high"] = 100 * lo, 100 * hi
+    t["note"] = ""
+    return _suppress(t, ["churn_pct", "ci_low", "ci_high"], min_n)

@@ -20,7 +20,6 @@ that engine (:mod:`cxkit.engines`) and the results do not depend on which.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from itertools import combinations
@@ -32,6 +31,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
 from .._checks import as_list, check_alpha, check_choice, check_level, check_min_n
+from .._results import Result
 from ..errors import DegenerateDataError, ParameterError
 from ..scales import Scale
 from .metrics import DEFAULT_MIN_N, prepare_counts, totals
@@ -43,8 +43,8 @@ CORRECTIONS = ("holm", "bonferroni", "fdr_bh", "none")
 _DEFAULT_STAT = {"nps": "nps", "csat": "top_box", "ces": "mean"}
 
 
-@dataclass(frozen=True)
-class Comparison:
+@dataclass(frozen=True, repr=False)
+class Comparison(Result):
     """One difference between two groups (``a - b``) with its interval and test."""
 
     statistic: str
@@ -64,22 +64,20 @@ class Comparison:
     note: str = ""
     suppressed: bool = False
 
-    def summary(self) -> str:
+    @property
+    def notes(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (self.note,) if self.note else ()
+
+    def summary(self) -> pd.DataFrame:
+        """The comparison as one row (every field)."""
+        return pd.DataFrame([asdict(self)])
+
+    def headline(self) -> str:
         unit = {"nps": " points", "top_box": " %-points", "mean": ""}[self.statistic]
         pct = round(100 * self.level)
         return (f"{self.statistic} {self.group}={self.a} vs {self.b}: {self.value_a:.2f} (n={self.n_a}) vs "
                 f"{self.value_b:.2f} (n={self.n_b}); difference {self.diff:+.2f}{unit}, {pct}% CI "
-                f"[{self.ci_low:.2f}, {self.ci_high:.2f}], p = {self.p_value:.3g} ({self.test})"
-                + (f". Note: {self.note}" if self.note else ""))
-
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([asdict(self)])
-
-    def _repr_html_(self) -> str:
-        return f"<p>{html.escape(self.summary())}</p>" + self.to_frame().to_html(index=False)
-
-    def __str__(self) -> str:
-        return self.summary()
+                f"[{self.ci_low:.2f}, {self.ci_high:.2f}], p = {self.p_value:.3g} ({self.test})")
 
 
 def _resolve(scale: Scale | None, statistic: str | None, level: float = 0.95, min_n: int = DEFAULT_MIN_N,

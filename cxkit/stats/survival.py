@@ -14,7 +14,6 @@ Time starts at the answer (see :func:`cxkit.alignment.align_churn` with
 
 from __future__ import annotations
 
-import html
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
 from .._checks import as_list, check_columns
+from .._results import Result
 from ..errors import ParameterError
 from ..scales import Scale
 from .design import INTERCEPT, design
@@ -75,7 +75,7 @@ def _loglog_ci(s: np.ndarray, se: np.ndarray, z: float) -> tuple[np.ndarray, np.
 
 
 @dataclass(frozen=True, repr=False)
-class KaplanMeier:
+class KaplanMeier(Result):
     """Kaplan-Meier curves per group with a log-rank test.
 
     Attributes
@@ -101,7 +101,11 @@ class KaplanMeier:
     level: float
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    def summary(self) -> str:
+    def summary(self) -> pd.DataFrame:
+        """Survival at the requested times per group (``at``)."""
+        return self.at
+
+    def headline(self) -> str:
         pct = round(100 * self.level)
         parts = []
         for _, r in self.at.iterrows():
@@ -112,16 +116,7 @@ class KaplanMeier:
         head = f"Kaplan-Meier by {self.group}" if self.group else "Kaplan-Meier"
         test = (f"log-rank chi2 = {self.logrank_chi2:.2f}, df = {self.logrank_df}, p = {self.logrank_p:.3g}"
                 if not np.isnan(self.logrank_chi2) else "no log-rank test")
-        return f"{head}: " + "; ".join(parts) + f". {test}." + "".join(f" {n}" for n in self.notes)
-
-    def _repr_html_(self) -> str:
-        return f"<p>{html.escape(self.summary())}</p>" + self.at.to_html(index=False)
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
+        return f"{head}: " + "; ".join(parts) + f". {test}."
 
 
 def kaplan_meier(frame: pd.DataFrame, time: str = "time_days", event: str = "event", group: str | None = None,
@@ -192,7 +187,7 @@ def kaplan_meier(frame: pd.DataFrame, time: str = "time_days", event: str = "eve
 
 
 @dataclass(frozen=True, repr=False)
-class CoxResult:
+class CoxResult(Result):
     """Cox proportional-hazards model with its proportional-hazards check.
 
     Attributes
@@ -214,28 +209,17 @@ class CoxResult:
     status: str
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    def summary(self) -> str:
-        pct = round(100 * self.level)
-        lines = [f"Cox model: n = {self.n:,}, churned = {self.events:,} ({self.status})."]
-        for _, r in self.table.iterrows():
-            lines.append(f"  {r['term']}: hazard ratio {r['hazard_ratio']:.3g} ({pct}% CI "
-                         f"{r['hazard_ratio_low']:.3g} to {r['hazard_ratio_high']:.3g}), p = {r['p_value']:.3g}")
-        bad = self.ph_test[self.ph_test["violated"]] if len(self.ph_test) else self.ph_test
+    def summary(self) -> pd.DataFrame:
+        """The hazard ratios (``table``)."""
+        return self.table
+
+    def headline(self) -> str:
+        head = f"Cox model: n = {self.n:,}, churned = {self.events:,} ({self.status})."
         if len(self.ph_test):
-            lines.append("  Proportional hazards: " + ("no term violates it" if bad.empty else
-                         "violated for " + ", ".join(bad["term"])) + " (scaled Schoenfeld residuals vs rank of time).")
-        lines += [f"  Note: {n}" for n in self.notes]
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        return (f"<pre>{html.escape(self.summary())}</pre>" + self.table.to_html(index=False)
-                + self.ph_test.to_html(index=False))
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
+            bad = self.ph_test[self.ph_test["violated"]]
+            head += (" Proportional hazards: " + ("no term violates it" if bad.empty else
+                     "violated for " + ", ".join(bad["term"])) + " (scaled Schoenfeld residuals vs rank of time).")
+        return head
 
 
 def _ph_test(res, time: np.ndarray, event: np.ndarray, names: list[str]) -> pd.DataFrame:
