@@ -63,7 +63,7 @@ def test_default_set_records_headline_kpis_matching_the_data(default_reports):
     assert {Path(e["path"]).name for e in man["inputs"]} == {"spec.yaml", "responses.csv", "customers.csv"}
 
 
-def _browser(tmp: Path):
+def _browser(tmp: Path, performance_log: bool = False):
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.skip(f"headless browser test skipped: Debian's chromium and chromium-driver are not installed "
                     f"({CHROMIUM} or {CHROMEDRIVER} missing). `make test` installs them with apt-get when "
@@ -78,6 +78,8 @@ def _browser(tmp: Path):
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  f"--user-data-dir={tmp / 'chromium-profile'}", "--window-size=1280,1000"):
         opts.add_argument(flag)
+    if performance_log:  # every request the page makes, to fail on any that leaves the machine
+        opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
 
 

@@ -204,6 +204,12 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {{ super() }}
 {%- endif -%}
 {%- endblock data_png -%}
+{#- Self-contained: no script from a CDN (require.js, MathJax, mermaid, widgets), so
+    opening a report on an intranet or offline makes no network request. -#}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 """
 
 
