@@ -47,6 +47,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "churn_rate_pct": ("churn rate (%)", "churnpercentage (%)"),
     "simple_rate": ("simple (start - end) / start", "eenvoudig (begin - eind) / begin"),
     "nps_composition_by": ("NPS composition by {by}", "NPS-opbouw per {by}"),
+    # table formatter (cxkit.report.tables)
+    "yes": ("yes", "ja"), "no": ("no", "nee"),
+    "sig_legend": ("▲ / ▼ significant rise / fall (coloured); unmarked: no significant change",
+                   "▲ / ▼ significante stijging / daling (gekleurd); zonder teken: geen significante verandering"),
+    "dash_legend": ("– not available or suppressed (too few answers)",
+                    "– niet beschikbaar of weggelaten (te weinig antwoorden)"),
 }
 
 # Headers of computed tables, for display (translate_columns).
@@ -78,6 +84,9 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "odds_ratio_high": ("odds ratio CI high", "odds ratio BI boven"),
     "hazard_ratio": ("hazard ratio", "hazard ratio"), "hazard_ratio_low": ("hazard ratio CI low", "hazard ratio BI onder"),
     "hazard_ratio_high": ("hazard ratio CI high", "hazard ratio BI boven"),
+    "auc": ("AUC", "AUC"), "rho": ("rho", "rho"), "tau": ("tau", "tau"), "events": ("events", "gebeurtenissen"),
+    "customers": ("customers", "klanten"), "answers": ("answers", "antwoorden"),
+    "revenue": ("revenue", "omzet"), "value_at_risk": ("value at risk", "waarde in gevaar"),
 }
 
 
