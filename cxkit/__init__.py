@@ -46,6 +46,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "report.i18n": ("translate_columns",),
     "report.kpis": ("record_kpi", "record_kpis"),
     "report.tables": ("show",),
+    "report.summary": ("report_header",),
     "research.alignment": ("Aligned", "align_churn", "pair_answers"),
     "research.churn": ("ChurnStudy", "churn_by_score", "churn_study", "metric_models", "revenue_at_risk",
                        "trend_test"),

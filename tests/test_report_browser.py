@@ -123,7 +123,9 @@ def test_index_and_report_render_in_headless_chromium(default_reports, tmp_path)
         text, n_images = _check_page(driver, default_reports / "01_cx_overview" / "01_cx_overview.html",
                                      tmp_path / "report.png")
         assert "Run parameters" in text and "Customer experience overview" in text
-        assert text.index("Run parameters") < text.index("Customer experience overview")  # parameters on top
+        # answer first: title, then the verdict; parameters and data quality in the appendix at the end
+        title, verdict = text.index("Customer experience overview"), text.index("What the data says")
+        assert title < verdict < text.index("Data quality") < text.index("Run parameters")
         assert "Recorded in kpis.json" in text
         assert n_images >= 4  # NPS composition per group, trends, churn
     finally:

@@ -49,6 +49,22 @@ _TEXT: dict[str, tuple[str, str]] = {
     "nps_composition_by": ("NPS composition by {by}", "NPS-opbouw per {by}"),
     # table formatter (cxkit.report.tables)
     "yes": ("yes", "ja"), "no": ("no", "nee"),
+    "run_parameters": ("Run parameters", "Parameters van deze run"), "parameter": ("parameter", "parameter"),
+    "value": ("value", "waarde"), "appendix": ("Appendix", "Bijlage"), "contents": ("Contents", "Inhoud"),
+    "kpis_recorded": ("Recorded in kpis.json", "Vastgelegd in kpis.json"), "kpi_figure": ("figure", "cijfer"),
+    "kpi_interval_n": ("interval and n", "interval en n"),
+    # notebook lines
+    "left_out": ("Left out: {n} {what}.", "Weggelaten: {n} {what}."),
+    "metric_by": ("{metric} by {by}", "{metric} per {by}"),
+    "changes_by": ("By {by}: {k} significant change(s) of {n} compared.",
+                   "Per {by}: {k} significante verandering(en) van de {n} vergeleken."),
+    "chi2_line": ("Chi-square test of independence: chi2 = {chi2}, df = {df}, p {p}, Cramér's V = {v}.",
+                  "Chi-kwadraattoets op onafhankelijkheid: chi2 = {chi2}, vg = {df}, p {p}, Cramérs V = {v}."),
+    "no_churn_comparison": ("No churn outcome in this dataset: the churn comparison is not available.",
+                            "Deze dataset heeft geen opzeggingen: de vergelijking van het verloop ontbreekt."),
+    "no_segment_map": ("No segment column: no segment map.", "Geen segmentkolom: geen segmentkaart."),
+    "no_retention": ("No churn or retention outcome in this dataset: behavioural loyalty cannot be shown.",
+                     "Deze dataset heeft geen opzeggingen of behoud: loyaliteit in gedrag valt niet te tonen."),
     "sig_legend": ("▲ / ▼ significant rise / fall (coloured); unmarked: no significant change",
                    "▲ / ▼ significante stijging / daling (gekleurd); zonder teken: geen significante verandering"),
     "dash_legend": ("– not available or suppressed (too few answers)",
@@ -297,8 +313,8 @@ _TEXT.update({
                 "{name}.",
                 "- {k} drivers verklaren samen {r2}% van de variantie in {y}{r2ci}; n = {n} klanten; methode: "
                 "{name}."),
-    "dr_row": ("- #{rank} {d}: {share}% of the explained variance{ci}; correlation with {y} {r}.",
-               "- #{rank} {d}: {share}% van de verklaarde variantie{ci}; correlatie met {y} {r}."),
+    "dr_row": ("- No. {rank}, {d}: {share}% of the explained variance{ci}; correlation with {y} {r}.",
+               "- Nr. {rank}, {d}: {share}% van de verklaarde variantie{ci}; correlatie met {y} {r}."),
     "dr_overlap": ("- The intervals of {a} and {b} overlap: the data does not settle which matters more ({a} ranks "
                    "first in {p}% of bootstrap samples).",
                    "- De intervallen van {a} en {b} overlappen: de data beslist niet welke zwaarder weegt ({a} staat "
