@@ -114,11 +114,11 @@ def test_index_and_report_render_in_headless_chromium(default_reports, tmp_path)
     driver = _browser(tmp_path)
     try:
         text, _ = _check_page(driver, default_reports / "index.html", tmp_path / "index.png")
-        assert f"cxkit reports {RUN_DATE}" in text and re.search(r"(\d+) runs?: \1 ok, 0 failed", text)
-        assert "nps: " in text and "churn_rate 2026-10" in text
+        assert f"Customer experience reports, {RUN_DATE}" in text and re.search(r"(\d+) runs?: \1 ok, 0 failed", text)
+        assert "Net Promoter Score: " in text and "Churn rate, 2026-10" in text  # KPI names in words
         # follow the index's link as a reviewer would
         driver.set_window_size(1280, 1000)
-        driver.find_element("link text", "01_cx_overview").click()
+        driver.find_element("link text", "Customer experience overview").click()
         assert driver.current_url.endswith("01_cx_overview/01_cx_overview.html")
         text, n_images = _check_page(driver, default_reports / "01_cx_overview" / "01_cx_overview.html",
                                      tmp_path / "report.png")

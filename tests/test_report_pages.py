@@ -59,3 +59,45 @@ def test_opened_report_makes_no_network_request(tmp_path):
         assert _network_requests(driver, page) == []
     finally:
         driver.quit()
+
+
+def _fake_run(root: Path, date: str, name: str, kpis: list[dict]) -> None:
+    d = root / date / name
+    d.mkdir(parents=True)
+    (d / f"{name}.html").write_text("<html></html>")
+    (d / "kpis.json").write_text(json.dumps({"kpis": kpis}))
+    (d / "manifest.json").write_text(json.dumps({
+        "name": name, "report": name, "run_date": date, "status": "ok", "duration_s": 1.0, "parameters": {},
+        "outputs": {"html": f"{name}.html", "kpis": "kpis.json"}, "inputs": []}))
+
+
+def _kpi(name, value, lo, hi, n, unit, **labels):
+    return {"name": name, "value": value, "ci_low": lo, "ci_high": hi, "n": n, "unit": unit, "level": 0.95,
+            "suppressed": False, "note": "", "labels": labels}
+
+
+def test_index_names_kpis_in_words_two_decimals_and_change_against_the_previous_date(tmp_path):
+    from cxkit.run.manifest import write_index
+
+    name = "03_effort_nps_churn"
+    _fake_run(tmp_path, "2026-10-01", name, [_kpi("ces", 0.60, 0.58, 0.62, 9000, "AUC"),
+                                             _kpi("nps", 0.57, 0.55, 0.59, 9000, "AUC")])
+    _fake_run(tmp_path, "2026-11-01", name, [_kpi("ces", 0.6812, 0.665, 0.697, 9500, "AUC"),
+                                             _kpi("nps", 0.5731, 0.55, 0.59, 9500, "AUC")])
+    _fake_run(tmp_path, "2026-11-01", "04_drivers", [_kpi("drivers_r2", 0.1234, 0.1, 0.15, 900, "R2")])
+    write_index(tmp_path / "2026-10-01")  # as each date's batch does
+    write_index(tmp_path / "2026-11-01")
+    page = (tmp_path / "2026-11-01" / "index.html").read_text()
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "0.68 AUC" in text and "0.57 AUC" in text and "0.12 R²" in text  # two decimals
+    assert "0.7 AUC" not in text
+    assert "Customer effort (CES): how well it predicts churn (AUC)" in text
+    assert "NPS explained by the drivers" in text and "drivers_r2" not in text
+    assert "Effort (CES), NPS and satisfaction vs churn" in text and "What drives NPS?" in text
+    assert "▲ +0.08 vs 2026-10-01 (significant)" in text  # 0.68 vs 0.60, intervals far apart
+    assert "+0.00 vs 2026-10-01 (not significant)" in text
+    assert "no earlier run to compare" in text  # 04 has no previous date
+    root = (tmp_path / "index.html").read_text()  # the cross-date index
+    assert "2026-11-01/index.html" in root and "2026-10-01/index.html" in root
+    assert root.index("2026-11-01") < root.index("2026-10-01")  # newest first
+    assert "href='../index.html'" in page  # back to all dates
