@@ -101,3 +101,19 @@ def test_index_names_kpis_in_words_two_decimals_and_change_against_the_previous_
     assert "2026-11-01/index.html" in root and "2026-10-01/index.html" in root
     assert root.index("2026-11-01") < root.index("2026-10-01")  # newest first
     assert "href='../index.html'" in page  # back to all dates
+
+
+def test_every_notebook_narrative_cell_has_its_english_and_dutch_text():
+    from cxkit.report import i18n
+    from cxkit.report.narrative import NARRATIVE
+
+    from .conftest import ROOT
+
+    for path in sorted((ROOT / "cxkit" / "notebooks").glob("0*.ipynb")):
+        for cell in nbformat.read(str(path), as_version=4).cells:
+            if cell.cell_type != "markdown":
+                continue
+            key = cell.metadata.get("cxkit", {}).get("text")
+            assert key in NARRATIVE, f"{path.name}: markdown cell without an i18n key: {cell.source[:60]!r}"
+            assert i18n.text(key, "en") == cell.source, f"{path.name}: {key} differs from the cell"
+            assert i18n.text(key, "nl") != cell.source

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_choice
+from .narrative import NARRATIVE
 
 __all__ = ["LANGS", "text", "check_lang", "fmt", "num", "pvalue", "translate_columns", "column_label"]
 
@@ -53,6 +54,26 @@ _TEXT: dict[str, tuple[str, str]] = {
     "value": ("value", "waarde"), "appendix": ("Appendix", "Bijlage"), "contents": ("Contents", "Inhoud"),
     "kpis_recorded": ("Recorded in kpis.json", "Vastgelegd in kpis.json"), "kpi_figure": ("figure", "cijfer"),
     "kpi_interval_n": ("interval and n", "interval en n"),
+    # chart text (plots_research) and chart titles of the notebooks
+    "pl_pct_row": ("% of the row", "% van de rij"), "pl_nps_category": ("NPS category", "NPS-categorie"),
+    "pl_nps_points": ("NPS (points)", "NPS (punten)"), "pl_still_customers": ("% still customers", "% nog klant"),
+    "pl_churned_horizon": ("% left within the horizon", "% vertrokken binnen de horizon"),
+    "pl_days_after": ("days after the answer", "dagen na het antwoord"),
+    "pl_or_per_point": ("odds ratio per point", "odds ratio per punt"),
+    "pl_auc": ("AUC (churn within the horizon)", "AUC (opzeggen binnen de horizon)"),
+    "pl_pct_r2": ("% of the explained variance in {outcome}", "% van de verklaarde variantie in {outcome}"),
+    "pl_value_lost": ("expected value lost", "verwachte verloren waarde"),
+    "band_hard": ("hard", "moeilijk"), "band_neutral": ("neutral", "neutraal"), "band_easy": ("easy", "makkelijk"),
+    "band_low": ("low", "laag"), "band_middle": ("middle", "midden"), "band_top box": ("top box", "topbox"),
+    "ti_crosstab": ("NPS category by {csat} answer (row %)", "NPS-categorie per {csat}-antwoord (rij-%)"),
+    "ti_segments": ("{csat} vs NPS by {by}", "{csat} tegenover NPS per {by}"),
+    "ti_retention": ("Still customers {days} days after the NPS answer", "Nog klant {days} dagen na het NPS-antwoord"),
+    "ti_churn_score": ("{m}: churn within {days} days", "{m}: opzeggingen binnen {days} dagen"),
+    "ti_odds": ("Odds of churning per point higher", "Kans (odds) op opzeggen per punt hoger"),
+    "ti_auc": ("How well each score separates leavers from stayers", "Hoe goed elke score vertrekkers van blijvers scheidt"),
+    "ti_cox": ("Cox model, {m} bands", "Cox-model, banden van {m}"),
+    "mean_of": ("mean {m}", "gemiddelde {m}"),
+    "ti_drivers": ("Drivers of {y}: R² = {r2} (n = {n})", "Drijfveren van {y}: R² = {r2} (n = {n})"),
     # notebook lines
     "left_out": ("Left out: {n} {what}.", "Weggelaten: {n} {what}."),
     "metric_by": ("{metric} by {by}", "{metric} per {by}"),
@@ -104,6 +125,10 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "customers": ("customers", "klanten"), "answers": ("answers", "antwoorden"),
     "revenue": ("revenue", "omzet"), "value_at_risk": ("value at risk", "waarde in gevaar"),
 }
+
+
+# The notebooks' narrative (markdown cells), kept in its own module for length.
+_TEXT.update(NARRATIVE)
 
 
 def check_lang(lang: str) -> str:

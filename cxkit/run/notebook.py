@@ -264,6 +264,10 @@ def _layout(nb: Any, parameters: Mapping[str, Any] | None, lang: str,
     from ..report.tables import show
 
     cells = list(nb.cells)
+    for c in cells:  # the narrative in the report's language (the cell names its i18n key)
+        key = c.get("metadata", {}).get("cxkit", {}).get("text") if c.cell_type == "markdown" else None
+        if key and lang != "en":
+            c.source = text(key, lang)
     title = cells[:1] if cells and cells[0].cell_type == "markdown" and cells[0].source.lstrip().startswith("# ") \
         else []
     rest = cells[len(title):]
