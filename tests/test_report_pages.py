@@ -11,10 +11,12 @@ import re
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from cxkit.run.notebook import render_html
 
 from .test_report_browser import _browser
+from .test_report_browser import default_reports as default_reports  # noqa: F401  (the English default set)
 
 
 def _notebook(tmp: Path) -> Path:
@@ -117,3 +119,104 @@ def test_every_notebook_narrative_cell_has_its_english_and_dutch_text():
             assert key in NARRATIVE, f"{path.name}: markdown cell without an i18n key: {cell.source[:60]!r}"
             assert i18n.text(key, "en") == cell.source, f"{path.name}: {key} differs from the cell"
             assert i18n.text(key, "nl") != cell.source
+
+
+# ---- acceptance: every report of the default set, English and Dutch, as a browser renders it
+
+@pytest.fixture(scope="module")
+def dutch_reports(tmp_path_factory):
+    from cxkit.run.batch import run_reports
+
+    from .conftest import ROOT
+    from .sessiondata import once
+    from .test_report_browser import RUN_DATE
+
+    def make(folder: Path) -> dict:
+        res = run_reports(ROOT / "notebooks" / "reports.yaml", run_date=RUN_DATE, output=folder / "reports",
+                          parameters={"lang": "nl"})
+        return {"exit_code": res.exit_code, "summary": res.table()}
+
+    folder, res = once(tmp_path_factory, "default-reports-nl", make)
+    assert res["exit_code"] == 0, res["summary"]
+    return folder / "reports" / RUN_DATE
+
+
+_PAGE_JS = """
+const tables = [...document.querySelectorAll('table')].filter(t => t.offsetParent !== null);
+const pos = el => el ? [...document.querySelectorAll('*')].indexOf(el) : -1;
+const heading = re => [...document.querySelectorAll('h1, h2, h3')].find(h => re.test(h.innerText));
+return {
+  cells: [...document.querySelectorAll('td')].map(td => td.innerText.trim()),
+  headings: [...document.querySelectorAll('h1, h2, h3, h4')].map(h => h.innerText.trim()),
+  firstTable: pos(tables[0]), tiles: pos(document.querySelector('.cx-tiles')),
+  verdict: pos(heading(/^(What the data says|Wat de data zegt)/)),
+  quality: pos(heading(/^(Data quality|Datakwaliteit)/)),
+  params: pos([...document.querySelectorAll('caption')].find(c => /Run parameters|Parameters van deze run/.test(c.innerText))),
+  text: document.body.innerText,
+  // text a reader sees: not styles or scripts, not the data's own values (dataset name, paths: class cx-data)
+  nodes: (() => { const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); const out = [];
+                  while (w.nextNode()) { const n = w.currentNode, t = n.textContent.trim();
+                    if (t && !n.parentElement.closest('style, script, .cx-data')) out.push(t); } return out; })(),
+};
+"""
+
+
+def _read_page(driver, page: Path) -> dict:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    requests = _network_requests(driver, page)
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    return {"requests": requests, **driver.execute_script(_PAGE_JS)}
+
+
+def _sentences(nodes: list[str]) -> set[str]:
+    out = set()
+    for node in nodes:
+        for s in re.split(r"(?<=[.!?:;])\s+|\n", node):
+            words = re.findall(r"[A-Za-zÀ-ÿ]{2,}", s)
+            if len(words) >= 4:
+                out.add(" ".join(w.lower() for w in words))
+    return out
+
+
+def _check(page: dict, name: str) -> None:
+    assert page["requests"] == [], f"{name}: network requests {page['requests'][:3]}"
+    assert 0 <= page["tiles"] < page["firstTable"], f"{name}: KPI tiles not before the first table"
+    assert 0 <= page["verdict"] < page["firstTable"], f"{name}: the verdict is not before the first table"
+    assert page["verdict"] < page["quality"] and page["verdict"] < page["params"], \
+        f"{name}: parameters or data quality before the findings"
+    cells = page["cells"]
+    assert not [c for c in cells if re.search(r"\de[+-]\d\d", c)], f"{name}: e-notation in a table"
+    bad = [c for c in cells if c in ("True", "False", "NaN", "nan", "None", "NaT", "<NA>")]
+    assert not bad, f"{name}: {len(bad)} cells read {bad[:3]}"
+    reprs = re.findall(r"\{'|\[\{|np\.float64|<cxkit\.|<Axes:", page["text"])
+    assert not reprs, f"{name}: Python repr on the page: {reprs[:3]}"
+    assert not [h for h in page["headings"] if re.match(r"^#?\d+\b", h)], f"{name}: heading made from a bullet"
+
+
+def test_every_report_answer_first_and_clean_in_english_and_dutch(default_reports, dutch_reports, tmp_path):
+    """Structure and cell text of every page, en and nl; the en/nl sentence check is the next test."""
+    driver = _browser(tmp_path, performance_log=True)
+    try:
+        en = {p.parent.name: _read_page(driver, p) for p in sorted(default_reports.glob("*/*.html"))}
+        nl = {p.parent.name: _read_page(driver, p) for p in sorted(dutch_reports.glob("*/*.html"))}
+    finally:
+        driver.quit()
+    assert len(en) == 4 and sorted(nl) == sorted(f"{n}_nl" for n in en)  # the language is in the run name
+    for name, page in {**en, **nl}.items():
+        _check(page, name)
+
+
+@pytest.mark.xfail(reason="not complete yet: English notes of the research results (Aligned, ChurnStudy, hazard and "
+                          "revenue notes), the data-quality report, describe_suppression and test/model names in "
+                          "tables have no Dutch text yet (issue 12, item 5)", strict=False)
+def test_dutch_reports_share_no_sentence_with_the_english_ones(default_reports, dutch_reports, tmp_path):
+    driver = _browser(tmp_path, performance_log=True)
+    try:
+        en = {p.parent.name: _read_page(driver, p) for p in sorted(default_reports.glob("*/*.html"))}
+        nl = {p.parent.name: _read_page(driver, p) for p in sorted(dutch_reports.glob("*/*.html"))}
+    finally:
+        driver.quit()
+    for name, page in en.items():
+        common = _sentences(page["nodes"]) & _sentences(nl[f"{name}_nl"]["nodes"])
+        assert not common, f"{name}: {len(common)} sentences in both the English and Dutch page, e.g. {sorted(common)[:3]}"

@@ -192,7 +192,7 @@ def report_header(dataset: Any, run_date: str, period_start: str | None = None, 
     e = html.escape
     period = f"{e(str(start))} {e(_word('to', lang))} {e(str(run_date))}" if start else e(str(run_date))
     name = getattr(dataset, "name", "") or ""
-    return (f"<p class='cx-meta' style='color:#444'><b>{e(_word('dataset', lang))}:</b> {e(str(name))} · "
+    return (f"<p class='cx-meta' style='color:#444'><b>{e(_word('dataset', lang))}:</b> <span class='cx-data'>{e(str(name))}</span> · "
             f"<b>{e(_word('period', lang))}:</b> {period} · <b>{e(_word('run_date', lang))}:</b> {e(str(run_date))}</p>")
 
 

@@ -277,10 +277,10 @@ def _layout(nb: Any, parameters: Mapping[str, Any] | None, lang: str,
     body = [c for c in rest if not _tags(c) & {"header", "summary", "appendix"}]
     kpis = extract_kpis(nb)
     tiles = tiles_html(kpis, previous_kpis or [], lang, previous_date)
-    params = [] if not parameters else [_html_cell(show(
+    params = [] if not parameters else [_html_cell("<div class='cx-data'>" + show(
         pd.DataFrame({"parameter": list(parameters), "value": [_parameter_text(v, lang) for v in parameters.values()]}),
         lang, caption=text("run_parameters", lang), labels={"parameter": text("parameter", lang),
-                                                             "value": text("value", lang)}).to_html())]
+                                                             "value": text("value", lang)}).to_html() + "</div>")]
     tail = appendix + params
     appendix_head = [nbformat.v4.new_markdown_cell(f"## {text('appendix', lang)}")] if tail else []
     sections = _headings(summary + body + appendix_head)
