@@ -6,6 +6,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 RUN_DATE ?= $(shell date +%F)
+# one report per core (nproc; 2 when it cannot tell)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 REPORTS ?= reports
 PYTEST_ARGS ?=
 
@@ -23,7 +25,7 @@ install: $(STAMP)
 
 # The default report set is listed in notebooks/reports.yaml (notebooks -> cxkit/notebooks, package data); an existing report is kept (its path is printed).
 report: $(STAMP)
-	$(VENV)/bin/cxkit run --batch notebooks/reports.yaml --run-date $(RUN_DATE) --output $(REPORTS) --skip-existing
+	$(VENV)/bin/cxkit run --batch notebooks/reports.yaml --run-date $(RUN_DATE) --output $(REPORTS) --skip-existing --jobs $(JOBS)
 
 # The browser test opens reports in Debian's headless chromium; install it (as root, e.g. on CI) when missing.
 # Without it the test is skipped and says why.

@@ -220,3 +220,16 @@ def test_dutch_reports_share_no_sentence_with_the_english_ones(default_reports, 
     for name, page in en.items():
         common = _sentences(page["nodes"]) & _sentences(nl[f"{name}_nl"]["nodes"])
         assert not common, f"{name}: {len(common)} sentences in both the English and Dutch page, e.g. {sorted(common)[:3]}"
+
+
+def test_cli_params_lists_types_defaults_and_comments():
+    from click.testing import CliRunner
+
+    from cxkit.cli import main
+
+    res = CliRunner().invoke(main, ["params", "03_effort_nps_churn"])
+    assert res.exit_code == 0, res.output
+    line = [x for x in res.output.splitlines() if x.startswith("horizon_days")][0]
+    assert "int" in line and "180" in line and "# churn counts" in line
+    help_text = CliRunner().invoke(main, ["run", "--help"]).output
+    assert "Default: today" in help_text and "`grid`" in help_text
