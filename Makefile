@@ -11,7 +11,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 REPORTS ?= reports
 PYTEST_ARGS ?=
 
-.PHONY: report test lint install clean-venv sample browser
+.PHONY: report test lint install clean-venv sample browser screenshots
 
 # Reinstall only when the lock or the project metadata changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -48,3 +48,11 @@ sample: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Full-page 1400 px screenshots of the default reports (sample data, fixed date) for docs/screenshots/.
+SHOT_DATE ?= 2026-11-01
+screenshots: $(STAMP)
+	rm -rf .screenshots-reports
+	$(VENV)/bin/cxkit run --batch notebooks/reports.yaml --run-date $(SHOT_DATE) --output .screenshots-reports --quiet --jobs $(JOBS)
+	$(VENV)/bin/python docs/make_screenshots.py .screenshots-reports/$(SHOT_DATE) docs/screenshots
+	rm -rf .screenshots-reports
