@@ -33,7 +33,7 @@ def _axes(ax):
 
 
 def nps_composition(table: pd.DataFrame, by: str, *, ax: plt.Axes | None = None,
-                    labels: dict | None = None, lang: str = "en") -> plt.Axes:
+                    labels: dict | None = None, lang: str = "en", title: str | None = None) -> plt.Axes:
     """Stacked horizontal bars of detractors / passives / promoters per group.
 
     ``table`` is the output of :func:`cxkit.nps`. Suppressed groups (and any
@@ -41,6 +41,7 @@ def nps_composition(table: pd.DataFrame, by: str, *, ax: plt.Axes | None = None,
     never a zero-length or zero-valued bar. The NPS and its interval are written
     beside each other bar. ``lang`` (``en``, ``nl``) sets the legend and axis
     words (Promoters / Promotors ...); ``labels`` overrides single legend entries.
+    ``title`` is drawn above the legend (never under it).
     """
     check_columns(table, [by, "pct_detractors", "pct_passives", "pct_promoters", "nps", "n"], argument="table")
     check_lang(lang)
@@ -68,6 +69,8 @@ def nps_composition(table: pd.DataFrame, by: str, *, ax: plt.Axes | None = None,
     ax.set_xlim(0, 100)
     ax.set_xlabel(_t("pct_answers", lang))
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False, fontsize=8)
+    if title:  # above the legend row: padded by the legend's height
+        ax.set_title(title, pad=22)
     ax.invert_yaxis()
     return ax
 
