@@ -313,7 +313,7 @@ def render_html(notebook: str | Path, html_path: str | Path, *, title: str | Non
         lang = "en"
     _layout(nb, parameters, lang, previous_kpis, previous_date)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            extra_loaders=[jinja2.DictLoader({"cxkit.html.j2": _TEMPLATE})],
+                            language_code=lang, extra_loaders=[jinja2.DictLoader({"cxkit.html.j2": _TEMPLATE})],
                             template_file="cxkit.html.j2")
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or Path(notebook).stem},
                                                          "language_code": lang})
