@@ -29,7 +29,9 @@ from .engines import (
     open_frame,
     require_columns,
 )
-from .metrics import DEFAULT_MIN_N, _check_level, _suppress, _to_dates, _wilson
+from .intervals import wilson
+from .metrics import DEFAULT_MIN_N, _check_level, _to_dates
+from .suppression import suppress
 
 __all__ = ["churn_rate"]
 
@@ -117,7 +119,8 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
         at_end : customers active at the period end
         simple_rate : (at_start - at_end) / at_start in % (nets out new customers)
         complete : False when the period ends after ``period_end`` (or the data)
-        suppressed, note
+        note, suppressed, suppressed_reason, suppressed_min_n, suppressed_unit : periods with fewer
+            than ``min_n`` customers at the start are blanked (unit ``customers``)
     """
     by = as_list(by)
     level = _check_level(level)
@@ -182,7 +185,7 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = out["churned"] / out["at_start"]
         simple = ((out["at_start"] - out["at_end"]) / out["at_start"]).where(out["at_start"] > 0)
-    lo, hi = _wilson(out["churned"], out["at_start"], level)
+    lo, hi = wilson(out["churned"], out["at_start"], level)
     out.insert(len(by) + 3, "churn_rate", 100 * rate)
     out.insert(len(by) + 4, "ci_low", 100 * lo)
     out.insert(len(by) + 5, "ci_high", 100 * hi)
@@ -195,5 +198,5 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
     note = np.where((out["at_start"] > 0) & (out["churned"] == 0), "no churn in the period", note)
     note = np.where(~out["complete"], "period not fully observed: rate understated", note)
     out["note"] = note
-    return out.rename(columns={"at_start": "n"}).pipe(
-        _suppress, ["churn_rate", "ci_low", "ci_high", "simple_rate"], min_n).rename(columns={"n": "at_start"})
+    return suppress(out, size_col="at_start", value_cols=["churn_rate", "ci_low", "ci_high", "simple_rate"],
+                    min_n=min_n, unit="customers")
