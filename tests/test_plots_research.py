@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxkit import plots_research as rp
+from cxkit import plots as rp
 from cxkit.research.loyalty import crosstab, retention_by_category, segment_map
 from cxkit.stats.survival import kaplan_meier
 
