@@ -21,7 +21,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-# The default report set is listed in notebooks/reports.yaml; an existing report is kept (its path is printed).
+# The default report set is listed in notebooks/reports.yaml (notebooks -> cxkit/notebooks, package data); an existing report is kept (its path is printed).
 report: $(STAMP)
 	$(VENV)/bin/cxkit run --batch notebooks/reports.yaml --run-date $(RUN_DATE) --output $(REPORTS) --skip-existing
 
@@ -42,7 +42,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check cxkit tests benchmarks
 
 sample: $(STAMP)
-	$(VENV)/bin/cxkit sample data/sample
+	$(VENV)/bin/cxkit sample cxkit/data/sample
 
 clean-venv:
 	rm -rf $(VENV)

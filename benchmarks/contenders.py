@@ -215,7 +215,9 @@ def glm_cells(df):
     """cxkit: count cells (pandas engine), then a grouped binomial GLM."""
     import cxkit as cx
 
-    fit = cx.grouped_logit(df, "churned", categorical=["plan", "channel"], numeric="score")
+    # The formula API's reference is the first sorted level; cxkit's default is the most frequent.
+    ref = {c: sorted(df[c].dropna().unique())[0] for c in ("plan", "channel")}
+    fit = cx.grouped_logit(df, "churned", categorical=["plan", "channel"], numeric="score", reference=ref)
     return fit.params.to_numpy().tolist(), fit.bse.to_numpy().tolist(), len(fit.cells)
 
 
@@ -223,8 +225,10 @@ def glm_cells_duckdb(path):
     """cxkit from the file: DuckDB counts the cells of the NPS rows, then the grouped GLM."""
     import cxkit as cx
 
-    fit = cx.grouped_logit(_duck(path).filter("metric = 'nps'"), "churned", categorical=["plan", "channel"],
-                           numeric="score")
+    rel = _duck(path).filter("metric = 'nps'")
+    first = rel.aggregate("min(plan), min(channel)").fetchall()[0]  # first sorted level, as the formula API
+    fit = cx.grouped_logit(rel, "churned", categorical=["plan", "channel"], numeric="score",
+                           reference=dict(zip(("plan", "channel"), first, strict=True)))
     return fit.params.to_numpy().tolist(), fit.bse.to_numpy().tolist(), len(fit.cells)
 
 

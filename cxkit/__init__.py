@@ -2,78 +2,89 @@
 
 ``import cxkit as cx`` gives the metrics (:func:`nps`, :func:`csat`,
 :func:`ces`, :func:`churn_rate`), comparisons (:func:`compare`,
-:func:`pairwise`, :func:`changes`), dataset loading (:func:`load_dataset`)
-and plots (:mod:`cxkit.plots`).
+:func:`pairwise`, :func:`changes`), dataset loading (:func:`load_dataset`),
+the research studies and plots (:mod:`cxkit.plots`).
+
+Importing cxkit is light and changes no global state: each name is imported
+from its module on first use (module ``__getattr__``, as in SciPy). In
+Jupyter, ``%load_ext cxkit`` adds alt text to figures (see
+:mod:`cxkit.report.alttext`).
 """
 
-from .data import privacy
-from .data.dataset import Dataset, load_dataset, sample_spec_path
-from .data.validate import ValidationReport, validate_dataset
-from .errors import (
-    CxkitError,
-    DataError,
-    DegenerateDataError,
-    OutputError,
-    ParameterError,
-    SpecError,
-)
-from .report import alttext, i18n, plots, plots_research
-from .report.i18n import translate_columns
-from .report.kpis import record_kpi, record_kpis
-from .research.alignment import Aligned, align_churn, pair_answers
-from .research.churn import ChurnStudy, churn_by_score, churn_study, metric_models, revenue_at_risk, trend_test
-from .research.drivers import Importance, describe_drivers, driver_frame, driver_study, relative_importance
-from .research.hazard import HazardResult, hazard_model, person_months
-from .research.loyalty import (
-    LoyaltyStudy,
-    crosstab,
-    loyalty_study,
-    rank_correlation,
-    retention_by_category,
-    segment_map,
-)
-from .research.overview import (
-    churn_share,
-    describe_overview,
-    drilldown,
-    headline,
-    latest_changes,
-    metric_table,
-    save_tables,
-    window,
-)
-from .run.batch import run_reports
-from .scales import Scale
-from .stats.auc import auc_table, compare_auc
-from .stats.churn_rate import churn_rate
-from .stats.compare import Comparison, changes, compare, pairwise
-from .stats.counts import score_counts
-from .stats.glm import GroupedLogit, grouped_logit, logit_from_cells, outcome_cells
-from .stats.logit import LogitResult, logit, nested_lr
-from .stats.metrics import add_period, ces, csat, nps
-from .stats.suite import metric_suite
-from .stats.suppression import describe_suppression, suppression_summary
-from .stats.survival import CoxResult, KaplanMeier, cox, kaplan_meier, score_band
+from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+from typing import Any
 
-__all__ = [
-    "Comparison", "CxkitError", "DataError", "Dataset", "DegenerateDataError", "OutputError",
-    "ParameterError", "Scale", "SpecError", "__version__", "add_period", "ces", "changes",
-    "churn_rate", "compare", "csat", "load_dataset", "nps", "pairwise", "plots", "sample_spec_path",
-    "score_counts", "describe_overview", "drilldown", "headline", "latest_changes", "metric_table",
-    "save_tables", "window",
-    "privacy", "suppression_summary", "describe_suppression",
-    # research questions (issue 3)
-    "Aligned", "align_churn", "pair_answers", "auc_table", "compare_auc", "ChurnStudy", "churn_by_score",
-    "churn_study", "metric_models", "revenue_at_risk", "trend_test", "Importance", "driver_frame",
-    "driver_study", "relative_importance", "describe_drivers", "HazardResult", "hazard_model", "person_months", "LogitResult",
-    "logit", "nested_lr", "LoyaltyStudy", "crosstab", "loyalty_study", "rank_correlation",
-    "retention_by_category", "segment_map", "CoxResult", "KaplanMeier", "cox", "kaplan_meier", "score_band",
-    "plots_research",
-    "ValidationReport", "validate_dataset", "i18n", "translate_columns", "churn_share",
-    "record_kpi", "record_kpis", "run_reports",
-    "GroupedLogit", "grouped_logit", "logit_from_cells", "outcome_cells", "metric_suite",
-]
+# Light modules, imported now ("X as X" marks a re-export).
+from ._version import __version__ as __version__
+from .errors import CxkitError as CxkitError
+from .errors import DataError as DataError
+from .errors import DegenerateDataError as DegenerateDataError
+from .errors import OutputError as OutputError
+from .errors import ParameterError as ParameterError
+from .errors import SpecError as SpecError
 
-alttext.install()  # in Jupyter: figures get alt text in rendered reports (see cxkit.alttext)
+# Modules (relative to cxkit) offered as attributes: ``cx.plots``, ``cx.i18n``, ...
+_MODULES = ("data.privacy", "report.alttext", "report.i18n", "report.plots", "report.plots_research")
+
+# Module (relative to cxkit) -> the public names it defines.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "data.dataset": ("Dataset", "load_dataset", "sample_spec_path"),
+    "data.validate": ("ValidationReport", "validate_dataset"),
+    "scales": ("Scale",),
+    "stats.auc": ("auc_table", "compare_auc"),
+    "stats.churn_rate": ("churn_rate", "churn_share"),
+    "stats.compare": ("Comparison", "changes", "compare", "pairwise"),
+    "stats.counts": ("score_counts",),
+    "stats.logit": ("GroupedLogit", "LogitResult", "grouped_logit", "logit", "logit_from_cells", "nested_lr",
+                    "outcome_cells"),
+    "stats.metrics": ("add_period", "ces", "csat", "nps"),
+    "stats.suite": ("metric_suite",),
+    "stats.suppression": ("describe_suppression", "suppression_summary"),
+    "stats.survival": ("CoxResult", "KaplanMeier", "cox", "kaplan_meier", "score_band"),
+    "report.i18n": ("translate_columns",),
+    "report.kpis": ("record_kpi", "record_kpis"),
+    "research.alignment": ("Aligned", "align_churn", "pair_answers"),
+    "research.churn": ("ChurnStudy", "churn_by_score", "churn_study", "metric_models", "revenue_at_risk",
+                       "trend_test"),
+    "research.drivers": ("DriverStudy", "Importance", "describe_drivers", "driver_frame", "driver_study", "relative_importance"),
+    "research.hazard": ("HazardResult", "hazard_model", "person_months"),
+    "research.loyalty": ("LoyaltyStudy", "crosstab", "loyalty_study", "rank_correlation", "retention_by_category",
+                         "segment_map"),
+    "research.overview": ("churn_overview", "describe_overview", "drilldown", "headline", "latest_changes",
+                          "metric_table", "save_tables", "window"),
+    "run.batch": ("default_batch_path", "run_reports"),
+}
+
+# name -> (module, attribute); attribute None: the module itself.
+_LAZY: dict[str, tuple[str, str | None]] = {
+    **{mod.rpartition(".")[2]: (mod, None) for mod in _MODULES},
+    **{name: (mod, name) for mod, names in _EXPORTS.items() for name in names},
+}
+
+__all__ = sorted(["__version__", "CxkitError", "DataError", "DegenerateDataError", "OutputError", "ParameterError",
+                  "SpecError", "load_ipython_extension", *_LAZY])
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'cxkit' has no attribute {name!r}") from None
+    value = importlib.import_module(f".{module}", __name__)
+    if attribute is not None:
+        value = getattr(value, attribute)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext cxkit``: figures shown in this kernel get alt text (:func:`cxkit.report.alttext.install`)."""
+    from .report.alttext import install
+
+    install(ipython)

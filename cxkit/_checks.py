@@ -2,22 +2,79 @@
 
 Each check raises a :class:`~cxkit.errors.CxkitError` subclass whose message
 names the argument (or spec key), what was passed and what is expected, and
-returns the cleaned value.
+returns the cleaned value. The columns a function is told to use are checked
+by :func:`check_columns` (pandas frames and engine tables alike), choices by
+:func:`check_choice`, period frequencies against :data:`FREQS`.
 """
 
 from __future__ import annotations
 
 import codecs
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from numbers import Integral, Real
 from typing import Any
 
 import pandas as pd
 
-from .errors import ParameterError, SpecError, check_choice
+from ._dates import utc_naive_scalar
+from .errors import CxkitError, DataError, ParameterError, SpecError
 
-__all__ = ["check_min_n", "check_level", "check_alpha", "to_timestamp", "check_table_options",
-           "check_parameter_value"]
+__all__ = ["FREQS", "check_choice", "as_list", "check_columns", "check_min_n", "check_level", "check_alpha",
+           "to_timestamp", "check_table_options", "check_parameter_value"]
+
+#: Period frequencies (pandas period aliases): day, week, month, quarter, year.
+FREQS = ("D", "W", "M", "Q", "Y")
+
+
+def check_choice(name: str, value: object, allowed: Sequence[object]) -> None:
+    """Raise :class:`ParameterError` unless ``value`` is one of ``allowed``.
+
+    The message names the argument, the allowed values and what was passed
+    (as seaborn's ``_check_argument`` does).
+    """
+    if value not in allowed:
+        raise ParameterError(
+            f"`{name}` must be one of {', '.join(repr(a) for a in allowed)}; got {value!r}."
+        )
+
+
+def as_list(by: str | Sequence[str] | None, name: str = "by") -> list[str]:
+    """Normalise a column-name argument (``by``, ``controls``, ...) to a list of column names."""
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    items = list(by) if isinstance(by, Iterable) else None
+    if items is None or not all(isinstance(b, str) for b in items):
+        raise ParameterError(f"`{name}` must be a column name or a list of column names; got {by!r} "
+                             f"({type(by).__name__}).")
+    return items
+
+
+def check_columns(data: Any, columns: Sequence[str], *, argument: str = "columns", source: str = "data",
+                  error: type[CxkitError] = ParameterError) -> None:
+    """Raise ``error`` (default :class:`ParameterError`) naming any of ``columns`` absent from ``data``.
+
+    ``data`` is a pandas DataFrame or an engine's table (a narwhals frame, as
+    :func:`cxkit.stats.engines.open_frame` returns); only its column names are
+    read. A named column that appears more than once in a pandas frame is a
+    :class:`DataError`.
+    """
+    if isinstance(data, pd.DataFrame):
+        names = list(data.columns)
+    elif hasattr(data, "collect_schema"):
+        names = list(data.collect_schema().names())
+    else:
+        raise ParameterError(f"`data` must be a pandas DataFrame; got {type(data).__name__}.")
+    missing = [c for c in columns if c not in names]
+    if missing:
+        raise error(f"{source}: column(s) {missing} named in `{argument}` are not in the data; "
+                    f"available: {names[:20]}.")
+    if isinstance(data, pd.DataFrame) and data.columns.has_duplicates:
+        dup = set(data.columns[data.columns.duplicated()])
+        clash = [c for c in dict.fromkeys(columns) if c in dup]
+        if clash:
+            raise DataError(f"{source}: column(s) {clash} appear more than once; rename them.")
 
 
 def check_min_n(min_n: object, name: str = "min_n") -> int:
@@ -52,7 +109,7 @@ def to_timestamp(value: object, name: str) -> pd.Timestamp:
         raise ParameterError(f"`{name}` must be a date such as '2025-03-31'; got {value!r}.") from None
     if pd.isna(ts):
         raise ParameterError(f"`{name}` must be a date such as '2025-03-31'; got {value!r}.")
-    return ts.tz_localize(None) if ts.tzinfo is not None else ts
+    return utc_naive_scalar(ts)  # the date policy (cxkit._dates): an offset is converted to UTC
 
 
 # spec key -> (accepted types, description)
@@ -109,6 +166,6 @@ def check_parameter_value(notebook: str, name: str, value: Any) -> None:
         if name in _COMMON_PARAMETERS and value is not None:
             _COMMON_PARAMETERS[name](value)
         if name == "freq":
-            check_choice("freq", value, ("D", "W", "M", "Q", "Y"))
+            check_choice("freq", value, FREQS)
     except ParameterError as exc:
         raise ParameterError(f"{notebook}: parameter {exc}") from None

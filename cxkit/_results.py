@@ -3,9 +3,11 @@
 Every result class inherits :class:`Result` and provides two things:
 
 * ``summary()`` -> a tidy :class:`pandas.DataFrame` (the result's main table), and
-* ``headline()`` -> one short line of text (no rows, so no customer ids).
+* ``headline()`` -> one short line of text (no rows, so no customer ids);
 
-From those, :class:`Result` derives the rest, once for all classes:
+and may have ``notes``: a tuple of plain-language caveats (an attribute, often a dataclass field).
+
+From those, :class:`Result` derives the rest, once for all classes, through :class:`Printer`:
 
 * ``repr(result)``: ``<ClassName: headline>`` on one line;
 * ``str(result)``: title, headline, the table and the notes as plain text;
@@ -13,16 +15,19 @@ From those, :class:`Result` derives the rest, once for all classes:
 * ``to_frame()``: the summary table.
 
 Studies (one per research question) inherit :class:`Study`: they add ``describe(lang)``
-(the generated "what the data says" text), ``tables`` and ``figures``.
+(the generated "what the data says" text), ``tables`` (name -> DataFrame) and ``figures``
+(name -> callable drawing on an optional ``ax`` and returning the Axes). A study prints as its
+description followed by the list of its tables.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported when a result is printed, not when cxkit is
+    import pandas as pd
 
 __all__ = ["Result", "Study", "Printer"]
 
@@ -35,25 +40,41 @@ class Printer:
     def __init__(self, result: Result):
         self.result = result
 
-    def _parts(self) -> tuple[str, str, pd.DataFrame | None, list[str]]:
+    def _parts(self) -> tuple[str, list[str], pd.DataFrame, list[str]]:
+        """Title, text lines, table and notes of the result."""
+        import pandas as pd
+
         r = self.result
         table = r.summary()
-        if table is not None and not isinstance(table, pd.DataFrame):
+        if not isinstance(table, pd.DataFrame):
             table = pd.DataFrame(table)
-        return type(r).__name__, r.headline(), table, list(r.notes())
+        if isinstance(r, Study):
+            # The description already ends with the notes.
+            return r.title or type(r).__name__, r.describe().strip().splitlines(), table, []
+        return r.title or type(r).__name__, [r.headline()], table, [str(n) for n in r.notes]
+
+    def repr_line(self) -> str:
+        head = " ".join(self.result.headline().split())
+        return f"<{type(self.result).__name__}: {head[:200]}>"
 
     def to_text(self) -> str:
-        title, head, table, notes = self._parts()
-        lines = [title, head] if head else [title]
-        if table is not None and len(table.columns):
+        title, text, table, notes = self._parts()
+        lines = [title, *[t for t in text if t]]
+        if len(table.columns):
             lines += ["", table.head(self.max_rows).to_string(index=False)]
+            if len(table) > self.max_rows:
+                lines.append(f"... {len(table) - self.max_rows} more rows (see summary())")
         lines += [f"Note: {n}" for n in notes]
         return "\n".join(lines)
 
     def to_html(self) -> str:
-        title, head, table, notes = self._parts()
-        out = [f"<p><strong>{html.escape(title)}</strong>: {html.escape(head)}</p>"]
-        if table is not None and len(table.columns):
+        title, text, table, notes = self._parts()
+        text = [html.escape(t) for t in text if t]
+        head = f"<strong>{html.escape(title)}</strong>"
+        # One line sits next to the title; a study's description keeps its lines.
+        out = [f"<p>{head}: {text[0] if text else ''}</p>" if len(text) < 2
+               else f"<p>{head}</p>\n<pre>" + "\n".join(text) + "</pre>"]
+        if len(table.columns):
             out.append(table.head(self.max_rows).to_html(index=False, escape=True, na_rep="–", border=0))
         out += [f"<p><em>{html.escape(n)}</em></p>" for n in notes]
         return "\n".join(out)
@@ -62,22 +83,23 @@ class Printer:
 class Result:
     """Base class of every cxkit result (see the module docstring for the protocol)."""
 
+    #: Plain-language caveats printed under the table (subclasses set it, usually as a dataclass field).
+    notes: tuple[str, ...] = ()
+    #: Title of the printed result (the class name when empty).
+    title: ClassVar[str] = ""
+
     def summary(self) -> pd.DataFrame:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
 
     def headline(self) -> str:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
 
-    def notes(self) -> list[str]:
-        """Plain-language caveats worth printing under the table (empty by default)."""
-        return []
-
     def to_frame(self) -> pd.DataFrame:
+        """The summary table (the same as :meth:`summary`)."""
         return self.summary()
 
     def __repr__(self) -> str:
-        head = " ".join(self.headline().split())
-        return f"<{type(self).__name__}: {head[:200]}>"
+        return Printer(self).repr_line()
 
     def __str__(self) -> str:
         return Printer(self).to_text()
@@ -89,40 +111,35 @@ class Result:
 class Study(Result):
     """A research question answered on one dataset: text, tables and figures.
 
-    Subclasses implement ``describe(lang)`` and fill ``tables`` (name -> DataFrame) and
-    ``figures`` (name -> callable drawing on an optional ``ax`` and returning the Axes).
+    Subclasses implement ``describe(lang)``, ``tables`` (name -> DataFrame) and ``figures``
+    (name -> callable ``f(ax=None)`` drawing on ``ax``, or a new figure, and returning the Axes).
+    ``summary()`` lists the tables; the headline is the description's first line.
     """
 
-    tables: Mapping[str, pd.DataFrame]
-    figures: Mapping[str, Callable[..., Any]]
+    @property
+    def tables(self) -> Mapping[str, pd.DataFrame]:  # pragma: no cover - every subclass overrides
+        raise NotImplementedError
+
+    @property
+    def figures(self) -> Mapping[str, Callable[..., Any]]:
+        return {}
 
     def describe(self, lang: str = "en") -> str:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
 
-    def headline(self) -> str:
-        text = self.describe()
-        return text.strip().splitlines()[0] if text.strip() else ""
-
-    def _repr_html_(self) -> str:
-        # A study's HTML is its description; the tables are shown where the notebook asks for them.
-        return "<pre>" + html.escape(self.describe()) + "</pre>"
-
-
-class StudyText:
-    """Interim mixin of the two older study classes (to be replaced by :class:`Study`)."""
-
     @property
     def level(self) -> float:
-        return float(self.params["level"])
+        """Confidence level of every interval of the study."""
+        return float(self.params["level"])  # type: ignore[attr-defined]
 
-    def summary(self) -> str:
-        return self.describe()
+    def headline(self) -> str:
+        text = self.describe().strip()
+        return text.splitlines()[0].lstrip("- ") if text else ""
 
-    def _repr_html_(self) -> str:
-        return "<pre>" + html.escape(self.describe()) + "</pre>"
+    def summary(self) -> pd.DataFrame:
+        """One row per table: ``table, rows, columns``."""
+        import pandas as pd
 
-    def __str__(self) -> str:
-        return self.summary()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
+        return pd.DataFrame([{"table": k, "rows": len(t), "columns": ", ".join(map(str, t.columns))}
+                             for k, t in self.tables.items() if t is not None],
+                            columns=["table", "rows", "columns"])

@@ -1,16 +1,17 @@
 """Command line: ``cxkit run`` executes a report notebook; ``cxkit sample`` regenerates sample data;
-``cxkit validate`` prints a dataset spec's data-quality report."""
+``cxkit validate`` prints a dataset spec's data-quality report.
+
+Only click is imported at start-up; each command imports what it needs, so
+``cxkit --help`` stays fast (no pandas, matplotlib or papermill).
+"""
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
 from .errors import CxkitError
-
-DEFAULT_NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "01_cx_overview.ipynb"
 
 
 @click.group()
@@ -21,7 +22,8 @@ def main() -> None:
 @main.command()
 @click.argument("notebook", type=click.Path(dir_okay=False), required=False)
 @click.option("--batch", "batch", type=click.Path(dir_okay=False),
-              help="Batch YAML: reports x parameter grid (see cxkit.runner). Replaces NOTEBOOK.")
+              help="Batch YAML: reports x parameter grid (see cxkit.run.batch); `default` is the bundled "
+                   "default set. Replaces NOTEBOOK.")
 @click.option("--run-date", "run_dates", multiple=True,
               help="Report date (YYYY-MM-DD); data after it is ignored. Repeat to backfill several dates.")
 @click.option("-p", "--param", "params", multiple=True, nargs=2, metavar="NAME VALUE",
@@ -48,7 +50,7 @@ def run(notebook: str | None, batch: str | None, run_dates: tuple, params: tuple
     import signal
     import threading
 
-    from .run.batch import run_reports
+    from .run.batch import DEFAULT_NOTEBOOK, run_reports
 
     logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(message)s", datefmt="%Y-%m-%d %H:%M:%S")
@@ -74,9 +76,12 @@ def run(notebook: str | None, batch: str | None, run_dates: tuple, params: tuple
 
 
 @main.command()
-@click.argument("folder", type=click.Path(file_okay=False), default="data/sample")
+@click.argument("folder", type=click.Path(file_okay=False), default="sample", required=False)
 def sample(folder: str) -> None:
-    """Regenerate the synthetic sample data into FOLDER."""
+    """Write the synthetic sample data into FOLDER (default ./sample).
+
+    The copy shipped with cxkit is cxkit/data/sample (``cx.sample_spec_path()``).
+    """
     from .data.synth import write_sample
 
     for p in write_sample(folder):

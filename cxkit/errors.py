@@ -58,10 +58,3 @@ def format_rows(rows: Sequence[int], limit: int = 5) -> str:
     word = "row" if len(rows) == 1 else "rows"
     return f"{word} {head}{more}"
 
-
-def check_choice(name: str, value: object, allowed: Sequence[object]) -> None:
-    """Raise :class:`ParameterError` unless ``value`` is one of ``allowed``."""
-    if value not in allowed:
-        raise ParameterError(
-            f"`{name}` must be one of {', '.join(repr(a) for a in allowed)}; got {value!r}."
-        )

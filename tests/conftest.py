@@ -19,7 +19,7 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
-SAMPLE_SPEC = ROOT / "data" / "sample" / "spec.yaml"
+SAMPLE_SPEC = ROOT / "cxkit" / "data" / "sample" / "spec.yaml"
 
 
 def shared_path(*parts: str) -> Path:

@@ -50,7 +50,7 @@ def test_churn_within_horizon_after_the_answer():
     assert steps["horizon not over by the cut-off (left out)"] == 1          # E
     assert steps["answered on or after leaving (left out)"] == 1              # D
     assert a.left_out == 1
-    assert "1 answers left out" in a.summary() or "1 answers left out" in str(a)
+    assert "1 answers left out" in a.headline() and "1 answers left out" in str(a)
     assert f.loc["A", "tenure_years"] == pytest.approx(366 / 365.25)
 
 
@@ -94,7 +94,7 @@ def test_data_without_dates_is_used_as_given_and_says_so():
     assert not a.timed and a.horizon_days is None
     assert a.frame.set_index("customer_id")["churned"].to_dict() == {"A": True, "B": False, "C": False}
     assert "cannot be checked" in a.notes[0]
-    assert "time order not checked" in a.summary()
+    assert "time order not checked" in a.headline()
 
 
 def test_cut_off_is_capped_at_the_end_of_the_data():

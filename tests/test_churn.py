@@ -135,7 +135,7 @@ def test_monthly_hazard_recovers_every_true_coefficient(sample_asof):
     table = res.table.set_index("term")
     assert set(expected) == set(table.index)
     for term, value in expected.items():
-        lo, hi = np.log(table.loc[term, "ci_low"]), np.log(table.loc[term, "ci_high"])
+        lo, hi = table.loc[term, "ci_low"], table.loc[term, "ci_high"]
         assert lo <= value <= hi, f"{term}: true {value} outside [{lo:.3f}, {hi:.3f}]"
     assert res.events == int(sample_asof.customers["churned"].sum()) - _churned_before_window(sample_asof)
 
@@ -167,11 +167,13 @@ def test_direction_of_every_effect(study):
     models = study.models.set_index(["metric", "model"])
     for metric in ("ces", "nps", "csat"):
         for model in ("alone", "with controls"):
-            assert models.loc[(metric, model), "ci_high"] < 1      # higher score, less churn
+            assert models.loc[(metric, model), "ci_high"] < 0      # higher score, less churn (log odds)
+            assert models.loc[(metric, model), "odds_ratio_high"] < 1
     rates = study.by_score[study.by_score["metric"] == "ces"].set_index("score")["churn_rate"]
     assert rates[1] > rates[4] > rates[7]
     nps_cox = study.cox["nps"].table.set_index("term")
-    assert nps_cox.loc["band[detractor]", "ci_low"] > 1 and nps_cox.loc["band[promoter]", "ci_high"] < 1
+    assert nps_cox.loc["band[detractor]", "ci_low"] > 0 and nps_cox.loc["band[promoter]", "ci_high"] < 0
+    assert nps_cox.loc["band[detractor]", "hazard_ratio_low"] > 1
     ces_km = study.km["ces"].at.set_index(["group", "time"])["survival"]
     assert ces_km[("hard", 365)] < ces_km[("neutral", 365)] < ces_km[("easy", 365)]
     lr = study.lr_tests.set_index(["base", "added"])

@@ -31,7 +31,8 @@ def test_nps_difference_z_by_hand(two_groups):
     assert res.diff == pytest.approx(100 * diff)
     assert res.p_value == pytest.approx(2 * stats.norm.sf(abs(diff) / se))
     assert res.ci_low == pytest.approx(100 * (diff - 1.959964 * se), abs=1e-3)
-    assert "CI" in res.summary() and "<p>" in res._repr_html_()
+    assert "CI" in res.headline() and "CI" in str(res) and "<p>" in res._repr_html_()
+    assert res.summary().loc[0, "diff"] == res.diff
 
 
 def test_top_box_test_equals_pooled_z(two_groups):

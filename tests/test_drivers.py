@@ -88,7 +88,8 @@ def test_degenerate_drivers():
 
 
 def test_pairwise_missing_uses_every_pair(sample):
-    imp, frame, _ = cx.driver_study(sample, by_touchpoint=True, missing="pairwise", n_boot=50, seed=1)
+    study = cx.driver_study(sample, by_touchpoint=True, missing="pairwise", n_boot=50, seed=1)
+    imp, frame = study.importance, study.frame
     counts = frame[list(imp.table["driver"])].notna().sum()
     assert (imp.table.set_index("driver")["n"] == counts[imp.table["driver"]].to_numpy()).all()
     # the generator: NPS loads on satisfaction more than on ease, so CSAT drivers lead

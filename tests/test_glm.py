@@ -53,9 +53,11 @@ def test_published_beetle_example():
 def test_cell_fit_equals_row_level_fit():
     df = churn_rows()
     ref = row_level_fit(df)
-    fit = cx.grouped_logit(df, "churned", categorical=["plan", "channel"], numeric="score")
-    assert fit.terms["term"].tolist() == ["Intercept", "plan[T.pro]", "plan[T.team]", "channel[T.phone]",
-                                          "channel[T.web]", "score"]
+    # The independent reference drops the first sorted level; cxkit's default is the most frequent.
+    fit = cx.grouped_logit(df, "churned", categorical=["plan", "channel"], numeric="score",
+                           reference={"plan": "basic", "channel": "app"})
+    assert fit.terms["term"].tolist() == ["Intercept", "plan[pro]", "plan[team]", "channel[phone]",
+                                          "channel[web]", "score"]
     np.testing.assert_allclose(fit.params.to_numpy(), ref.params.to_numpy(), rtol=0, atol=1e-8)
     np.testing.assert_allclose(fit.bse.to_numpy(), ref.bse.to_numpy(), rtol=0, atol=1e-8)
     assert fit.loglik == pytest.approx(ref.llf, rel=1e-10)
@@ -66,8 +68,10 @@ def test_cell_fit_equals_row_level_fit():
     z = stats.norm.ppf(0.975)
     assert t.loc["score", "ci_low"] == pytest.approx(ref.params["score"] - z * ref.bse["score"])
     assert t.loc["score", "odds_ratio"] == pytest.approx(np.exp(ref.params["score"]))
+    assert t.loc["score", "odds_ratio_high"] == pytest.approx(np.exp(ref.params["score"] + z * ref.bse["score"]))
     assert t.loc["score", "p_value"] == pytest.approx(ref.pvalues["score"], rel=1e-6)
-    assert "odds ratio" in fit.summary() and "<p>" in fit._repr_html_()
+    assert "Logistic regression of churned" in str(fit) and "<p>" in fit._repr_html_()
+    assert isinstance(fit, cx.GroupedLogit) and fit.summary().equals(fit.table)
 
 
 def test_logit_from_statsmodels_formula_api_agrees():
@@ -75,7 +79,7 @@ def test_logit_from_statsmodels_formula_api_agrees():
 
     df = churn_rows(3000, seed=8)
     ref = smf.logit("churned ~ C(plan) + score", data=df.assign(churned=df.churned.astype(int))).fit(disp=0, tol=1e-12)
-    fit = cx.grouped_logit(df, "churned", categorical="plan", numeric="score")
+    fit = cx.grouped_logit(df, "churned", categorical="plan", numeric="score", reference={"plan": "basic"})
     np.testing.assert_allclose(fit.params.to_numpy(), ref.params.to_numpy(), rtol=0, atol=1e-8)
     np.testing.assert_allclose(fit.bse.to_numpy(), ref.bse.to_numpy(), rtol=0, atol=1e-8)
 
@@ -83,7 +87,7 @@ def test_logit_from_statsmodels_formula_api_agrees():
 def test_reference_level_and_engines():
     df = churn_rows(3000, seed=9)
     a = cx.grouped_logit(df, "churned", categorical="plan", numeric="score", reference={"plan": "team"})
-    assert a.reference == {"plan": "team"} and "plan[T.basic]" in a.terms["term"].tolist()
+    assert a.reference == {"plan": "team"} and "plan[basic]" in a.terms["term"].tolist()
     b = cx.grouped_logit(duckdb.connect().from_df(df), "churned", categorical="plan", numeric="score",
                          reference={"plan": "team"})
     np.testing.assert_allclose(a.params, b.params, rtol=0, atol=1e-12)

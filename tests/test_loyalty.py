@@ -121,7 +121,7 @@ def test_studies_say_when_they_leave_survey_weights_out(sample):
     note = "survey weights, which this analysis does not apply"
     assert any(note in n for n in cx.loyalty_study(weighted, as_of="2026-11-01").notes)
     assert not any(note in n for n in cx.loyalty_study(sample, as_of="2026-11-01").notes)
-    imp, _, notes = cx.driver_study(weighted, n_boot=100)
-    assert any(note in n for n in imp.notes) and any(note in n for n in notes)
+    study = cx.driver_study(weighted, n_boot=100)
+    assert any(note in n for n in study.importance.notes) and any(note in n for n in study.notes)
     flat = replace(sample, responses=sample.responses.assign(weight=1.0))
     assert not flat.weighted and flat.unweighted_note() == []

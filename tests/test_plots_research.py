@@ -27,7 +27,7 @@ def test_every_plot_returns_axes(pairs):
     ret = retention_by_category(pairs, "nps", min_n=0)
     km = kaplan_meier(pairs.assign(g=np.where(pairs["nps"] > 6, "hi", "lo")), group="g")
     models = pd.DataFrame({"metric": ["ces", "nps"], "model": ["alone", "alone"], "odds_ratio": [0.6, 0.9],
-                           "ci_low": [0.5, 0.8], "ci_high": [0.7, 1.1]})
+                           "odds_ratio_low": [0.5, 0.8], "odds_ratio_high": [0.7, 1.1]})
     auc = pd.DataFrame({"metric": ["ces", "nps"], "n": [100, 90], "auc": [0.7, 0.6], "ci_low": [0.65, 0.55],
                         "ci_high": [0.75, 0.66]})
     imp = pd.DataFrame({"driver": ["x", "y"], "pct_of_r2": [70.0, 30.0], "ci_low": [60.0, 20.0],

@@ -23,7 +23,7 @@ from .sessiondata import once
 
 RUN_DATE = "2026-11-01"
 PERIOD_START = "2025-11-01"  # the overview notebook's default
-SAMPLE = ROOT / "data" / "sample"
+SAMPLE = ROOT / "cxkit" / "data" / "sample"
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 
 

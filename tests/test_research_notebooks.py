@@ -109,7 +109,8 @@ def test_churn_notebook_on_ravenstack_claims_no_spurious_effect(tmp_path):
     models = pd.read_csv(tables / "models.csv")
     assert (trends["p_adj"] > 0.05).all()
     assert (models["p_value"] > 0.05).all()
-    assert (models["ci_low"] < 1).all() and (models["ci_high"] > 1).all()
+    assert (models["ci_low"] < 0).all() and (models["ci_high"] > 0).all()          # log odds
+    assert (models["odds_ratio_low"] < 1).all() and (models["odds_ratio_high"] > 1).all()
     text = _summary(html)
     assert "none of the scores is significantly related to churn" in text
     assert "predicts churn better" not in text

@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .._checks import check_columns
+from .._dates import parse_text, utc_naive
 from ..errors import SpecError, format_rows
 from ..scales import Scale, range_hint
 from .joins import normalise_keys
@@ -76,14 +78,16 @@ _SLASHED = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(\s.*)?$")
 
 
 def parse_dates(df: pd.DataFrame, col: str, where: str, fmt: str | None, table: str, log: QualityLog) -> pd.Series:
-    """Parse a date column: ISO 8601 unless ``fmt`` is declared; ambiguous day/month orders are refused."""
+    """Parse a date column: ISO 8601 unless ``fmt`` is declared; ambiguous day/month orders are refused.
+
+    Times with an offset or zone are converted to UTC, naive ones taken as given (:mod:`cxkit._dates`).
+    """
     raw = df[col]
     if pd.api.types.is_datetime64_any_dtype(raw):
-        return raw.dt.tz_localize(None) if getattr(raw.dt, "tz", None) is not None else raw
+        return utc_naive(raw)
     text = raw.astype("string").str.strip()
     present = raw.notna() & (text != "")
-    # utc=True: offsets (+02:00) are converted to UTC, so mixed offsets still give one datetime column.
-    parsed = pd.to_datetime(raw.where(present), format=fmt or "ISO8601", errors="coerce", utc=True).dt.tz_convert(None)
+    parsed = parse_text(raw.where(present), fmt or "ISO8601")
     bad = parsed.isna() & present
     if bad.any():
         examples = list(pd.unique(text[bad])[:3])
@@ -135,10 +139,8 @@ def apply_duplicates(df: pd.DataFrame, tspec: Mapping, table: str, where: str, d
     allowed = DUPLICATE_POLICIES if table == "responses" else tuple(p for p in DUPLICATE_POLICIES if p != "all")
     if keep not in allowed:  # customers are joined to answers, so they must be one row each
         raise SpecError(f"{where}: `duplicates.keep` must be one of {allowed} for {table}; got {keep!r}.")
-    absent = [c for c in on if c not in df]
-    if absent:
-        raise SpecError(f"{where}: `duplicates.on` names {absent}, not canonical columns of this table "
-                        f"(have {[c for c in df.columns if c != '_row']}).")
+    check_columns(df.drop(columns="_row", errors="ignore"), on, argument="duplicates.on", source=where,
+                  error=SpecError)
     dup = df.duplicated(on, keep=False)
     surplus = int(df.duplicated(on, keep="first").sum())
     log.stat(table, "duplicates", surplus)

@@ -76,8 +76,8 @@ SPEC_KEYS = {"name", "description", "tables", "scales", "source", "licence", "li
 
 
 def sample_spec_path() -> Path:
-    """Path of the bundled sample data's spec (``data/sample/spec.yaml``)."""
-    return Path(__file__).resolve().parents[2] / "data" / "sample" / "spec.yaml"
+    """Path of the bundled sample data's spec (``cxkit/data/sample/spec.yaml``, package data)."""
+    return Path(__file__).resolve().parent / "sample" / "spec.yaml"
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Seeded generator of a realistic CX dataset with documented ground truth.
 
-Run ``python -m cxkit.synth data/sample`` to regenerate the bundled sample.
+Run ``python -m cxkit.data.synth cxkit/data/sample`` (``make sample``) to regenerate the bundled sample.
 
 The model (all parameters in :data:`DEFAULT_PARAMS`, documented in
-``data/sample/README.md``):
+``cxkit/data/sample/README.md``):
 
 * Customers have three latent traits: satisfaction ``s``, ease ``e`` (how easy
   things tend to be for them) and loyalty ``l = 0.5 s + 0.3 e + 0.81 z``. So
@@ -212,6 +212,6 @@ def write_sample(folder: str | Path, params: SynthParams = DEFAULT_PARAMS) -> tu
 
 
 if __name__ == "__main__":  # pragma: no cover - thin wrapper
-    target = sys.argv[1] if len(sys.argv) > 1 else "data/sample"
+    target = sys.argv[1] if len(sys.argv) > 1 else "cxkit/data/sample"
     for path in write_sample(target):
         print(path)

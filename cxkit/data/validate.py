@@ -10,16 +10,16 @@
 
 from __future__ import annotations
 
-import html
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
+from .._results import Result
 from ..errors import CxkitError, DataError, SpecError
 from .dataset import Dataset, read_dataset
 from .quality import Issue, IssueLevels, QualityLog
@@ -41,8 +41,8 @@ def _spec_folder(spec: str) -> str:
     return str(path.parent) + os.sep
 
 
-@dataclass(frozen=True)
-class ValidationReport(IssueLevels):
+@dataclass(frozen=True, repr=False)
+class ValidationReport(IssueLevels, Result):
     """The outcome of validating one dataset spec.
 
     Attributes
@@ -62,6 +62,14 @@ class ValidationReport(IssueLevels):
     dataset: Dataset | None
     issues: tuple[Issue, ...] = ()
     stats: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    # repr is the headline only, on purpose: the default would print the dataset's rows (ids included).
+    title: ClassVar[str] = "Data-quality report"
+
+    @property
+    def notes(self) -> tuple[str, ...]:  # type: ignore[override]
+        """Every issue as one line (``level [table] message``); see :meth:`redacted` before sharing."""
+        return tuple(f"{i.level} [{i.table}] {i.message}" for i in self.issues)
 
     @property
     def ok(self) -> bool:
@@ -174,23 +182,6 @@ class ValidationReport(IssueLevels):
                 lines += [f"  - [{i.table}] {i.message}" for i in found]
         lines.append("\n" + self.headline())
         return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        # Short on purpose: the default would print the dataset's rows (ids included) into notebooks.
-        return (f"ValidationReport({self.spec!r}: {len(self.errors)} error(s), "
-                f"{len(self.warnings)} warning(s))")
-
-    def __str__(self) -> str:
-        return self.text()
-
-    def _repr_html_(self) -> str:
-        parts = [f"<p><b>Data-quality report</b>: {html.escape(self.headline())}</p>",
-                 self.summary().to_html(index=False, na_rep="")]
-        if self.issues:
-            items = "".join(f"<li><b>{i.level}</b> [{html.escape(i.table)}] {html.escape(i.message)}</li>"
-                            for i in self.issues)
-            parts.append(f"<ul>{items}</ul>")
-        return "\n".join(parts)
 
     def require(self) -> Dataset:
         """The dataset if there are no errors; otherwise one CxkitError listing all of them."""

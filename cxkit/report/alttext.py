@@ -2,8 +2,8 @@
 
 Rendered reports are read by reviewers, some with screen readers, and nbconvert
 warns about every image without alternative text. matplotlib and the inline
-backend give figures none, so when cxkit is imported in a Jupyter kernel it
-wraps the kernel's PNG formatter for figures: the image is unchanged and its
+backend give figures none, so ``%load_ext cxkit`` (or :func:`install`) in a
+Jupyter kernel wraps the kernel's PNG formatter for figures: the image is unchanged and its
 display metadata gains an ``alt`` sentence made from the figure's titles, axis
 labels and legend entries, which nbconvert writes into the ``<img>`` tag.
 """
@@ -72,17 +72,19 @@ def _wrap(shell: Any) -> None:
     png.for_type(Figure, with_alt)
 
 
-def install() -> bool:
-    """Add alt text to figures in the running Jupyter kernel; False outside one.
+def install(shell: Any = None) -> bool:
+    """Add alt text to figures in the Jupyter kernel ``shell`` (default: the running one); False outside one.
 
-    Checked before every cell, because the inline backend may register its own
-    formatter after cxkit is imported (e.g. ``import cxkit`` before ``pyplot``).
+    Called by ``%load_ext cxkit`` (:func:`cxkit.load_ipython_extension`); importing
+    cxkit does not call it. Checked before every cell, because the inline backend
+    may register its own formatter later (e.g. ``%load_ext cxkit`` before ``pyplot``).
     """
-    try:
-        from IPython import get_ipython
-    except ImportError:  # pragma: no cover - IPython comes with Jupyter
-        return False
-    shell = get_ipython()
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython comes with Jupyter
+            return False
+        shell = get_ipython()
     if shell is None or not hasattr(shell, "display_formatter"):
         return False
     import matplotlib

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ..errors import check_choice
+from .._checks import check_choice
 from ..stats.suppression import REASON_TEXT
 
 __all__ = ["LANGS", "text", "check_lang", "fmt", "num", "pvalue", "translate_columns", "column_label",
@@ -83,6 +83,12 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "diff": ("difference", "verschil"), "p_value": ("p", "p"), "p_adj": ("adjusted p", "gecorrigeerde p"),
     "significant": ("significant", "significant"), "method": ("method", "methode"),
     "statistic": ("statistic", "grootheid"), "previous": ("previous", "vorige"),
+    # Regression tables (logit, grouped_logit, cox): ci_* are on the coefficient scale.
+    "term": ("term", "term"), "coef": ("coefficient", "coëfficiënt"),
+    "odds_ratio": ("odds ratio", "odds ratio"), "odds_ratio_low": ("odds ratio CI low", "odds ratio BI onder"),
+    "odds_ratio_high": ("odds ratio CI high", "odds ratio BI boven"),
+    "hazard_ratio": ("hazard ratio", "hazard ratio"), "hazard_ratio_low": ("hazard ratio CI low", "hazard ratio BI onder"),
+    "hazard_ratio_high": ("hazard ratio CI high", "hazard ratio BI boven"),
 }
 
 

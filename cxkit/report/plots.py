@@ -16,8 +16,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.transforms import blended_transform_factory
 
-from .._checks import check_min_n
-from ..stats.counts import check_columns
+from .._checks import check_columns, check_min_n
 from ..stats.survival import KaplanMeier
 from .i18n import check_lang, column_label, fmt, suppression_reason
 from .i18n import text as _t
@@ -250,12 +249,13 @@ def km_curves(km: KaplanMeier, *, ax: plt.Axes | None = None, title: str | None 
 
 
 def odds_ratios(table: pd.DataFrame, *, ax: plt.Axes | None = None, label: str = "odds ratio per point") -> plt.Axes:
-    """Forest plot of odds ratios per metric and model (:func:`cxkit.churn.metric_models`), log scale."""
-    check_columns(table, ["metric", "model", "odds_ratio", "ci_low", "ci_high"], argument="table")
+    """Forest plot of odds ratios per metric and model (:func:`cxkit.research.churn.metric_models`), log scale."""
+    check_columns(table, ["metric", "model", "odds_ratio", "odds_ratio_low", "odds_ratio_high"], argument="table")
     ax = _axes(ax, (6, 0.45 * len(table) + 1.2))
     t = table.dropna(subset=["odds_ratio"]).reset_index(drop=True)
     y = np.arange(len(t))
-    ax.errorbar(t["odds_ratio"], y, xerr=_err(t["odds_ratio"], t["ci_low"], t["ci_high"]), fmt="o", capsize=3)
+    ax.errorbar(t["odds_ratio"], y, xerr=_err(t["odds_ratio"], t["odds_ratio_low"], t["odds_ratio_high"]), fmt="o",
+                capsize=3)
     ax.axvline(1, color="grey", lw=1, ls="--")
     ax.set_xscale("log")
     plain = mticker.FuncFormatter(lambda v, _: f"{v:g}")

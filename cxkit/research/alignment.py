@@ -28,16 +28,17 @@ cluster their standard errors by customer.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from .._checks import as_list, check_choice, to_timestamp
+from .._dates import to_dates, utc_naive_scalar
+from .._results import Result
 from ..data.dataset import Dataset
-from ..errors import DataError, DegenerateDataError, ParameterError, check_choice
-from ..stats.counts import as_list
+from ..errors import DataError, DegenerateDataError, ParameterError
 
 __all__ = ["Aligned", "pair_answers", "align_churn", "plain_ids", "data_end", "effective_cut", "KEEP"]
 
@@ -47,7 +48,7 @@ _RESERVED = {"customer_id", "answered_at", "churned", "event", "time_days", "ten
 
 
 @dataclass(frozen=True, repr=False)
-class Aligned:
+class Aligned(Result):
     """Answers (or paired answers) with the outcome that follows them.
 
     Attributes
@@ -93,7 +94,11 @@ class Aligned:
         row = self.counts[self.counts["step"] == "horizon not over by the cut-off (left out)"]
         return int(row["rows"].sum()) if len(row) else 0
 
-    def summary(self) -> str:
+    def summary(self) -> pd.DataFrame:
+        """How many rows each step kept or left out (``counts``: ``step, rows, note``)."""
+        return self.counts
+
+    def headline(self) -> str:
         what = " + ".join(self.metrics)
         events = int(self.frame["churned"].sum()) if "churned" in self.frame and self.n else 0
         if self.timed and self.horizon_days is not None:
@@ -107,17 +112,7 @@ class Aligned:
         else:
             head = (f"{what}: {self.n:,} answers, {events:,} with the churn label set "
                     "(no dates: time order not checked).")
-        return " ".join([head, *self.notes])
-
-    def _repr_html_(self) -> str:
-        return (f"<p>{html.escape(self.summary())}</p>"
-                + self.counts.to_html(index=False))
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
+        return head
 
 
 def plain_ids(ids: pd.Series) -> pd.Series:
@@ -134,7 +129,7 @@ def data_end(ds: Dataset) -> pd.Timestamp | None:
     for col in ("start_date", "end_date"):
         if _has_dates(ds.customers, col):
             dates.append(ds.customers[col].max())
-    return max(dates) if dates else None
+    return max(utc_naive_scalar(pd.Timestamp(d)) for d in dates) if dates else None
 
 
 def effective_cut(ds: Dataset, as_of: str | pd.Timestamp | None) -> tuple[pd.Timestamp | None, str]:
@@ -148,7 +143,7 @@ def effective_cut(ds: Dataset, as_of: str | pd.Timestamp | None) -> tuple[pd.Tim
     if as_of is None:
         return end, (f"No cut-off given: the latest date in the data ({end.date()}) is used." if end is not None
                      else "")
-    cut = pd.Timestamp(as_of)
+    cut = to_timestamp(as_of, "as_of")
     if end is not None and end < cut:
         return end, (f"The data ends on {end.date()}, before the cut-off {cut.date()}: churn after "
                      f"{end.date()} is not recorded, so {end.date()} is used as the cut-off.")
@@ -216,6 +211,7 @@ def pair_answers(responses: pd.DataFrame, metrics: str | Sequence[str], *, ancho
         out["customer_id"] = plain_ids(out["customer_id"])
         if dated:
             out = out.rename(columns={"answered_at": f"{m}_at"})
+            out[f"{m}_at"] = to_dates(out[f"{m}_at"], "answered_at", "responses")  # the date policy
         return out
 
     base = part(anchor)
@@ -289,6 +285,9 @@ def align_churn(ds: Dataset, metrics: str | Sequence[str], *, anchor: str | None
                         "Map a customers table with `end_date` or `churned` in the spec.")
     cust = ds.customers.drop(columns=["_row"], errors="ignore").assign(
         customer_id=lambda d: plain_ids(d["customer_id"]))
+    for col in ("start_date", "end_date"):
+        if col in cust.columns:
+            cust[col] = to_dates(cust[col], col, "customers")  # the date policy (cxkit._dates)
     if "churned" not in cust.columns:
         raise DataError(f"dataset {ds.name!r}: the customers table has neither `end_date` nor `churned`; "
                         "map one of them in the spec.")

@@ -6,7 +6,7 @@ Building blocks (each usable on its own DataFrame):
   :func:`trend_test` - Cochran-Armitage test for a trend across ordered scores.
 * :func:`metric_models` - logistic regression of churn on each metric, alone
   and with controls (odds ratios per point), degenerate data handled by
-  :func:`cxkit.logit.logit`.
+  :func:`cxkit.stats.logit.logit`.
 * :func:`revenue_at_risk` - churn probability x value per segment, with an
   interval from the model's uncertainty.
 
@@ -19,21 +19,22 @@ says" text from the numbers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._results import StudyText
+from .._checks import as_list, check_choice, check_columns
+from .._results import Study
 from ..data.dataset import Dataset
-from ..errors import ParameterError, check_choice
+from ..errors import ParameterError
 from ..report.i18n import num, pvalue
 from ..report.i18n import text as _t
 from ..stats.auc import auc_table, compare_auc, risk_sign
-from ..stats.counts import as_list, check_columns
 from ..stats.intervals import adjust_p, wilson
 from ..stats.logit import INTERCEPT, LogitResult, logit, nested_lr
 from ..stats.metrics import DEFAULT_MIN_N
@@ -120,7 +121,8 @@ def metric_models(frame: pd.DataFrame, metrics: Sequence[str], controls: Sequenc
     -------
     table : DataFrame with one row per metric and model
         metric, model ("alone" or "with controls"), n, events,
-        odds_ratio, ci_low, ci_high, p_value (per point of the metric),
+        coef, ci_low, ci_high (log odds per point of the metric), odds_ratio,
+        odds_ratio_low, odds_ratio_high (per point), p_value,
         method, status, note
     fits : dict
         The :class:`~cxkit.logit.LogitResult` of each, keyed ``"<metric>|<model>"``.
@@ -134,11 +136,13 @@ def metric_models(frame: pd.DataFrame, metrics: Sequence[str], controls: Sequenc
             fit = logit(frame, outcome, [m], ctrl, level=level, cluster=cluster)
             fits[f"{m}|{name}"] = fit
             row = {"metric": m, "model": name, "controls": ", ".join(ctrl), "n": fit.n, "events": fit.events,
-                   "odds_ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
+                   "coef": np.nan, "ci_low": np.nan, "ci_high": np.nan, "odds_ratio": np.nan,
+                   "odds_ratio_low": np.nan, "odds_ratio_high": np.nan, "p_value": np.nan,
                    "method": fit.method, "status": fit.status, "note": " ".join(fit.notes)}
             if fit.fitted and (fit.table["term"] == m).any():
                 r = fit.term(m)
-                row.update(odds_ratio=r["odds_ratio"], ci_low=r["ci_low"], ci_high=r["ci_high"], p_value=r["p_value"])
+                row.update({c: r[c] for c in ("coef", "ci_low", "ci_high", "odds_ratio", "odds_ratio_low",
+                                              "odds_ratio_high", "p_value")})
             if missing and name == "with controls":
                 row["note"] = (row["note"] + " " if row["note"] else "") + f"Controls not in the data: {missing}."
             rows.append(row)
@@ -197,7 +201,7 @@ def _simulate(fit: LogitResult, X: np.ndarray, n_sim: int, seed: int) -> np.ndar
 
 # -- the whole study --------------------------------------------------------------------------
 @dataclass(frozen=True, repr=False)
-class ChurnStudy(StudyText):
+class ChurnStudy(Study):
     """Everything the churn notebook shows, computed from one dataset and one set of parameters.
 
     Attributes
@@ -248,6 +252,38 @@ class ChurnStudy(StudyText):
     def describe(self, lang: str = "en") -> str:
         """The "what the data says" text, generated from the results (markdown bullets)."""
         return describe_churn(self, lang=lang)
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table the notebook shows, by the name its CSV copy gets."""
+        out = {"churn_by_score": self.by_score, "trend_tests": self.trends, "models": self.models, "auc": self.auc,
+               "auc_pairs": self.auc_pairs, "lr_tests": self.lr_tests}
+        out.update({f"km_{m}": k.at for m, k in self.km.items()})
+        out.update({f"cox_{m}": c.table for m, c in self.cox.items()})
+        if self.hazard is not None:
+            out["hazard"] = self.hazard.table
+        if self.revenue is not None:
+            out["revenue_at_risk"] = self.revenue
+        return out
+
+    @property
+    def figures(self) -> dict[str, Callable[..., Any]]:
+        """``churn_by_score_<metric>``, ``odds_ratios``, ``auc``, ``km_<metric>``, ``revenue_at_risk``."""
+        from ..report import plots as rp
+
+        def by_score(m: str) -> Callable[..., Any]:
+            return lambda ax=None: rp.churn_by_score(self.by_score[self.by_score["metric"] == m], ax=ax, label=m)
+
+        def km(m: str) -> Callable[..., Any]:
+            return lambda ax=None: rp.km_curves(self.km[m], ax=ax, title=m)
+
+        out = {f"churn_by_score_{m}": by_score(m) for m in self.metrics}
+        out["odds_ratios"] = lambda ax=None: rp.odds_ratios(self.models, ax=ax)
+        out["auc"] = lambda ax=None: rp.auc_compare(self.auc, ax=ax)
+        out.update({f"km_{m}": km(m) for m in self.km})
+        if self.revenue is not None:
+            out["revenue_at_risk"] = lambda ax=None: rp.revenue_at_risk(self.revenue, ax=ax)
+        return out
 
 
 def _default_metrics(ds: Dataset) -> list[str]:
@@ -397,10 +433,7 @@ def _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_d
                 band = pd.Series(np.asarray(score_band(raw, scale), dtype=object), index=active.index)
                 active[f"{m}_band"] = band.fillna("none").astype(str)
         fit = hz.model
-        from ..stats.logit import design
-
-        X, _ = design(active, list(fit.used_terms), categorical=fit.categorical, levels=fit.levels)
-        X = X.reindex(columns=fit.params.index, fill_value=0.0).to_numpy(float)
+        X = fit.design_matrix(active).to_numpy(float)
         months = horizon_days / 30.4375
         h = fit.predict(active)
         prob = 1 - (1 - h) ** months
@@ -420,7 +453,7 @@ def _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_d
     current = f[~f["churned"].astype(bool)].copy()
     if current.empty:
         return None, "No current customers left to put at risk."
-    X, _ = design_for(fit, current)
+    X = fit.design_matrix(current).to_numpy(float)
     prob = fit.predict(current)
     sims = _simulate(fit, X, n_sim, seed)
     note = (f"Churn probability from the model of the churn label on {m}"
@@ -428,15 +461,6 @@ def _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_d
             + f" ({fit.method}), for the {len(current):,} customers not (yet) churned, times `{value}`. Without "
             "dates this is no forecast: it is how much value sits with customers who look like those who left.")
     return revenue_at_risk(current, prob, value, by, sims=sims, level=level), note
-
-
-def design_for(fit: LogitResult, frame: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
-    """The design matrix of ``fit`` rebuilt for new rows."""
-    from ..stats.logit import design
-
-    X, _ = design(frame, list(fit.used_terms), categorical=fit.categorical, levels=fit.levels)
-    X = X.reindex(columns=fit.params.index, fill_value=0.0)
-    return X.to_numpy(float), list(X.columns)
 
 
 # -- generated text -----------------------------------------------------------------------------
@@ -513,7 +537,7 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
         ctrl = _t("ch_ctrl", lang, controls=r["controls"]) if r["controls"] else ""
         verdict = "" if _sig(r["p_value"], alpha) else _t("ch_or_ns", lang)
         out.append(_t("ch_or", lang, m=r["metric"], ctrl=ctrl, odds=num(r["odds_ratio"], ".2f", lang), ci=ci,
-                      ci1=_ci(r["ci_low"], r["ci_high"], ".2f", lang), p=p_(r["p_value"]), n=n_(r["n"]),
+                      ci1=_ci(r["odds_ratio_low"], r["odds_ratio_high"], ".2f", lang), p=p_(r["p_value"]), n=n_(r["n"]),
                       ev=n_(r["events"]), verdict=verdict))
     # Discrimination
     auc = study.auc.dropna(subset=["auc"]).sort_values("auc", ascending=False)
@@ -555,7 +579,7 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
         if bands.empty:
             continue
         parts = [f"{r['term'][5:-1]} {num(r['hazard_ratio'], '.2f', lang)} "
-                 f"({_ci(r['ci_low'], r['ci_high'], '.2f', lang)})" for _, r in bands.iterrows()]
+                 f"({_ci(r['hazard_ratio_low'], r['hazard_ratio_high'], '.2f', lang)})" for _, r in bands.iterrows()]
         ph = c.ph_test[c.ph_test["term"].str.startswith("band[")]
         caveat = _t("ch_ph", lang) if ph["violated"].any() else ""
         out.append(_t("ch_cox", lang, m=m, parts=", ".join(parts), caveat=caveat))
@@ -568,7 +592,7 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
             if not any(r["term"].startswith(m) for m in study.metrics):
                 continue
             parts.append(f"{r['term']} x {num(r['odds_ratio'], '.2f', lang)} "
-                         f"({_ci(r['ci_low'], r['ci_high'], '.2f', lang)})")
+                         f"({_ci(r['odds_ratio_low'], r['odds_ratio_high'], '.2f', lang)})")
         if parts:
             out.append(_t("ch_hazard", lang, months=n_(study.hazard.months), ev=n_(study.hazard.events),
                           parts=", ".join(parts)))

@@ -19,24 +19,25 @@ Intervals are percentile bootstraps over respondents (seeded).
 
 from __future__ import annotations
 
-import html
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from math import factorial
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .._checks import as_list, check_choice, check_columns
+from .._results import Result, Study
 from ..data.dataset import Dataset
-from ..errors import DegenerateDataError, ParameterError, check_choice
+from ..errors import DegenerateDataError, ParameterError
 from ..report.i18n import num
 from ..report.i18n import text as _t
-from ..stats.counts import as_list, check_columns
 from .alignment import plain_ids
 
 __all__ = ["shapley_r2", "relative_weights", "Importance", "relative_importance", "driver_frame",
-           "describe_drivers", "driver_study", "METHODS"]
+           "describe_drivers", "DriverStudy", "driver_study", "METHODS"]
 
 METHODS = ("auto", "shapley", "relative_weights")
 MAX_SHAPLEY = 12
@@ -126,7 +127,7 @@ def _pairwise_drop(d: pd.DataFrame, outcome: str, drivers: list[str], min_n: int
 
 
 @dataclass(frozen=True, repr=False)
-class Importance:
+class Importance(Result):
     """Relative importance of drivers for one outcome.
 
     Attributes
@@ -154,17 +155,46 @@ class Importance:
     seed: int
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    def summary(self) -> str:
-        return describe_drivers(self)
+    def summary(self) -> pd.DataFrame:
+        """The drivers, most important first (``table``)."""
+        return self.table
 
-    def _repr_html_(self) -> str:
-        return f"<pre>{html.escape(self.summary())}</pre>" + self.table.to_html(index=False)
+    def headline(self) -> str:
+        return self.describe().splitlines()[0]
 
-    def __str__(self) -> str:
-        return self.summary()
+    def describe(self, lang: str = "en", extra_notes: Sequence[str] = ()) -> str:
+        """Plain sentences (numbers with intervals, caveats).
 
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
+        ``lang`` (``en``, ``nl``) sets the words and the number format (``0.68`` / ``0,68``). Notes gathered
+        from the data checks and ``extra_notes`` are passed through as written.
+        """
+        check_choice("lang", lang, ("en", "nl"))
+        pct = round(100 * self.level)
+        ci = _t("ci_pct", lang, pct=pct)
+        t = self.table
+        name = _t("dr_shapley" if self.method == "shapley" else "dr_johnson", lang)
+        r2ci = (_t("dr_r2_ci", lang, ci=ci, lo=num(100 * self.r2_ci_low, ".1f", lang),
+                   hi=num(100 * self.r2_ci_high, ".1f", lang)) if not np.isnan(self.r2_ci_low) else "")
+        out = [_t("dr_head", lang, k=len(t), r2=num(100 * self.r2, ".1f", lang), y=self.outcome, r2ci=r2ci,
+                  n=num(self.n, ",", lang), name=name)]
+        has_ci = not t["ci_low"].isna().all()
+        for _, r in t.head(5).iterrows():
+            rci = (_t("dr_r2_ci", lang, ci=ci, lo=num(r["ci_low"], ".1f", lang), hi=num(r["ci_high"], ".1f", lang))
+                   if has_ci else "")
+            out.append(_t("dr_row", lang, rank=r["rank"], d=r["driver"], share=num(r["pct_of_r2"], ".1f", lang),
+                          ci=rci, y=self.outcome, r=num(r["correlation"], "+.2f", lang)))
+        if len(t) >= 2 and has_ci:
+            first, second = t.iloc[0], t.iloc[1]
+            p_top = num(100 * first["p_top"], ".0f", lang)
+            if first["ci_low"] <= second["ci_high"]:
+                out.append(_t("dr_overlap", lang, a=first["driver"], b=second["driver"], p=p_top))
+            else:
+                out.append(_t("dr_leads", lang, a=first["driver"], p=p_top))
+        if self.r2 < 0.1:
+            out.append(_t("dr_little", lang, y=self.outcome))
+        out.append(_t("dr_assoc", lang, y=self.outcome))
+        out += [f"- {n}" for n in [*self.notes, *extra_notes]]
+        return "\n".join(out)
 
 
 def relative_importance(frame: pd.DataFrame, outcome: str, drivers: Sequence[str], *, method: str = "auto",
@@ -363,47 +393,68 @@ def driver_frame(ds: Dataset, outcome: str | None = None, drivers: Sequence[str]
     return frame.reset_index(drop=True), kept, notes
 
 
-def describe_drivers(imp: Importance, lang: str = "en", extra_notes: Sequence[str] = ()) -> str:
-    """Plain sentences from an :class:`Importance` (numbers with intervals, caveats).
+def describe_drivers(result: Importance | DriverStudy, lang: str = "en", extra_notes: Sequence[str] = ()) -> str:
+    """Plain sentences from a :class:`DriverStudy` or an :class:`Importance` (see :meth:`Importance.describe`)."""
+    imp = result.importance if isinstance(result, DriverStudy) else result
+    return imp.describe(lang, extra_notes)
 
-    ``lang`` (``en``, ``nl``) sets the words and the number format (``0.68`` / ``0,68``). Notes gathered
-    from the data checks and ``extra_notes`` are passed through as written.
+
+@dataclass(frozen=True, repr=False)
+class DriverStudy(Study):
+    """Everything the drivers notebook shows: the relative importance and the answers it used.
+
+    Attributes
+    ----------
+    dataset : str
+    importance : Importance
+        Relative importance of the drivers (its ``notes`` include the data checks' notes).
+    frame : DataFrame
+        One row per customer: ``customer_id``, the outcome and one column per driver.
+    params : mapping
+        The parameters of the run.
     """
-    check_choice("lang", lang, ("en", "nl"))
-    pct = round(100 * imp.level)
-    ci = _t("ci_pct", lang, pct=pct)
-    t = imp.table
-    name = _t("dr_shapley" if imp.method == "shapley" else "dr_johnson", lang)
-    r2ci = (_t("dr_r2_ci", lang, ci=ci, lo=num(100 * imp.r2_ci_low, ".1f", lang),
-               hi=num(100 * imp.r2_ci_high, ".1f", lang)) if not np.isnan(imp.r2_ci_low) else "")
-    out = [_t("dr_head", lang, k=len(t), r2=num(100 * imp.r2, ".1f", lang), y=imp.outcome, r2ci=r2ci,
-              n=num(imp.n, ",", lang), name=name)]
-    has_ci = not t["ci_low"].isna().all()
-    for _, r in t.head(5).iterrows():
-        rci = (_t("dr_r2_ci", lang, ci=ci, lo=num(r["ci_low"], ".1f", lang), hi=num(r["ci_high"], ".1f", lang))
-               if has_ci else "")
-        out.append(_t("dr_row", lang, rank=r["rank"], d=r["driver"], share=num(r["pct_of_r2"], ".1f", lang), ci=rci,
-                      y=imp.outcome, r=num(r["correlation"], "+.2f", lang)))
-    if len(t) >= 2 and has_ci:
-        first, second = t.iloc[0], t.iloc[1]
-        p_top = num(100 * first["p_top"], ".0f", lang)
-        if first["ci_low"] <= second["ci_high"]:
-            out.append(_t("dr_overlap", lang, a=first["driver"], b=second["driver"], p=p_top))
-        else:
-            out.append(_t("dr_leads", lang, a=first["driver"], p=p_top))
-    if imp.r2 < 0.1:
-        out.append(_t("dr_little", lang, y=imp.outcome))
-    out.append(_t("dr_assoc", lang, y=imp.outcome))
-    out += [f"- {n}" for n in [*imp.notes, *extra_notes]]
-    return "\n".join(out)
+
+    dataset: str
+    importance: Importance
+    frame: pd.DataFrame
+    params: Mapping[str, object]
+
+    @property
+    def notes(self) -> tuple[str, ...]:  # type: ignore[override]
+        return self.importance.notes
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``importance`` (one row per driver) and ``answers`` (per column: count, mean, sd, quartiles)."""
+        answers = self.frame.drop(columns=["customer_id", "answered_at"], errors="ignore").describe().T
+        return {"importance": self.importance.table, "answers": answers.rename_axis("column").reset_index()}
+
+    @property
+    def figures(self) -> dict[str, Callable[..., Any]]:
+        """``importance``: the drivers' shares of R² with their intervals."""
+        def importance(ax: Any = None) -> Any:
+            from ..report import plots
+
+            ax = plots.driver_importance(self.importance.table, ax=ax, outcome=self.importance.outcome)
+            ax.set_title(f"Drivers of {self.importance.outcome}: R² = {self.importance.r2:.2f} "
+                         f"(n = {self.importance.n:,})")
+            return ax
+
+        return {"importance": importance}
+
+    def describe(self, lang: str = "en") -> str:
+        """The "what the data says" text, generated from the results (markdown bullets)."""
+        return self.importance.describe(lang)
 
 
 def driver_study(ds: Dataset, outcome: str | None = None, drivers: Sequence[str] | None = None, *,
                  by_touchpoint: bool = False, window_days: int | None = 365, method: str = "auto",
                  missing: str = "listwise",
-                 n_boot: int = 500, seed: int = 0, level: float = 0.95, min_n: int = 30
-                 ) -> tuple[Importance, pd.DataFrame, list[str]]:
-    """:func:`driver_frame` then :func:`relative_importance`; returns (importance, frame, notes)."""
+                 n_boot: int = 500, seed: int = 0, level: float = 0.95, min_n: int = 30) -> DriverStudy:
+    """:func:`driver_frame` then :func:`relative_importance`, as a :class:`DriverStudy`.
+
+    The importance's ``notes`` gather the fit's notes and the data checks' notes.
+    """
     frame, kept, notes = driver_frame(ds, outcome, drivers, by_touchpoint=by_touchpoint, window_days=window_days,
                                       min_answers=min_n)
     outcome = outcome or ds.metrics("nps")[0]
@@ -412,5 +463,7 @@ def driver_study(ds: Dataset, outcome: str | None = None, drivers: Sequence[str]
     imp = relative_importance(frame, outcome, kept, method=method, missing=missing, n_boot=n_boot, seed=seed,
                               level=level, min_n=min_n)
     notes = [*notes, *ds.unweighted_note()]
-    return Importance(**{**imp.__dict__, "notes": tuple([*imp.notes, *notes])}), frame, notes
-
+    imp = replace(imp, notes=(*imp.notes, *notes))
+    params = {"outcome": outcome, "drivers": list(kept), "by_touchpoint": by_touchpoint, "window_days": window_days,
+              "method": method, "missing": missing, "n_boot": n_boot, "seed": seed, "level": level, "min_n": min_n}
+    return DriverStudy(dataset=ds.name, importance=imp, frame=frame, params=params)

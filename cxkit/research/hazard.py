@@ -19,16 +19,16 @@ survivors' earlier months as "at risk" would understate churn.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from .._checks import as_list, check_choice
+from .._results import Result
 from ..data.dataset import Dataset
-from ..errors import DataError, ParameterError, check_choice
-from ..stats.counts import as_list
+from ..errors import DataError, ParameterError
 from ..stats.logit import LogitResult, logit
 from ..stats.survival import score_band
 from .alignment import effective_cut, plain_ids
@@ -125,7 +125,7 @@ def person_months(ds: Dataset, metrics: Mapping[str, str], *, as_of: str | pd.Ti
 
 
 @dataclass(frozen=True, repr=False)
-class HazardResult:
+class HazardResult(Result):
     """Discrete-time hazard model: the logistic fit plus how the person-months were built."""
 
     model: LogitResult
@@ -141,21 +141,15 @@ class HazardResult:
     def table(self) -> pd.DataFrame:
         return self.model.table
 
-    def summary(self) -> str:
-        head = (f"Monthly churn hazard from {self.first_month:%Y-%m} to {self.last_month:%Y-%m}: "
-                f"{self.customers:,} customers, {self.months:,} customer-months, {self.events:,} churned. "
-                "Coefficients are on the log-odds of churning in a month, given the latest answers known "
-                "at its start.")
-        return head + "\n" + self.model.summary() + "".join(f"\n  Note: {n}" for n in self.notes)
+    def summary(self) -> pd.DataFrame:
+        """The logistic model's coefficients (``table``: log-odds of churning in a month)."""
+        return self.table
 
-    def _repr_html_(self) -> str:
-        return f"<p>{html.escape(self.summary().splitlines()[0])}</p>" + self.model._repr_html_()
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
+    def headline(self) -> str:
+        return (f"Monthly churn hazard from {self.first_month:%Y-%m} to {self.last_month:%Y-%m}: "
+                f"{self.customers:,} customers, {self.months:,} customer-months, {self.events:,} churned "
+                f"({self.model.status}). Coefficients are on the log-odds of churning in a month, given the latest "
+                "answers known at its start.")
 
 
 def hazard_model(ds: Dataset, metrics: Mapping[str, str] | Sequence[str], controls: str | Sequence[str] = (),

@@ -22,21 +22,22 @@ writes the generated summary.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
-from .._results import StudyText
+from .._checks import check_choice, check_columns
+from .._results import Study
 from ..data.dataset import Dataset
-from ..errors import DegenerateDataError, ParameterError, check_choice
+from ..errors import DegenerateDataError, ParameterError
 from ..report.i18n import num, pvalue
 from ..report.i18n import text as _t
 from ..scales import Scale
-from ..stats.counts import check_columns
 from ..stats.intervals import t_interval, wilson
 from ..stats.metrics import DEFAULT_MIN_N, nps
 from ..stats.suppression import suppress
@@ -222,7 +223,7 @@ def retention_by_category(frame: pd.DataFrame, nps_col: str, outcome: str = "chu
 
 # -- the study ------------------------------------------------------------------------------
 @dataclass(frozen=True, repr=False)
-class LoyaltyStudy(StudyText):
+class LoyaltyStudy(Study):
     """Everything the satisfaction-vs-loyalty notebook shows.
 
     Attributes
@@ -262,6 +263,33 @@ class LoyaltyStudy(StudyText):
     def describe(self, lang: str = "en") -> str:
         """The "what the data says" text, generated from the results (markdown bullets)."""
         return describe_loyalty(self, lang=lang)
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table the notebook shows, by the name its CSV copy gets (no customer-level rows)."""
+        out = {"pairs_steps": self.pair_steps, "crosstab": self.crosstab, "correlations": self.correlations,
+               "satisfied_shares": pd.DataFrame([{"group": "satisfied, not promoter", **self.satisfied_not_promoters},
+                                                 {"group": "satisfied detractor", **self.satisfied_detractors}])}
+        if self.churn_satisfied is not None:
+            out["churn_satisfied"] = pd.DataFrame([self.churn_satisfied])
+        if self.segments is not None:
+            out["segments"] = self.segments
+        if self.retention is not None:
+            out["retention"] = self.retention
+        return out
+
+    @property
+    def figures(self) -> dict[str, Callable[..., Any]]:
+        """``crosstab``, and where the data allows ``segments`` and ``retention``."""
+        from ..report import plots as rp
+
+        out: dict[str, Callable[..., Any]] = {
+            "crosstab": lambda ax=None: rp.crosstab_heatmap(self.crosstab, ax=ax, csat_label=self.csat)}
+        if self.segments is not None:
+            out["segments"] = lambda ax=None: rp.segment_map(self.segments, ax=ax, csat_label=f"mean {self.csat}")
+        if self.retention is not None:
+            out["retention"] = lambda ax=None: rp.retention(self.retention, ax=ax)
+        return out
 
 
 def _segment_column(ds: Dataset, frame: pd.DataFrame, segment: str | None) -> str | None:

@@ -12,19 +12,20 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .._checks import check_level, to_timestamp
+from .._checks import as_list, to_timestamp
 from ..data.dataset import Dataset
-from ..data.privacy import check_not_personal, pseudonymise_table
+from ..data.privacy import check_not_personal, pseudonymise_table, safe_group_by
 from ..errors import ParameterError
 from ..report.i18n import check_lang, fmt
 from ..report.i18n import text as _t
 from ..stats import metrics
+from ..stats.churn_rate import churn_rate, churn_share
 from ..stats.compare import changes
-from ..stats.intervals import adjust_p, wilson
-from ..stats.suppression import SUPPRESSION_COLUMNS, suppress
+from ..stats.intervals import adjust_p
+from ..stats.suppression import SUPPRESSION_COLUMNS
 
 __all__ = ["window", "metric_table", "headline", "drilldown", "latest_changes", "describe_overview", "save_tables",
-           "churn_share"]
+           "churn_share", "churn_overview"]
 
 _HEADLINE = {"nps": ("nps", "points"), "csat": ("csat", "% top box"), "ces": ("pct_easy", "% easy")}
 
@@ -51,7 +52,7 @@ def metric_table(data: pd.DataFrame, ds: Dataset, metric: str, by: str | Sequenc
     ``allow_personal_data``: group labels would show the personal data.
     """
     scale = ds.scale(metric)
-    check_not_personal(data, metrics.as_list(by), ds, allow=allow_personal_data)
+    check_not_personal(data, as_list(by), ds, allow=allow_personal_data)
     rows = data[data["metric"] == metric]
     weight = "weight" if "weight" in rows else None
     src = str(ds.files.get("responses", "responses"))
@@ -102,7 +103,7 @@ def latest_changes(ds: Dataset, data: pd.DataFrame, by: str | None = None, *, fr
                    level: float = 0.95, min_n: int = 30, correction: str = "holm",
                    allow_personal_data: bool = False) -> pd.DataFrame:
     """Last period with answers against the one before, per metric (and group), corrected together."""
-    check_not_personal(data, metrics.as_list(by), ds, allow=allow_personal_data)
+    check_not_personal(data, as_list(by), ds, allow=allow_personal_data)
     parts = []
     for m in ds.metrics():
         rows = data[data["metric"] == m]
@@ -162,38 +163,40 @@ def describe_overview(head: pd.DataFrame, changed: pd.DataFrame | None = None, *
     return "\n".join(lines)
 
 
-def churn_share(customers: pd.DataFrame, by: str | Sequence[str] | None = None, *, churned: str = "churned",
-                level: float = 0.95, min_n: int = 30) -> pd.DataFrame:
-    """Share of customers flagged as churned, with a Wilson interval (for data with a flag but no dates).
+def churn_overview(ds: Dataset, *, period_start: str | pd.Timestamp | None = None,
+                   period_end: str | pd.Timestamp | None = None, freq: str = "M", level: float = 0.95,
+                   min_n: int = 30, by: str = "segment", allow_personal_data: bool = False
+                   ) -> tuple[dict[str, pd.DataFrame], str]:
+    """Churn of the dataset's customers, whichever way the data allows (the overview report's churn section).
 
-    Without start and end dates no churn *rate per period* exists; this is the
-    share of the customer table flagged ``churned`` (e.g. one quarter's churn
-    in IBM's Telco sample).
+    With customer start dates: :func:`~cxkit.stats.churn_rate.churn_rate` per period (``churn``) and per
+    year by ``by`` (``churn_by_segment``). With only a ``churned`` flag: the share flagged
+    (:func:`~cxkit.stats.churn_rate.churn_share`), overall and by ``by``. The ``by`` breakdown is left
+    out when the column is missing or holds personal data (unless ``allow_personal_data``).
 
     Returns
     -------
-    DataFrame with the group columns and
-        n : customers
-        churned : of those, flagged as churned
-        churn_pct, ci_low, ci_high : churned / n in % with Wilson interval
-        suppressed, note
+    tables : dict of name to DataFrame
+        ``churn`` and, where possible, ``churn_by_segment``; empty when churn cannot be computed.
+    note : str
+        What was computed instead of per-period rates, or why nothing was ("" for rates).
     """
-    from ..stats.counts import as_list, check_columns
-
-    by = as_list(by)
-    check_columns(customers, [churned, *by], argument="churned/by", source="customers")
-    level = check_level(level)
-    flag = customers[churned].astype(bool)
-    d = customers[by].assign(_churned=flag) if by else pd.DataFrame({"_churned": flag})
-    g = d.groupby(by, observed=True, dropna=True)["_churned"] if by else d.groupby(lambda _: 0)["_churned"]
-    t = g.agg(n="size", churned="sum").reset_index()
-    if not by:
-        t = t.drop(columns=t.columns[0])
-    t["churn_pct"] = 100 * t["churned"] / t["n"]
-    lo, hi = wilson(t["churned"], t["n"], level)
-    t["ci_low"], t["ci_high"] = 100 * lo, 100 * hi
-    t["note"] = ""
-    return suppress(t, size_col="n", value_cols=["churn_pct", "ci_low", "ci_high"], min_n=min_n, unit="customers")
+    cust = ds.customers
+    by_ok = cust is not None and by in safe_group_by(cust, [by], ds, allow=allow_personal_data)[0]
+    if cust is not None and "start_date" in cust:
+        tables = {"churn": churn_rate(cust, period_start=period_start, period_end=period_end, freq=freq,
+                                      level=level, min_n=min_n)}
+        if by_ok:
+            # Yearly by group: monthly rates per segment are too thin to read.
+            tables["churn_by_segment"] = churn_rate(cust, by=by, period_start=period_start, period_end=period_end,
+                                                    freq="Y", level=level, min_n=min_n)
+        return tables, ""
+    if cust is not None and "churned" in cust:
+        tables = {"churn": churn_share(cust, level=level, min_n=min_n)}
+        if by_ok:
+            tables["churn_by_segment"] = churn_share(cust, by, level=level, min_n=min_n)
+        return tables, "No customer start/end dates: churn is shown as the share of customers flagged as churned."
+    return {}, "This dataset has no customer start/end dates or churn flag: churn cannot be computed."
 
 
 def save_tables(tables: dict[str, pd.DataFrame], folder: str, *, dataset: Dataset | None = None,
@@ -208,7 +211,7 @@ def save_tables(tables: dict[str, pd.DataFrame], folder: str, *, dataset: Datase
     """
     from pathlib import Path
 
-    from ..run.notebook import atomic_write
+    from .._files import atomic_write
 
     paths = []
     for name, t in tables.items():

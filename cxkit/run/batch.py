@@ -46,20 +46,24 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from .._files import atomic_write, default_mode, writable_folder
+from .._results import Result
 from ..errors import OutputError, ParameterError
 from ..report.kpis import extract_kpis, kpis_json
 from .manifest import KPIS, MANIFEST, input_files, package_versions, sha256_file, write_index
 from .notebook import (
-    _UMASK,
-    atomic_write,
     check_parameters,
     execute_notebook,
     notebook_parameters,
     parse_parameter_text,
-    writable_folder,
 )
 
-__all__ = ["RunSpec", "RunResult", "BatchResult", "load_batch", "plan_runs", "run_reports"]
+__all__ = ["RunSpec", "RunResult", "BatchResult", "load_batch", "plan_runs", "run_reports", "default_batch_path",
+           "DEFAULT_NOTEBOOK"]
+
+# The default report set ships inside the package (package data), so it is found from any install.
+_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+DEFAULT_NOTEBOOK = _NOTEBOOKS / "01_cx_overview.ipynb"
 
 log = logging.getLogger("cxkit.run")
 LOCK_NAME = ".cxkit-run.lock"
@@ -81,8 +85,11 @@ class RunSpec:
     timeout: int = 1200
 
 
-@dataclass(frozen=True)
-class RunResult:
+RUN_COLUMNS = ("run_date", "name", "status", "duration_s", "html", "error")
+
+
+@dataclass(frozen=True, repr=False)
+class RunResult(Result):
     """Outcome of one run. ``status`` is ``ok``, ``failed`` or ``exists`` (skipped, earlier output kept)."""
 
     name: str
@@ -94,13 +101,19 @@ class RunResult:
     error: str = ""
     kpis: tuple = ()
 
-    def summary(self) -> str:
-        tail = f" ({self.error})" if self.error else ""
+    def summary(self) -> pd.DataFrame:
+        """The run as one row: run_date, name, status, duration_s, html, error."""
+        return pd.DataFrame([{"run_date": self.run_date, "name": self.name, "status": self.status,
+                              "duration_s": round(self.duration_s, 1), "html": str(self.html), "error": self.error}],
+                            columns=list(RUN_COLUMNS))
+
+    def headline(self) -> str:
+        tail = f" ({self.error.splitlines()[0]})" if self.error else ""
         return f"{self.status}: {self.html}{tail}"
 
 
-@dataclass(frozen=True)
-class BatchResult:
+@dataclass(frozen=True, repr=False)
+class BatchResult(Result):
     """All runs of a batch. ``exit_code`` is 0 when none failed, 1 otherwise."""
 
     runs: tuple[RunResult, ...]
@@ -116,13 +129,14 @@ class BatchResult:
 
     def summary(self) -> pd.DataFrame:
         """One row per run: run_date, name, status, duration_s, html, error."""
-        return pd.DataFrame([{"run_date": r.run_date, "name": r.name, "status": r.status,
-                              "duration_s": round(r.duration_s, 1), "html": str(r.html), "error": r.error}
-                             for r in self.runs],
-                            columns=["run_date", "name", "status", "duration_s", "html", "error"])
+        return pd.concat([r.summary() for r in self.runs], ignore_index=True) if self.runs else \
+            pd.DataFrame(columns=list(RUN_COLUMNS))
 
-    def _repr_html_(self) -> str:
-        return self.summary().to_html(index=False)
+    def headline(self) -> str:
+        """``N runs: a ok, b failed, c existing (not overwritten).``"""
+        counts = {s: sum(r.status == s for r in self.runs) for s in ("ok", "failed", "exists")}
+        return (f"{len(self.runs)} run{'' if len(self.runs) == 1 else 's'}: {counts['ok']} ok, "
+                f"{counts['failed']} failed, {counts['exists']} existing (not overwritten).")
 
     def table(self) -> str:
         """Plain-text summary for the terminal and cron mail."""
@@ -133,9 +147,7 @@ class BatchResult:
                          f"  {r.html}")
             if r.error:
                 lines.append(f"{'':<7}  error: {r.error.splitlines()[0] if r.error else ''}")
-        counts = {s: sum(r.status == s for r in self.runs) for s in ("ok", "failed", "exists")}
-        lines.append(f"{len(self.runs)} run{'' if len(self.runs) == 1 else 's'}: {counts['ok']} ok, {counts['failed']} failed, "
-                     f"{counts['exists']} existing (not overwritten).")
+        lines.append(self.headline())
         lines += [f"index: {p}" for p in self.indexes]
         return "\n".join(lines)
 
@@ -143,9 +155,20 @@ class BatchResult:
 # --------------------------------------------------------------------------- planning
 
 
+def default_batch_path() -> Path:
+    """Path of the default report set (``reports.yaml`` beside the bundled notebooks, on the sample data).
+
+    ``cxkit run --batch default`` and ``run_reports("default")`` run it.
+    """
+    return _NOTEBOOKS / "reports.yaml"
+
+
 def load_batch(path: str | Path) -> dict[str, Any]:
-    """Read and validate a batch file (structure only; parameters are checked in :func:`plan_runs`)."""
-    path = Path(path)
+    """Read and validate a batch file (structure only; parameters are checked in :func:`plan_runs`).
+
+    ``"default"`` names the bundled default set (:func:`default_batch_path`).
+    """
+    path = default_batch_path() if str(path) == "default" else Path(path)
     if not path.is_file():
         raise ParameterError(f"batch file {path}: not found (resolved to {path.resolve()}).")
     try:
@@ -301,7 +324,7 @@ def _execute(spec: RunSpec) -> RunResult:
     """
     date_dir = spec.folder.parent
     stage = Path(tempfile.mkdtemp(prefix=f".{spec.name}.partial-", dir=date_dir))
-    os.chmod(stage, 0o777 & ~_UMASK)  # mkdtemp makes it owner-only; the renamed folder should not be
+    os.chmod(stage, default_mode(directory=True))  # mkdtemp makes it owner-only; the renamed folder should not be
     started, t0 = _now(), time.monotonic()
     try:
         # Hash before executing: the record is of what the run read, even if a file changes later.

@@ -142,7 +142,7 @@ def write_index(folder: str | Path, *, max_kpis: int = 8) -> Path:
     Runs are the subfolders holding a ``manifest.json``; the page is rebuilt
     from those files, so it also lists runs of earlier batches on that date.
     """
-    from .notebook import atomic_write
+    from .._files import atomic_write
 
     folder = Path(folder)
     rows, n_ok, n_failed = [], 0, 0

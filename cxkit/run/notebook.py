@@ -7,23 +7,27 @@ import datetime as dt
 import difflib
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nbformat
 
 from .._checks import check_parameter_value
+from .._files import atomic_write, writable_folder
+from .._results import Result
 from ..errors import OutputError, ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ReportResult", "execute_notebook", "render_html", "atomic_write", "notebook_parameters",
            "check_parameters", "parse_parameter_text"]
 
 
-@dataclass(frozen=True)
-class ReportResult:
+@dataclass(frozen=True, repr=False)
+class ReportResult(Result):
     """Where a run's outputs are and whether it succeeded."""
 
     notebook: Path
@@ -31,47 +35,15 @@ class ReportResult:
     status: str
     error: str = ""
 
-    def summary(self) -> str:
-        return f"{self.status}: {self.html}" + (f" ({self.error})" if self.error else "")
+    def summary(self) -> pd.DataFrame:
+        """The run as one row: notebook, html, status, error."""
+        import pandas as pd  # lazily: running a notebook needs no pandas here
 
+        return pd.DataFrame([{"notebook": str(self.notebook), "html": str(self.html), "status": self.status,
+                              "error": self.error}])
 
-# Read once: os.umask can only be read by setting it, which is unsafe to repeat while threads create files.
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-
-
-def writable_folder(folder: Path) -> Path:
-    """Create ``folder`` if needed and check it can be written, or raise :class:`OutputError`."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create output folder {folder}: {exc.strerror}.") from None
-    if not os.access(folder, os.W_OK):
-        raise OutputError(f"output folder {folder} is not writable.")
-    return folder
-
-
-def atomic_write(path: str | Path, data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` via a temporary file and rename, so readers never see half a file.
-
-    The file gets the usual permissions (``0o666`` less the umask), not the
-    owner-only ones of the temporary file, so a web server can serve reports.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        with os.fdopen(fd, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    def headline(self) -> str:
+        return f"{self.status}: {self.html}" + (f" ({self.error.splitlines()[0]})" if self.error else "")
 
 
 def _literal(source: Any) -> Any:

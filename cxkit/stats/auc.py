@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .._checks import check_columns
 from ..errors import ParameterError
 from ..scales import Scale
-from .counts import check_columns
 
 __all__ = ["auc", "delong", "risk_sign", "auc_table", "compare_auc"]
 

@@ -7,6 +7,9 @@ start and end dates fall in, because periods begin at midnight. So the engine
 counts customers per group, start day and end day (a few thousand cells, see
 :mod:`cxkit.engines`) and the rates follow from histograms of those cells, for
 pandas frames, DuckDB relations, Parquet/CSV files and PySpark alike.
+Dates follow cxkit's date policy (:mod:`cxkit._dates`): time-zone-aware
+timestamps are converted to UTC before their day is taken, naive ones are taken
+as given.
 """
 
 from __future__ import annotations
@@ -16,24 +19,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .._checks import check_min_n, to_timestamp
-from ..errors import DataError, ParameterError, check_choice, format_rows
-from .counts import as_list, check_columns
-from .engines import (
-    check_not_text,
-    count_rows,
-    day_codes,
-    day_dates,
-    engine_name,
-    no_rows_note,
-    open_frame,
-    require_columns,
-)
+from .._checks import FREQS, as_list, check_choice, check_columns, check_level, check_min_n, to_timestamp
+from .._dates import engine_utc, to_dates
+from ..errors import DataError, ParameterError, format_rows
+from .engines import check_not_text, count_rows, day_codes, day_dates, engine_name, no_rows_note, open_frame
 from .intervals import wilson
-from .metrics import DEFAULT_MIN_N, _check_level, _to_dates
+from .metrics import DEFAULT_MIN_N
 from .suppression import suppress
 
-__all__ = ["churn_rate"]
+__all__ = ["churn_rate", "churn_share"]
 
 _NO_END = 99_999_999  # end-day code of customers who have not left (sorts after every date)
 
@@ -44,8 +38,8 @@ def _pandas_cells(customers: pd.DataFrame, start: str, end: str, by: list[str], 
     if len(customers) == 0:
         raise DataError(f"{source}: no customers; expected at least one row with a start date.")
     rows = customers["_row"].to_numpy() if "_row" in customers.columns else np.arange(1, len(customers) + 1)
-    s = _to_dates(customers[start], start, source, rows)
-    e = _to_dates(customers[end], end, source, rows)
+    s = to_dates(customers[start], start, source, rows)
+    e = to_dates(customers[end], end, source, rows)
     before = ((e < s) & e.notna()).to_numpy()
     if before.any():
         raise DataError(f"{source}: {format_rows(rows[before])} end "
@@ -54,20 +48,22 @@ def _pandas_cells(customers: pd.DataFrame, start: str, end: str, by: list[str], 
         raise DataError(f"{source}, column {start!r}: missing start dates in "
                         f"{format_rows(rows[s.isna().to_numpy()])}; expected a date for every customer.")
     parsed = pd.DataFrame({**{b: customers[b] for b in by}, start: s, end: e}, copy=False)
-    return _cells(parsed, start, end, by, source)
+    return _cells(parsed, start, end, by, source, check=False)
 
 
-def _cells(customers: object, start: str, end: str, by: list[str], source: str) -> pd.DataFrame:
+def _cells(customers: object, start: str, end: str, by: list[str], source: str, check: bool = True) -> pd.DataFrame:
     """Count customers per group, start day and end day in their engine; problems are reported by count."""
     frame = open_frame(customers, source)
     engine = engine_name(frame)
-    require_columns(frame, [start, end, *by], argument="start/end/by", source=source)
+    if check:
+        check_columns(frame, [start, end, *by], argument="start/end/by", source=source)
     schema = frame.collect_schema()
     for col in (start, end):
         check_not_text(schema, col, "a date or timestamp column", engine, source)
+    frame = engine_utc(frame.select(*dict.fromkeys([*by, start, end])), [start, end])
     frame = frame.select(*by, day_codes(start).fill_null(-1).alias("_sd"),
                          day_codes(end).fill_null(_NO_END).alias("_ed"))
-    cells, _ = count_rows(frame, [*by, "_sd", "_ed"], source=source)
+    cells, _ = count_rows(frame, [*by, "_sd", "_ed"], source=source, check=False)
     sd, ed = cells["_sd"].to_numpy("int64"), cells["_ed"].to_numpy("int64")
     problems = []
     if (sd < 0).any():
@@ -104,7 +100,7 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
         day); pandas inputs are checked first so errors name rows.
     by : str or list of str, optional
         Customer attributes (segment...). Rates are per group and period.
-    freq : {"M", "Q", "Y", "W"}
+    freq : {"D", "W", "M", "Q", "Y"}
     period_start, period_end : date, optional
         First and last period to report; default: the span of the data.
 
@@ -123,9 +119,9 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
             than ``min_n`` customers at the start are blanked (unit ``customers``)
     """
     by = as_list(by)
-    level = _check_level(level)
+    level = check_level(level)
     min_n = check_min_n(min_n)
-    check_choice("freq", freq, ("W", "M", "Q", "Y"))
+    check_choice("freq", freq, FREQS)
     if isinstance(customers, pd.DataFrame):
         cells = _pandas_cells(customers, start, end, by, source)
     else:
@@ -200,3 +196,35 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
     out["note"] = note
     return suppress(out, size_col="at_start", value_cols=["churn_rate", "ci_low", "ci_high", "simple_rate"],
                     min_n=min_n, unit="customers")
+
+
+def churn_share(customers: pd.DataFrame, by: str | Sequence[str] | None = None, *, churned: str = "churned",
+                level: float = 0.95, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+    """Share of customers flagged as churned, with a Wilson interval (for data with a flag but no dates).
+
+    Without start and end dates no churn *rate per period* exists (see :func:`churn_rate`); this is
+    the share of the customer table flagged ``churned`` (e.g. one quarter's churn in IBM's Telco sample).
+
+    Returns
+    -------
+    DataFrame with the group columns and
+        n : customers
+        churned : of those, flagged as churned
+        churn_pct, ci_low, ci_high : churned / n in % with Wilson interval
+        note, suppressed, suppressed_reason, suppressed_min_n, suppressed_unit : groups with fewer than
+            ``min_n`` customers are blanked (unit ``customers``)
+    """
+    by = as_list(by)
+    check_columns(customers, [churned, *by], argument="churned/by", source="customers")
+    level = check_level(level)
+    flag = customers[churned].astype(bool)
+    d = customers[by].assign(_churned=flag) if by else pd.DataFrame({"_churned": flag})
+    g = d.groupby(by, observed=True, dropna=True)["_churned"] if by else d.groupby(lambda _: 0)["_churned"]
+    t = g.agg(n="size", churned="sum").reset_index()
+    if not by:
+        t = t.drop(columns=t.columns[0])
+    t["churn_pct"] = 100 * t["churned"] / t["n"]
+    lo, hi = wilson(t["churned"], t["n"], level)
+    t["ci_low"], t["ci_high"] = 100 * lo, 100 * hi
+    t["note"] = ""
+    return suppress(t, size_col="n", value_cols=["churn_pct", "ci_low", "ci_high"], min_n=min_n, unit="customers")

@@ -20,7 +20,6 @@ that engine (:mod:`cxkit.engines`) and the results do not depend on which.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from itertools import combinations
@@ -30,13 +29,12 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
-from .._checks import check_alpha, check_level, check_min_n
-from ..errors import DegenerateDataError, ParameterError, check_choice
+from .._checks import as_list, check_alpha, check_choice, check_level, check_min_n
+from .._results import Result
+from ..errors import DegenerateDataError, ParameterError
 from ..scales import Scale
-from .counts import as_list, check_columns
-from .engines import open_frame, require_columns
 from .intervals import CORRECTIONS, adjust_p
-from .metrics import DEFAULT_MIN_N, _prepare, _totals
+from .metrics import DEFAULT_MIN_N, prepare_counts, totals
 from .suppression import suppress
 
 __all__ = ["Comparison", "compare", "pairwise", "changes", "STATISTICS", "CORRECTIONS"]
@@ -45,8 +43,8 @@ STATISTICS = ("nps", "top_box", "mean")
 _DEFAULT_STAT = {"nps": "nps", "csat": "top_box", "ces": "mean"}
 
 
-@dataclass(frozen=True)
-class Comparison:
+@dataclass(frozen=True, repr=False)
+class Comparison(Result):
     """One difference between two groups (``a - b``) with its interval and test."""
 
     statistic: str
@@ -69,22 +67,20 @@ class Comparison:
     suppressed_min_n: int = DEFAULT_MIN_N
     suppressed_unit: str = "answers"
 
-    def summary(self) -> str:
+    @property
+    def notes(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (self.note,) if self.note else ()
+
+    def summary(self) -> pd.DataFrame:
+        """The comparison as one row (every field)."""
+        return pd.DataFrame([asdict(self)])
+
+    def headline(self) -> str:
         unit = {"nps": " points", "top_box": " %-points", "mean": ""}[self.statistic]
         pct = round(100 * self.level)
         return (f"{self.statistic} {self.group}={self.a} vs {self.b}: {self.value_a:.2f} (n={self.n_a}) vs "
                 f"{self.value_b:.2f} (n={self.n_b}); difference {self.diff:+.2f}{unit}, {pct}% CI "
-                f"[{self.ci_low:.2f}, {self.ci_high:.2f}], p = {self.p_value:.3g} ({self.test})"
-                + (f". Note: {self.note}" if self.note else ""))
-
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([asdict(self)])
-
-    def _repr_html_(self) -> str:
-        return f"<p>{html.escape(self.summary())}</p>" + self.to_frame().to_html(index=False)
-
-    def __str__(self) -> str:
-        return self.summary()
+                f"[{self.ci_low:.2f}, {self.ci_high:.2f}], p = {self.p_value:.3g} ({self.test})")
 
 
 def _resolve(scale: Scale | None, statistic: str | None, level: float = 0.95, min_n: int = DEFAULT_MIN_N,
@@ -171,15 +167,8 @@ def _expand(counts: pd.DataFrame, score: str) -> np.ndarray:
 
 def _group_totals(data, score, scale, group_cols, weight, source, period=None, freq="M"):
     """Count table and per-group totals, counted in the data's engine (pandas, DuckDB, Spark, files)."""
-    counts, groups = _prepare(data, score, scale, group_cols, weight, period, freq, source)
-    return counts, _totals(counts, groups, score, scale.good, scale.bad)
-
-
-def _check_columns(data, columns, argument, source):
-    if isinstance(data, pd.DataFrame):
-        check_columns(data, columns, argument=argument, source=source)
-    else:
-        require_columns(open_frame(data, source), columns, argument=argument, source=source)
+    counts, groups = prepare_counts(data, score, scale, group_cols, weight, period, freq, source)
+    return counts, totals(counts, groups, score, scale.good, scale.bad)
 
 
 def compare(data: pd.DataFrame, group: str, a: object, b: object, score: str = "score", *,
@@ -205,7 +194,6 @@ def compare(data: pd.DataFrame, group: str, a: object, b: object, score: str = "
     """
     scale, statistic = _resolve(scale, statistic, level, min_n)
     check_choice("test", test, (None, "welch", "mannwhitney"))
-    _check_columns(data, [group, score], "group/score", source)
     if a == b:
         raise ParameterError(f"`a` and `b` are the same group ({a!r}); compare two different values of {group!r}.")
     counts, t = _group_totals(data, score, scale, [group], weight, source)
@@ -276,8 +264,7 @@ def changes(data: pd.DataFrame, date: str, score: str = "score", by: str | Seque
         test, note
     """
     scale, statistic = _resolve(scale, statistic, level, min_n, alpha)
-    by = as_list(by)
-    check_choice("freq", freq, ("D", "W", "M", "Q", "Y"))
+    by = as_list(by)  # freq is checked by prepare_counts
     counts, t = _group_totals(data, score, scale, by, weight, source, period=date, freq=freq)
     rows = []
     groups = t.groupby(by, sort=True) if by else [((), t)]

@@ -15,47 +15,18 @@ counts: the counting itself runs in the data's engine (:mod:`cxkit.engines`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, ParameterError, format_rows
+from .._checks import as_list, check_columns
+from ..errors import DataError, format_rows
 from ..scales import Scale, validate_scores
 from .engines import count_rows, describe_values, no_rows_note
 
-__all__ = ["score_counts", "as_list", "check_columns", "kish_neff", "answer_counts", "check_counted_scores",
+__all__ = ["score_counts", "kish_neff", "answer_counts", "check_counted_scores",
            "tidy_counts"]
-
-
-def as_list(by: str | Sequence[str] | None) -> list[str]:
-    """Normalise a ``by`` argument to a list of column names."""
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return [by]
-    items = list(by) if isinstance(by, Iterable) else None
-    if items is None or not all(isinstance(b, str) for b in items):
-        raise ParameterError(f"`by` must be a column name or a list of column names; got {by!r} "
-                             f"({type(by).__name__}).")
-    return items
-
-
-def check_columns(df: pd.DataFrame, columns: Sequence[str], *, argument: str = "columns",
-                  source: str = "data") -> None:
-    """Raise :class:`ParameterError` naming any column absent from ``df``."""
-    if not isinstance(df, pd.DataFrame):
-        raise ParameterError(f"`data` must be a pandas DataFrame; got {type(df).__name__}.")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ParameterError(
-            f"{source}: column(s) {missing} named in `{argument}` are not in the data; "
-            f"available: {list(df.columns)[:20]}."
-        )
-    dup = df.columns[df.columns.duplicated()].tolist()
-    clash = [c for c in columns if c in dup]
-    if clash:
-        raise DataError(f"{source}: column(s) {clash} appear more than once; rename them.")
 
 
 def kish_neff(w: np.ndarray | pd.Series, w2: np.ndarray | pd.Series) -> np.ndarray:
@@ -91,7 +62,8 @@ def score_counts(data: object, score: str, by: str | Sequence[str] | None = None
         check_columns(data, [*by, score] + ([weight] if weight else []), argument="score/by/weight",
                       source=source)
         _check_groups(data, by, score, source)
-    raw, engine = count_rows(data, [*by, score], weight=weight, source=source)
+    raw, engine = count_rows(data, [*by, score], weight=weight, source=source,
+                             check=not isinstance(data, pd.DataFrame))
     values = pd.to_numeric(raw[score], errors="coerce")
     bad = values.isna() & raw[score].notna()
     if bad.any():
@@ -163,8 +135,10 @@ def check_counted_scores(counts: pd.DataFrame, score: str, scale: Scale, *, sour
 
 def answer_counts(data: object, score: str, scale: Scale, by: str | Sequence[str] | None = None,
                   weight: str | None = None, *, period: str | None = None, freq: str = "M",
-                  source: str = "data") -> tuple[pd.DataFrame, list[str]]:
+                  source: str = "data", check: bool = True) -> tuple[pd.DataFrame, list[str]]:
     """Validated count table of one question's answers, counted in the data's engine.
+
+    ``check=False`` skips the column check when the caller has made it.
 
     Returns
     -------
@@ -173,11 +147,10 @@ def answer_counts(data: object, score: str, scale: Scale, by: str | Sequence[str
         the group columns (``by`` plus ``"period"`` when ``period`` is given).
     """
     by = as_list(by)
+    raw, engine = count_rows(data, [*by, score], weight=weight, period=period, freq=freq, source=source,
+                             check=check)
     if isinstance(data, pd.DataFrame):
-        check_columns(data, [score, *by] + ([weight] if weight else []) + ([period] if period else []),
-                      argument="score/by/weight/period", source=source)
         _check_groups(data, by, score, source)
-    raw, engine = count_rows(data, [*by, score], weight=weight, period=period, freq=freq, source=source)
     groups = [*by, "period"] if period else by
     try:
         values = check_counted_scores(raw, score, scale, source=source, engine=engine)

@@ -23,6 +23,8 @@ Accepted ``data``
   lazily by DuckDB, out of core, so files larger than memory work.
 
 Rows with a missing value in any counted column are dropped, as in pandas.
+Dates follow cxkit's one policy (:mod:`cxkit._dates`) on every engine:
+time-zone-aware timestamps are converted to UTC, naive ones are taken as given.
 Engines report no row numbers, so data errors found on the counts name the
 column, the offending values and how many rows hold each.
 """
@@ -37,14 +39,15 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from .._checks import FREQS, check_choice, check_columns
+from .._dates import engine_utc, period_labels, to_dates
 from ..errors import DataError, ParameterError, format_rows
 
-__all__ = ["open_frame", "engine_name", "frame_columns", "require_columns", "count_rows",
+__all__ = ["open_frame", "engine_name", "frame_columns", "count_rows",
            "describe_values", "no_rows_note", "check_not_text", "day_codes", "day_dates", "FREQS"]
 
-FREQS = ("D", "W", "M", "Q", "Y")
-# The engine counts per calendar year / month / day, read in its own notion of local time
-# (Spark: the session time zone); the period label is made on the small count table with
+# The engine counts per calendar year / month / day of the dates converted by the date policy
+# (naive UTC, see cxkit._dates); the period label is made on the small count table with
 # pandas ``Period`` strings, identical to :func:`cxkit.metrics.add_period`. Calendar parts
 # rather than truncated timestamps: these come back without time-zone conversions, and
 # weeks and quarters, which narwhals cannot truncate to on every engine, follow from them.
@@ -117,15 +120,6 @@ def frame_columns(frame: nw.LazyFrame) -> list[str]:
     return list(frame.collect_schema().names())
 
 
-def require_columns(frame: nw.LazyFrame, columns: Sequence[str], *, argument: str, source: str) -> None:
-    """Raise :class:`ParameterError` naming any column absent from the engine's table."""
-    names = frame_columns(frame)
-    missing = [c for c in columns if c not in names]
-    if missing:
-        raise ParameterError(f"{source}: column(s) {missing} named in `{argument}` are not in the data; "
-                             f"available: {names[:20]}.")
-
-
 def no_rows_note(engine: str) -> str:
     """The sentence data errors carry when rows cannot be named."""
     return (f"Row numbers are not available: the rows were counted in {engine}; "
@@ -150,22 +144,6 @@ def describe_values(values: pd.Series, n: pd.Series, limit: int = 5) -> str:
 def _is_text(dtype: object) -> bool:
     return dtype in (nw.String, nw.Object, nw.Categorical, nw.Enum) or isinstance(
         dtype, nw.String | nw.Object | nw.Categorical | nw.Enum)
-
-
-def _pandas_dates(data: pd.DataFrame, column: str, source: str) -> pd.Series:
-    """Parse a pandas date column, naming the rows that are not dates (as add_period does)."""
-    when = data[column]
-    if not pd.api.types.is_datetime64_any_dtype(when):
-        parsed = pd.to_datetime(when, errors="coerce")
-        bad = parsed.isna() & when.notna()
-        if bad.any():
-            rows = data["_row"].to_numpy()[bad.to_numpy()] if "_row" in data else np.flatnonzero(bad.to_numpy()) + 1
-            raise DataError(f"{source}, column {column!r}: values {list(when[bad].astype(str).unique()[:3])} in "
-                            f"{format_rows(rows)} are not dates.")
-        when = parsed
-    if getattr(when.dt, "tz", None) is not None:
-        when = when.dt.tz_localize(None)  # wall-clock time, as add_period does
-    return when
 
 
 def check_not_text(schema: object, column: str, what: str, engine: str, source: str) -> None:
@@ -231,7 +209,8 @@ def _pandas_counter(sub: pd.DataFrame) -> nw.LazyFrame:
 
 
 def count_rows(data: object, keys: Sequence[str], *, weight: str | None = None, period: str | None = None,
-               freq: str = "M", period_name: str = "period", source: str = "data") -> tuple[pd.DataFrame, str]:
+               freq: str = "M", period_name: str = "period", source: str = "data",
+               check: bool = True) -> tuple[pd.DataFrame, str]:
     """Count rows per combination of ``keys`` inside the data's engine.
 
     Parameters
@@ -245,9 +224,12 @@ def count_rows(data: object, keys: Sequence[str], *, weight: str | None = None, 
         among the counted rows raise :class:`DataError`.
     period : str, optional
         Date column; adds a ``period_name`` key, the period label at ``freq``
-        (``"2025-03"`` for months). The label is the one pandas ``Period`` gives.
-        PySpark truncates timestamps in its session time zone.
+        (``"2025-03"`` for months). The label is the one pandas ``Period`` gives,
+        of the date under cxkit's date policy (:mod:`cxkit._dates`): time-zone-aware
+        timestamps in UTC, naive ones as given, whatever the engine's time zone.
     freq : {"D", "W", "M", "Q", "Y"}
+    check : bool
+        Check that the columns exist (False when the caller has just done so).
 
     Returns
     -------
@@ -258,25 +240,23 @@ def count_rows(data: object, keys: Sequence[str], *, weight: str | None = None, 
         particular order, with the values as the engine stores them (callers
         validate and convert); and the engine's name.
     """
-    if freq not in FREQS:
-        raise ParameterError(f"`freq` must be one of {', '.join(map(repr, FREQS))}; got {freq!r}.")
+    check_choice("freq", freq, FREQS)
     keys = list(keys)
     frame = open_frame(data, source)
     engine = engine_name(frame)
     needed = list(dict.fromkeys(keys + ([weight] if weight else []) + ([period] if period else [])))
-    require_columns(frame, needed, argument="score/by/weight/period", source=source)
     native = nw.to_native(frame) if engine == "pandas" else None
-    if native is not None and native.columns.duplicated().any():
-        dup = sorted(set(native.columns[native.columns.duplicated()]) & set(needed))
-        if dup:
-            raise DataError(f"{source}: column(s) {dup} appear more than once; rename them.")
+    if check:
+        check_columns(frame if native is None else native, needed, argument="score/by/weight/period",
+                      source=source)
     schema = frame.collect_schema()
 
     if native is not None:
         # Parse and check in pandas first, where the offending rows can be named.
         columns = {c: native[c] for c in needed}
         if period:
-            columns[period] = _pandas_dates(native, period, source)
+            rows = native["_row"] if "_row" in native.columns else None
+            columns[period] = to_dates(native[period], period, source, rows)
         if weight and not pd.api.types.is_numeric_dtype(native[weight]):
             _weight_problem(native, [c for c in needed if c != weight], weight, source)
             columns[weight] = pd.to_numeric(native[weight])
@@ -287,6 +267,8 @@ def count_rows(data: object, keys: Sequence[str], *, weight: str | None = None, 
         for col, what in ((period, "a date or timestamp column"), (weight, "numbers")):
             if col:
                 check_not_text(schema, col, what, engine, source)
+        if period:
+            frame = engine_utc(frame, [period])
     group = list(keys)
     if period:
         parts = [f"__{p}" for p in _PARTS[freq]]
@@ -330,7 +312,7 @@ def count_rows(data: object, keys: Sequence[str], *, weight: str | None = None, 
         cal = {p: pd.to_numeric(out[f"__{p}"]).to_numpy("int64") if f"__{p}" in out else 1
                for p in ("year", "month", "day")}
         days = day_dates(cal["year"] * 10_000 + cal["month"] * 100 + cal["day"])
-        out[period_name] = days.to_period(freq).astype(str).to_numpy(dtype=object)
+        out[period_name] = period_labels(days, freq)
         group = [g for g in group if g not in parts]
         group = group[:-1] + [period_name] + group[-1:] if keys else [period_name]
         if freq in ("W", "Q"):  # counted per day or month: add them up per week or quarter

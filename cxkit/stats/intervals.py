@@ -12,7 +12,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-from ..errors import check_choice
+from .._checks import check_choice
 
 __all__ = ["wilson", "t_interval", "nps_adjusted_wald", "adjust_p", "CORRECTIONS"]
 

@@ -1,4 +1,15 @@
-"""Logistic regression that says when it cannot be trusted.
+"""Logistic regression that says when it cannot be trusted: one core for rows and cell counts.
+
+* :func:`logit` fits one row per unit (frequency weights and cluster-robust intervals allowed);
+* :func:`grouped_logit` counts covariate patterns where the data lives (pandas, DuckDB, files,
+  PySpark) and fits the cell counts (:func:`logit_from_cells`): the same likelihood, so the
+  same estimates as on the rows.
+
+Both build the design with :func:`cxkit.stats.design.design` (reference level: the most
+frequent, ties to the first in sorted order; dummies ``term[level]``), check separation with
+:func:`cxkit.stats.design.check_separation`, and return a :class:`LogitResult` whose table has
+``coef, se, ci_low, ci_high`` on the log-odds scale and ``odds_ratio, odds_ratio_low,
+odds_ratio_high``.
 
 Real churn data breaks logistic regression in a handful of ways; each is
 detected before fitting and reported in plain words instead of printing a huge
@@ -27,7 +38,6 @@ penalised log-likelihood ``l(b) + 1/2 log det I(b)``.
 
 from __future__ import annotations
 
-import html
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,113 +48,14 @@ import statsmodels.api as sm
 from scipy import optimize, stats
 from scipy.special import expit
 
-from ..errors import ParameterError
-from .counts import as_list, check_columns
+from .._checks import as_list, check_columns
+from .._results import Result
+from ..errors import DataError, DegenerateDataError, ParameterError
+from .design import INTERCEPT, Separation, check_separation, design
+from .engines import count_rows, describe_values, no_rows_note
 
-__all__ = ["LogitResult", "logit", "nested_lr", "firth_fit", "check_separation", "Separation", "design"]
-
-INTERCEPT = "Intercept"
-
-
-# -- design matrices -----------------------------------------------------------
-def _labels(col: pd.Series) -> pd.Series:
-    """Category labels as strings; whole numbers stored as floats print as ``3``, not ``3.0``."""
-    if pd.api.types.is_float_dtype(col) and (col.dropna() % 1 == 0).all():
-        return col.astype("Int64").astype(str)
-    return col.astype(str)
-
-
-def design(frame: pd.DataFrame, terms: Sequence[str], *, categorical: Sequence[str] = (),
-           reference: Mapping[str, object] | None = None,
-           levels: Mapping[str, list] | None = None) -> tuple[pd.DataFrame, dict[str, list]]:
-    """Numeric design matrix with an intercept and treatment-coded categorical terms.
-
-    A term is categorical when listed in ``categorical`` or not numeric. Its
-    reference level is ``reference[term]`` or, by default, its most frequent
-    level (so odds ratios compare with the typical customer). Dummy columns are
-    named ``term[level]``. Pass ``levels`` (from an earlier call) to rebuild
-    the same columns for new data.
-    """
-    reference = dict(reference or {})
-    out = {INTERCEPT: np.ones(len(frame))}
-    used_levels: dict[str, list] = {}
-    for t in terms:
-        col = frame[t]
-        is_cat = t in categorical or not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col))
-        if is_cat:
-            if levels is not None and t in levels:
-                lv = list(levels[t])
-            else:
-                counts = _labels(col).value_counts()
-                ref = str(reference.get(t, counts.index[0] if len(counts) else ""))
-                if len(counts) and ref not in counts.index:
-                    raise ParameterError(f"`reference` level {ref!r} of {t!r} does not occur; levels: "
-                                         f"{sorted(counts.index)[:20]}.")
-                lv = [ref] + sorted(x for x in counts.index if x != ref)
-            used_levels[t] = lv
-            s = _labels(col)
-            for level in lv[1:]:
-                out[f"{t}[{level}]"] = (s == level).to_numpy(float)
-        else:
-            out[t] = col.to_numpy(float)
-    return pd.DataFrame(out, index=frame.index), used_levels
-
-
-# -- separation ------------------------------------------------------------------
-@dataclass(frozen=True)
-class Separation:
-    """Result of the separation check."""
-
-    kind: str               # "none", "complete", "quasi-complete"
-    columns: tuple[str, ...]  # design columns whose ML estimate is infinite
-
-    @property
-    def separated(self) -> bool:
-        return self.kind in ("complete", "quasi-complete")
-
-
-def check_separation(X: pd.DataFrame, y: np.ndarray, tol: float = 1e-7, max_rows: int | None = None) -> Separation:
-    """Detect (quasi-)complete separation with Konis' (2007) linear program.
-
-    Maximises ``sum s_i x_i b`` subject to ``s_i x_i b >= 0`` and ``-1 <= b <= 1``
-    with ``s = 2y - 1``. A positive optimum means a direction ``b`` along which
-    the likelihood keeps increasing: the ML estimate does not exist. Columns
-    with non-zero ``b`` are the ones whose estimates run off to infinity.
-
-    With more than ``max_rows`` distinct rows the (slow) program is skipped
-    and ``kind`` is ``"unchecked"``; :func:`logit` then fits first and runs it
-    only if the fit shows the signs of separation.
-    """
-    y = np.asarray(y, dtype=float)
-    Xv = X.to_numpy(float)
-    # Only distinct (x, y) rows matter, and standardising keeps the LP well scaled.
-    u = np.unique(np.column_stack([Xv, y]), axis=0)
-    if max_rows is not None and len(u) > max_rows:
-        return Separation("unchecked", ())
-    Xu, yu = u[:, :-1], u[:, -1]
-    sd = Xu.std(axis=0)
-    scale = np.where(sd > 0, sd, 1.0)
-    Z = Xu / scale
-    s = 2 * yu - 1
-    A = s[:, None] * Z
-    res = optimize.linprog(-A.sum(axis=0), A_ub=-A, b_ub=np.zeros(len(A)), bounds=[(-1, 1)] * Z.shape[1],
-                           method="highs")
-    if res.status != 0 or -res.fun <= tol * len(A):
-        return Separation("none", ())
-    b = res.x
-    margin = A @ b
-    cols = tuple(c for c, v in zip(X.columns, b, strict=True) if abs(v) > 1e-6 and c != INTERCEPT)
-    if not cols:
-        cols = tuple(c for c, v in zip(X.columns, b, strict=True) if abs(v) > 1e-6)
-    kind = "complete" if np.all(margin > 1e-9) else "quasi-complete"
-    if kind == "quasi-complete":
-        # The first program may land on a boundary; ask directly for a strictly separating direction.
-        k = Z.shape[1]
-        res2 = optimize.linprog(np.r_[np.zeros(k), -1.0], A_ub=np.column_stack([-A, np.ones(len(A))]),
-                                b_ub=np.zeros(len(A)), bounds=[(-1, 1)] * k + [(0, 1)], method="highs")
-        if res2.status == 0 and -res2.fun > 1e-9:
-            kind = "complete"
-    return Separation(kind, cols)
+__all__ = ["LogitResult", "GroupedLogit", "logit", "grouped_logit", "logit_from_cells", "outcome_cells",
+           "nested_lr", "firth_fit", "check_separation", "Separation", "design", "TABLE_COLUMNS"]
 
 
 # -- Firth -------------------------------------------------------------------------
@@ -247,20 +158,41 @@ def _profile_bound(X, y, w, j, fit, side, crit) -> float:
 
 
 # -- results --------------------------------------------------------------------
+TABLE_COLUMNS = ["term", "coef", "se", "ci_low", "ci_high", "odds_ratio", "odds_ratio_low", "odds_ratio_high",
+                 "p_value", "method"]
+
+
+def _table(terms, coef, se, lo, hi, p_value, method: str) -> pd.DataFrame:
+    """The coefficient table: ``ci_*`` on the log-odds scale, ``odds_ratio*`` their exponentials."""
+    coef, lo, hi = (np.asarray(v, float) for v in (coef, lo, hi))
+    return pd.DataFrame({"term": list(terms), "coef": coef, "se": np.asarray(se, float), "ci_low": lo, "ci_high": hi,
+                         "odds_ratio": np.exp(coef), "odds_ratio_low": np.exp(lo), "odds_ratio_high": np.exp(hi),
+                         "p_value": np.asarray(p_value, float), "method": method}, columns=TABLE_COLUMNS)
+
+
 @dataclass(frozen=True, repr=False)
-class LogitResult:
-    """A logistic regression of a 0/1 outcome, with its diagnostics.
+class LogitResult(Result):
+    """A logistic regression of a 0/1 outcome (on rows or on cell counts), with its diagnostics.
 
     Attributes
     ----------
     table : DataFrame
-        One row per design column: ``term, coef, se, odds_ratio, ci_low,
-        ci_high`` (interval of the odds ratio), ``p_value``, ``method``. Empty
-        when no model could be fitted.
+        One row per design column (``Intercept``, numeric terms, dummies ``term[level]``):
+        ``term, coef, se, ci_low, ci_high`` (log odds; the interval is Wald, or profile
+        penalised likelihood with Firth), ``odds_ratio, odds_ratio_low, odds_ratio_high``
+        (their exponentials), ``p_value``, ``method``. Empty when no model could be fitted.
+        ``summary()`` returns a copy.
     status : str
-        ``ok``, ``separation``, ``no events``, ``no variance``, ``no data``.
+        ``ok``, ``separation``, ``no events``, ``no variance``, ``copy of outcome``, ``no data``.
     method : str
         ``maximum likelihood``, ``Firth penalised likelihood`` or ``none``.
+    llf : float
+        Log-likelihood of the row-level model (penalised with Firth); also ``loglik``.
+    levels : dict
+        Per categorical term its levels, the reference first (see :mod:`cxkit.stats.design`).
+    cells : DataFrame or None
+        :func:`grouped_logit` only: the covariate patterns with ``events``, ``n`` and the fitted
+        ``probability``.
     notes : tuple of str
         Plain-words diagnostics (what was left out and why).
     """
@@ -282,18 +214,42 @@ class LogitResult:
     levels: Mapping[str, list] = field(default_factory=dict)
     categorical: tuple[str, ...] = ()
     used_terms: tuple[str, ...] = ()
+    cells: pd.DataFrame | None = None
 
     @property
     def fitted(self) -> bool:
         return self.method != "none"
 
+    @property
+    def bse(self) -> pd.Series:
+        """Standard errors by term."""
+        return self.table.set_index("term")["se"]
+
+    @property
+    def reference(self) -> dict[str, str]:
+        """Reference level of each categorical term."""
+        return {t: lv[0] for t, lv in self.levels.items()}
+
+    @property
+    def terms(self) -> pd.DataFrame:
+        """The coefficient table (alias of ``table``, the name :class:`GroupedLogit` used)."""
+        return self.table
+
+    @property
+    def loglik(self) -> float:
+        """Alias of ``llf``."""
+        return self.llf
+
+    def design_matrix(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The model's design matrix rebuilt for new rows (same columns, same levels)."""
+        if not self.fitted:
+            raise ParameterError(f"no model was fitted ({self.status}); there is no design to rebuild.")
+        X, _ = design(frame, list(self.used_terms), categorical=self.categorical, levels=self.levels)
+        return X.reindex(columns=self.params.index, fill_value=0.0)
+
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         """Predicted probabilities for new rows (same columns as the fit)."""
-        if not self.fitted:
-            raise ParameterError(f"no model was fitted ({self.status}); nothing to predict with.")
-        X, _ = design(frame, list(self.used_terms), categorical=self.categorical, levels=self.levels)
-        X = X.reindex(columns=self.params.index, fill_value=0.0)
-        return expit(X.to_numpy(float) @ self.params.to_numpy(float))
+        return expit(self.design_matrix(frame).to_numpy(float) @ self.params.to_numpy(float))
 
     def term(self, name: str) -> pd.Series:
         """The table row of one design column."""
@@ -302,38 +258,24 @@ class LogitResult:
             raise ParameterError(f"term {name!r} is not in the model; terms: {self.table['term'].tolist()}.")
         return row.iloc[0]
 
-    def summary(self) -> str:
-        pct = round(100 * self.level)
-        head = (f"Logistic regression of {self.outcome} on {', '.join(self.predictors) or 'nothing'}"
+    def summary(self) -> pd.DataFrame:
+        return self.table.copy()
+
+    def headline(self) -> str:
+        on = f" ({len(self.cells):,} cells)" if self.cells is not None else ""
+        ref = ", ".join(f"{k} = {v}" for k, v in self.reference.items())
+        return (f"Logistic regression of {self.outcome} on {', '.join(self.predictors) or 'nothing'}"
                 + (f" controlling for {', '.join(self.controls)}" if self.controls else "")
-                + f": n = {self.n:,}, events = {self.events:,}; {self.method} ({self.status}).")
-        lines = [head]
-        for _, r in self.table.iterrows():
-            if r["term"] == INTERCEPT:
-                continue
-            lines.append(f"  {r['term']}: odds ratio {r['odds_ratio']:.3g} ({pct}% CI {r['ci_low']:.3g} to "
-                         f"{r['ci_high']:.3g}), p = {r['p_value']:.3g}")
-        lines += [f"  Note: {n}" for n in self.notes]
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-        head = html.escape(self.summary().splitlines()[0])
-        return f"<p>{head}</p>" + (f"<ul>{notes}</ul>" if notes else "") + self.table.to_html(index=False)
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
+                + f": n = {self.n:,}{on}, events = {self.events:,}; {self.method} ({self.status})"
+                + (f"; reference {ref}" if ref else "") + ".")
 
 
-_TABLE_COLS = ["term", "coef", "se", "odds_ratio", "ci_low", "ci_high", "p_value", "method"]
+GroupedLogit = LogitResult  # the name grouped_logit's result had; one class, one table
 
 
 def _empty(outcome, predictors, controls, n, events, status, level, notes) -> LogitResult:
     return LogitResult(outcome=outcome, predictors=tuple(predictors), controls=tuple(controls),
-                       table=pd.DataFrame(columns=_TABLE_COLS), n=n, events=events, status=status, method="none",
+                       table=pd.DataFrame(columns=TABLE_COLUMNS), n=n, events=events, status=status, method="none",
                        llf=np.nan, df_model=0, level=level, notes=tuple(notes))
 
 
@@ -405,13 +347,26 @@ def _rank(X: np.ndarray) -> int:
     return int(np.linalg.matrix_rank(Z.T @ Z, tol=1e-10))
 
 
-def _ml_fit(X, y, w, weights, data, cluster):
-    """Maximum-likelihood fit with statsmodels' GLM (cluster-robust when asked)."""
-    model = sm.GLM(y, X, family=sm.families.Binomial(), freq_weights=w if weights else None)
-    kw = {"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(data[cluster])[0]}} if cluster else {}
+def _ml_fit(X: pd.DataFrame, y: np.ndarray, w: np.ndarray | None = None, groups: np.ndarray | None = None):
+    """Maximum-likelihood fit with statsmodels' GLM (frequency weights; cluster-robust with ``groups``).
+
+    With frequency weights the likelihood is the row-level one, so a fit on cell counts equals
+    the fit on the rows (estimates, standard errors and log-likelihood).
+    """
+    model = sm.GLM(y, X, family=sm.families.Binomial(), freq_weights=w)
+    kw = {"cov_type": "cluster", "cov_kwds": {"groups": groups}} if groups is not None else {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return model.fit(**kw)
+        return model.fit(tol=1e-12, maxiter=100, **kw)
+
+
+def _ml_table(res, columns, z: float, method: str) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """Table, parameters and covariance of a statsmodels fit, with Wald intervals."""
+    params = pd.Series(np.asarray(res.params, float), index=columns)
+    se = np.asarray(res.bse, float)
+    table = _table(columns, params, se, params - z * se, params + z * se, np.asarray(res.pvalues, float), method)
+    cov = pd.DataFrame(np.asarray(res.cov_params()), index=columns, columns=columns)
+    return table, params, cov
 
 
 def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
@@ -474,7 +429,9 @@ def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
         status = "no variance" if any("no variance" in s for s in screen_notes) else "copy of outcome"
         notes.append("No usable predictor is left: no model is fitted.")
         return _empty(outcome, predictors, controls, n, events, status, level, notes)
-    X, levels = design(data, keep, categorical=categorical, reference=reference)
+    X, levels = design(data, keep, categorical=categorical, reference=reference, weights=w)
+    groups = pd.factorize(data[cluster])[0] if cluster else None
+    fw = w if weights else None
     # Collinear columns (e.g. a control implied by another) have no separate estimate.
     if _rank(X.to_numpy(float)) < X.shape[1]:
         cols = list(X.columns)
@@ -487,7 +444,7 @@ def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
         X = X[kept_cols]
     sep = check_separation(X, y, max_rows=20_000)
     if sep.kind == "unchecked" and firth != "always":
-        ml = _ml_fit(X, y, w, weights, data, cluster)
+        ml = _ml_fit(X, y, fw, groups)
         p = np.asarray(ml.fittedvalues)
         if not ml.converged or np.any(np.abs(ml.params) > 15) or np.any(ml.bse > 10) or np.any((p < 1e-8) | (p > 1 - 1e-8)):
             sep = check_separation(X, y)
@@ -526,29 +483,21 @@ def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
             prof0 = firth_fit(Xc, yc, wc, fixed={j: 0.0}, start=fit["params"])
             lr = max(2 * (fit["llf_pen"] - prof0["llf_pen"]), 0.0)
             rows.append((name, fit["params"][j], np.sqrt(fit["cov"][j, j]), lo, hi, stats.chi2.sf(lr, 1)))
-        t = pd.DataFrame(rows, columns=["term", "coef", "se", "lo", "hi", "p_value"])
         method = "Firth penalised likelihood"
+        table = _table(*zip(*rows, strict=True), method)
         llf = fit["llf_pen"]
         params = pd.Series(fit["params"], index=X.columns)
         cov = pd.DataFrame(fit["cov"], index=X.columns, columns=X.columns)
         if not fit["converged"]:
             notes.append("Firth's iterations did not converge: treat the estimates as rough.")
     else:
-        res = _ml_fit(X, y, w, weights, data, cluster)
-        se = np.asarray(res.bse, float)
-        params = pd.Series(np.asarray(res.params, float), index=X.columns)
-        t = pd.DataFrame({"term": X.columns, "coef": params.to_numpy(), "se": se,
-                          "lo": params.to_numpy() - z * se, "hi": params.to_numpy() + z * se,
-                          "p_value": np.asarray(res.pvalues, float)})
+        res = _ml_fit(X, y, fw, groups)
         method = "maximum likelihood" + (" (cluster-robust)" if cluster else "")
+        table, params, cov = _ml_table(res, X.columns, z, method)
         llf = float(res.llf)
-        cov = pd.DataFrame(np.asarray(res.cov_params()), index=X.columns, columns=X.columns)
-        if np.any(se[1:] > 10) or not res.converged:
+        if np.any(table["se"].to_numpy()[1:] > 10) or not res.converged:
             notes.append("Some standard errors are very large (near-separation: a group with almost no churners "
                          "or almost only churners); those estimates are not reliable.")
-    table = pd.DataFrame({"term": t["term"], "coef": t["coef"], "se": t["se"], "odds_ratio": np.exp(t["coef"]),
-                          "ci_low": np.exp(t["lo"]), "ci_high": np.exp(t["hi"]), "p_value": t["p_value"],
-                          "method": method})
     return LogitResult(outcome=outcome, predictors=tuple(predictors), controls=tuple(controls), table=table,
                        n=n, events=events, status=status, method=method, llf=llf, df_model=X.shape[1] - 1,
                        level=level, notes=tuple(notes), params=params, cov=cov, levels=levels,
@@ -595,3 +544,177 @@ def nested_lr(frame: pd.DataFrame, outcome: str, base: str | Sequence[str], adde
         if df <= 0:
             row["note"] = (note + "; " if note else "") + f"{' + '.join(added)} added no usable column."
     return pd.DataFrame([row])
+
+
+# -- cell counts ------------------------------------------------------------------
+def _binary(values: pd.Series, n: pd.Series, outcome: str, source: str, engine: str) -> pd.Series:
+    """Outcome values of a count table as 0/1, or a DataError naming the other values."""
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype("int64")
+    num = pd.to_numeric(values.map(lambda v: int(v) if isinstance(v, bool | np.bool_) else v), errors="coerce")
+    bad = ~num.isin([0, 1])
+    if bad.any():
+        raise DataError(f"{source}, column {outcome!r}: the outcome must be 0/1 or True/False; found "
+                        f"{describe_values(values[bad], n[bad])}. Recode it first (e.g. churned = status == 'left'). "
+                        f"{no_rows_note(engine)}")
+    return num.astype("int64")
+
+
+def outcome_cells(data: object, outcome: str, categorical: str | Sequence[str] | None = None,
+                  numeric: str | Sequence[str] | None = None, *, source: str = "data") -> pd.DataFrame:
+    """Events and rows per covariate pattern, counted in the data's engine.
+
+    Returns
+    -------
+    DataFrame with the predictor columns and
+        events : rows with ``outcome`` = 1 (True)
+        n : rows in the pattern
+    Rows with a missing outcome or predictor are dropped.
+    """
+    categorical, numeric = as_list(categorical), as_list(numeric)
+    if not categorical and not numeric:
+        raise ParameterError("give at least one predictor in `categorical` or `numeric`.")
+    overlap = set(categorical) & set(numeric) | {outcome} & set(categorical + numeric)
+    if overlap:
+        raise ParameterError(f"column(s) {sorted(overlap)} are named twice among outcome and predictors.")
+    keys = [*categorical, *numeric, outcome]
+    raw, engine = count_rows(data, keys, source=source)
+    if raw.empty:
+        raise DegenerateDataError(f"{source}: no rows with {keys} all present; nothing to fit.")
+    raw[outcome] = _binary(raw[outcome], raw["n"], outcome, source, engine)
+    for col in numeric:
+        num = pd.to_numeric(raw[col], errors="coerce")
+        bad = num.isna()
+        if bad.any():
+            raise DataError(f"{source}, column {col!r}: numeric predictor holds non-numbers "
+                            f"{describe_values(raw.loc[bad, col], raw.loc[bad, 'n'])}. {no_rows_note(engine)}")
+        raw[col] = num.astype(float)
+    raw["events"] = raw["n"] * raw[outcome]
+    cells = raw.groupby([*categorical, *numeric], sort=True, observed=True)[["events", "n"]].sum().reset_index()
+    return cells.astype({"events": "int64", "n": "int64"})
+
+
+def _separation_message(cells, categorical, numeric, sep: Separation, outcome, source) -> str:
+    """Plain words for a separation found in a cell table: which levels or score ranges are pure."""
+    involved = [c.split("[")[0] for c in sep.columns]
+    causes = []
+    for c in categorical:
+        per = cells.groupby(c, observed=True)[["events", "n"]].sum()
+        for lev, r in per.iterrows():
+            if r["events"] == 0 or r["events"] == r["n"]:
+                what = "none" if r["events"] == 0 else "all"
+                causes.append(f"{c}={lev}: {what} of its {int(r['n'])} rows have the outcome")
+    for c in numeric:
+        if c not in involved:
+            continue
+        with_ev = cells.loc[cells["events"] > 0, c]
+        without = cells.loc[cells["n"] > cells["events"], c]
+        if with_ev.max() <= without.min() or without.max() <= with_ev.min():
+            causes.append(f"rows with the outcome have {c} in {with_ev.min():g}..{with_ev.max():g}, "
+                          f"rows without it {without.min():g}..{without.max():g}")
+    detail = "; ".join(causes[:5]) if causes else (
+        f"a combination of {list(sep.columns) or [*categorical, *numeric]} predicts it exactly")
+    return (f"{source}: {outcome!r} is perfectly predicted ({sep.kind} separation): {detail}. The maximum-likelihood "
+            "estimates do not exist (coefficients run off to infinity), so no model is fitted. Merge sparse "
+            "levels, drop the predictor, or use cxkit.logit on the rows (Firth's penalised estimate).")
+
+
+def logit_from_cells(cells: pd.DataFrame, outcome: str = "outcome", categorical: str | Sequence[str] | None = None,
+                     numeric: str | Sequence[str] | None = None, *, events: str = "events", n: str = "n",
+                     reference: Mapping[str, object] | None = None, level: float = 0.95,
+                     source: str = "data") -> LogitResult:
+    """Fit the logistic regression on a cell table (see :func:`grouped_logit`).
+
+    Each cell enters as two frequency-weighted rows (its events with outcome 1, its
+    non-events with outcome 0), so the design, the reference levels, the separation
+    check and the fit are exactly those of :func:`logit` on the rows.
+    """
+    categorical, numeric = as_list(categorical), as_list(numeric)
+    if not 0 < level < 1:
+        raise ParameterError(f"`level` must be strictly between 0 and 1; got {level!r}.")
+    missing = [c for c in [*categorical, *numeric, events, n] if c not in cells.columns]
+    if missing:
+        raise ParameterError(f"cell table lacks column(s) {missing}; has {list(cells.columns)}.")
+    unknown = set(reference or {}) - set(categorical)
+    if unknown:
+        raise ParameterError(f"`reference` names {sorted(unknown)}, which are not categorical predictors "
+                             f"({categorical}).")
+    text = [c for c in numeric if not pd.api.types.is_numeric_dtype(cells[c])]
+    if text:
+        raise ParameterError(f"numeric predictor(s) {text} are not numeric; list them in `categorical`.")
+    terms = [*categorical, *numeric]
+    cells = cells[cells[n] > 0].reset_index(drop=True)
+    ev = cells[events].to_numpy(float)
+    tot = cells[n].to_numpy(float)
+    if ev.sum() == 0 or ev.sum() == tot.sum():
+        raise DegenerateDataError(f"{source}: {'no' if ev.sum() == 0 else 'every'} row has the outcome "
+                                  f"{outcome!r} ({int(tot.sum())} rows); there is nothing to model.")
+    rows = pd.concat([cells[terms].assign(_y=1.0, _w=ev), cells[terms].assign(_y=0.0, _w=tot - ev)],
+                     ignore_index=True)
+    rows = rows[rows["_w"] > 0]
+    y, w = rows["_y"].to_numpy(), rows["_w"].to_numpy()
+    X, levels = design(rows, terms, categorical=categorical, reference=reference, weights=w)
+    rank = _rank(X.to_numpy(float))
+    if rank < X.shape[1]:
+        raise DegenerateDataError(
+            f"{source}: the predictors are collinear (design rank {rank} < {X.shape[1]} terms: "
+            f"{list(X.columns)}); a level always occurs with another or a numeric predictor is constant. "
+            "Drop or merge predictors.")
+    sep = check_separation(X, y)
+    if sep.separated:
+        raise DegenerateDataError(_separation_message(cells.assign(events=ev, n=tot), categorical, numeric, sep,
+                                                      outcome, source))
+    res = _ml_fit(X, y, w)
+    table, params, cov = _ml_table(res, X.columns, stats.norm.ppf(0.5 + level / 2), "maximum likelihood")
+    Xc, _ = design(cells, terms, categorical=categorical, levels=levels)
+    out_cells = cells[terms].assign(events=ev.astype("int64"), n=tot.astype("int64"),
+                                    probability=expit(Xc[X.columns].to_numpy(float) @ params.to_numpy()))
+    return LogitResult(outcome=outcome, predictors=tuple(terms), controls=(), table=table, n=int(tot.sum()),
+                       events=int(ev.sum()), status="ok", method="maximum likelihood", llf=float(res.llf),
+                       df_model=X.shape[1] - 1, level=float(level), params=params, cov=cov, levels=levels,
+                       categorical=tuple(categorical), used_terms=tuple(terms), cells=out_cells)
+
+
+def grouped_logit(data: object, outcome: str, categorical: str | Sequence[str] | None = None,
+                  numeric: str | Sequence[str] | None = None, *, reference: Mapping[str, object] | None = None,
+                  level: float = 0.95, source: str = "data") -> LogitResult:
+    """Logistic regression of a 0/1 outcome, fitted on cell counts (for big data).
+
+    With categorical predictors (segment, plan, NPS group) and whole-number scores,
+    millions of rows share a few hundred covariate patterns. The counting runs where the
+    data lives (:mod:`cxkit.stats.engines`: pandas, DuckDB, files, PySpark); the fit, with
+    frequency weights, has the likelihood of the rows, so it equals :func:`logit` on the rows:
+    same terms, reference levels, coefficients, standard errors and table columns.
+
+    Parameters
+    ----------
+    data : DataFrame, DuckDB relation, PySpark DataFrame or path to a Parquet/CSV file
+        One row per customer (or answer). Counted where it lives.
+    outcome : str
+        0/1 or True/False column (e.g. ``churned``).
+    categorical : str or list of str
+        Predictors entered as treatment-coded levels (segment, plan, NPS group...).
+    numeric : str or list of str
+        Predictors entered linearly (e.g. the 0..10 score). Each distinct value
+        makes its own cells, so use whole-number scores, not continuous measures.
+    reference : dict, optional
+        Reference level per categorical predictor; default the most frequent level
+        (ties: the first in sorted order), as everywhere (:mod:`cxkit.stats.design`).
+    level : float
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    LogitResult
+        ``.table`` (also ``.terms``) with ``coef, se, ci_low, ci_high`` on the log-odds scale
+        and ``odds_ratio, odds_ratio_low, odds_ratio_high``; ``.cells`` the covariate patterns.
+
+    Raises
+    ------
+    DegenerateDataError
+        On separation (a level or range where everyone or no one has the
+        outcome), collinear predictors, or an outcome without variation.
+    """
+    categorical, numeric = as_list(categorical), as_list(numeric)
+    cells = outcome_cells(data, outcome, categorical, numeric, source=source)
+    return logit_from_cells(cells, outcome, categorical, numeric, reference=reference, level=level, source=source)

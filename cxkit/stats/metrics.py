@@ -24,11 +24,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._checks import check_level
-from ..errors import DataError, ParameterError, check_choice, format_rows
+from .._checks import FREQS, as_list, check_choice, check_columns, check_level
+from .._dates import period_labels, to_dates
+from ..errors import DataError, ParameterError, format_rows
 from ..scales import Scale, validate_scores
 from .bootstrap import histogram_matrix, multinomial_percentiles
-from .counts import answer_counts, as_list, check_columns, kish_neff
+from .counts import answer_counts, kish_neff
 from .intervals import nps_adjusted_wald, t_interval, wilson
 from .suppression import suppress
 
@@ -47,25 +48,31 @@ DEFAULT_MIN_N = 30
 def add_period(data: pd.DataFrame, date: str, freq: str = "M", name: str = "period") -> pd.DataFrame:
     """Return a copy of ``data`` with a string period column (e.g. ``2025-03``).
 
-    ``freq`` is a pandas period alias: ``"M"`` month, ``"Q"`` quarter, ``"Y"`` year,
-    ``"W"`` week. Strings sort chronologically and serialise cleanly.
+    ``freq`` is a pandas period alias: ``"D"`` day, ``"W"`` week, ``"M"`` month,
+    ``"Q"`` quarter, ``"Y"`` year. Strings sort chronologically and serialise
+    cleanly. Dates follow cxkit's date policy (:mod:`cxkit._dates`): time-zone-aware
+    timestamps are converted to UTC, naive ones are taken as given; the periods
+    are the ones ``nps(..., period=date)`` reports.
     """
     check_columns(data, [date], argument="period")
-    check_choice("freq", freq, ("D", "W", "M", "Q", "Y"))
-    when = _to_dates(data[date], date, "data", data.get("_row"))
+    check_choice("freq", freq, FREQS)
+    when = to_dates(data[date], date, "data", data.get("_row"))
     out = data.copy()
-    out[name] = when.dt.to_period(freq).astype(str).where(when.notna())
+    out[name] = period_labels(when, freq)
     return out
 
 
-def _prepare(data, score, scale, by, weight, period, freq, source):
-    """Validate inputs and build the count table shared by the answer metrics.
+def prepare_counts(data, score, scale, by, weight, period, freq, source):
+    """Validate inputs and build the count table shared by the answer metrics and comparisons.
 
     ``data`` may be a pandas DataFrame, a DuckDB relation, a PySpark DataFrame
     or a Parquet/CSV path: the counting runs in its engine (:mod:`cxkit.engines`).
+    The columns are checked once, here for pandas (before its rows are read) and
+    by the counting for engines.
     """
-    check_choice("freq", freq, ("D", "W", "M", "Q", "Y"))
-    if isinstance(data, pd.DataFrame):
+    check_choice("freq", freq, FREQS)
+    pandas = isinstance(data, pd.DataFrame)
+    if pandas:
         # Rows are at hand: check them here, so messages name rows (engines can only name values).
         check_columns(data, [score, *as_list(by)] + ([weight] if weight else []) + ([period] if period else []),
                       argument="score/by/weight/period", source=source)
@@ -79,11 +86,12 @@ def _prepare(data, score, scale, by, weight, period, freq, source):
                                 f"{format_rows(np.flatnonzero(bad.to_numpy()) + 1)}.")
             data = data.assign(**{weight: w})
         if period is not None:
-            _to_dates(data[period], period, source, rows)
-    return answer_counts(data, score, scale, by, weight, period=period, freq=freq, source=source)
+            to_dates(data[period], period, source, rows)
+    return answer_counts(data, score, scale, by, weight, period=period, freq=freq, source=source,
+                         check=not pandas)
 
 
-def _totals(counts: pd.DataFrame, by: list[str], score: str, good: Sequence, bad: Sequence) -> pd.DataFrame:
+def totals(counts: pd.DataFrame, by: list[str], score: str, good: Sequence, bad: Sequence) -> pd.DataFrame:
     """Per-group sums needed by every metric, from a count table."""
     x = counts[score].astype(float)
     c = counts.assign(
@@ -109,8 +117,6 @@ def _suppress(table: pd.DataFrame, value_cols: Sequence[str], min_n: int) -> pd.
     return suppress(table, size_col="n", value_cols=value_cols, min_n=min_n, unit="answers", eff_col="n_eff")
 
 
-def _check_level(level: float) -> float:
-    return check_level(level)
 
 
 def _mean_interval(t: pd.DataFrame, level: float) -> pd.DataFrame:
@@ -140,10 +146,10 @@ def nps_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "
                     n_boot: int = 2000, seed: int = 0, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
     """NPS table from a count table (see :func:`nps` for the columns)."""
     check_choice("ci", ci, NPS_INTERVALS)
-    level = _check_level(level)
+    level = check_level(level)
     scale = scale or Scale.nps()
     by = list(by)
-    t = _totals(counts, by, score, scale.good, scale.bad)
+    t = totals(counts, by, score, scale.good, scale.bad)
     W, neff = t["w"].to_numpy(float), t["n_eff"].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         p_pro = t["good_w"].to_numpy(float) / W
@@ -229,7 +235,7 @@ def nps(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None
     if not isinstance(scale, Scale) or scale.kind != "nps":
         raise ParameterError("`scale` must be an NPS Scale (0..10), e.g. Scale.nps(); got "
                              f"{scale.describe() if isinstance(scale, Scale) else repr(scale)}.")
-    counts, groups = _prepare(data, score, scale, by, weight, period, freq, source)
+    counts, groups = prepare_counts(data, score, scale, by, weight, period, freq, source)
     return nps_from_counts(counts, groups, score, scale=scale, ci=ci, level=level,
                            n_boot=n_boot, seed=seed, min_n=min_n)
 
@@ -238,9 +244,9 @@ def nps(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None
 def _share_table(counts, by, score, scale, level, min_n, share_name, count_name, ci="wilson",
                  n_boot=2000, seed=0):
     check_choice("ci", ci, SHARE_INTERVALS)
-    level = _check_level(level)
+    level = check_level(level)
     by = list(by)
-    t = _totals(counts, by, score, scale.good, scale.bad)
+    t = totals(counts, by, score, scale.good, scale.bad)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = t["good_w"] / t["w"]
     lo, hi = wilson(share * t["n_eff"], t["n_eff"], level)
@@ -318,7 +324,7 @@ def csat(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | Non
     if not isinstance(scale, Scale) or scale.kind != "csat":
         raise ParameterError("`scale` must be a CSAT Scale, e.g. Scale.csat(1, 5); got "
                              f"{scale.describe() if isinstance(scale, Scale) else repr(scale)}.")
-    counts, groups = _prepare(data, score, scale, by, weight, period, freq, source)
+    counts, groups = prepare_counts(data, score, scale, by, weight, period, freq, source)
     return csat_from_counts(counts, groups, score, scale=scale, ci=ci, level=level, n_boot=n_boot,
                             seed=seed, min_n=min_n)
 
@@ -363,29 +369,6 @@ def ces(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None
             "Scale.ces(1, 7, 'higher_is_easier', easy=[5, 6, 7]); got "
             f"{scale.describe() if isinstance(scale, Scale) else repr(scale)}."
         )
-    counts, groups = _prepare(data, score, scale, by, weight, period, freq, source)
+    counts, groups = prepare_counts(data, score, scale, by, weight, period, freq, source)
     return ces_from_counts(counts, groups, score, scale=scale, ci=ci, level=level, n_boot=n_boot,
                            seed=seed, min_n=min_n)
-
-
-# -- churn -------------------------------------------------------------------
-def _to_dates(s: pd.Series, column: str, source: str, rows: pd.Series | None = None) -> pd.Series:
-    """Parse a date column to naive datetimes; offsets are converted to UTC first.
-
-    Numbers are refused rather than read as nanoseconds since 1970, and text
-    that is not a date is reported with its rows.
-    """
-    row_no = np.asarray(rows) if rows is not None else np.arange(1, len(s) + 1)
-    if pd.api.types.is_datetime64_any_dtype(s):
-        return s.dt.tz_convert(None) if getattr(s.dt, "tz", None) is not None else s
-    if (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)) and s.notna().any():
-        raise DataError(f"{source}, column {column!r}: holds numbers ({s.dropna().unique()[:3].tolist()}), "
-                        "not dates; expected dates such as 2025-03-31.")
-    # format="mixed": parse each value on its own (no guessing from the first value, no warning);
-    # utc=True: a column mixing offsets (or offsets and none) still gives one datetime column.
-    parsed = pd.to_datetime(s, errors="coerce", format="mixed", utc=True).dt.tz_convert(None)
-    bad = (parsed.isna() & s.notna()).to_numpy()
-    if bad.any():
-        raise DataError(f"{source}, column {column!r}: {format_rows(row_no[bad])} hold non-dates "
-                        f"{list(s[bad].astype(str).unique()[:3])}; expected dates such as 2025-03-31.")
-    return parsed

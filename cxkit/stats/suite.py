@@ -12,9 +12,10 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from ..errors import DataError, ParameterError, check_choice
+from .._checks import as_list, check_choice, check_columns
+from ..errors import DataError, ParameterError
 from ..scales import Scale, validate_scores
-from .counts import as_list, check_columns, check_counted_scores, tidy_counts
+from .counts import check_counted_scores, tidy_counts
 from .engines import count_rows
 from .metrics import DEFAULT_MIN_N, ces_from_counts, csat_from_counts, nps_from_counts
 
@@ -59,7 +60,8 @@ def metric_suite(data: object, scales: Mapping[str, Scale], by: str | Sequence[s
     if isinstance(data, pd.DataFrame):
         check_columns(data, [metric, score, *by] + ([weight] if weight else []) + ([period] if period else []),
                       argument="metric/score/by/weight/period", source=source)
-    raw, engine = count_rows(data, [metric, *by, score], weight=weight, period=period, freq=freq, source=source)
+    raw, engine = count_rows(data, [metric, *by, score], weight=weight, period=period, freq=freq, source=source,
+                             check=not isinstance(data, pd.DataFrame))
     groups = [*by, "period"] if period else by
     names = raw[metric].astype(str)
     out = {}

@@ -27,8 +27,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .._checks import check_min_n
-from ..errors import ParameterError, check_choice
+from .._checks import check_choice, check_min_n
+from ..errors import ParameterError
 
 __all__ = ["suppress", "reason_text", "suppression_summary", "describe_suppression", "REASONS", "UNITS",
            "REASON_TEXT", "SUPPRESSION_COLUMNS"]

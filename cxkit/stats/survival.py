@@ -14,7 +14,6 @@ Time starts at the answer (see :func:`cxkit.alignment.align_churn` with
 
 from __future__ import annotations
 
-import html
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,12 +24,16 @@ from scipy import stats
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
+from .._checks import as_list, check_columns
+from .._results import Result
 from ..errors import ParameterError
 from ..scales import Scale
-from .counts import as_list, check_columns
-from .logit import INTERCEPT, design
+from .design import INTERCEPT, design
 
 __all__ = ["KaplanMeier", "kaplan_meier", "CoxResult", "cox", "score_band", "BAND_ORDER"]
+
+COX_COLUMNS = ["term", "coef", "se", "ci_low", "ci_high", "hazard_ratio", "hazard_ratio_low", "hazard_ratio_high",
+               "p_value"]
 
 BAND_ORDER = {"nps": ["detractor", "passive", "promoter"], "ces": ["hard", "neutral", "easy"],
               "csat": ["low", "middle", "top box"]}
@@ -72,7 +75,7 @@ def _loglog_ci(s: np.ndarray, se: np.ndarray, z: float) -> tuple[np.ndarray, np.
 
 
 @dataclass(frozen=True, repr=False)
-class KaplanMeier:
+class KaplanMeier(Result):
     """Kaplan-Meier curves per group with a log-rank test.
 
     Attributes
@@ -98,7 +101,11 @@ class KaplanMeier:
     level: float
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    def summary(self) -> str:
+    def summary(self) -> pd.DataFrame:
+        """Survival at the requested times per group (``at``)."""
+        return self.at
+
+    def headline(self) -> str:
         pct = round(100 * self.level)
         parts = []
         for _, r in self.at.iterrows():
@@ -109,16 +116,7 @@ class KaplanMeier:
         head = f"Kaplan-Meier by {self.group}" if self.group else "Kaplan-Meier"
         test = (f"log-rank chi2 = {self.logrank_chi2:.2f}, df = {self.logrank_df}, p = {self.logrank_p:.3g}"
                 if not np.isnan(self.logrank_chi2) else "no log-rank test")
-        return f"{head}: " + "; ".join(parts) + f". {test}." + "".join(f" {n}" for n in self.notes)
-
-    def _repr_html_(self) -> str:
-        return f"<p>{html.escape(self.summary())}</p>" + self.at.to_html(index=False)
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
+        return f"{head}: " + "; ".join(parts) + f". {test}."
 
 
 def kaplan_meier(frame: pd.DataFrame, time: str = "time_days", event: str = "event", group: str | None = None,
@@ -189,13 +187,15 @@ def kaplan_meier(frame: pd.DataFrame, time: str = "time_days", event: str = "eve
 
 
 @dataclass(frozen=True, repr=False)
-class CoxResult:
+class CoxResult(Result):
     """Cox proportional-hazards model with its proportional-hazards check.
 
     Attributes
     ----------
     table : DataFrame
-        ``term, coef, se, hazard_ratio, ci_low, ci_high, p_value``.
+        ``term, coef, se, ci_low, ci_high`` (log hazard ratio, Wald interval),
+        ``hazard_ratio, hazard_ratio_low, hazard_ratio_high`` (their exponentials), ``p_value``.
+        Dummies are named ``term[level]`` against the reference level (:mod:`cxkit.stats.design`).
     ph_test : DataFrame
         ``term, statistic, p_value`` (chi-square, 1 df; rank of time) and
         ``violated`` (p below ``1 - level``).
@@ -209,28 +209,17 @@ class CoxResult:
     status: str
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    def summary(self) -> str:
-        pct = round(100 * self.level)
-        lines = [f"Cox model: n = {self.n:,}, churned = {self.events:,} ({self.status})."]
-        for _, r in self.table.iterrows():
-            lines.append(f"  {r['term']}: hazard ratio {r['hazard_ratio']:.3g} ({pct}% CI {r['ci_low']:.3g} to "
-                         f"{r['ci_high']:.3g}), p = {r['p_value']:.3g}")
-        bad = self.ph_test[self.ph_test["violated"]] if len(self.ph_test) else self.ph_test
+    def summary(self) -> pd.DataFrame:
+        """The hazard ratios (``table``)."""
+        return self.table
+
+    def headline(self) -> str:
+        head = f"Cox model: n = {self.n:,}, churned = {self.events:,} ({self.status})."
         if len(self.ph_test):
-            lines.append("  Proportional hazards: " + ("no term violates it" if bad.empty else
-                         "violated for " + ", ".join(bad["term"])) + " (scaled Schoenfeld residuals vs rank of time).")
-        lines += [f"  Note: {n}" for n in self.notes]
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        return (f"<pre>{html.escape(self.summary())}</pre>" + self.table.to_html(index=False)
-                + self.ph_test.to_html(index=False))
-
-    def __str__(self) -> str:
-        return self.summary()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}: {self.summary().splitlines()[0][:200]}>"
+            bad = self.ph_test[self.ph_test["violated"]]
+            head += (" Proportional hazards: " + ("no term violates it" if bad.empty else
+                     "violated for " + ", ".join(bad["term"])) + " (scaled Schoenfeld residuals vs rank of time).")
+        return head
 
 
 def _ph_test(res, time: np.ndarray, event: np.ndarray, names: list[str]) -> pd.DataFrame:
@@ -256,8 +245,9 @@ def cox(frame: pd.DataFrame, covariates: str | Sequence[str], time: str = "time_
         level: float = 0.95) -> CoxResult:
     """Cox proportional-hazards regression of time to churn on ``covariates``.
 
-    Categorical covariates are treatment-coded (reference: most frequent level
-    or ``reference``). Covariates without variance are left out; levels with no
+    Categorical covariates are treatment-coded as in :func:`cxkit.logit` (reference:
+    ``reference`` or the most frequent level, ties to the first in sorted order;
+    dummies ``term[level]``). Covariates without variance are left out; levels with no
     churn at all (the hazard ratio would be 0, its estimate infinite) are
     reported and their ratio not shown as a number.
     """
@@ -272,7 +262,7 @@ def cox(frame: pd.DataFrame, covariates: str | Sequence[str], time: str = "time_
         else:
             keep.append(c)
     n, events = len(d), int(d[event].sum())
-    empty = pd.DataFrame(columns=["term", "coef", "se", "hazard_ratio", "ci_low", "ci_high", "p_value"])
+    empty = pd.DataFrame(columns=COX_COLUMNS)
     empty_ph = pd.DataFrame(columns=["term", "statistic", "p_value", "violated"])
     if events == 0 or not keep:
         notes.append("No churn in the follow-up." if events == 0 else "No usable covariate.")
@@ -292,9 +282,10 @@ def cox(frame: pd.DataFrame, covariates: str | Sequence[str], time: str = "time_
         res = PHReg(t, X.to_numpy(float), status=e, ties="efron").fit()
     z = stats.norm.ppf(0.5 + level / 2)
     coef, se = np.asarray(res.params), np.asarray(res.bse)
-    table = pd.DataFrame({"term": X.columns, "coef": coef, "se": se, "hazard_ratio": np.exp(coef),
-                          "ci_low": np.exp(coef - z * se), "ci_high": np.exp(coef + z * se),
-                          "p_value": np.asarray(res.pvalues)})
+    lo, hi = coef - z * se, coef + z * se
+    table = pd.DataFrame({"term": X.columns, "coef": coef, "se": se, "ci_low": lo, "ci_high": hi,
+                          "hazard_ratio": np.exp(coef), "hazard_ratio_low": np.exp(lo), "hazard_ratio_high": np.exp(hi),
+                          "p_value": np.asarray(res.pvalues)}, columns=COX_COLUMNS)
     ph = _ph_test(res, t, e, list(X.columns))
     ph["violated"] = ph["p_value"] < 1 - level
     if ph["violated"].any():
