@@ -35,15 +35,16 @@ from ..data.dataset import Dataset
 from ..errors import ParameterError
 from ..report.i18n import num, pvalue
 from ..report.i18n import text as _t
-from ..stats.auc import auc_table, compare_auc, risk_sign
+from ..stats.auc import auc, auc_table, compare_auc, delong, risk_sign
 from ..stats.logit import INTERCEPT, LogitResult, logit, nested_lr
 from ..stats.metrics import DEFAULT_MIN_N, _wilson
 from ..stats.survival import BAND_ORDER, CoxResult, KaplanMeier, cox, kaplan_meier, score_band
+from ..stats.validation import brier_score, calibration_slope, calibration_table, cumulative_dynamic_auc
 from .alignment import Aligned, align_churn, effective_cut, plain_ids
 from .hazard import HazardResult, hazard_model
 
-__all__ = ["churn_by_score", "trend_test", "metric_models", "revenue_at_risk", "ChurnStudy", "churn_study",
-           "LANGS"]
+__all__ = ["churn_by_score", "trend_test", "metric_models", "validate_models", "revenue_at_risk", "ChurnStudy",
+           "churn_study", "LANGS"]
 
 LANGS = ("en", "nl")
 
@@ -150,6 +151,100 @@ def metric_models(frame: pd.DataFrame, metrics: Sequence[str], controls: Sequenc
     return pd.DataFrame(rows), fits
 
 
+def _delong_ci(y: np.ndarray, risk: np.ndarray, level: float) -> tuple[float, float, float]:
+    a, cov = delong(y, risk[None, :])
+    se = float(np.sqrt(cov[0, 0])) if np.isfinite(cov[0, 0]) else np.nan
+    z = stats.norm.ppf(0.5 + level / 2)
+    return float(a[0]), max(0.0, a[0] - z * se), min(1.0, a[0] + z * se)
+
+
+def validate_models(frame: pd.DataFrame, metrics: Sequence[str], split_at: str | pd.Timestamp,
+                    controls: Sequence[str] = (), outcome: str = "churned", *,
+                    survival: Mapping[str, pd.DataFrame] | None = None, horizon_days: int | None = None,
+                    level: float = 0.95, n_bins: int = 10, cluster: str | None = None,
+                    min_events: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Out-of-sample check of the churn models: trained before ``split_at``, tested on later answers.
+
+    For each metric and model (alone, with controls; as :func:`metric_models`) the logistic model
+    is fitted on answers given before ``split_at`` and scored on the answers given from then on.
+
+    Parameters
+    ----------
+    frame : DataFrame or dict of metric to DataFrame
+        Answers with ``answered_at``, the metric columns and ``outcome`` (one frame per metric
+        when a dict, as :func:`cxkit.research.alignment.align_churn` gives them).
+    split_at : date
+        Answers before it train, answers on or after it test.
+    survival : dict of metric to DataFrame, optional
+        The metric's answers with ``time_days`` and ``event`` (no horizon): the time-dependent
+        AUC at ``horizon_days`` is computed on those given on or after ``split_at``.
+
+    Returns
+    -------
+    summary : DataFrame with one row per metric and model
+        metric, model, split_at, n_train, events_train, n_test, events_test,
+        auc_train, auc_test, auc_test_low, auc_test_high (DeLong interval),
+        brier, brier_null (Brier of predicting the training churn rate for everyone),
+        slope, slope_low, slope_high (calibration slope), observed, predicted (test churn in %),
+        td_auc, td_cases, td_controls (cumulative/dynamic AUC at ``horizon_days``), note
+    calibration : DataFrame
+        metric, model, then :func:`cxkit.stats.validation.calibration_table` on the test answers.
+    """
+    split_at = pd.Timestamp(split_at)
+    rows, cals = [], []
+    for m in metrics:
+        f = frame[m] if isinstance(frame, Mapping) else frame
+        check_columns(f, ["answered_at", m, outcome], argument="frame")
+        have, _ = _usable_controls(f, list(controls))
+        variants = [("alone", [])] + ([("with controls", have)] if have else [])
+        for name, ctrl in variants:
+            d = f.dropna(subset=[m, outcome, *ctrl])
+            train, test = d[d["answered_at"] < split_at], d[d["answered_at"] >= split_at]
+            row: dict[str, Any] = {"metric": m, "model": name, "split_at": split_at, "n_train": len(train),
+                                   "events_train": int(train[outcome].sum()), "n_test": len(test),
+                                   "events_test": int(test[outcome].sum())}
+            nan_cols = ("auc_train", "auc_test", "auc_test_low", "auc_test_high", "brier", "brier_null", "slope",
+                        "slope_low", "slope_high", "observed", "predicted", "td_auc")
+            row.update({c: np.nan for c in nan_cols})
+            row.update(td_cases=0, td_controls=0, note="")
+            few = min(row["events_train"], row["n_train"] - row["events_train"], row["events_test"],
+                      row["n_test"] - row["events_test"])
+            if few < min_events:
+                row["note"] = (f"fewer than {min_events} churners or stayers before or after "
+                               f"{split_at.date()}: not validated")
+                rows.append(row)
+                continue
+            fit = logit(train, outcome, [m], ctrl, level=level, cluster=cluster)
+            if not fit.fitted:
+                row["note"] = f"no model on the training answers ({fit.status})"
+                rows.append(row)
+                continue
+            y_tr, y = train[outcome].to_numpy(float), test[outcome].to_numpy(float)
+            # Rounded so that rows with the same covariates tie exactly (the matrix product can differ in
+            # the last bits between identical rows, which would break AUC ties at random).
+            p_tr, p = np.round(fit.predict(train), 12), np.round(fit.predict(test), 12)
+            auc_test, lo, hi = _delong_ci(y, p, level)
+            sl = calibration_slope(y, p, level=level)
+            row.update(auc_train=auc(y_tr, p_tr), auc_test=auc_test, auc_test_low=lo, auc_test_high=hi,
+                       brier=brier_score(y, p), brier_null=brier_score(y, np.full(len(y), y_tr.mean())),
+                       slope=sl["slope"], slope_low=sl["slope_low"], slope_high=sl["slope_high"],
+                       observed=100 * y.mean(), predicted=100 * p.mean(), note=sl["note"])
+            cals.append(calibration_table(y, p, n_bins, level=level).assign(metric=m, model=name))
+            if survival is not None and horizon_days is not None and m in survival:
+                s = survival[m].dropna(subset=[m, *ctrl])
+                s = s[s["answered_at"] >= split_at]
+                if len(s):
+                    td = cumulative_dynamic_auc(s["time_days"], s["event"], np.round(fit.predict(s), 12),
+                                                horizon_days)
+                    row.update(td_auc=td["auc"], td_cases=td["cases"], td_controls=td["controls"])
+                    if td["note"]:
+                        row["note"] = "; ".join(x for x in (row["note"], td["note"]) if x)
+            rows.append(row)
+    cal_cols = ["metric", "model", "bin", "n", "events", "predicted", "observed", "ci_low", "ci_high"]
+    cal = pd.concat(cals, ignore_index=True)[cal_cols] if cals else pd.DataFrame(columns=cal_cols)
+    return pd.DataFrame(rows), cal
+
+
 def revenue_at_risk(frame: pd.DataFrame, prob: np.ndarray, value: str = "value", by: str | None = "segment", *,
                     sims: np.ndarray | None = None, level: float = 0.95) -> pd.DataFrame:
     """Expected value lost: sum of churn probability x value, per group.
@@ -229,6 +324,10 @@ class ChurnStudy(Study):
         Monthly churn hazard on the latest answers (needs dates).
     revenue : DataFrame or None
         Revenue at risk per segment.
+    validation, calibration : DataFrame or None
+        :func:`validate_models`: each model trained on the answers before a cut-off date and
+        checked on the later ones (AUC, Brier score, calibration slope, time-dependent AUC at
+        the horizon; observed vs predicted churn per decile). None without dates.
     """
 
     dataset: str
@@ -249,6 +348,8 @@ class ChurnStudy(Study):
     revenue: pd.DataFrame | None
     revenue_note: str
     notes: tuple[str, ...] = field(default_factory=tuple)
+    validation: pd.DataFrame | None = None
+    calibration: pd.DataFrame | None = None
 
     def describe(self, lang: str = "en") -> str:
         """The "what the data says" text, generated from the results (markdown bullets)."""
@@ -265,11 +366,14 @@ class ChurnStudy(Study):
             out["hazard"] = self.hazard.table
         if self.revenue is not None:
             out["revenue_at_risk"] = self.revenue
+        if self.validation is not None:
+            out["validation"] = self.validation
+            out["calibration"] = self.calibration
         return out
 
     @property
     def figures(self) -> dict[str, Callable[..., Any]]:
-        """``churn_by_score_<metric>``, ``odds_ratios``, ``auc``, ``km_<metric>``, ``revenue_at_risk``."""
+        """``churn_by_score_<metric>``, ``odds_ratios``, ``auc``, ``km_<metric>``, ``revenue_at_risk``, ``calibration``."""
         from ..report import plots_research as rp
 
         def by_score(m: str) -> Callable[..., Any]:
@@ -284,6 +388,8 @@ class ChurnStudy(Study):
         out.update({f"km_{m}": km(m) for m in self.km})
         if self.revenue is not None:
             out["revenue_at_risk"] = lambda ax=None: rp.revenue_at_risk(self.revenue, ax=ax)
+        if self.calibration is not None and len(self.calibration):
+            out["calibration"] = lambda ax=None: rp.calibration(self.calibration, ax=ax)
         return out
 
 
@@ -303,7 +409,7 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
                 controls: Sequence[str] = ("tenure_years", "segment", "channel"), keep: str = "first",
                 level: float = 0.95, n_boot: int = 1000, seed: int = 0, min_n: int = DEFAULT_MIN_N,
                 value: str = "value", segment: str = "segment", survival_times: Sequence[int] = (90, 180, 365),
-                hazard: bool = True) -> ChurnStudy:
+                hazard: bool = True, split_at: str | pd.Timestamp | None = None) -> ChurnStudy:
     """Run the whole churn analysis of the CES / NPS / CSAT metrics of ``ds``.
 
     Parameters
@@ -326,6 +432,10 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
         the revenue-at-risk interval).
     seed : int
         Seed of every random draw, for reproducible reports.
+    split_at : date, optional
+        Cut-off of the out-of-sample check (:func:`validate_models`): models trained on answers
+        before it are tested on the answers from it on. Default: the date before which 70% of the
+        analysed answers (all metrics) were given.
 
     Returns
     -------
@@ -341,7 +451,7 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
     signs = _signs(ds, metrics)
     cluster = "customer_id" if keep == "all" else None
     params = {"horizon_days": horizon_days, "window_days": window_days, "as_of": as_of, "controls": controls,
-              "keep": keep, "level": level, "n_boot": n_boot, "seed": seed, "min_n": min_n}
+              "keep": keep, "level": level, "n_boot": n_boot, "seed": seed, "min_n": min_n, "split_at": split_at}
     notes: list[str] = ds.unweighted_note()
     if keep == "all":
         notes.append("keep='all': the regressions cluster by customer, but the AUC intervals, DeLong tests and "
@@ -384,10 +494,11 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
             lrs.append(nested_lr(pa.frame, "churned", [base], [add], have, level=level))
     auc_pairs = pd.DataFrame(pairs)
     lr_df = pd.concat(lrs, ignore_index=True) if lrs else pd.DataFrame()
-    km, cox_res = {}, {}
+    km, cox_res, surv = {}, {}, {}
     if timed:
         for m in metrics:
             sa = align_churn(ds, m, horizon_days=None, as_of=as_of, keep="first")
+            surv[m] = sa.frame
             f = sa.frame.assign(band=score_band(sa.frame[m], ds.scale(m)))
             km[m] = kaplan_meier(f, group="band", times=survival_times, level=level, min_n=min_n)
             have, _ = _usable_controls(f, [c for c in controls if c != "channel"])
@@ -405,12 +516,23 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
     if timed and hazard and has_start:
         hz = hazard_model(ds, metrics, [*cust_ctrl, *([c for c in controls if c == "tenure_years"])],
                           as_of=as_of, level=level)
+    validation = calibration = None
+    if timed:
+        if split_at is None:
+            dates = pd.concat([a.frame["answered_at"] for a in aligned.values()])
+            split_at = dates.quantile(0.7).normalize()
+        validation, calibration = validate_models({m: a.frame for m, a in aligned.items()}, metrics, split_at,
+                                                  controls, survival=surv, horizon_days=horizon_days,
+                                                  level=level, cluster=cluster)
+    else:
+        notes.append("Without answer dates the models cannot be checked on later answers (out-of-sample "
+                     "validation needs a time split).")
     revenue, rnote = _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_days, as_of,
                               n_boot, seed, level, timed)
     return ChurnStudy(dataset=ds.name, metrics=tuple(metrics), params=params, timed=timed, aligned=aligned,
                       by_score=by_score_df, trends=trends_df, models=models_df, fits=fits, auc=auc_df,
                       auc_pairs=auc_pairs, lr_tests=lr_df, km=km, cox=cox_res, hazard=hz, revenue=revenue,
-                      revenue_note=rnote, notes=tuple(notes))
+                      revenue_note=rnote, notes=tuple(notes), validation=validation, calibration=calibration)
 
 
 def _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_days, as_of, n_sim, seed, level,
@@ -474,6 +596,36 @@ def _ci(lo: float, hi: float, spec: str = ".1f", lang: str = "en") -> str:
 
 def _sig(p: float, alpha: float) -> bool:
     return not np.isnan(p) and p < alpha
+
+
+def _describe_validation(study: ChurnStudy, lang: str, ci: str) -> list[str]:
+    """The out-of-sample sentences: per score (model alone) AUC, Brier, calibration slope; then the verdict."""
+    v = study.validation
+    if v is None:
+        return [_t("ch_no_valid", lang)] if not study.timed else []
+    alone = v[(v["model"] == "alone") & v["auc_test"].notna()]
+    if alone.empty:
+        return []
+    h = study.params["horizon_days"]
+    parts = []
+    for _, r in alone.iterrows():
+        td = (_t("ch_valid_td", lang, h=h, td=num(r["td_auc"], ".2f", lang)) if not np.isnan(r["td_auc"]) else "")
+        parts.append(_t("ch_valid_part", lang, m=r["metric"], auc=num(r["auc_test"], ".2f", lang),
+                        ci1=_ci(r["auc_test_low"], r["auc_test_high"], ".2f", lang), brier=num(r["brier"], ".3f", lang),
+                        slope=num(r["slope"], ".2f", lang), ci2=_ci(r["slope_low"], r["slope_high"], ".2f", lang),
+                        td=td))
+    date = pd.Timestamp(alone["split_at"].iloc[0]).date()
+    nulls = "; ".join(f"{r['metric']} {num(r['brier_null'], '.3f', lang)}" for _, r in alone.iterrows())
+    out = [_t("ch_valid", lang, date=date, n=num(int(alone["n_test"].max()), ",", lang), ci=ci,
+              parts="; ".join(parts), null=nulls)]
+    ranked = alone.sort_values("auc_test", ascending=False)
+    best = ranked.iloc[0]
+    nxt = "".join(_t("ch_verdict_next", lang, m=r["metric"], auc=num(r["auc_test"], ".2f", lang))
+                  for _, r in ranked.iloc[1:].iterrows())
+    out.append(_t("ch_verdict", lang, date=date, best=best["metric"], auc=num(best["auc_test"], ".2f", lang), ci=ci,
+                  ci1=_ci(best["auc_test_low"], best["auc_test_high"], ".2f", lang),
+                  n=num(int(best["n_test"]), ",", lang), ev=num(int(best["events_test"]), ",", lang), next=nxt))
+    return out
 
 
 def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
@@ -549,6 +701,7 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
         parts = [f"{r['metric']} {num(r['auc'], '.2f', lang)} ({_ci(r['ci_low'], r['ci_high'], '.2f', lang)}; "
                  f"n = {n_(r['n'])})" for _, r in auc.iterrows()]
         out.append(_t("ch_auc", lang, half=num(0.5, "g", lang), pct=pct, parts=", ".join(parts)))
+    out += _describe_validation(study, lang, ci)
     for _, r in study.auc_pairs.iterrows():
         if np.isnan(r.get("diff", np.nan)):
             out.append(f"- {r['a']} {_t('vs', lang)} {r['b']}: {r.get('note', _t('no_comparison', lang))}.")
