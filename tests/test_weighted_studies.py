@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -34,3 +35,48 @@ def test_survey_weighted_logit_matches_svyglm_on_apistrat():
     assert abs(w["coef"].iloc[0] - u["coef"].iloc[0]) > 0.05 and abs(w["se"].iloc[1] - u["se"].iloc[1]) > 0.02
     with pytest.raises(cx.ParameterError, match="not both"):
         cx.logit(d, "hi", ["stype"], weights="pw", survey_weights="pw")
+
+
+@needs_refs
+def test_weighted_kaplan_meier_matches_survfit_and_svykm():
+    # R (REFERENCES.md case f, data f_weighted_surv.csv): survfit(Surv(time, status) ~ 1, weights = w) and
+    # svykm(se = FALSE): median 2.446; S at the first 3 event times 0.977176930194305, 0.960316644391899,
+    # 0.950138788938008 (lifelines' weighted KM agrees).
+    d = pd.read_csv(REFS / "f_weighted_surv.csv")
+    km = cx.kaplan_meier(d, "time", "status", weights="w", times=(2, 5, 10), min_n=0)
+    np.testing.assert_allclose(km.curves["survival"].iloc[1:4],
+                               [0.977176930194305, 0.960316644391899, 0.950138788938008], atol=1e-12)
+    assert km.groups["median"].iloc[0] == pytest.approx(2.446)
+    # svykm(se = TRUE) intervals (Aalen curve, linearisation): t = 2, 5, 10 -> widths 0.2876, 0.2897, 0.2664.
+    # The Kish-scaled Greenwood interval of the KM curve is of the same width (within 10 %), while
+    # treating the weights as frequencies would make it sqrt(97.27 / n_eff) times too narrow.
+    r_width = np.array([0.750980074942841 - 0.463391128626668, 0.520052319944108 - 0.230380696539170,
+                        0.410799415477688 - 0.144395595512425])
+    width = (km.at["ci_high"] - km.at["ci_low"]).to_numpy()
+    np.testing.assert_allclose(width / r_width, 1, atol=0.10)
+
+
+@needs_refs
+def test_weighted_cox_matches_svycoxph():
+    # R: svycoxph(Surv(time, status) ~ x, design = svydesign(ids = ~1, weights = ~w, data = d)) (Efron):
+    # coef 0.841454443163811, SE 0.439360673129087 (REFERENCES.md case f).
+    d = pd.read_csv(REFS / "f_weighted_surv.csv")
+    res = cx.cox(d, ["x"], "time", "status", weights="w")
+    row = res.table.set_index("term").loc["x"]
+    assert row["coef"] == pytest.approx(0.841454443163811, abs=1e-8)
+    assert row["se"] == pytest.approx(0.439360673129087, rel=1e-7)
+
+
+def test_weighted_cox_with_tied_times_matches_r():
+    # tests/fixtures/weighted/cox_ties.csv: 400 rows, whole-number times 1..29 (many ties), weights 0.5-3.
+    # Values printed by R 4.2.2 (survival 3.5.3, survey 4.1.1):
+    #   coxph(Surv(t, e) ~ x1 + x2, data = d, weights = w, robust = TRUE, ties = "efron")
+    #     coef -0.0408018864276201, 1.0018061201424937; robust SE 0.067350908296773, 0.164287038587724
+    #   svycoxph(Surv(t, e) ~ x1 + x2, design = svydesign(ids = ~1, weights = ~w, data = d))
+    #     SE 0.0674352551154182, 0.1644927832376467 (= coxph robust x sqrt(n / (n - 1)))
+    # lifelines' CoxPHFitter(weights_col="w", robust=True) has the same coefficients but robust SEs
+    # 0.0648, 0.1597: its score residuals ignore the Efron tie correction, so R is the reference here.
+    d = pd.read_csv(Path(__file__).parent / "fixtures" / "weighted" / "cox_ties.csv")
+    t = cx.cox(d, ["x1", "x2"], "t", "e", weights="w").table.set_index("term")
+    np.testing.assert_allclose(t["coef"], [-0.0408018864276201, 1.0018061201424937], atol=1e-9)
+    np.testing.assert_allclose(t["se"], [0.0674352551154182, 0.1644927832376467], rtol=1e-7)
