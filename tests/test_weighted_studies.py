@@ -80,3 +80,34 @@ def test_weighted_cox_with_tied_times_matches_r():
     t = cx.cox(d, ["x1", "x2"], "t", "e", weights="w").table.set_index("term")
     np.testing.assert_allclose(t["coef"], [-0.0408018864276201, 1.0018061201424937], atol=1e-9)
     np.testing.assert_allclose(t["se"], [0.0674352551154182, 0.1644927832376467], rtol=1e-7)
+
+
+def test_churn_study_applies_survey_weights(sample):
+    from dataclasses import replace
+
+    rng = np.random.default_rng(0)
+    w = rng.choice([0.5, 1.0, 4.0], len(sample.responses))
+    ds = replace(sample, responses=sample.responses.assign(weight=w))
+    study = cx.churn_study(ds, ["ces"], as_of="2026-11-01", n_boot=50, hazard=False,
+                           controls=["tenure_years", "segment"])
+    assert any("Survey weights applied" in n for n in study.notes)
+    assert not any("does not apply" in n for n in study.notes)
+    # Weighted rate per score and Kish's n_eff, written out from the aligned answers.
+    f = study.aligned["ces"].frame
+    tab = study.by_score.set_index("score")
+    for s, g in f.groupby("ces"):
+        assert tab.loc[s, "churn_rate"] == pytest.approx(100 * np.average(g["churned"], weights=g["weight"]))
+        assert tab.loc[s, "n_eff"] == pytest.approx(g["weight"].sum() ** 2 / (g["weight"] ** 2).sum())
+    assert (study.models["method"].str.contains("sandwich")).all()
+    assert any("Survey-weighted" in n for n in study.cox["ces"].notes)
+    # The weighted models agree with statsmodels' GLM with var_weights and HC0 x n/(n-1) (REFERENCES.md
+    # case f shows that this is R svyglm's variance).
+    import statsmodels.api as sm
+    d = f[["churned", "ces", "weight"]].dropna()
+    ref = sm.GLM(d["churned"].astype(float), sm.add_constant(d["ces"].astype(float)), family=sm.families.Binomial(),
+                 var_weights=d["weight"]).fit(cov_type="HC0")
+    row = study.models[study.models["model"] == "alone"].iloc[0]
+    assert row["coef"] == pytest.approx(ref.params["ces"], rel=1e-6)
+    n = len(d)
+    se = (row["ci_high"] - row["ci_low"]) / (2 * 1.959963984540054)
+    assert se == pytest.approx(ref.bse["ces"] * np.sqrt(n / (n - 1)), rel=1e-6)

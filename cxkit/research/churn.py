@@ -50,28 +50,44 @@ LANGS = ("en", "nl")
 
 
 def churn_by_score(frame: pd.DataFrame, score: str, outcome: str = "churned", *, level: float = 0.95,
-                   min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+                   min_n: int = DEFAULT_MIN_N, weights: str | None = None) -> pd.DataFrame:
     """Churn rate per answer value, with Wilson intervals.
+
+    With ``weights`` (survey weights) the rate is the weighted share and the Wilson interval is
+    computed on Kish's effective n (``(sum w)^2 / sum w^2``), to which ``min_n`` then applies.
 
     Returns
     -------
     DataFrame with one row per score value
-        score, n, churned : answers and churners
+        score, n, churned : answers and churners (rows)
+        n_eff : Kish's effective n (only with ``weights``)
         churn_rate, ci_low, ci_high : in %, Wilson interval
         suppressed, note : rates of values with fewer than ``min_n`` answers are blanked
     """
-    check_columns(frame, [score, outcome], argument="score/outcome")
-    d = frame[[score, outcome]].dropna()
+    check_columns(frame, [score, outcome] + ([weights] if weights else []), argument="score/outcome/weights")
+    d = frame[[score, outcome] + ([weights] if weights else [])].dropna()
     g = d.groupby(score)[outcome].agg(["size", "sum"]).reset_index()
     g.columns = ["score", "n", "churned"]
     g["churned"] = g["churned"].astype(int)
-    lo, hi = _wilson(g["churned"], g["n"], level)
-    g["churn_rate"] = 100 * g["churned"] / g["n"]
+    if weights:
+        w = d[weights].astype(float)
+        by = d.assign(_w=w, _wy=w * d[outcome].astype(float), _w2=w**2).groupby(score)[["_w", "_wy", "_w2"]].sum()
+        share = (by["_wy"] / by["_w"].where(by["_w"] > 0)).to_numpy()
+        neff = (by["_w"] ** 2 / by["_w2"].where(by["_w2"] > 0)).to_numpy()
+        g["n_eff"] = neff
+        lo, hi = _wilson(share * neff, neff, level)
+        g["churn_rate"] = 100 * share
+        size = g["n_eff"]
+    else:
+        lo, hi = _wilson(g["churned"], g["n"], level)
+        g["churn_rate"] = 100 * g["churned"] / g["n"]
+        size = g["n"]
     g["ci_low"], g["ci_high"] = 100 * lo, 100 * hi
-    g["suppressed"] = g["n"] < min_n
+    g["suppressed"] = size < min_n
     note = np.where(g["churned"] == g["n"], "every customer churned", "")
     note = np.where(g["churned"] == 0, "no customer churned", note)
-    g["note"] = np.where(g["suppressed"], f"fewer than min_n={min_n} answers: suppressed", note)
+    small = f"effective n below min_n={min_n} (survey weights)" if weights else f"fewer than min_n={min_n} answers"
+    g["note"] = np.where(g["suppressed"], f"{small}: suppressed", note)
     g.loc[g["suppressed"], ["churn_rate", "ci_low", "ci_high"]] = np.nan
     return g
 
@@ -115,9 +131,12 @@ def _usable_controls(frame: pd.DataFrame, controls: Sequence[str]) -> tuple[list
 
 
 def metric_models(frame: pd.DataFrame, metrics: Sequence[str], controls: Sequence[str] = (),
-                  outcome: str = "churned", *, level: float = 0.95, cluster: str | None = None
-                  ) -> tuple[pd.DataFrame, dict[str, LogitResult]]:
+                  outcome: str = "churned", *, level: float = 0.95, cluster: str | None = None,
+                  weights: str | None = None) -> tuple[pd.DataFrame, dict[str, LogitResult]]:
     """Logistic regression of ``outcome`` on each metric (per point), alone and with controls.
+
+    With ``weights`` (survey weights) each model is the weighted pseudo-likelihood fit with sandwich
+    standard errors (:func:`cxkit.stats.logit.logit` ``survey_weights``).
 
     Returns
     -------
@@ -135,7 +154,7 @@ def metric_models(frame: pd.DataFrame, metrics: Sequence[str], controls: Sequenc
         have, missing = _usable_controls(frame, controls)
         variants = [("alone", [])] + ([("with controls", have)] if have else [])
         for name, ctrl in variants:
-            fit = logit(frame, outcome, [m], ctrl, level=level, cluster=cluster)
+            fit = logit(frame, outcome, [m], ctrl, level=level, cluster=cluster, survey_weights=weights)
             fits[f"{m}|{name}"] = fit
             row = {"metric": m, "model": name, "controls": ", ".join(ctrl), "n": fit.n, "events": fit.events,
                    "coef": np.nan, "ci_low": np.nan, "ci_high": np.nan, "odds_ratio": np.nan,
@@ -452,7 +471,13 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
     cluster = "customer_id" if keep == "all" else None
     params = {"horizon_days": horizon_days, "window_days": window_days, "as_of": as_of, "controls": controls,
               "keep": keep, "level": level, "n_boot": n_boot, "seed": seed, "min_n": min_n, "split_at": split_at}
-    notes: list[str] = ds.unweighted_note()
+    wcol = "weight" if ds.weighted else None
+    notes: list[str] = []
+    if wcol:
+        notes.append("Survey weights applied to the churn rates by score (Kish effective n), the logistic models "
+                     "(sandwich standard errors), the Kaplan-Meier curves and the Cox models (sandwich standard "
+                     "errors). Not weighted: the trend tests, AUCs, DeLong and likelihood-ratio tests, the "
+                     "out-of-sample check and the monthly hazard model; they describe the respondents.")
     if keep == "all":
         notes.append("keep='all': the regressions cluster by customer, but the AUC intervals, DeLong tests and "
                      "trend tests treat every answer as independent, so with several answers per customer they "
@@ -461,9 +486,9 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
     timed = all(a.timed for a in aligned.values())
     by_score, trends, model_tables, fits = [], [], [], {}
     for m, a in aligned.items():
-        by_score.append(churn_by_score(a.frame, m, level=level, min_n=min_n).assign(metric=m))
+        by_score.append(churn_by_score(a.frame, m, level=level, min_n=min_n, weights=wcol).assign(metric=m))
         trends.append({"metric": m, **trend_test(a.frame, m)})
-        tab, f = metric_models(a.frame, [m], controls, level=level, cluster=cluster)
+        tab, f = metric_models(a.frame, [m], controls, level=level, cluster=cluster, weights=wcol)
         model_tables.append(tab)
         fits.update(f)
     by_score_df = pd.concat(by_score, ignore_index=True)
@@ -500,10 +525,10 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
             sa = align_churn(ds, m, horizon_days=None, as_of=as_of, keep="first")
             surv[m] = sa.frame
             f = sa.frame.assign(band=score_band(sa.frame[m], ds.scale(m)))
-            km[m] = kaplan_meier(f, group="band", times=survival_times, level=level, min_n=min_n)
+            km[m] = kaplan_meier(f, group="band", times=survival_times, level=level, min_n=min_n, weights=wcol)
             have, _ = _usable_controls(f, [c for c in controls if c != "channel"])
             ref = {"band": BAND_ORDER[ds.scale(m).kind][1]}
-            cox_res[m] = cox(f, ["band", *have], categorical=["band"], reference=ref, level=level)
+            cox_res[m] = cox(f, ["band", *have], categorical=["band"], reference=ref, level=level, weights=wcol)
     else:
         notes.append("Without answer and churn dates there is no time to churn: survival curves and the "
                      "monthly hazard model are not available.")
