@@ -368,9 +368,32 @@ def _ml_fit(X: pd.DataFrame, y: np.ndarray, w: np.ndarray | None = None, groups:
     model = sm.GLM(y, X, family=sm.families.Binomial(), freq_weights=w, var_weights=sw)
     kw = ({"cov_type": "cluster", "cov_kwds": {"groups": groups}} if groups is not None
           else {"cov_type": "HC0"} if sw is not None else {})
+    start = _warm_start(np.asarray(X, float), np.asarray(y, float),
+                        (np.ones(len(y)) if w is None else w) * (1.0 if sw is None else sw))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return model.fit(tol=1e-12, maxiter=100, **kw)
+        return model.fit(tol=1e-12, maxiter=100, start_params=start, **kw)
+
+
+def _warm_start(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray | None:
+    """Newton-Raphson in numpy (Cholesky, no SVD) to near the optimum, so statsmodels' IRLS only polishes
+    it (two or three iterations instead of eight); None when it does not settle (separation): IRLS
+    then starts from its own default, as before."""
+    beta = np.zeros(X.shape[1])
+    for _ in range(30):
+        p = expit(X @ beta)
+        g = X.T @ (w * (y - p))
+        H = X.T @ (X * (w * p * (1 - p))[:, None])
+        try:
+            step = np.linalg.solve(H, g)
+        except np.linalg.LinAlgError:
+            return None
+        beta = beta + step
+        if not np.isfinite(beta).all() or np.abs(beta).max() > 30:
+            return None
+        if np.abs(step).max() < 1e-8:
+            return beta
+    return None
 
 
 def _ml_table(res, columns, z: float, method: str, scale: float = 1.0) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
