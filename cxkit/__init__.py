@@ -47,7 +47,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "report.kpis": ("record_kpi", "record_kpis"),
     "research.alignment": ("Aligned", "align_churn", "pair_answers"),
     "research.churn": ("ChurnStudy", "churn_by_score", "churn_study", "metric_models", "revenue_at_risk",
-                       "trend_test"),
+                       "trend_test", "validate_models"),
     "research.drivers": ("DriverStudy", "Importance", "describe_drivers", "driver_frame", "driver_study", "relative_importance"),
     "research.hazard": ("HazardResult", "hazard_model", "person_months"),
     "research.loyalty": ("LoyaltyStudy", "crosstab", "loyalty_study", "rank_correlation", "retention_by_category",

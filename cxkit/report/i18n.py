@@ -217,6 +217,24 @@ _TEXT.update({
                "intervals): {parts}.",
                "- Hoe goed elke score vertrekkers van blijvers scheidt (AUC, {half} = kop of munt; "
                "{pct}%-bootstrap-intervallen): {parts}."),
+    "ch_valid": ("- Checked on later answers (models fitted on the answers before {date}, tested on the {n} given "
+                 "from then on; {ci}): {parts}. A calibration slope near 1 and a Brier score below the one of "
+                 "predicting the average churn rate ({null}) mean the predicted risks can be used as such.",
+                 "- Getoetst op latere antwoorden (modellen geschat op de antwoorden vóór {date}, getoetst op de "
+                 "{n} die daarna kwamen; {ci}): {parts}. Een kalibratiehelling rond 1 en een Brier-score onder "
+                 "die van het gemiddelde opzegpercentage voorspellen ({null}) betekenen dat de voorspelde risico's "
+                 "als zodanig bruikbaar zijn."),
+    "ch_valid_part": ("{m} AUC {auc} ({ci1}), Brier {brier}, calibration slope {slope} ({ci2}){td}",
+                      "{m} AUC {auc} ({ci1}), Brier {brier}, kalibratiehelling {slope} ({ci2}){td}"),
+    "ch_valid_td": ("; AUC at {h} days, censoring allowed for, {td}",
+                    "; AUC op {h} dagen, rekening houdend met censurering, {td}"),
+    "ch_verdict": ("- **Verdict**: on answers given from {date} on, {best} separates leavers from stayers best, "
+                   "with an out-of-sample AUC of {auc} ({ci} {ci1}; {n} answers, {ev} left){next}.",
+                   "- **Conclusie**: op antwoorden vanaf {date} scheidt {best} vertrekkers het best van blijvers, "
+                   "met een AUC buiten de steekproef van {auc} ({ci} {ci1}; {n} antwoorden, {ev} vertrokken){next}."),
+    "ch_verdict_next": ("; next {m} {auc}", "; daarna {m} {auc}"),
+    "ch_no_valid": ("- No out-of-sample check: without answer dates there is no time split.",
+                    "- Geen toets buiten de steekproef: zonder antwoorddatums is er geen splitsing in de tijd."),
     "vs": ("vs", "vs"),
     "no_comparison": ("no comparison", "geen vergelijking"),
     "ch_auc_better": ("{better} predicts churn better", "{better} voorspelt opzeggingen beter"),

@@ -23,7 +23,7 @@ from .i18n import text as _t
 
 __all__ = ["nps_composition", "trend", "score_distribution",
            "crosstab_heatmap", "segment_map", "retention", "churn_by_score", "km_curves", "odds_ratios",
-           "auc_compare", "driver_importance", "revenue_at_risk"]
+           "auc_compare", "driver_importance", "revenue_at_risk", "calibration"]
 
 _NPS_COLOURS = {"pct_detractors": "#d7301f", "pct_passives": "#bdbdbd", "pct_promoters": "#1a9850"}
 _NPS_KEYS = {"pct_detractors": "detractors", "pct_passives": "passives", "pct_promoters": "promoters"}
@@ -314,4 +314,21 @@ def revenue_at_risk(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt.A
                     capsize=3)
     ax.set_xticks(x, t[group].astype(str))
     ax.set_ylabel("expected value lost")
+    return ax
+
+
+def calibration(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt.Axes:
+    """Observed vs predicted churn per decile of the prediction, with Wilson intervals, per metric and model
+    (:func:`cxkit.research.churn.validate_models`); on the diagonal the model is calibrated."""
+    check_columns(table, ["metric", "model", "predicted", "observed", "ci_low", "ci_high"], argument="table")
+    ax = _axes(ax, (5, 4.5))
+    top = 0.0
+    for (m, k), t in table.groupby(["metric", "model"], sort=False):
+        ax.errorbar(t["predicted"], t["observed"], yerr=_err(t["observed"], t["ci_low"], t["ci_high"]), marker="o",
+                    capsize=2, ls="-" if k == "alone" else ":", label=f"{m} ({k})")
+        top = max(top, float(t["ci_high"].max()), float(t["predicted"].max()))
+    ax.plot([0, top], [0, top], color="grey", lw=1, ls="--")
+    ax.set_xlabel("predicted % churned (later answers)")
+    ax.set_ylabel("observed % churned")
+    ax.legend(frameon=False, fontsize=8)
     return ax

@@ -5,6 +5,7 @@
 
 from .plots import (
     auc_compare,
+    calibration,
     churn_by_score,
     crosstab_heatmap,
     driver_importance,
@@ -16,4 +17,4 @@ from .plots import (
 )
 
 __all__ = ["crosstab_heatmap", "segment_map", "retention", "churn_by_score", "km_curves", "odds_ratios",
-           "auc_compare", "driver_importance", "revenue_at_risk"]
+           "auc_compare", "driver_importance", "revenue_at_risk", "calibration"]

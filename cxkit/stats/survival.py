@@ -121,19 +121,25 @@ class KaplanMeier(Result):
 
 def kaplan_meier(frame: pd.DataFrame, time: str = "time_days", event: str = "event", group: str | None = None,
                  *, times: Sequence[float] = (90, 180, 365), level: float = 0.95,
-                 min_n: int = 30) -> KaplanMeier:
+                 min_n: int = 30, weights: str | None = None) -> KaplanMeier:
     """Kaplan-Meier survival (still a customer) per group, with a log-rank test across groups.
 
-    Groups with fewer than ``min_n`` customers are left out (noted).
+    Groups with fewer than ``min_n`` customers are left out (noted). With ``weights`` (survey
+    weights) the curve is the weighted Kaplan-Meier (R ``survfit(weights = w)``, ``svykm(se =
+    FALSE)``); its Greenwood interval uses the weights scaled to sum to Kish's effective n
+    (``(sum w)^2 / sum w^2``), ``min_n`` applies to that effective n, and the log-rank test stays
+    unweighted (noted).
     """
-    check_columns(frame, [time, event] + ([group] if group else []), argument="time/event/group")
-    d = frame[[time, event] + ([group] if group else [])].dropna()
+    extra = [weights] if weights else []
+    check_columns(frame, [time, event] + ([group] if group else []) + extra, argument="time/event/group/weights")
+    d = frame[[time, event] + ([group] if group else []) + extra].dropna()
     if (d[time] < 0).any():
         raise ParameterError(f"column {time!r} has negative times; time must run from the answer onwards.")
     z = stats.norm.ppf(0.5 + level / 2)
     notes = []
     if group:
-        sizes = d[group].value_counts()
+        sizes = (d[group].value_counts() if not weights else
+                 d.groupby(group, observed=True)[weights].agg(lambda x: x.sum() ** 2 / (x**2).sum()).round(1))
         small = sizes[sizes < min_n]
         if len(small):
             notes.append(f"Groups with fewer than {min_n} customers left out: "
@@ -154,9 +160,18 @@ def kaplan_meier(frame: pd.DataFrame, time: str = "time_days", event: str = "eve
         if e.sum() == 0:
             cur = pd.DataFrame({"time": [0.0], "survival": [1.0], "se": [0.0], "at_risk": [len(g)], "events": [0]})
         else:
-            sf = SurvfuncRight(t, e)
+            wk = None
+            if weights:
+                wg = g[weights].to_numpy(float)
+                wk = wg * wg.sum() / (wg**2).sum()  # sums to Kish's n_eff: same curve, honest Greenwood
+            sf = SurvfuncRight(t, e, freq_weights=wk)
+            se = sf.surv_prob_se
+            if weights:
+                # Greenwood on the weighted counts: statsmodels' standard error with freq_weights is not.
+                nr, ne = sf.n_risk, sf.n_events
+                se = sf.surv_prob * np.sqrt(np.cumsum(ne / np.where(nr > ne, nr * (nr - ne), np.inf)))
             cur = pd.DataFrame({"time": np.r_[0.0, sf.surv_times], "survival": np.r_[1.0, sf.surv_prob],
-                                "se": np.r_[0.0, sf.surv_prob_se], "at_risk": np.r_[len(g), sf.n_risk],
+                                "se": np.r_[0.0, se], "at_risk": np.r_[len(g), sf.n_risk],
                                 "events": np.r_[0, sf.n_events]})
             below = cur.loc[cur["survival"] <= 0.5, "time"]
             grow["median"] = float(below.iloc[0]) if len(below) else np.nan
@@ -178,6 +193,8 @@ def kaplan_meier(frame: pd.DataFrame, time: str = "time_days", event: str = "eve
     if group and len(keys) >= 2 and d[event].sum() > 0:
         chi2, p = survdiff(d[time].to_numpy(float), d[event].astype(int).to_numpy(), d[group].astype(str).to_numpy())
         df = len(keys) - 1
+        if weights:
+            notes.append("The curves are survey-weighted; the log-rank test is not (it compares the respondents).")
     elif group:
         notes.append("Fewer than two groups with customers, or no churn: no log-rank test.")
     curves_df = pd.concat(curves, ignore_index=True) if curves else pd.DataFrame()
@@ -242,7 +259,7 @@ def _ph_test(res, time: np.ndarray, event: np.ndarray, names: list[str]) -> pd.D
 
 def cox(frame: pd.DataFrame, covariates: str | Sequence[str], time: str = "time_days", event: str = "event", *,
         categorical: Sequence[str] = (), reference: Mapping[str, object] | None = None,
-        level: float = 0.95) -> CoxResult:
+        level: float = 0.95, weights: str | None = None) -> CoxResult:
     """Cox proportional-hazards regression of time to churn on ``covariates``.
 
     Categorical covariates are treatment-coded as in :func:`cxkit.logit` (reference:
@@ -250,10 +267,15 @@ def cox(frame: pd.DataFrame, covariates: str | Sequence[str], time: str = "time_
     dummies ``term[level]``). Covariates without variance are left out; levels with no
     churn at all (the hazard ratio would be 0, its estimate infinite) are
     reported and their ratio not shown as a number.
+
+    With ``weights`` (a column of survey weights) the fit is the weighted Efron partial likelihood with
+    robust (sandwich) standard errors, as R ``survey::svycoxph`` (:mod:`cxkit.stats.coxw`; statsmodels'
+    PHReg takes no case weights); the proportional-hazards test is then not computed.
     """
     covariates = as_list(covariates)
-    check_columns(frame, [time, event, *covariates], argument="time/event/covariates")
-    d = frame[[time, event, *covariates]].dropna()
+    extra = [weights] if weights else []
+    check_columns(frame, [time, event, *covariates, *extra], argument="time/event/covariates/weights")
+    d = frame[[time, event, *covariates, *extra]].dropna()
     notes = []
     keep = []
     for c in covariates:
@@ -277,6 +299,9 @@ def cox(frame: pd.DataFrame, covariates: str | Sequence[str], time: str = "time_
         notes.append(f"No churn at all in {flat}: their hazard ratio is not estimable and is left out.")
         rows = (X[flat] == 0).all(axis=1).to_numpy()
         X, t, e = X.loc[rows].drop(columns=flat), t[rows], e[rows]
+        d = d.loc[rows]
+    if weights:
+        return _weighted(X, t, e, d[weights].to_numpy(float), level, notes, empty_ph)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = PHReg(t, X.to_numpy(float), status=e, ties="efron").fit()
@@ -292,3 +317,23 @@ def cox(frame: pd.DataFrame, covariates: str | Sequence[str], time: str = "time_
         notes.append("Proportional hazards look violated for " + ", ".join(ph.loc[ph["violated"], "term"])
                      + ": their hazard ratio is an average over time; the Kaplan-Meier curves show how it changes.")
     return CoxResult(table, ph, len(t), int(e.sum()), level, "ok", tuple(notes))
+
+
+def _weighted(X: pd.DataFrame, t: np.ndarray, e: np.ndarray, w: np.ndarray, level: float, notes: list,
+              empty_ph: pd.DataFrame) -> CoxResult:
+    """The survey-weighted Cox fit of :func:`cox` (weighted Efron likelihood, sandwich covariance)."""
+    from .coxw import weighted_cox
+
+    fit = weighted_cox(t, e, X.to_numpy(float), w)
+    z = stats.norm.ppf(0.5 + level / 2)
+    coef, se = fit["params"], np.sqrt(np.diag(fit["cov"]))
+    lo, hi = coef - z * se, coef + z * se
+    table = pd.DataFrame({"term": X.columns, "coef": coef, "se": se, "ci_low": lo, "ci_high": hi,
+                          "hazard_ratio": np.exp(coef), "hazard_ratio_low": np.exp(lo), "hazard_ratio_high": np.exp(hi),
+                          "p_value": 2 * stats.norm.sf(np.abs(coef / se))}, columns=COX_COLUMNS)
+    notes = [*notes, "Survey-weighted: robust (sandwich) standard errors; the proportional-hazards test is not "
+             "computed for weighted data."]
+    if not fit["converged"]:
+        notes.append("The weighted fit did not converge: treat the estimates as rough.")
+    return CoxResult(table, empty_ph.assign(violated=pd.Series(dtype=bool)), len(t), int(e.sum()), level, "ok",
+                     tuple(notes))
