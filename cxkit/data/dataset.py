@@ -48,9 +48,11 @@ from .columns import (
     col_where,
     customer_ids,
     date_formats,
+    exact_duplicates,
     missing_stats,
     numbers,
     parse_dates,
+    recode_groups,
     rows_text,
     score_numbers,
 )
@@ -72,6 +74,8 @@ TABLE_KEYS = {"file", "format", "columns", "scores", "extra", "delimiter", "deci
 TABLE_KEYS |= {"query", "database", "use_value_labels", "join", "labels", "recode", "duplicates"}
 # Personal data (issue 7): columns loaded but never shown in reports unless allowed.
 TABLE_KEYS |= {"pii", "free_text"}
+# Real exports as they come (issue 13): missing-value tokens, churn flags in words.
+TABLE_KEYS |= {"missing", "churn_labels"}
 SPEC_KEYS = {"name", "description", "tables", "scales", "source", "licence", "license", "notes"}
 
 
@@ -245,6 +249,8 @@ def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None)
 def _read_source(tspec: Mapping, base: Path, where: str, table: str, log: QualityLog,
                  cache: dict | None = None) -> tuple[pd.DataFrame, str, dict[str, str]]:
     raw, src = _read_one(tspec, base, where, cache)
+    raw = _declared_missing(raw, tspec, where, table, log)
+    raw = exact_duplicates(raw, tspec, src, table, log)
     notes = list(raw.attrs.get("notes", []))
     decimal = raw.attrs.get("decimal", ".")
     joined, origin = apply_joins(raw, tspec.get("join"), lambda j: _read_one(j, base, where, cache), where, notes)
@@ -255,6 +261,38 @@ def _read_source(tspec: Mapping, base: Path, where: str, table: str, log: Qualit
     log.stat(table, "source", src)
     log.stat(table, "rows_read", len(raw))
     return joined, src, origin
+
+
+def _declared_missing(raw: pd.DataFrame, tspec: Mapping, where: str, table: str, log: QualityLog) -> pd.DataFrame:
+    """Cells whose trimmed text is a declared ``missing`` token become missing, whatever the format.
+
+    One place for CSV, Excel, Parquet, SPSS and DuckDB query results: a token such as ``NA``
+    that a query returns as text is missing exactly like the same token in a CSV file.
+    """
+    tokens = tspec.get("missing")
+    if tokens is None:
+        return raw
+    if isinstance(tokens, str):
+        tokens = [tokens]
+    if not isinstance(tokens, list) or not all(isinstance(t, str | int | float) and not isinstance(t, bool)
+                                               for t in tokens):
+        raise SpecError(f"{where}: `missing` must be a list of values that mean missing, e.g. "
+                        f"['NA', 'N/A', '-']; got {tokens!r}.")
+    wanted = {str(t).strip() for t in tokens}
+    counts: dict[str, int] = {}
+    attrs = raw.attrs
+    for c in raw.columns:
+        if c == "_row" or not (pd.api.types.is_object_dtype(raw[c]) or pd.api.types.is_string_dtype(raw[c])):
+            continue
+        hit = raw[c].astype("string").str.strip().isin(wanted).fillna(False).to_numpy(bool)
+        if hit.any():
+            raw[c] = raw[c].where(~hit, None)
+            counts[c] = int(hit.sum())
+    raw.attrs = attrs
+    if counts:
+        log.note(table, f"{where}: values {sorted(wanted)} read as missing (`missing`): "
+                 + ", ".join(f"{c!r} {n:,}" for c, n in counts.items()))
+    return raw
 
 
 def _extra_map(tspec: Mapping, where: str) -> dict[str, str]:
@@ -313,7 +351,8 @@ def _map_columns(raw: pd.DataFrame, tspec: Mapping, canon: Mapping[str, bool], s
 # -- responses ----------------------------------------------------------------------------------
 
 def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str, Scale],
-                    log: QualityLog, cache: dict | None = None) -> tuple[pd.DataFrame, Path | str]:
+                    log: QualityLog, cache: dict | None = None,
+                    not_applicable: Mapping[str, Sequence[float]] | None = None) -> tuple[pd.DataFrame, Path | str]:
     raw, src, origin = _read_source(tspec, base, where, "responses", log, cache)
     decimal = raw.attrs.get("decimal", ".")
     wide = tspec.get("scores")
@@ -367,7 +406,9 @@ def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str,
                   f"{sorted(df.loc[unknown, 'metric'].unique())[:5]} in {rows_text(df.loc[unknown, '_row'])} "
                   f"have no scale; declare them under `scales` (declared: {sorted(scales)}).",
                   cols.get("metric"), unknown.sum())
-    df["score"] = score_numbers(df, tspec, scales, where, src, score_col, origin, decimal, log)
+    groups = [c for c in df.columns if c not in ("customer_id", "answered_at", "metric", "score", "weight", "_row")]
+    df["score"] = score_numbers(df, tspec, scales, where, src, score_col, origin, decimal, log,
+                                not_applicable, groups)
     fmts = date_formats(tspec, where)
     if "answered_at" in df:
         df["answered_at"] = parse_dates(df, "answered_at", col_where(src, origin, cols, "answered_at"),
@@ -383,10 +424,14 @@ def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str,
     for c in ("touchpoint", "channel"):
         if c in df:
             df[c] = df[c].astype("string").str.strip()
+    df = recode_groups(df, tspec, groups, where, "responses", log)
     missing_stats(df, "responses", log)
     on = ["customer_id", "metric"] + (["answered_at"] if "answered_at" in df else [])
     d_on = (tspec.get("duplicates") or {}).get("on", on) if isinstance(tspec.get("duplicates"), Mapping) else on
-    d_where = f"{src}, columns {[cols.get(c, c) for c in ([d_on] if isinstance(d_on, str) else d_on)]}"
+    # Ids made from row numbers (`customer_id: _row`) are named as such, never as a column `_row`.
+    d_names = [("row number" if cols.get(c, c) == "_row" else cols.get(c, c))
+               for c in ([d_on] if isinstance(d_on, str) else d_on)]
+    d_where = f"{src}, columns {d_names}"
     df = apply_duplicates(df, tspec, "responses", d_where, on, "all", "answered_at" if "answered_at" in df else None,
                      cols, log)
     df = df[df["score"].notna() & df["metric"].isin(list(scales))]
@@ -401,6 +446,27 @@ def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str,
 _TRUTH = {"1": True, "0": False, "true": True, "false": False, "yes": True, "no": False, "1.0": True,
           "0.0": False, "ja": True, "nee": False, "waar": True, "onwaar": False, "y": True, "n": False,
           "j": True}
+
+
+def _churn_truth(tspec: Mapping, where: str) -> dict[str, bool]:
+    """Text of the churn flag -> churned?: the built-in yes/no words plus the declared ``churn_labels``."""
+    declared = tspec.get("churn_labels")
+    if declared is None:
+        return _TRUTH
+    if (not isinstance(declared, Mapping) or set(declared) != {"churned", "stayed"}
+            or not all(isinstance(v, list) and v for v in declared.values())):
+        raise SpecError(f"{where}: `churn_labels` must list the labels of both kinds, e.g. "
+                        f"{{churned: [disloyal], stayed: [loyal]}}; got {declared!r}.")
+    out = dict(_TRUTH)
+    for key, flag in (("churned", True), ("stayed", False)):
+        for label in declared[key]:
+            # YAML reads a bare yes/no as a boolean; take it as the word it was.
+            text = ("yes" if label else "no") if isinstance(label, bool) else str(label)
+            out[text.strip().lower()] = flag
+    both = {str(x).strip().lower() for x in declared["churned"]} & {str(x).strip().lower() for x in declared["stayed"]}
+    if both:
+        raise SpecError(f"{where}: `churn_labels` lists {sorted(both)} as both churned and stayed.")
+    return out
 
 
 def _load_customers(tspec: Mapping, base: Path, where: str, log: QualityLog,
@@ -422,19 +488,30 @@ def _load_customers(tspec: Mapping, base: Path, where: str, log: QualityLog,
                       f"({cols['start_date']!r}) in {rows_text(df.loc[before, '_row'])}.", "end_date",
                       before.sum())
     if "churned" in df:
+        truth = _churn_truth(tspec, where)
         text = df["churned"].astype("string").str.strip().str.lower()
-        bad = ~text.isin(list(_TRUTH)) & df["churned"].notna()
+        bad = ~text.isin(list(truth)) & df["churned"].notna()
         if bad.any():
+            counts = df.loc[bad, "churned"].astype(str).str.strip().value_counts()
+            listed = ", ".join(f"{k!r} ({n:,}x)" for k, n in counts.head(5).items())
             log.error("customers", "out_of_range", f"{col_where(src, origin, cols, 'churned')}: values "
-                      f"{list(pd.unique(df.loc[bad, 'churned'].astype(str))[:3])} in "
-                      f"{rows_text(df.loc[bad, '_row'])} are not yes/no, true/false or 1/0.", "churned", bad.sum())
-        df["churned"] = text.isin([k for k, v in _TRUTH.items() if v]).to_numpy(bool)  # blank: not churned
+                      f"{listed} in {rows_text(df.loc[bad, '_row'])} are not yes/no, true/false or 1/0"
+                      f"{' or the declared churn_labels' if 'churn_labels' in tspec else ''}; declare which "
+                      "labels mean churned and which stayed, e.g. `churn_labels: {churned: [Churned], "
+                      "stayed: [Stayed]}`.", "churned", bad.sum())
+        df["churned"] = text.isin([k for k, v in truth.items() if v]).to_numpy(bool)  # blank: not churned
     elif "end_date" in df:
         df["churned"] = df["end_date"].notna()
     if "value" in df:
         df["value"] = numbers(df, "value", col_where(src, origin, cols, "value"), decimal, "customers", log)
     if "segment" in df:
         df["segment"] = df["segment"].astype("string").str.strip()
+    groups = [c for c in df.columns if c not in CUSTOMER_COLUMNS or c == "segment"]
+    stray = set(tspec.get("recode") or {}) - set(groups) if isinstance(tspec.get("recode"), Mapping) else set()
+    if stray:
+        raise SpecError(f"{where}: `recode` names {sorted(stray)}, which are not group columns of the customers "
+                        f"table; allowed: {sorted(c for c in groups if c != '_row')}.")
+    df = recode_groups(df, tspec, groups, where, "customers", log)
     missing_stats(df, "customers", log)
     df = apply_duplicates(df, tspec, "customers", col_where(src, origin, cols, "customer_id"), ["customer_id"],
                      "error", "start_date" if "start_date" in df else None, cols, log)
@@ -470,8 +547,10 @@ def _check_spec(data: Mapping, src: str) -> dict[str, Scale]:
     if unknown:
         raise SpecError(f"{src}: unknown top-level keys {sorted(unknown)}; allowed: {sorted(SPEC_KEYS)}.")
     tables = data.get("tables")
-    if not isinstance(tables, Mapping) or "responses" not in tables:
-        raise SpecError(f"{src}: `tables` must contain at least `responses`.")
+    if not isinstance(tables, Mapping) or not ("responses" in tables or (
+            isinstance(tables.get("customers"), Mapping) and tables["customers"].get("scores"))):
+        raise SpecError(f"{src}: `tables` must contain at least `responses` (or a `customers` table whose "
+                        "score columns are declared under `scores`: one row per customer).")
     bad_tables = set(tables) - {"responses", "customers"}
     if bad_tables:
         raise SpecError(f"{src}: unknown tables {sorted(bad_tables)}; allowed: ['responses', 'customers'].")
@@ -486,7 +565,47 @@ def _check_spec(data: Mapping, src: str) -> dict[str, Scale]:
     raw_scales = data.get("scales")
     if not isinstance(raw_scales, Mapping) or not raw_scales:
         raise SpecError(f"{src}: `scales` must declare at least one metric's scale.")
-    return {name: Scale.from_dict(name, d) for name, d in raw_scales.items()}
+    return {name: Scale.from_dict(name, {k: v for k, v in d.items() if k != "not_applicable"})
+            if isinstance(d, Mapping) else Scale.from_dict(name, d) for name, d in raw_scales.items()}
+
+
+def _not_applicable(data: Mapping, src: str) -> dict[str, list[float]]:
+    """Per metric, the codes its scale declares as ``not_applicable`` (counted, never scored)."""
+    out = {}
+    for name, d in (data.get("scales") or {}).items():
+        codes = d.get("not_applicable") if isinstance(d, Mapping) else None
+        if codes is None:
+            continue
+        if not isinstance(codes, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in codes):
+            raise SpecError(f"{src}: scale {name!r}: `not_applicable` must be a list of whole numbers such as "
+                            f"[0]; got {codes!r}.")
+        out[name] = [float(c) for c in codes]
+    return out
+
+
+# Keys of a customers table that also describe the answers when it is the only table (one row per customer).
+_SHARED_KEYS = ("file", "query", "database", "format", "sheet", "header_row", "delimiter", "decimal", "encoding",
+                "join", "missing", "duplicates", "date_format")
+
+
+def _split_customer_level(tables: dict) -> dict:
+    """A customers-only spec with ``scores``: the answers come from the same rows (read once)."""
+    if "responses" in tables:
+        return tables
+    cust = dict(tables["customers"])
+    resp = {k: cust[k] for k in _SHARED_KEYS if k in cust}
+    resp["columns"] = {"customer_id": (cust.get("columns") or {}).get("customer_id")}
+    resp["scores"] = cust.pop("scores")
+    recode = cust.get("recode") or {}
+    if isinstance(recode, Mapping):
+        metric_recode = {k: v for k, v in recode.items() if k in resp["scores"]}
+        if metric_recode:
+            resp["recode"] = metric_recode
+            cust["recode"] = {k: v for k, v in recode.items() if k not in resp["scores"]}
+    if "labels" in cust:
+        resp["labels"] = cust.pop("labels")
+    # Both tables read the same rows (once, cached), so `duplicates: {drop: exact}` drops copies from both.
+    return {"responses": resp, "customers": cust}
 
 
 def read_dataset(spec: str | Path | Mapping[str, Any]) -> tuple[Dataset | None, QualityLog]:
@@ -500,14 +619,15 @@ def read_dataset(spec: str | Path | Mapping[str, Any]) -> tuple[Dataset | None, 
     """
     data, base, src = _read_spec(spec)
     scales = _check_spec(data, src)
-    tables = {name: _fix_table(t) for name, t in data["tables"].items()}
+    not_applicable = _not_applicable(data, src)
+    tables = _split_customer_level({name: _fix_table(t) for name, t in data["tables"].items()})
     log = QualityLog()
     cache: dict = {}
     responses = customers = None
     files: dict[str, Path | str] = {}
     try:
         responses, files["responses"] = _load_responses(tables["responses"], base, f"{src}, tables.responses",
-                                                        scales, log, cache)
+                                                        scales, log, cache, not_applicable)
     except CxkitError as exc:
         log.failed("responses", exc)
     if "customers" in tables:
