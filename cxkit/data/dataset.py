@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -57,6 +58,7 @@ from .columns import (
     score_numbers,
 )
 from .joins import apply_joins
+from .leakage import SEPARATION_COLUMNS, leak_message, separation_table
 from .quality import QualityLog
 from .readers import read_query, read_table
 
@@ -107,6 +109,13 @@ class Dataset:
         shown in reports unless a report parameter allows it.
     excluded : dict of str to int
         What :meth:`as_of` left out, e.g. ``{"answers dated after 2026-11-01": 12}``.
+    leakage : dict of str to str
+        Probable leakage found while loading: column (customers column, extra name or metric)
+        -> the reason in plain words. Such columns are kept out of churn models by default
+        (see :meth:`leaky` and :mod:`cxkit.data.leakage`).
+    separation : DataFrame or None
+        How well each customer column and metric alone separates churners from stayers
+        (:func:`cxkit.data.leakage.separation_table`); None without a churn flag.
     """
 
     name: str
@@ -119,6 +128,20 @@ class Dataset:
     pii: tuple[str, ...] = ()
     free_text: tuple[str, ...] = ()
     excluded: Mapping[str, int] = field(default_factory=dict)
+    leakage: Mapping[str, str] = field(default_factory=dict, compare=False)
+    separation: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    def leaky(self, columns: Sequence[str] | None = None) -> list[str]:
+        """The probable-leakage columns among ``columns`` (default: all found), in the order given.
+
+        Studies call this to keep such columns out of models unless the analyst insists::
+
+            leaks = ds.leaky(controls)
+            controls = [c for c in controls if c not in leaks]   # and say why: ds.leakage[c]
+        """
+        if columns is None:
+            return list(self.leakage)
+        return [c for c in columns if c in self.leakage]
 
     def __repr__(self) -> str:
         # Short on purpose: the default would print every row (customer ids included).
@@ -448,6 +471,24 @@ _TRUTH = {"1": True, "0": False, "true": True, "false": False, "yes": True, "no"
           "j": True}
 
 
+def _customer_separation(raw: pd.DataFrame, df: pd.DataFrame, tspec: Mapping, cols: Mapping[str, str],
+                         log: QualityLog) -> None:
+    """Measure every candidate column of the customers file (mapped or not) against the churn flag."""
+    flag_sources = {cols.get(c) for c in ("customer_id", "churned", "end_date", "start_date")}
+    shown = {src: name for name, src in _extra_map(tspec, "").items()}
+    shown.update({src: name for name, src in cols.items() if name in ("segment", "value")})
+    skip = {str(c) for k in ("pii", "free_text") for c in (tspec.get(k) or [])}
+    skip |= {str(c) for c in tspec.get("_scores", ())}  # a one-table export's scores are measured as metrics
+    candidates = {shown.get(c, c): c for c in raw.columns if c != "_row" and c not in flag_sources and c not in skip}
+    # CSV cells are text: numbers are measured as numbers, as they would enter a model.
+    typed = pd.DataFrame({c: auto_type(raw[c], raw.attrs.get("decimal", ".")) for c in candidates.values()})
+    table = separation_table(typed, df["churned"].to_numpy(bool), candidates,
+                             df["end_date"] if "end_date" in df else None)
+    log.stat("customers", "separation", table)
+    for _, row in table[table["leakage"]].iterrows():
+        log.warn("customers", "leakage", leak_message(row), row["column"], int(row["n"]))
+
+
 def _churn_truth(tspec: Mapping, where: str) -> dict[str, bool]:
     """Text of the churn flag -> churned?: the built-in yes/no words plus the declared ``churn_labels``."""
     declared = tspec.get("churn_labels")
@@ -502,6 +543,8 @@ def _load_customers(tspec: Mapping, base: Path, where: str, log: QualityLog,
         df["churned"] = text.isin([k for k, v in truth.items() if v]).to_numpy(bool)  # blank: not churned
     elif "end_date" in df:
         df["churned"] = df["end_date"].notna()
+    if "churned" in df:
+        _customer_separation(raw, df, tspec, cols, log)
     if "value" in df:
         df["value"] = numbers(df, "value", col_where(src, origin, cols, "value"), decimal, "customers", log)
     if "segment" in df:
@@ -596,6 +639,7 @@ def _split_customer_level(tables: dict) -> dict:
     resp = {k: cust[k] for k in _SHARED_KEYS if k in cust}
     resp["columns"] = {"customer_id": (cust.get("columns") or {}).get("customer_id")}
     resp["scores"] = cust.pop("scores")
+    cust["_scores"] = list((resp["scores"] or {}).values()) if isinstance(resp["scores"], Mapping) else []
     recode = cust.get("recode") or {}
     if isinstance(recode, Mapping):
         metric_recode = {k: v for k, v in recode.items() if k in resp["scores"]}
@@ -643,14 +687,92 @@ def read_dataset(spec: str | Path | Mapping[str, Any]) -> tuple[Dataset | None, 
                      f"{responses.loc[orphans, 'customer_id'].nunique():,} customer ids not in the customers "
                      f"table (e.g. {responses.loc[orphans, 'customer_id'].unique()[:3].tolist()}); they get no "
                      "customer attributes.", "customer_id", orphans.sum())
+    separation = _dataset_checks(responses, customers, scales, log)
+    leakage = {} if separation is None else {
+        r["column"]: leak_message(r) for _, r in separation[separation["leakage"]].iterrows()}
     ds = None
     if responses is not None:
         personal = {k: tuple(dict.fromkeys(str(c) for t in tables.values() for c in (t.get(k) or [])))
                     for k in ("pii", "free_text")}
         ds = Dataset(name=str(data.get("name", Path(src).stem)), responses=responses, customers=customers,
                      scales=scales, files=files, spec_path=None if src == "spec" else Path(src), quality=log,
-                     **personal)
+                     leakage=leakage, separation=separation, **personal)
     return ds, log
+
+
+STALE_DAYS = 365
+
+
+def _dataset_checks(responses: pd.DataFrame | None, customers: pd.DataFrame | None,
+                    scales: Mapping[str, Scale], log: QualityLog) -> pd.DataFrame | None:
+    """Checks across tables: churn share, each metric against churn, undated or old data.
+
+    Returns the separation table of customer columns and metrics (None without a churn flag).
+    """
+    table = None
+    if customers is not None and "churned" in customers:
+        y = customers["churned"].to_numpy(bool)
+        log.note("customers", f"churn flag: {int(y.sum()):,} of {len(y):,} customers churned "
+                 f"({100 * y.mean():.1f}%), {int((~y).sum()):,} stayed.")
+        table = log.stats.get("customers", {}).get("separation")
+        table = table if table is not None else pd.DataFrame(columns=SEPARATION_COLUMNS)
+        if responses is not None:
+            metric_rows = _metric_separation(responses, customers, scales, log)
+            if metric_rows is not None and len(metric_rows):
+                table = pd.concat([table, metric_rows], ignore_index=True) if len(table) else metric_rows
+    if responses is not None:
+        dated = "answered_at" in responses and responses["answered_at"].notna().any()
+        if not dated:
+            log.note("responses", "the answers carry no dates: trends, periods, 'churn within N days' and the "
+                     "order of answer and churn cannot be computed; read any link with churn as an "
+                     "association, not a prediction.")
+        else:
+            last = responses["answered_at"].max()
+            age = (pd.Timestamp.today().normalize() - last).days
+            if age > STALE_DAYS:
+                log.warn("responses", "stale", f"the last answer is dated {last.date()}, {age:,} days "
+                         f"({age / 365.25:.1f} years) before today: reports for a recent period will be "
+                         "empty. Set the report's period (period_start, period_end, run_date) to the data's "
+                         f"range ({responses['answered_at'].min().date()} .. {last.date()}).", "answered_at")
+    return table
+
+
+def _metric_separation(responses: pd.DataFrame, customers: pd.DataFrame, scales: Mapping[str, Scale],
+                       log: QualityLog) -> pd.DataFrame | None:
+    """Each metric's mean answer per customer against churn: near-perfect (leakage) or reversed."""
+    rows = []
+    for metric, scale in scales.items():
+        r = responses[responses["metric"] == metric]
+        if r.empty:
+            continue
+        mean = r.groupby("customer_id")["score"].mean()
+        c = customers[["customer_id", "churned"] + (["end_date"] if "end_date" in customers else [])]
+        c = c[c["customer_id"].isin(mean.index)]
+        if len(c) < 20:
+            continue
+        risk = pd.DataFrame({metric: (-1 if scale.higher_is_good else 1) * c["customer_id"].map(mean)})
+        t = separation_table(risk, c["churned"].to_numpy(bool), [metric])
+        if t.empty:
+            continue
+        row = t.iloc[0].to_dict()
+        row["kind"] = "metric"
+        if "end_date" in c and "answered_at" in r and r["answered_at"].notna().any():
+            end = r["customer_id"].map(c.set_index("customer_id")["end_date"])
+            gone = end.notna() & r["answered_at"].notna()
+            if gone.sum() >= 10:
+                row["after_churn"] = float((r.loc[gone, "answered_at"] >= end[gone]).mean())
+                if row["after_churn"] >= 0.9:
+                    row["leakage"] = True
+                    row["reason"] = ",".join(x for x in (row["reason"], "after_churn") if x)
+        rows.append(row)
+        a = row["auc"]
+        if row["leakage"]:
+            log.warn("responses", "leakage", leak_message(row), metric, int(row["n"]))
+        elif np.isfinite(a) and a < 0.5:
+            log.note("responses", f"{metric!r} runs in reverse: customers with better scores churned more, not "
+                     f"less (AUC {a:.2f} with low scores counted as risky; {1 - a:.2f} the other way round). "
+                     "A score that works in reverse is worth a closer look before any conclusion.")
+    return pd.DataFrame(rows, columns=SEPARATION_COLUMNS) if rows else None
 
 
 def load_dataset(spec: str | Path | Mapping[str, Any]) -> Dataset:
