@@ -303,7 +303,7 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
                 controls: Sequence[str] = ("tenure_years", "segment", "channel"), keep: str = "first",
                 level: float = 0.95, n_boot: int = 1000, seed: int = 0, min_n: int = DEFAULT_MIN_N,
                 value: str = "value", segment: str = "segment", survival_times: Sequence[int] = (90, 180, 365),
-                hazard: bool = True) -> ChurnStudy:
+                hazard: bool = True, use_leaky_controls: bool = False) -> ChurnStudy:
     """Run the whole churn analysis of the CES / NPS / CSAT metrics of ``ds``.
 
     Parameters
@@ -326,6 +326,9 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
         the revenue-at-risk interval).
     seed : int
         Seed of every random draw, for reproducible reports.
+    use_leaky_controls : bool
+        Controls the dataset lists as probable leakage (:attr:`Dataset.leakage`: a near-copy
+        of churn, or recorded at/after it) are left out of the models unless this is true.
 
     Returns
     -------
@@ -343,6 +346,13 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
     params = {"horizon_days": horizon_days, "window_days": window_days, "as_of": as_of, "controls": controls,
               "keep": keep, "level": level, "n_boot": n_boot, "seed": seed, "min_n": min_n}
     notes: list[str] = ds.unweighted_note()
+    leaky = [] if use_leaky_controls else ds.leaky(controls)
+    if leaky:
+        # A near-copy of churn as a control would distort every other estimate (data/leakage.py).
+        controls = [c for c in controls if c not in leaky]
+        params["controls"] = controls
+        notes.append(f"Left out of the models as probable leakage: {', '.join(leaky)} (each tells churners from "
+                     "stayers almost perfectly on its own, so it records the churn rather than predicting it).")
     if keep == "all":
         notes.append("keep='all': the regressions cluster by customer, but the AUC intervals, DeLong tests and "
                      "trend tests treat every answer as independent, so with several answers per customer they "
