@@ -272,6 +272,7 @@ def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None)
 def _read_source(tspec: Mapping, base: Path, where: str, table: str, log: QualityLog,
                  cache: dict | None = None) -> tuple[pd.DataFrame, str, dict[str, str]]:
     raw, src = _read_one(tspec, base, where, cache)
+    n_read = len(raw)
     raw = _declared_missing(raw, tspec, where, table, log)
     raw = exact_duplicates(raw, tspec, src, table, log)
     notes = list(raw.attrs.get("notes", []))
@@ -282,7 +283,7 @@ def _read_source(tspec: Mapping, base: Path, where: str, table: str, log: Qualit
     for n in notes:
         log.note(table, n)
     log.stat(table, "source", src)
-    log.stat(table, "rows_read", len(raw))
+    log.stat(table, "rows_read", n_read)
     return joined, src, origin
 
 

@@ -17,7 +17,7 @@ state); it returns the spec's path. :data:`TRAPS` lists the names:
   (satisfied customers churn more; AUC below 0.5).
 * ``customer_level``: one row per customer (satisfaction score, churn flag, contract),
   no dates at all: the commonest real churn export.
-* ``stale``: dated answers and customers that end in 2019, years before any run date.
+* ``stale``: dated answers (ending 2018) and customers (ending 2019), years before any run date.
 
 The spec written is the one that handles the trap with the spec keys ``data/README.md``
 documents for it (listed in ``truth.json`` under ``spec_keys``).

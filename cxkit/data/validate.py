@@ -189,7 +189,7 @@ class ValidationReport(IssueLevels, Result):
                     f"{r['column']} (AUC {r['auc_best']:.2f})" for _, r in leaks.iterrows()))
             rest = sep[~sep["leakage"]].sort_values("auc_best", ascending=False).head(5)
             if len(rest):
-                lines.append("  strongest other columns: " + ", ".join(
+                lines.append(f"  strongest {'other ' if len(leaks) else ''}columns: " + ", ".join(
                     f"{r['column']} ({r['auc_best']:.2f})" for _, r in rest.iterrows()))
         for level in ("error", "warning", "note"):
             found = [i for i in self.issues if i.level == level]
