@@ -126,6 +126,6 @@ def test_customer_level_one_table(traps: dict) -> None:
 
 def test_stale_data_warned(traps: dict) -> None:
     report, truth = traps["stale"]
-    warn = _messages(report, "warning")
+    warn = _messages(report, "note")
     assert f"the last answer is dated {truth['last_answer']}" in warn
     assert "reports for a recent period will be empty" in warn

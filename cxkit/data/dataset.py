@@ -632,6 +632,17 @@ _SHARED_KEYS = ("file", "query", "database", "format", "sheet", "header_row", "d
                 "join", "missing", "duplicates", "date_format")
 
 
+def _same_rows_scores(tables: dict) -> dict:
+    """Customers read from the same rows as wide answers: their score columns are measured as metrics only."""
+    r, c = tables.get("responses"), tables.get("customers")
+    if not (isinstance(r, Mapping) and isinstance(c, Mapping) and isinstance(r.get("scores"), Mapping)):
+        return tables
+    same = all(str(r.get(k)) == str(c.get(k)) for k in _READ_OPTIONS)
+    if same and "_scores" not in c:
+        tables = {**tables, "customers": {**c, "_scores": [str(v) for v in r["scores"].values()]}}
+    return tables
+
+
 def _split_customer_level(tables: dict) -> dict:
     """A customers-only spec with ``scores``: the answers come from the same rows (read once)."""
     if "responses" in tables:
@@ -666,6 +677,7 @@ def read_dataset(spec: str | Path | Mapping[str, Any]) -> tuple[Dataset | None, 
     scales = _check_spec(data, src)
     not_applicable = _not_applicable(data, src)
     tables = _split_customer_level({name: _fix_table(t) for name, t in data["tables"].items()})
+    tables = _same_rows_scores(tables)
     log = QualityLog()
     cache: dict = {}
     responses = customers = None
@@ -731,7 +743,8 @@ def _dataset_checks(responses: pd.DataFrame | None, customers: pd.DataFrame | No
             last = responses["answered_at"].max()
             age = (pd.Timestamp.today().normalize() - last).days
             if age > STALE_DAYS:
-                log.warn("responses", "stale", f"the last answer is dated {last.date()}, {age:,} days "
+                # A note, not a warning: old data is legitimate (a backfill, a study); it only needs a period.
+                log.add("note", "responses", "stale", f"the last answer is dated {last.date()}, {age:,} days "
                          f"({age / 365.25:.1f} years) before today: reports for a recent period will be "
                          "empty. Set the report's period (period_start, period_end, run_date) to the data's "
                          f"range ({responses['answered_at'].min().date()} .. {last.date()}).", "answered_at")
