@@ -129,3 +129,21 @@ def test_stale_data_warned(traps: dict) -> None:
     warn = _messages(report, "note")
     assert f"the last answer is dated {truth['last_answer']}" in warn
     assert "reports for a recent period will be empty" in warn
+
+
+def test_duplicate_customer_advice_works(tmp_path: Path) -> None:
+    """A customer repeated as an exact copy: the advice is `drop: exact`, and following it loads cleanly."""
+    import yaml
+
+    (tmp_path / "c.csv").write_text("id,sat,churn\nA,4,no\nB,2,yes\nA,4,no\nC,5,no\n")
+    spec = {"tables": {"customers": {"file": "c.csv", "columns": {"customer_id": "id", "churned": "churn"},
+                                     "scores": {"csat": "sat"}}},
+            "scales": {"csat": {"kind": "csat", "min": 1, "max": 5}}}
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec))
+    report = cx.validate_dataset(str(tmp_path / "s.yaml"))
+    err = _messages(report, "error")
+    assert "exact copies: declare `duplicates: {drop: exact}`" in err and "_row" not in err
+    spec["tables"]["customers"]["duplicates"] = {"drop": "exact"}
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec))
+    ds = cx.load_dataset(tmp_path / "s.yaml")
+    assert sorted(ds.customers["customer_id"]) == ["A", "B", "C"] and len(ds.responses) == 3

@@ -150,8 +150,12 @@ def apply_duplicates(df: pd.DataFrame, tspec: Mapping, table: str, where: str, d
     msg = (f"{where}: keys {examples} appear more than once ({rows_text(df.loc[dup, '_row'])}), "
            f"{surplus:,} surplus row(s)")
     if keep == "error":
-        log.error(table, "duplicates", msg + "; expected one row per key. Declare `duplicates: {keep: first}` "
-                  "(or last, latest) to keep one.", on[0], surplus)
+        # Advise `drop: exact` only when it would remove them: every surplus row is a full copy in the file.
+        same = (log.stats.get(table, {}).get("exact_duplicates", 0) >= surplus
+                and df.loc[dup].drop(columns="_row", errors="ignore").astype("string").duplicated(keep=False).all())
+        advice = ("They are exact copies: declare `duplicates: {drop: exact}` to drop them." if same else
+                  "Declare `duplicates: {keep: first}` (or last, latest) to keep one row per key.")
+        log.error(table, "duplicates", msg + f"; expected one row per key. {advice}", on[0], surplus)
         return df
     if keep == "all":
         log.warn(table, "duplicates", msg + "; all kept (`duplicates.keep: all`).", on[0], surplus)

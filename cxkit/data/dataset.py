@@ -482,7 +482,10 @@ def _customer_separation(raw: pd.DataFrame, df: pd.DataFrame, tspec: Mapping, co
     skip |= {str(c) for c in tspec.get("_scores", ())}  # a one-table export's scores are measured as metrics
     candidates = {shown.get(c, c): c for c in raw.columns if c != "_row" and c not in flag_sources and c not in skip}
     # CSV cells are text: numbers are measured as numbers, as they would enter a model.
-    typed = pd.DataFrame({c: auto_type(raw[c], raw.attrs.get("decimal", ".")) for c in candidates.values()})
+    # Mapped columns are typed already (extra: auto_type; value: numbers); the rest is typed here.
+    typed = pd.DataFrame({src: (df[name].to_numpy() if name in df and name != "segment"
+                                else auto_type(raw[src], raw.attrs.get("decimal", ".")))
+                          for name, src in candidates.items()})
     table = separation_table(typed, df["churned"].to_numpy(bool), candidates,
                              df["end_date"] if "end_date" in df else None)
     log.stat("customers", "separation", table)
