@@ -47,7 +47,8 @@ def spec(tmp: Path, responses: str | bytes = GOOD, customers: str | None = None,
     """Write responses (and customers) files and a spec naming them; return the spec path."""
     data = responses if isinstance(responses, bytes) else responses.encode("utf-8")
     (tmp / rfile).write_bytes(data)
-    s = {"name": "t", "tables": {"responses": {"file": rfile, "columns": rcols or RCOLS, **(ropts or {})}},
+    table = {"file": rfile, "columns": rcols or RCOLS, **(ropts or {})}
+    s = {"name": "t", "tables": {"responses": {k: v for k, v in table.items() if v is not None}},  # None: drop key
          "scales": scales or SCALES}
     if customers is not None:
         (tmp / "c.csv").write_text(customers)
@@ -164,6 +165,45 @@ def _check_empty_period_churn(t) -> None:
     assert r["at_start"] == 0 and np.isnan(r["churn_rate"]) and np.isnan(r["simple_rate"])
 
 
+def _check_recode_null(ds) -> None:
+    # 0 means "not applicable": read as missing, never scored; the other answers keep their values.
+    assert sorted(ds.responses["score"].tolist()) == [4.0, 5.0]
+
+
+def _check_exact_copies(report) -> None:
+    # 2 of the 4 rows repeat an earlier row: counted and shown, advice that works, no column `_row` named.
+    assert report.stats["responses"]["exact_duplicates"] == 2
+    msg = next(i.message for i in report.issues if i.check == "exact_duplicates")
+    assert "2 row(s) are exact copies" in msg and "row 3 = row 1" in msg and "duplicates: {drop: exact}" in msg
+    assert "'_row'" not in report.text() and "column _row" not in report.text()
+
+
+def _check_missing_token_query(ds) -> None:
+    assert ds.responses["score"].tolist() == [9.0]
+    assert ds.quality.stats["responses"]["missing_scores"] == {"nps": 1}
+
+
+def _check_customer_level(ds) -> None:
+    assert ds.responses["score"].tolist() == [4.0, 2.0, 5.0]
+    assert ds.customers["churned"].tolist() == [False, True, False]
+
+
+def _customer_level(tmp: Path) -> object:
+    (tmp / "c.csv").write_text("id,sat,churn\nA,4,loyal\nB,2,disloyal\nC,5,loyal\n")
+    p = tmp / "spec.yaml"
+    p.write_text(yaml.safe_dump({"tables": {"customers": {
+        "file": "c.csv", "columns": {"customer_id": "id", "churned": "churn"}, "scores": {"csat": "sat"},
+        "churn_labels": {"churned": ["disloyal"], "stayed": ["loyal"]}}},
+        "scales": {"csat": {"kind": "csat", "min": 1, "max": 5}}}))
+    return cx.load_dataset(p)
+
+
+def _churn_words(tmp: Path) -> object:
+    return cx.load_dataset(spec(tmp, customers="id,start,end,seg,st\n1,2024-01-01,,a,loyal\n"
+                                "2,2024-01-01,,b,disloyal\n",
+                                ccols={"customer_id": "id", "churned": "st", "segment": "seg"}))
+
+
 FUTURE_R = H + "1,2025-01-01,nps,9\n2,2025-06-01,csat,4\n1,2025-07-01,nps,10\n"
 FUTURE_C = "id,start,end,seg\n1,2024-01-01,,a\n2,2024-01-01,2025-08-01,b\n3,2025-09-01,,a\n"
 MIXED = rows(*[("csat", v) for v in (1, 2, 3, 4, 5, 7, 8, 9, 10, 4)])
@@ -196,6 +236,34 @@ CASES: list[Case] = [
          cx.DataError, ("r.csv", "cannot decode as utf-8", "data row 2", "`encoding`")),
     Case("load-excel-not-excel", "load", "text file named r.xlsx", load(GOOD, rfile="r.xlsx"),
          cx.DataError, ("r.xlsx", "cannot be read as excel")),
+    Case("load-recode-null", "load", "`recode: {csat: {map: {0: null}}}` (0 = not applicable)",
+         load(rows(("csat", 4), ("csat", 0), ("csat", 5)), ropts={"recode": {"csat": {"map": {0: None}}}}),
+         check=_check_recode_null, expect="the 0 is read as missing (no TypeError); 4 and 5 are kept"),
+    Case("load-recode-text-target", "load", "`recode: {csat: {map: {0: none}}}` (text, not null)",
+         load(rows(("csat", 4), ("csat", 0)), ropts={"recode": {"csat": {"map": {0: "none"}}}}),
+         cx.SpecError, ("recode.csat", "numbers to numbers or null", "'none'")),
+    Case("load-not-applicable-not-list", "load", "scale with `not_applicable: 0` (not a list)",
+         load(rows(("csat", 4)), scales={"csat": {"kind": "csat", "min": 1, "max": 5, "not_applicable": 0}}),
+         cx.SpecError, ("scale 'csat'", "`not_applicable`", "[0]")),
+    Case("load-churn-words", "load", "churn flag written `loyal` / `disloyal` without `churn_labels`",
+         _churn_words, cx.DataError, ("column 'st'", "'loyal' (1x)", "'disloyal' (1x)", "churn_labels")),
+    Case("load-exact-copies-no-ids", "load", "export without ids (`customer_id: _row`) with 2 repeated rows",
+         lambda tmp: cx.validate_dataset(spec(tmp, "q,a\nnps,9\nnps,7\nnps,9\nnps,9\n",
+                                              rcols={"customer_id": "_row", "metric": "q", "score": "a"})),
+         check=_check_exact_copies, expect="2 exact copies counted and shown (row 3 = row 1), advice "
+         "`duplicates: {drop: exact}`, no column `_row` named"),
+    Case("load-duplicates-drop-all", "load", "`duplicates: {drop: all}`",
+         load(GOOD, ropts={"duplicates": {"drop": "all"}}), cx.SpecError, ("`duplicates.drop`", "'exact'", "'all'")),
+    Case("load-query-na-token", "load", "DuckDB query returning the text `NA`, with `missing: [NA]`",
+         lambda tmp: cx.load_dataset(spec(tmp, "id,q,a\n1,nps,9\n2,nps,NA\n", ropts={
+             "query": "SELECT * FROM read_csv('r.csv', all_varchar=true)", "file": None, "missing": ["NA"]},
+             rcols={"customer_id": "id", "metric": "q", "score": "a"})),
+         check=_check_missing_token_query, expect="`NA` is missing (one missing NPS score), not a bad answer"),
+    Case("load-customer-level-one-table", "load", "only a customers table with `scores` and churn labels",
+         _customer_level, check=_check_customer_level, expect="answers and churn flags from the one table"),
+    Case("load-recode-unknown-group", "load", "`recode` naming a column that is neither metric nor group",
+         load(GOOD, ropts={"recode": {"region": {"map": {"a": "b"}}}}),
+         cx.SpecError, ("['region']", "neither metrics", "declared metrics")),
     Case("load-score-out-of-range", "load", "NPS answers 11 and 12",
          load(rows(("nps", 9), ("nps", 11), ("csat", 4), ("nps", 12))),
          cx.DataError, ("r.csv", "column 'a'", "rows 2, 4", "0..10")),

@@ -85,7 +85,7 @@ def test_csv_declared_options(tmp_path):
     ds = cx.load_dataset(spec_for(tmp_path, {"file": "export.txt", "delimiter": ";", "decimal": ",",
                                              "encoding": "cp1252", "date_format": "%d-%m-%Y"}))
     check_same(ds)
-    assert not [i for i in ds.quality.issues if i.level == "note"]  # nothing had to be guessed
+    assert not [i for i in ds.quality.issues if i.level == "note" and i.check != "stale"]  # nothing guessed
 
 
 def test_excel_with_header_on_row_2(tmp_path):

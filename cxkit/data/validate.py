@@ -121,6 +121,8 @@ class ValidationReport(IssueLevels, Result):
             columns : canonical <- source column mapping
             missing : empty values per canonical column (answers: per metric)
             out_of_range, unknown_labels, duplicates : counts of problem values
+            exact_copies : rows repeating an earlier row in every column (dropped only when declared)
+            not_applicable : answers coded as a scale's ``not_applicable`` (counted, never scored)
             first, last : date range (answers; customers' start/end dates)
             errors, warnings : number of each
         """
@@ -139,6 +141,8 @@ class ValidationReport(IssueLevels, Result):
                 "missing": _fmt_missing(st),
                 "out_of_range": st.get("out_of_range", 0), "unknown_labels": st.get("unknown_labels", 0),
                 "duplicates": st.get("duplicates", 0),
+                "exact_copies": st.get("exact_duplicates", 0),
+                "not_applicable": sum((st.get("not_applicable") or {}).values()),
                 "first": dr[0].date() if dr else None, "last": dr[1].date() if dr else None,
                 "errors": sum(i.level == "error" for i in issues),
                 "warnings": sum(i.level == "warning" for i in issues),
@@ -168,13 +172,25 @@ class ValidationReport(IssueLevels, Result):
                       f"  columns mapped: {r['columns'] or '-'}",
                       f"  missing: {r['missing']}",
                       f"  out of range: {r['out_of_range']}, unknown labels: {r['unknown_labels']}, "
-                      f"duplicates: {r['duplicates']}",
+                      f"duplicates: {r['duplicates']}, exact copies of a row: {r['exact_copies']}"
+                      + (f", not applicable: {r['not_applicable']}" if r["not_applicable"] else ""),
                       f"  date range: {r['first']} .. {r['last']}" if r["first"] else "  date range: no dates"]
         if self.dataset is not None and len(self.dataset.responses):
             lines.append("\n[metrics]")
             for _, m in self.dataset.summary().iterrows():
                 lines.append(f"  {m['metric']}: {m['answers']:,} answers from {m['customers']:,} customers, "
                              f"{m['scale']}")
+        sep = self.dataset.separation if self.dataset is not None else None
+        if sep is not None and len(sep):
+            leaks = sep[sep["leakage"]]
+            lines.append("\n[churn] how well each column alone tells churners from stayers (AUC, 0.50 = coin flip)")
+            if len(leaks):
+                lines.append("  probable leakage, kept out of churn models: " + ", ".join(
+                    f"{r['column']} (AUC {r['auc_best']:.2f})" for _, r in leaks.iterrows()))
+            rest = sep[~sep["leakage"]].sort_values("auc_best", ascending=False).head(5)
+            if len(rest):
+                lines.append(f"  strongest {'other ' if len(leaks) else ''}columns: " + ", ".join(
+                    f"{r['column']} ({r['auc_best']:.2f})" for _, r in rest.iterrows()))
         for level in ("error", "warning", "note"):
             found = [i for i in self.issues if i.level == level]
             if found:

@@ -426,7 +426,8 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
                 controls: Sequence[str] = ("tenure_years", "segment", "channel"), keep: str = "first",
                 level: float = 0.95, n_boot: int = 1000, seed: int = 0, min_n: int = DEFAULT_MIN_N,
                 value: str = "value", segment: str = "segment", survival_times: Sequence[int] = (90, 180, 365),
-                hazard: bool = True, split_at: str | pd.Timestamp | None = None) -> ChurnStudy:
+                hazard: bool = True, split_at: str | pd.Timestamp | None = None,
+                use_leaky_controls: bool = False) -> ChurnStudy:
     """Run the whole churn analysis of the CES / NPS / CSAT metrics of ``ds``.
 
     Parameters
@@ -453,6 +454,9 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
         Cut-off of the out-of-sample check (:func:`validate_models`): models trained on answers
         before it are tested on the answers from it on. Default: the date before which 70% of the
         analysed answers (all metrics) were given.
+    use_leaky_controls : bool
+        Controls the dataset lists as probable leakage (:attr:`Dataset.leakage`: a near-copy
+        of churn, or recorded at/after it) are left out of the models unless this is true.
 
     Returns
     -------
@@ -476,6 +480,13 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
                      "(sandwich standard errors), the Kaplan-Meier curves and the Cox models (sandwich standard "
                      "errors). Not weighted: the trend tests, AUCs, DeLong and likelihood-ratio tests, the "
                      "out-of-sample check and the monthly hazard model; they describe the respondents.")
+    leaky = [] if use_leaky_controls else ds.leaky(controls)
+    if leaky:
+        # A near-copy of churn as a control would distort every other estimate (data/leakage.py).
+        controls = [c for c in controls if c not in leaky]
+        params["controls"] = controls
+        notes.append(f"Left out of the models as probable leakage: {', '.join(leaky)} (each tells churners from "
+                     "stayers almost perfectly on its own, so it records the churn rather than predicting it).")
     if keep == "all":
         notes.append("keep='all': the regressions cluster by customer, but the AUC intervals, DeLong tests and "
                      "trend tests treat every answer as independent, so with several answers per customer they "
