@@ -317,10 +317,13 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _execute(spec: RunSpec) -> RunResult:
-    """Run one notebook into a staging folder, record kpis and manifest, then move it into place.
+def _execute(spec: RunSpec) -> tuple[RunResult, Path]:
+    """Run one notebook into a staging folder and record kpis and manifest there.
 
-    Top-level (not a closure) so a process pool can pickle it.
+    Returns the result and the staging folder; the process holding the lock
+    moves it into place (:func:`_commit`), so a worker that outlived its
+    parent can never replace a run. Top-level (not a closure) so a process
+    pool can pickle it.
     """
     date_dir = spec.folder.parent
     stage = Path(tempfile.mkdtemp(prefix=f".{spec.name}.partial-", dir=date_dir))
@@ -356,12 +359,42 @@ def _execute(spec: RunSpec) -> RunResult:
         import json
 
         atomic_write(stage / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n")
-        _move_into_place(stage, spec.folder)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
     return RunResult(name=spec.name, run_date=spec.run_date, status=status, folder=spec.folder,
-                     html=spec.folder / f"{spec.name}.html", duration_s=duration, error=error, kpis=tuple(kpis))
+                     html=spec.folder / f"{spec.name}.html", duration_s=duration, error=error,
+                     kpis=tuple(kpis)), stage
+
+
+def _fingerprint(folder: Path) -> tuple[int, int] | None:
+    """Identity of a run folder at planning time (None: absent), to notice one that appeared or changed since."""
+    try:
+        st = (folder / MANIFEST).stat() if (folder / MANIFEST).exists() else folder.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
+def _commit(spec: RunSpec, res: RunResult, stage: Path, planned: tuple[int, int] | None) -> RunResult:
+    """Under the lock: move a finished staging folder into place if it is intact and the target is as planned.
+
+    A staging folder without its manifest was tidied away (or recreated by a
+    stray process); a final folder that appeared or changed since planning was
+    written by someone else. Either way nothing is replaced and the run fails.
+    """
+    def refuse(why: str) -> RunResult:
+        shutil.rmtree(stage, ignore_errors=True)
+        log.error("not moved into place: %s: %s", spec.folder, why)
+        return RunResult(spec.name, spec.run_date, "failed", spec.folder, spec.folder / f"{spec.name}.html",
+                         duration_s=res.duration_s, error=f"OutputError: {why}")
+
+    if not stage.is_dir() or not (stage / MANIFEST).is_file() or stage.parent != spec.folder.parent:
+        return refuse(f"staging folder {stage} is missing or incomplete (removed while the run was executing)")
+    if _fingerprint(spec.folder) != planned:
+        return refuse(f"{spec.folder} appeared or changed since the batch was planned; it was not replaced")
+    _move_into_place(stage, spec.folder)
+    return res
 
 
 def _move_into_place(stage: Path, final: Path) -> None:
@@ -375,7 +408,7 @@ def _move_into_place(stage: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _tidy(date_dir: Path) -> None:
+def _tidy(date_dir: Path, *, quiet: bool = False) -> None:
     """Under the lock: drop staging folders of interrupted runs; restore a run interrupted mid-replacement."""
     for p in date_dir.glob(".*.old-*"):
         for kept in p.iterdir():
@@ -384,7 +417,8 @@ def _tidy(date_dir: Path) -> None:
                 log.warning("restored %s (a replacement of it was interrupted)", date_dir / kept.name)
         shutil.rmtree(p, ignore_errors=True)
     for p in date_dir.glob(".*.partial-*"):
-        log.warning("removing %s, left by an interrupted run", p)
+        if not quiet:
+            log.warning("removing %s, left by an interrupted run", p)
         shutil.rmtree(p, ignore_errors=True)
 
 
@@ -451,28 +485,85 @@ def run_reports(batch: str | Path | Mapping[str, Any] | None = None, *, notebook
             raise OutputError(f"{len(existing)} run(s) exist already: {names}. Earlier reports are never "
                               "overwritten: pass --force to replace them or --skip-existing to keep them.")
         todo = runs if force else [r for r in runs if not r.folder.exists()]
+        planned = {r.folder: _fingerprint(r.folder) for r in todo}
         results = {r.folder: RunResult(r.name, r.run_date, "exists", r.folder, r.folder / f"{r.name}.html")
                    for r in runs if r not in todo}
         for r in results.values():
             log.info("exists (not overwritten): %s", r.html)
-        results.update(_run_all(todo, jobs, progress))
-        touched = {r.folder.parent for r in todo} | {d for d in date_dirs if not (d / "index.html").exists()}
-        for d in sorted(touched):
-            write_index(d)
+        try:
+            _run_all(todo, jobs, progress, planned, results)
+        except BaseException as exc:  # SIGTERM (SystemExit from the CLI), Ctrl-C: say what stopped, keep a true index
+            stopped = [r for r in todo if r.folder not in results and _fingerprint(r.folder) == planned[r.folder]]
+            log.error("batch interrupted (%s): %d run(s) not finished: %s", type(exc).__name__ or "signal",
+                      len(stopped), ", ".join(f"{r.run_date}/{r.name}" for r in stopped) or "none")
+            raise
+        finally:
+            for d in date_dirs:  # workers are gone: their staging folders are leftovers
+                _tidy(d, quiet=True)
+            touched = {r.folder.parent for r in todo} | {d for d in date_dirs if not (d / "index.html").exists()}
+            for d in sorted(touched):
+                if d.is_dir():
+                    write_index(d)
     indexes = tuple(d / "index.html" for d in date_dirs if (d / "index.html").exists())
     return BatchResult(runs=tuple(results[r.folder] for r in runs), indexes=indexes)
 
 
-def _run_all(todo: list[RunSpec], jobs: int, progress: bool | None) -> dict[Path, RunResult]:
+def _worker_init(parent_pid: int) -> None:
+    """Pool initializer: a worker dies with the batch that started it (kill -9, the OOM killer, systemd).
+
+    Without this, orphaned workers keep running without the lock and write
+    into folders a later batch owns. Linux: the kernel sends SIGKILL when the
+    parent dies (``PR_SET_PDEATHSIG``); elsewhere, and in case the parent died
+    before the call, a daemon thread polls the parent pid. Notebook kernels
+    started by the worker poll their own parent (``JPY_PARENT_PID``) and exit
+    within a second of it.
+    """
+    import signal
+    import sys
+    import threading
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # no libc symbol (static builds): the poller below still works
+            pass
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid:
+                os.kill(os.getpid(), signal.SIGKILL)
+            time.sleep(0.5)
+
+    watch_thread = threading.Thread(target=watch, name="cxkit-parent-watch", daemon=True)
+    watch_thread.start()
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _failed(spec: RunSpec, exc: BaseException) -> RunResult:
+    return RunResult(spec.name, spec.run_date, "failed", spec.folder, spec.folder / f"{spec.name}.html",
+                     error=f"{type(exc).__name__}: {exc}")
+
+
+def _run_all(todo: list[RunSpec], jobs: int, progress: bool | None, planned: Mapping[Path, Any],
+             out: dict[Path, RunResult]) -> dict[Path, RunResult]:
+    """Execute ``todo`` (in-process or in a pool of ``jobs`` workers), committing each run as it finishes.
+
+    Results go into ``out`` as they arrive, so a caller interrupted half-way
+    knows which runs finished.
+    """
     from tqdm import tqdm
     from tqdm.contrib.logging import logging_redirect_tqdm
 
-    out: dict[Path, RunResult] = {}
     if not todo:
         return out
     bar = tqdm(total=len(todo), unit="run", desc="reports", disable=None if progress is None else not progress)
 
-    def done(res: RunResult) -> None:
+    def done(spec: RunSpec, res: RunResult, stage: Path | None) -> None:
+        if stage is not None:
+            res = _commit(spec, res, stage, planned.get(spec.folder))
         out[res.folder] = res
         bar.update()
         if res.status == "ok":
@@ -489,27 +580,36 @@ def _run_all(todo: list[RunSpec], jobs: int, progress: bool | None) -> dict[Path
             for spec in todo:
                 log.info("start  %s/%s", spec.run_date, spec.name)
                 try:
-                    done(_execute(spec))
+                    res, stage = _execute(spec)
                 except Exception as exc:  # e.g. disk full while writing: one failed run, the batch goes on
-                    done(RunResult(spec.name, spec.run_date, "failed", spec.folder,
-                                   spec.folder / f"{spec.name}.html", error=f"{type(exc).__name__}: {exc}"))
+                    res, stage = _failed(spec, exc), None
+                done(spec, res, stage)
         else:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor, as_completed
 
+            ctx = multiprocessing.get_context("spawn")
+            before = set(multiprocessing.active_children())
             # spawn, not fork: the parent may hold threads (tqdm, zmq) that a fork would copy half-locked
-            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
-                                     mp_context=multiprocessing.get_context("spawn")) as pool:
+            pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx,
+                                       initializer=_worker_init, initargs=(os.getpid(),))
+            try:
                 futures = {pool.submit(_execute, spec): spec for spec in todo}
-                try:
-                    for fut in as_completed(futures):
-                        spec = futures[fut]
-                        try:
-                            done(fut.result())
-                        except Exception as exc:  # a worker died (out of memory...): still one failed run
-                            done(RunResult(spec.name, spec.run_date, "failed", spec.folder,
-                                           spec.folder / f"{spec.name}.html", error=f"{type(exc).__name__}: {exc}"))
-                except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
+                for fut in as_completed(futures):
+                    spec = futures[fut]
+                    try:
+                        res, stage = fut.result()
+                    except Exception as exc:  # a worker died (out of memory...): still one failed run
+                        res, stage = _failed(spec, exc), None
+                    done(spec, res, stage)
+            except BaseException:
+                # SIGTERM / Ctrl-C: stop now, not after the running notebooks (systemd would SIGKILL us anyway)
+                pool.shutdown(wait=False, cancel_futures=True)
+                for proc in set(multiprocessing.active_children()) - before:
+                    proc.kill()
+                for proc in set(multiprocessing.active_children()) - before:
+                    proc.join(timeout=5)
+                raise
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
     return out
