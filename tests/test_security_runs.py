@@ -116,3 +116,24 @@ def test_sigterm_stops_a_parallel_batch_within_seconds_with_an_index(tmp_path):
             proc.kill()
     assert "0 runs" in (day / "index.html").read_text()
     assert sorted(p.name for p in day.iterdir()) == [".cxkit-run.lock", "index.html"]  # no staging left
+
+
+@pytest.mark.parametrize("batch, part", [
+    ("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+     + "reports: *i\n", "aliases"),
+    (f"reports:\n  - notebook: {NB}\n    name: index.html\n", "reserved"),
+    (f"reports:\n  - notebook: {NB}\n    name: 'x-{{channel.__class__}}'\n    grid: {{channel: [web]}}\n",
+     "not a grid key"),
+])
+def test_hostile_batch_files_exit_2_from_the_cli_quickly(batch, part, tmp_path):
+    from click.testing import CliRunner
+
+    from cxkit.cli import main
+
+    (tmp_path / "b.yaml").write_text(batch)
+    t0 = time.monotonic()
+    res = CliRunner().invoke(main, ["run", "--batch", str(tmp_path / "b.yaml"), "--run-date", DATE,
+                                    "--output", str(tmp_path / "out")])
+    assert res.exit_code == 2 and part in res.output and time.monotonic() - t0 < 10
+    assert not (tmp_path / "out").exists()

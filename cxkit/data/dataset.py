@@ -36,9 +36,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from .._checks import check_table_options, to_timestamp
+from .._inputs import read_yaml, regular_file
 from ..errors import CxkitError, DataError, ParameterError, SpecError
 from ..scales import Scale
 from .columns import (
@@ -201,12 +201,7 @@ def _read_spec(spec: str | Path | Mapping) -> tuple[dict, Path, str]:
     if isinstance(spec, Mapping):
         return dict(spec), Path.cwd(), "spec"
     path = Path(spec)
-    if not path.exists():
-        raise SpecError(f"dataset spec {path}: file not found (resolved to {path.resolve()}).")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise SpecError(f"dataset spec {path}: not valid YAML: {exc}") from None
+    data = read_yaml(path, "dataset spec", SpecError)  # file kind, size, encoding, depth, aliases: one place
     if not isinstance(data, dict):
         raise SpecError(f"dataset spec {path}: expected a mapping at the top level; got {type(data).__name__}.")
     return data, path.parent, str(path)
@@ -236,6 +231,8 @@ def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None)
         df, src = read_query(str(entry["query"]), base, entry.get("database"), where), f"{where} query"
     else:
         path = Path(os.path.normpath(base / str(entry["file"])))  # "../../x" shown resolved, still relative
+        if os.path.lexists(path):  # a FIFO or /dev/zero would hang or never end (absent: read_table says so)
+            regular_file(path, f"{where}: data file", DataError)
         df, src = read_table(path, entry), str(path)
     if cache is not None:
         cache[key] = (df, src)

@@ -196,6 +196,10 @@ def read_table(path: str | Path, options: Mapping[str, Any] | None = None) -> pd
     if dup:
         raise DataError(f"{path}: duplicated column names {dup} (pandas renamed the repeats); "
                         "give every column a unique header.")
+    same = pd.Index([str(c) for c in df.columns])
+    if same.duplicated().any():  # `a ,a`: distinct until surrounding spaces are stripped
+        raise DataError(f"{path}: column names {sorted(set(same[same.duplicated()]))} occur more than once once "
+                        "surrounding spaces are removed; give every column a unique header.")
     df = df.reset_index(drop=True)
     df["_row"] = range(1, len(df) + 1)
     df.attrs["notes"] = notes

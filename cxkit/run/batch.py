@@ -44,9 +44,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from .._files import atomic_write, default_mode, writable_folder
+from .._inputs import read_yaml
 from .._results import Result
 from ..errors import OutputError, ParameterError
 from ..report.kpis import extract_kpis, kpis_json
@@ -169,12 +169,7 @@ def load_batch(path: str | Path) -> dict[str, Any]:
     ``"default"`` names the bundled default set (:func:`default_batch_path`).
     """
     path = default_batch_path() if str(path) == "default" else Path(path)
-    if not path.is_file():
-        raise ParameterError(f"batch file {path}: not found (resolved to {path.resolve()}).")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"batch file {path}: not valid YAML: {exc}") from None
+    data = read_yaml(path, "batch file", ParameterError)  # file kind, size, encoding, depth, aliases: one place
     if not isinstance(data, dict) or not isinstance(data.get("reports"), list) or not data["reports"]:
         raise ParameterError(f"batch file {path}: expected a mapping with a non-empty `reports` list.")
     unknown = set(data) - _BATCH_KEYS
@@ -211,6 +206,46 @@ def _check_date(value: Any, where: str) -> str:
 def _slug(value: Any) -> str:
     text = "-".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.") or "x"
+
+
+MAX_NAME = 100  # a run's folder holds <name>.ipynb and .<name>.partial-xxxx; file names stop at 255 bytes
+_RESERVED = {"index.html", LOCK_NAME}
+
+
+def _format_name(template: str, values: Mapping[str, str], where: str) -> str:
+    """Fill ``{key}`` fields of a name template with grid values; nothing else (no attributes, indexes, specs).
+
+    ``str.format`` would also evaluate ``{x.__class__}`` and ``{x[0]}``, which
+    reach into Python objects; only plain grid keys are allowed.
+    """
+    import string
+
+    out = []
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise ParameterError(f"{where}: `name` {template!r} is not a valid template ({exc}); "
+                             "use {key} with a grid key, {{ and }} for braces.") from None
+    for literal, field_name, spec, conversion in parsed:
+        out.append(literal)
+        if field_name is None:
+            continue
+        if spec or conversion or field_name not in values:
+            raise ParameterError(f"{where}: `name` {template!r} uses {{{field_name}"
+                                 f"{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}, which is not a grid key "
+                                 f"(a name field must be a plain grid key, one of {sorted(values)}).")
+        out.append(values[field_name])
+    return "".join(out)
+
+
+def _check_name(name: str, where: str) -> str:
+    if name.lower() in _RESERVED:
+        raise ParameterError(f"{where}: run name {name!r} is reserved (the date folder's "
+                             f"{'index page' if name.lower() == 'index.html' else 'lock file'}); choose another `name`.")
+    if len(name) > MAX_NAME:
+        raise ParameterError(f"{where}: run name of {len(name)} characters ({name[:40]}...); at most "
+                             f"{MAX_NAME} are allowed. Give the report a shorter `name`.")
+    return name
 
 
 def _resolve(params: Mapping[str, Any], base: Path) -> dict[str, Any]:
@@ -281,15 +316,11 @@ def plan_runs(batch: str | Path | Mapping[str, Any] | None = None, *, notebook: 
                 checked = check_parameters(nb, given, declared)
                 run_date = _check_date(checked.get("run_date", date), f"report {i} ({nb.name})")
                 stem = str(rep.get("name") or nb.stem)
-                if "{" in stem:
-                    try:
-                        name = stem.format(**{k: _slug(v) for k, v in point.items()})
-                    except (KeyError, IndexError) as exc:
-                        raise ParameterError(f"report {i}: `name` {stem!r} uses {exc}, which is not a grid "
-                                             f"key; grid keys: {keys}.") from None
+                if "{" in stem or "}" in stem:
+                    name = _format_name(stem, {k: _slug(v) for k, v in point.items()}, f"report {i}")
                 else:
                     name = "_".join([stem] + [f"{k}-{_slug(v)}" for k, v in point.items() if k != "run_date"])
-                name = _slug(name)
+                name = _check_name(_slug(name), f"report {i} ({nb.name})")
                 shown = {k: v["default"] for k, v in declared.items()} | checked
                 # batch values are relative to the batch file, command-line values to the current folder
                 exec_params = _resolve({k: v for k, v in checked.items() if k not in cli}, base) | \
@@ -432,6 +463,9 @@ def _lock(date_dir: Path, stack: ExitStack) -> None:
     except Timeout:
         raise OutputError(f"another cxkit run is writing into {date_dir} (lock {date_dir / LOCK_NAME} is held); "
                           "refusing to run alongside it. Wait for it to finish.") from None
+    except OSError as exc:  # e.g. a lock file left by another user: not ours to open
+        raise OutputError(f"cannot open the lock file {date_dir / LOCK_NAME}: {exc.strerror or exc}; "
+                          "it may belong to another user. Remove it, or write into another --output.") from None
 
 
 def run_reports(batch: str | Path | Mapping[str, Any] | None = None, *, notebook: str | Path | None = None,

@@ -115,6 +115,28 @@ def _read_json(path: Path) -> dict:
         return {}
 
 
+def _sane_manifest(man: Any, folder: Path) -> dict:
+    """A manifest as the index needs it; a hand-edited or foreign one is listed as such, never a crash."""
+    import logging
+
+    bad = "manifest.json was edited or is not a cxkit manifest; the run's status is unknown"
+    if not isinstance(man, dict):
+        logging.getLogger("cxkit.run").warning("%s: %s", folder / MANIFEST, bad)
+        return {"status": "unknown", "error": bad}
+    out = dict(man)
+    try:
+        out["duration_s"] = float(man.get("duration_s", 0) or 0)
+    except (TypeError, ValueError):
+        out["duration_s"] = 0.0
+    for key in ("outputs", "overrides"):
+        if not isinstance(out.get(key, {}), dict):
+            out[key] = {}
+    if not isinstance(out.get("status", ""), str) or not isinstance(out.get("cxkit_manifest"), int):
+        out["status"], out["error"] = "unknown", bad
+        logging.getLogger("cxkit.run").warning("%s: %s", folder / MANIFEST, bad)
+    return out
+
+
 def _kpi_text(k: Mapping[str, Any]) -> str:
     labels = " ".join(f"{v}" for v in (k.get("labels") or {}).values())
     name = f"{k.get('name')}{' ' + labels if labels else ''}"
@@ -150,6 +172,7 @@ def write_index(folder: str | Path, *, max_kpis: int = 8) -> Path:
         man = _read_json(d / MANIFEST)
         if not man:
             continue
+        man = _sane_manifest(man, d)
         status = str(man.get("status", "unknown"))
         n_ok += status == "ok"
         n_failed += status != "ok"
