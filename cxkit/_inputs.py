@@ -17,7 +17,10 @@ objects), hence this small layer on top of its ``SafeLoader``.
 from __future__ import annotations
 
 import errno
+import hashlib
+import json
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -26,7 +29,13 @@ import yaml
 
 from .errors import CxkitError, SpecError
 
-__all__ = ["regular_file", "read_yaml", "YAML_MAX_BYTES", "YAML_MAX_DEPTH", "YAML_MAX_NODES"]
+__all__ = ["regular_file", "read_yaml", "sha256_file", "record_read", "query_files", "READS_ENV",
+           "YAML_MAX_BYTES", "YAML_MAX_DEPTH", "YAML_MAX_NODES"]
+
+#: When set (by the report runner, for the notebook kernel), every data file a load reads is
+#: appended to this JSON-lines file, so the run's manifest lists what was read, with the row
+#: counts of the load itself instead of a second parse.
+READS_ENV = "CXKIT_READS_LOG"
 
 YAML_MAX_BYTES = 1 << 20  # a spec or batch file is a few kB; 1 MB is far beyond any real one
 YAML_MAX_DEPTH = 64
@@ -154,3 +163,45 @@ def read_yaml(path: str | Path, what: str, error: type[CxkitError] = SpecError) 
         raise error(f"{what} {path}: expands (through YAML anchors `&` and aliases `*`) to more than "
                     f"{YAML_MAX_NODES:,} values; refusing it (write the values out instead of nesting aliases).")
     return data
+
+
+def sha256_file(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, read in chunks (data files can be large)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def query_files(query: str, base: Path) -> list[Path]:
+    """Existing regular files named by quoted literals in a SQL ``query`` (relative to ``base``)."""
+    out = []
+    for lit in re.findall(r"'((?:[^']|'')+)'", query):
+        p = Path(lit.replace("''", "'"))
+        p = p if p.is_absolute() else base / p
+        try:
+            if p.is_file():
+                out.append(p)
+        except OSError:
+            continue
+    return out
+
+
+def record_read(path: str | Path, *, table: str | None, rows: int | None, how: str = "file") -> None:
+    """Note a file a load read (when :data:`READS_ENV` names a log; otherwise do nothing).
+
+    One JSON line per file: path, table, rows (as loaded), bytes, SHA-256 and
+    ``how`` (``file``, ``join``, ``query`` or ``database``).
+    """
+    log = os.environ.get(READS_ENV)
+    if not log:
+        return
+    path = Path(path).resolve()
+    try:
+        entry = {"path": str(path), "table": table, "rows": rows, "how": how,
+                 "bytes": path.stat().st_size, "sha256": sha256_file(path)}
+    except OSError as exc:
+        entry = {"path": str(path), "table": table, "rows": rows, "how": how, "note": f"not hashed: {exc}"}
+    with open(log, "a", encoding="utf-8") as fh:  # one short append per file: whole lines even with two loads
+        fh.write(json.dumps(entry) + "\n")

@@ -137,3 +137,104 @@ def test_hostile_batch_files_exit_2_from_the_cli_quickly(batch, part, tmp_path):
                                     "--output", str(tmp_path / "out")])
     assert res.exit_code == 2 and part in res.output and time.monotonic() - t0 < 10
     assert not (tmp_path / "out").exists()
+
+
+def test_manifest_lists_join_and_query_files_with_rows_from_the_load(tmp_path):
+    """Item 7: every file read is in the manifest (joins and query files too), rows counted by the load."""
+    import csv
+    import hashlib
+    import shutil
+
+    from cxkit.run.batch import run_reports
+
+    shutil.copy(FIX / "responses.csv", tmp_path / "responses.csv")
+    with open(FIX / "responses.csv", newline="") as fh:
+        ids = sorted({r["customer_id"] for r in csv.DictReader(fh)})
+    (tmp_path / "tiers.csv").write_text("customer_id,tier\n" + "".join(f"{c},gold\n" for c in ids))
+    (tmp_path / "q.csv").write_text("customer_id,region\n" + "".join(f"{c},north\n" for c in ids[:3]))
+    (tmp_path / "spec.yaml").write_text(
+        (FIX / "spec.yaml").read_text().replace(
+            "    file: responses.csv\n",
+            "    file: responses.csv\n    extra: [tier]\n    join:\n      - {file: tiers.csv, on: customer_id}\n"))
+    nb = tmp_path / "report.ipynb"
+    shutil.copy(NB, nb)
+    res = run_reports(notebook=nb, run_date=DATE, output=tmp_path / "out", parameters={"spec": "spec.yaml"})
+    assert res.exit_code == 0, res.table()
+    man = json.loads((tmp_path / "out" / DATE / "report" / "manifest.json").read_text())
+    by_name = {Path(e["path"]).name: e for e in man["inputs"]}
+    assert {"spec.yaml", "responses.csv", "tiers.csv"} <= set(by_name)
+    assert by_name["responses.csv"]["rows"] == 145 and by_name["responses.csv"]["read_as"] == "file"
+    assert by_name["tiers.csv"]["rows"] == len(ids) and by_name["tiers.csv"]["read_as"] == "join"
+    assert by_name["tiers.csv"]["table"] == "responses"
+    assert by_name["tiers.csv"]["sha256"] == hashlib.sha256((tmp_path / "tiers.csv").read_bytes()).hexdigest()
+    assert not list((tmp_path / "out" / DATE / "report").glob(".reads*"))
+
+
+def test_query_files_are_recorded(tmp_path, monkeypatch):
+    """A `query:` reading a file records that file (the runner sets the log; here set by hand)."""
+    import cxkit as cx
+    from cxkit._inputs import READS_ENV
+
+    (tmp_path / "r.csv").write_text("id,date,q,a\n1,2025-01-01,nps,9\n2,2025-01-02,nps,3\n")
+    (tmp_path / "spec.yaml").write_text(
+        "name: t\ntables:\n  responses:\n    query: \"SELECT * FROM read_csv('r.csv')\"\n"
+        "    columns: {customer_id: id, answered_at: date, metric: q, score: a}\nscales: {nps: {kind: nps}}\n")
+    log = tmp_path / "reads.jsonl"
+    monkeypatch.setenv(READS_ENV, str(log))
+    cx.load_dataset(tmp_path / "spec.yaml")
+    reads = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(Path(r["path"]).name, r["how"], r["table"]) for r in reads] == [("r.csv", "query", "responses")]
+
+
+def _exporting_notebook(tmp: Path) -> Path:
+    """The runner fixture plus an `output_dir` parameter and a cell saving a table, like notebooks 01-04."""
+    import shutil
+
+    import nbformat
+
+    nb = nbformat.read(NB, as_version=4)
+    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    params.source += '\noutput_dir: str = ""  # folder for CSV copies of the tables; empty: none'
+    nb.cells.append(nbformat.v4.new_code_cell(
+        'if output_dir:\n    cx.save_tables({"nps_by_channel": by_channel}, output_dir)'))
+    shutil.copy(FIX / "spec.yaml", tmp / "spec.yaml")
+    shutil.copy(FIX / "responses.csv", tmp / "responses.csv")
+    path = tmp / "nb" / "export.ipynb"
+    path.parent.mkdir()
+    nbformat.write(nb, path)
+    shutil.copy(FIX / "spec.yaml", path.parent / "spec.yaml")
+    shutil.copy(FIX / "responses.csv", path.parent / "responses.csv")
+    return path
+
+
+def test_output_dir_exports_go_through_staging_per_date_and_relative_to_the_batch(tmp_path):
+    """Item 8: CSVs land in <output_dir>/<run_date>/<run>/ (relative to the batch file), are in the manifest,
+    a later date leaves earlier CSVs alone, and an existing export is refused like an existing run."""
+    import hashlib
+
+    from cxkit.errors import OutputError
+    from cxkit.run.batch import run_reports
+
+    nb = _exporting_notebook(tmp_path)
+    batch = tmp_path / "b.yaml"
+    batch.write_text(f"reports:\n  - notebook: {nb}\n    name: exp\n    parameters: {{output_dir: csv}}\n")
+    first = run_reports(batch, run_date=DATE, output=tmp_path / "out")
+    assert first.exit_code == 0, first.table()
+    csv1 = tmp_path / "csv" / DATE / "exp" / "nps_by_channel.csv"
+    assert csv1.is_file() and not (nb.parent / "csv").exists()  # not beside the notebook
+    man = json.loads((tmp_path / "out" / DATE / "exp" / "manifest.json").read_text())
+    (entry,) = man["exports"]["files"]
+    assert entry["path"] == "tables/nps_by_channel.csv"
+    assert entry["sha256"] == hashlib.sha256(csv1.read_bytes()).hexdigest()
+    assert (tmp_path / "out" / DATE / "exp" / "tables" / "nps_by_channel.csv").read_bytes() == csv1.read_bytes()
+    before = csv1.read_bytes(), csv1.stat().st_mtime_ns
+    later = run_reports(batch, run_date="2026-03-31", output=tmp_path / "out")
+    assert later.exit_code == 0 and (tmp_path / "csv" / "2026-03-31" / "exp" / "nps_by_channel.csv").is_file()
+    assert (csv1.read_bytes(), csv1.stat().st_mtime_ns) == before
+    # the report folder is gone, the export is not: still refused, nothing replaced
+    import shutil
+
+    shutil.rmtree(tmp_path / "out" / DATE / "exp")
+    with pytest.raises(OutputError, match="exist already"):
+        run_reports(batch, run_date=DATE, output=tmp_path / "out")
+    assert (csv1.read_bytes(), csv1.stat().st_mtime_ns) == before

@@ -38,7 +38,7 @@ from typing import Any
 import pandas as pd
 
 from .._checks import check_table_options, to_timestamp
-from .._inputs import read_yaml, regular_file
+from .._inputs import query_files, read_yaml, record_read, regular_file
 from ..errors import CxkitError, DataError, ParameterError, SpecError
 from ..scales import Scale
 from .columns import (
@@ -213,7 +213,8 @@ _READ_OPTIONS = ("file", "query", "database", "format", "sheet", "header_row", "
                  "use_value_labels")
 
 
-def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None) -> tuple[pd.DataFrame, str]:
+def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None, table: str | None = None,
+              how: str = "file") -> tuple[pd.DataFrame, str]:
     """One file or DuckDB query of a table or join entry -> (raw table, name for messages).
 
     ``cache`` shares reads within one load: specs often take responses and
@@ -229,11 +230,16 @@ def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None)
         if "file" in entry:
             raise SpecError(f"{where}: give either `file` or `query`, not both.")
         df, src = read_query(str(entry["query"]), base, entry.get("database"), where), f"{where} query"
+        if entry.get("database"):
+            record_read(base / str(entry["database"]), table=table, rows=len(df), how="database")
+        for p in query_files(str(entry["query"]), base):
+            record_read(p, table=table, rows=None, how="query")
     else:
         path = Path(os.path.normpath(base / str(entry["file"])))  # "../../x" shown resolved, still relative
         if os.path.lexists(path):  # a FIFO or /dev/zero would hang or never end (absent: read_table says so)
             regular_file(path, f"{where}: data file", DataError)
         df, src = read_table(path, entry), str(path)
+        record_read(path, table=table, rows=len(df), how=how)  # rows as loaded, for the run's manifest
     if cache is not None:
         cache[key] = (df, src)
     return df.copy(), src
@@ -241,10 +247,11 @@ def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None)
 
 def _read_source(tspec: Mapping, base: Path, where: str, table: str, log: QualityLog,
                  cache: dict | None = None) -> tuple[pd.DataFrame, str, dict[str, str]]:
-    raw, src = _read_one(tspec, base, where, cache)
+    raw, src = _read_one(tspec, base, where, cache, table)
     notes = list(raw.attrs.get("notes", []))
     decimal = raw.attrs.get("decimal", ".")
-    joined, origin = apply_joins(raw, tspec.get("join"), lambda j: _read_one(j, base, where, cache), where, notes)
+    joined, origin = apply_joins(raw, tspec.get("join"), lambda j: _read_one(j, base, where, cache, table, "join"),
+                                 where, notes)
     joined.attrs.update(raw.attrs)
     joined.attrs["decimal"] = decimal
     for n in notes:

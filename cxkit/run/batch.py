@@ -46,11 +46,11 @@ from typing import Any
 import pandas as pd
 
 from .._files import atomic_write, default_mode, writable_folder
-from .._inputs import read_yaml
+from .._inputs import READS_ENV, read_yaml
 from .._results import Result
 from ..errors import OutputError, ParameterError
 from ..report.kpis import extract_kpis, kpis_json
-from .manifest import KPIS, MANIFEST, input_files, package_versions, sha256_file, write_index
+from .manifest import KPIS, MANIFEST, input_files, merge_reads, package_versions, sha256_file, write_index
 from .notebook import (
     check_parameters,
     execute_notebook,
@@ -67,6 +67,7 @@ DEFAULT_NOTEBOOK = _NOTEBOOKS / "01_cx_overview.ipynb"
 
 log = logging.getLogger("cxkit.run")
 LOCK_NAME = ".cxkit-run.lock"
+TABLES = "tables"  # a run's CSV copies (notebook parameter `output_dir`), inside its folder
 _BATCH_KEYS = {"defaults", "reports", "timeout"}
 _REPORT_KEYS = {"notebook", "name", "parameters", "grid"}
 
@@ -83,6 +84,7 @@ class RunSpec:
     exec_parameters: dict[str, Any]  # the same with relative input paths made absolute
     shown: dict[str, Any]  # every parameter of the notebook: its defaults overridden by `parameters`
     timeout: int = 1200
+    exports: Path | None = None  # `output_dir` given: CSV copies go to <output_dir>/<run_date>/<name>/
 
 
 RUN_COLUMNS = ("run_date", "name", "status", "duration_s", "html", "error")
@@ -325,9 +327,17 @@ def plan_runs(batch: str | Path | Mapping[str, Any] | None = None, *, notebook: 
                 # batch values are relative to the batch file, command-line values to the current folder
                 exec_params = _resolve({k: v for k, v in checked.items() if k not in cli}, base) | \
                     _resolve({k: v for k, v in checked.items() if k in cli}, Path.cwd())
+                exports = None
+                if isinstance(checked.get("output_dir"), str) and checked["output_dir"].strip():
+                    # relative to the batch file (or the current folder for command-line values), never to
+                    # the notebook's folder where the kernel runs; one folder per date and run, so a later
+                    # date never overwrites earlier CSVs
+                    root = Path(checked["output_dir"])
+                    root = root if root.is_absolute() else (Path.cwd() if "output_dir" in cli else base) / root
+                    exports = root.resolve() / run_date / name
                 runs.append(RunSpec(name=name, notebook=nb, run_date=run_date,
                                     folder=Path(output) / run_date / name, parameters=checked,
-                                    exec_parameters=exec_params, shown=shown, timeout=timeout))
+                                    exec_parameters=exec_params, shown=shown, timeout=timeout, exports=exports))
     unused = (set(defaults) | set(overrides) | set(text)) - declared_anywhere
     if unused:
         raise ParameterError(f"parameters {sorted(unused)} are declared by no notebook of the batch; "
@@ -367,12 +377,25 @@ def _execute(spec: RunSpec) -> tuple[RunResult, Path]:
         except OSError as exc:  # an unreadable input is the notebook's error to report, not the batch's
             inputs = [{"error": f"inputs not recorded: {exc}"}]
         notebook_hash = sha256_file(spec.notebook)
+        reads = stage / ".reads.jsonl"
+        previous = os.environ.get(READS_ENV)
+        os.environ[READS_ENV] = str(reads)  # the kernel inherits it: its loads record what they read
+        params = dict(spec.exec_parameters)
+        if spec.exports is not None:  # CSVs are written into the staging folder, copied out once the run is in place
+            params["output_dir"] = str(stage / TABLES)
         try:
-            res = execute_notebook(spec.notebook, stage, spec.exec_parameters, name=spec.name,
+            res = execute_notebook(spec.notebook, stage, params, name=spec.name,
                                    timeout=spec.timeout, shown_parameters=spec.shown)
             status, error = res.status, res.error
         except Exception as exc:  # isolate: one broken run must not end the batch
             status, error = "failed", f"{type(exc).__name__}: {exc}"
+        finally:
+            if previous is None:
+                del os.environ[READS_ENV]
+            else:
+                os.environ[READS_ENV] = previous
+            inputs = merge_reads(inputs, reads)
+            reads.unlink(missing_ok=True)
         nb_path, html_path = stage / f"{spec.name}.ipynb", stage / f"{spec.name}.html"
         kpis = extract_kpis(nb_path) if nb_path.exists() else []
         atomic_write(stage / KPIS, kpis_json(kpis, report=spec.notebook.stem, run_date=spec.run_date,
@@ -387,6 +410,10 @@ def _execute(spec: RunSpec) -> tuple[RunResult, Path]:
             "outputs": {k: p.name for k, p in (("html", html_path), ("notebook", nb_path), ("kpis", stage / KPIS))
                         if p.exists()},
         }
+        if spec.exports is not None:
+            manifest["exports"] = {"folder": str(spec.exports), "files": [
+                {"path": f"{TABLES}/{p.name}", "bytes": p.stat().st_size, "sha256": sha256_file(p)}
+                for p in sorted((stage / TABLES).glob("*.csv"))]}
         import json
 
         atomic_write(stage / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n")
@@ -425,7 +452,25 @@ def _commit(spec: RunSpec, res: RunResult, stage: Path, planned: tuple[int, int]
     if _fingerprint(spec.folder) != planned:
         return refuse(f"{spec.folder} appeared or changed since the batch was planned; it was not replaced")
     _move_into_place(stage, spec.folder)
+    if spec.exports is not None and (spec.folder / TABLES).is_dir():
+        _export(spec.folder / TABLES, spec.exports)
     return res
+
+
+def _export(tables: Path, target: Path) -> None:
+    """Copy a run's CSV tables to ``target`` (its own folder per date and run) via a staging copy and rename.
+
+    An existing ``target`` was checked at planning (refused without ``force``);
+    with ``force`` it is replaced the same way a run folder is.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+        shutil.copytree(tables, tmp, dirs_exist_ok=True)
+        os.chmod(tmp, default_mode(directory=True))
+        _move_into_place(tmp, target)
+    except OSError as exc:  # the report itself is in place; say clearly that the copies are not
+        log.error("CSV tables of %s not copied to %s: %s (they are in %s)", tables.parent.name, target, exc, tables)
 
 
 def _move_into_place(stage: Path, final: Path) -> None:
@@ -513,12 +558,12 @@ def run_reports(batch: str | Path | Mapping[str, Any] | None = None, *, notebook
             _lock(d, stack)
         for d in date_dirs:
             _tidy(d)
-        existing = [r for r in runs if r.folder.exists()]
+        existing = [r for r in runs if r.folder.exists() or (r.exports is not None and r.exports.exists())]
         if existing and not (force or skip_existing):
-            names = ", ".join(str(r.folder) for r in existing[:5]) + (" ..." if len(existing) > 5 else "")
+            names = ", ".join(str(r.folder if r.folder.exists() else r.exports) for r in existing[:5]) + (" ..." if len(existing) > 5 else "")
             raise OutputError(f"{len(existing)} run(s) exist already: {names}. Earlier reports are never "
                               "overwritten: pass --force to replace them or --skip-existing to keep them.")
-        todo = runs if force else [r for r in runs if not r.folder.exists()]
+        todo = runs if force else [r for r in runs if r not in existing]
         planned = {r.folder: _fingerprint(r.folder) for r in todo}
         results = {r.folder: RunResult(r.name, r.run_date, "exists", r.folder, r.folder / f"{r.name}.html")
                    for r in runs if r not in todo}
