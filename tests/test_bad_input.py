@@ -221,6 +221,26 @@ def _edited_manifest(tmp: Path) -> str:
     return write_index(tmp).read_text()
 
 
+def _check_basic_date(runs) -> None:
+    from cxkit.run.batch import plan_runs
+
+    (basic,) = plan_runs({"reports": [{"notebook": str(RUNNER_NB), "name": "r"}]}, run_dates=["20260228"])
+    assert basic.run_date == runs[0].run_date == "2026-02-28" and basic.folder.parts[-2:] == ("2026-02-28", "r")
+
+
+def _date_list(tmp: Path) -> object:
+    """What the batch reader makes of `periods: [2026-01-31]` (YAML reads a date, JSON cannot carry one)."""
+    from cxkit._inputs import read_yaml
+    from cxkit.run.batch import _plain
+
+    (tmp / "b.yaml").write_text("periods: [2026-01-31]\n")
+    return _plain(read_yaml(tmp / "b.yaml", "batch file")["periods"])
+
+
+def _check_equal(got, expected) -> None:
+    assert got == expected
+
+
 def _check_edited_index(html: str) -> None:
     assert "2 runs: 0 ok, 2 failed" in html and html.count(">unknown<") == 2 and "was edited" in html
 
@@ -272,6 +292,14 @@ CASES: list[Case] = [
          cx.ParameterError, ("{channel.__class__}", "not a grid key", "['channel']")),
     Case("hostile-foreign-lock", "hostile", "the date folder's lock file belongs to another user", _foreign_lock,
          cx.OutputError, ("lock file", ".cxkit-run.lock", "Permission denied", "another user")),
+    Case("hostile-row-column", "hostile", "a source column named `_row`",
+         load("id,date,q,a,_row\n1,2025-01-01,nps,9,x\n"), cx.DataError, ("r.csv", "`_row`", "rename")),
+    Case("hostile-run-date-basic-format", "hostile", "`--run-date 20260228` (ISO basic format)",
+         lambda tmp: _plan("r")(tmp), check=lambda runs: _check_basic_date(runs),
+         expect="the same day and folder as 2026-02-28"),
+    Case("hostile-date-in-list-parameter", "hostile", "a YAML date inside a list parameter",
+         lambda tmp: _date_list(tmp),
+         check=lambda v: _check_equal(v, ["2026-01-31"]), expect="ISO text, as papermill's JSON needs"),
     Case("hostile-edited-manifest", "hostile", "a sibling run's `manifest.json` edited by hand", _edited_manifest,
          check=_check_edited_index, expect="index lists both runs with status unknown, no crash"),
     # ---------------------------------------------------------------- loading

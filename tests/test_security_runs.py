@@ -238,3 +238,21 @@ def test_output_dir_exports_go_through_staging_per_date_and_relative_to_the_batc
     with pytest.raises(OutputError, match="exist already"):
         run_reports(batch, run_date=DATE, output=tmp_path / "out")
     assert (csv1.read_bytes(), csv1.stat().st_mtime_ns) == before
+
+
+def test_force_over_a_read_only_run_fails_before_executing(tmp_path, monkeypatch):
+    """Low item: `--force` over an earlier run that cannot be replaced is refused before any notebook runs."""
+    from cxkit.errors import OutputError
+    from cxkit.run import batch
+
+    first = batch.run_reports(notebook=NB, run_date=DATE, output=tmp_path)
+    assert first.exit_code == 0
+    old = (tmp_path / DATE / "report" / "manifest.json").read_bytes()
+    real_access = os.access
+    read_only = tmp_path / DATE / "report"
+    # as root every folder is writable, so the read-only folder is simulated
+    monkeypatch.setattr(os, "access", lambda p, mode, **k: Path(p) != read_only and real_access(p, mode, **k))
+    monkeypatch.setattr(batch, "execute_notebook", lambda *a, **k: pytest.fail("executed a notebook"))
+    with pytest.raises(OutputError, match="cannot replace .* is not writable. Nothing was run"):
+        batch.run_reports(notebook=NB, run_date=DATE, output=tmp_path, force=True)
+    assert (tmp_path / DATE / "report" / "manifest.json").read_bytes() == old

@@ -200,6 +200,9 @@ def read_table(path: str | Path, options: Mapping[str, Any] | None = None) -> pd
     if same.duplicated().any():  # `a ,a`: distinct until surrounding spaces are stripped
         raise DataError(f"{path}: column names {sorted(set(same[same.duplicated()]))} occur more than once once "
                         "surrounding spaces are removed; give every column a unique header.")
+    if "_row" in df.columns:  # cxkit numbers the data rows in `_row`; a source column of that name would be lost
+        raise DataError(f"{path}: has a column named `_row`, which cxkit uses for row numbers; rename it "
+                        "in the file (or select the columns you need with a `query:`).")
     df = df.reset_index(drop=True)
     df["_row"] = range(1, len(df) + 1)
     df.attrs["notes"] = notes

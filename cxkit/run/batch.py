@@ -197,12 +197,23 @@ def load_batch(path: str | Path) -> dict[str, Any]:
 
 
 def _check_date(value: Any, where: str) -> str:
+    """The run date as YYYY-MM-DD; ``20260228`` (also ISO 8601) is the same day, so the same folder and lock."""
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
     try:
-        dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(text).isoformat()
     except ValueError:
         raise ParameterError(f"{where}: run date must be YYYY-MM-DD; got {value!r}.") from None
-    return text
+
+
+def _plain(value: Any) -> Any:
+    """YAML dates inside lists and mappings as ISO text (papermill passes parameters as JSON)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def _slug(value: Any) -> str:
@@ -312,7 +323,7 @@ def plan_runs(batch: str | Path | Mapping[str, Any] | None = None, *, notebook: 
         for combo in itertools.product(*(grid[k] for k in keys)):
             point = dict(zip(keys, combo, strict=True))
             for date in ([None] if own_date else run_dates):
-                given = {**own, **point, **cli}
+                given = {k: v if isinstance(v, dt.date) else _plain(v) for k, v in {**own, **point, **cli}.items()}
                 if date is not None and "run_date" in declared:
                     given["run_date"] = date
                 checked = check_parameters(nb, given, declared)
@@ -564,6 +575,11 @@ def run_reports(batch: str | Path | Mapping[str, Any] | None = None, *, notebook
             raise OutputError(f"{len(existing)} run(s) exist already: {names}. Earlier reports are never "
                               "overwritten: pass --force to replace them or --skip-existing to keep them.")
         todo = runs if force else [r for r in runs if r not in existing]
+        for r in existing if force else ():  # replacing needs write access to the old run: check before running
+            for folder in (r.folder, r.folder.parent):
+                if folder.exists() and not os.access(folder, os.W_OK):
+                    raise OutputError(f"--force cannot replace {r.folder}: {folder} is not writable. "
+                                      "Nothing was run; make it writable or write into another --output.")
         planned = {r.folder: _fingerprint(r.folder) for r in todo}
         results = {r.folder: RunResult(r.name, r.run_date, "exists", r.folder, r.folder / f"{r.name}.html")
                    for r in runs if r not in todo}
