@@ -13,6 +13,8 @@ test below keeps it in step with ``CASES``.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ import yaml
 from scipy import stats
 
 import cxkit as cx
+from cxkit.run.batch import load_batch
 from cxkit.run.notebook import execute_notebook
 from cxkit.scales import Scale
 
@@ -204,11 +207,141 @@ def _churn_words(tmp: Path) -> object:
                                 ccols={"customer_id": "id", "churned": "st", "segment": "seg"}))
 
 
+# -- hostile inputs (issue 14): each must end in a clear error, none may hang ----------------
+RUNNER_NB = ROOT / "tests" / "fixtures" / "runner" / "report.ipynb"
+LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+
+
+def _with_data_file(tmp: Path, make: Callable[[Path], None]) -> Path:
+    """A good spec whose responses file is replaced by ``make(path)`` (a FIFO, a link loop...)."""
+    p = spec(tmp)
+    (tmp / "r.csv").unlink()
+    make(tmp / "r.csv")
+    return p
+
+
+def _spec_text(tmp: Path, text: str | bytes) -> Path:
+    p = tmp / "spec.yaml"
+    p.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return p
+
+
+def _plan(name: str, grid: dict | None = None) -> Callable[[Path], object]:
+    from cxkit.run.batch import plan_runs
+
+    rep = {"notebook": str(RUNNER_NB), "name": name, **({"grid": grid} if grid else {})}
+    return lambda tmp: plan_runs({"reports": [rep]}, run_dates=["2026-02-28"], output=tmp)
+
+
+def _foreign_lock(tmp: Path) -> object:
+    """A lock file we may not open (another user's). As root, permissions do not stop us: simulate the error."""
+    from unittest import mock
+
+    import filelock
+
+    from cxkit.run.batch import LOCK_NAME, run_reports
+
+    day = tmp / "2026-02-28"
+    day.mkdir()
+    (day / LOCK_NAME).write_text("")
+    (day / LOCK_NAME).chmod(0o000)
+    denied = PermissionError(13, "Permission denied", str(day / LOCK_NAME))
+    with mock.patch.object(filelock.FileLock, "acquire", side_effect=denied) if os.geteuid() == 0 \
+            else contextlib.nullcontext():
+        return run_reports(notebook=RUNNER_NB, run_date="2026-02-28", output=tmp)
+
+
+def _edited_manifest(tmp: Path) -> str:
+    from cxkit.run.manifest import write_index
+
+    for name, text in (("edited", '{"status": "ok", "duration_s": "slow", "outputs": "x"}'), ("listed", "[1, 2]")):
+        (tmp / name).mkdir()
+        (tmp / name / "manifest.json").write_text(text)
+    return write_index(tmp).read_text()
+
+
+def _check_basic_date(runs) -> None:
+    from cxkit.run.batch import plan_runs
+
+    (basic,) = plan_runs({"reports": [{"notebook": str(RUNNER_NB), "name": "r"}]}, run_dates=["20260228"])
+    assert basic.run_date == runs[0].run_date == "2026-02-28" and basic.folder.parts[-2:] == ("2026-02-28", "r")
+
+
+def _date_list(tmp: Path) -> object:
+    """What the batch reader makes of `periods: [2026-01-31]` (YAML reads a date, JSON cannot carry one)."""
+    from cxkit._inputs import read_yaml
+    from cxkit.run.batch import _plain
+
+    (tmp / "b.yaml").write_text("periods: [2026-01-31]\n")
+    return _plain(read_yaml(tmp / "b.yaml", "batch file")["periods"])
+
+
+def _check_equal(got, expected) -> None:
+    assert got == expected
+
+
+def _check_edited_index(html: str) -> None:
+    assert "2 runs: 0 ok, 2 failed" in html and html.count(">unknown<") == 2 and "was edited" in html
+
+
 FUTURE_R = H + "1,2025-01-01,nps,9\n2,2025-06-01,csat,4\n1,2025-07-01,nps,10\n"
 FUTURE_C = "id,start,end,seg\n1,2024-01-01,,a\n2,2024-01-01,2025-08-01,b\n3,2025-09-01,,a\n"
 MIXED = rows(*[("csat", v) for v in (1, 2, 3, 4, 5, 7, 8, 9, 10, 4)])
 
 CASES: list[Case] = [
+    # ---------------------------------------------------------------- hostile (issue 14)
+    Case("hostile-header-space-duplicate", "hostile", "headers `a ,a` (equal once spaces are stripped)",
+         load("id,date,q,a ,a\n1,2025-01-01,nps,9,9\n"), cx.DataError, ("r.csv", "['a']", "more than once")),
+    Case("hostile-symlink-loop", "hostile", "data file is a symbolic link to itself",
+         lambda tmp: cx.load_dataset(_with_data_file(tmp, lambda p: p.symlink_to(p))),
+         cx.DataError, ("r.csv", "symbolic link loop")),
+    Case("hostile-fifo-data", "hostile", "data file is a FIFO (opening it would block forever)",
+         lambda tmp: cx.load_dataset(_with_data_file(tmp, os.mkfifo)), cx.DataError, ("r.csv", "FIFO", "regular file")),
+    Case("hostile-dev-zero", "hostile", "`file: /dev/zero` (endless)",
+         lambda tmp: cx.load_dataset(spec(tmp, rfile="x.csv") and _spec_text(tmp, yaml.safe_dump(
+             {"name": "t", "tables": {"responses": {"file": "/dev/zero", "columns": RCOLS}}, "scales": SCALES}))),
+         cx.DataError, ("/dev/zero", "character device", "regular file")),
+    Case("hostile-fifo-spec", "hostile", "dataset spec is a FIFO",
+         lambda tmp: (os.mkfifo(tmp / "spec.yaml"), cx.load_dataset(tmp / "spec.yaml")),
+         cx.SpecError, ("spec.yaml", "FIFO")),
+    Case("hostile-spec-cp1252", "hostile", "dataset spec saved as Windows-1252 (`café`)",
+         lambda tmp: cx.load_dataset(_spec_text(tmp, "name: café\n".encode("cp1252"))),
+         cx.SpecError, ("spec.yaml", "not UTF-8", "0xe9", "line 1")),
+    Case("hostile-deep-yaml", "hostile", "dataset spec nested 50,000 levels deep",
+         lambda tmp: cx.load_dataset(_spec_text(tmp, "name: " + "[" * 50_000 + "]" * 50_000)),
+         cx.SpecError, ("spec.yaml", "nested more than 64")),
+    Case("hostile-laughs-spec", "hostile", "billion-laughs aliases in the spec's `name:`",
+         lambda tmp: cx.load_dataset(_spec_text(tmp, LAUGHS + "name: *i\n")),
+         cx.SpecError, ("spec.yaml", "aliases", "100,000")),
+    Case("hostile-duplicate-key", "hostile", "a spec giving `name:` twice",
+         lambda tmp: cx.load_dataset(_spec_text(tmp, "name: a\nname: b\n")),
+         cx.SpecError, ("spec.yaml", "'name' appears twice", "lines 1 and 2")),
+    Case("hostile-laughs-batch", "hostile", "billion-laughs batch file",
+         lambda tmp: (tmp / "b.yaml").write_text(LAUGHS + "reports: *i\n") and load_batch(tmp / "b.yaml"),
+         cx.ParameterError, ("batch file", "b.yaml", "aliases")),
+    Case("hostile-fifo-batch", "hostile", "batch file is a FIFO",
+         lambda tmp: (os.mkfifo(tmp / "b.yaml"), load_batch(tmp / "b.yaml")),
+         cx.ParameterError, ("batch file", "FIFO")),
+    Case("hostile-run-named-index", "hostile", "a run named `index.html`", _plan("index.html"),
+         cx.ParameterError, ("'index.html'", "reserved")),
+    Case("hostile-long-run-name", "hostile", "a 300-character run name", _plan("x" * 300),
+         cx.ParameterError, ("300 characters", "at most 100")),
+    Case("hostile-name-attribute", "hostile", "name template `x-{channel.__class__}`",
+         _plan("x-{channel.__class__}", {"channel": ["web"]}),
+         cx.ParameterError, ("{channel.__class__}", "not a grid key", "['channel']")),
+    Case("hostile-foreign-lock", "hostile", "the date folder's lock file belongs to another user", _foreign_lock,
+         cx.OutputError, ("lock file", ".cxkit-run.lock", "Permission denied", "another user")),
+    Case("hostile-row-column", "hostile", "a source column named `_row`",
+         load("id,date,q,a,_row\n1,2025-01-01,nps,9,x\n"), cx.DataError, ("r.csv", "`_row`", "rename")),
+    Case("hostile-run-date-basic-format", "hostile", "`--run-date 20260228` (ISO basic format)",
+         lambda tmp: _plan("r")(tmp), check=lambda runs: _check_basic_date(runs),
+         expect="the same day and folder as 2026-02-28"),
+    Case("hostile-date-in-list-parameter", "hostile", "a YAML date inside a list parameter",
+         lambda tmp: _date_list(tmp),
+         check=lambda v: _check_equal(v, ["2026-01-31"]), expect="ISO text, as papermill's JSON needs"),
+    Case("hostile-edited-manifest", "hostile", "a sibling run's `manifest.json` edited by hand", _edited_manifest,
+         check=_check_edited_index, expect="index lists both runs with status unknown, no crash"),
     # ---------------------------------------------------------------- loading
     Case("load-empty-file", "load", "responses file of 0 bytes", load(""),
          cx.DataError, ("r.csv", "empty", "header row")),

@@ -37,9 +37,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .._checks import check_table_options, to_timestamp
+from .._inputs import query_files, read_yaml, record_read, regular_file
 from ..errors import CxkitError, DataError, ParameterError, SpecError
 from ..scales import Scale
 from .columns import (
@@ -228,12 +228,7 @@ def _read_spec(spec: str | Path | Mapping) -> tuple[dict, Path, str]:
     if isinstance(spec, Mapping):
         return dict(spec), Path.cwd(), "spec"
     path = Path(spec)
-    if not path.exists():
-        raise SpecError(f"dataset spec {path}: file not found (resolved to {path.resolve()}).")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise SpecError(f"dataset spec {path}: not valid YAML: {exc}") from None
+    data = read_yaml(path, "dataset spec", SpecError)  # file kind, size, encoding, depth, aliases: one place
     if not isinstance(data, dict):
         raise SpecError(f"dataset spec {path}: expected a mapping at the top level; got {type(data).__name__}.")
     return data, path.parent, str(path)
@@ -245,7 +240,8 @@ _READ_OPTIONS = ("file", "query", "database", "format", "sheet", "header_row", "
                  "use_value_labels")
 
 
-def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None) -> tuple[pd.DataFrame, str]:
+def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None, table: str | None = None,
+              how: str = "file") -> tuple[pd.DataFrame, str]:
     """One file or DuckDB query of a table or join entry -> (raw table, name for messages).
 
     ``cache`` shares reads within one load: specs often take responses and
@@ -261,9 +257,16 @@ def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None)
         if "file" in entry:
             raise SpecError(f"{where}: give either `file` or `query`, not both.")
         df, src = read_query(str(entry["query"]), base, entry.get("database"), where), f"{where} query"
+        if entry.get("database"):
+            record_read(base / str(entry["database"]), table=table, rows=len(df), how="database")
+        for p in query_files(str(entry["query"]), base):
+            record_read(p, table=table, rows=None, how="query")
     else:
         path = Path(os.path.normpath(base / str(entry["file"])))  # "../../x" shown resolved, still relative
+        if os.path.lexists(path):  # a FIFO or /dev/zero would hang or never end (absent: read_table says so)
+            regular_file(path, f"{where}: data file", DataError)
         df, src = read_table(path, entry), str(path)
+        record_read(path, table=table, rows=len(df), how=how)  # rows as loaded, for the run's manifest
     if cache is not None:
         cache[key] = (df, src)
     return df.copy(), src
@@ -271,13 +274,14 @@ def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None)
 
 def _read_source(tspec: Mapping, base: Path, where: str, table: str, log: QualityLog,
                  cache: dict | None = None) -> tuple[pd.DataFrame, str, dict[str, str]]:
-    raw, src = _read_one(tspec, base, where, cache)
+    raw, src = _read_one(tspec, base, where, cache, table)
     n_read = len(raw)
     raw = _declared_missing(raw, tspec, where, table, log)
     raw = exact_duplicates(raw, tspec, src, table, log)
     notes = list(raw.attrs.get("notes", []))
     decimal = raw.attrs.get("decimal", ".")
-    joined, origin = apply_joins(raw, tspec.get("join"), lambda j: _read_one(j, base, where, cache), where, notes)
+    joined, origin = apply_joins(raw, tspec.get("join"), lambda j: _read_one(j, base, where, cache, table, "join"),
+                                 where, notes)
     joined.attrs.update(raw.attrs)
     joined.attrs["decimal"] = decimal
     for n in notes:

@@ -94,15 +94,17 @@ def _sniff_decimal(path: Path, df: pd.DataFrame, delimiter: str, notes: list[str
 
 
 def _read_csv(path: Path, options: Mapping[str, Any], notes: list[str]) -> pd.DataFrame:
-    import io
 
     text, encoding = _decode(path, options.get("encoding"), notes)
-    if not text.strip():
+    if not text or text.isspace():  # (text.strip() would copy a file of millions of rows)
         raise DataError(f"{path}: the file is empty; expected a header row and data rows.")
-    delim = options.get("delimiter") or _sniff_delimiter(path, text, notes)
+    head = text[:1 << 16]
+    head = head[:head.rfind("\n") + 1] or head  # whole lines only: enough to sniff, not a split of the file
+    delim = options.get("delimiter") or _sniff_delimiter(path, head, notes)
+    del text  # pandas streams the (checked) file itself: the decoded copy would double the peak memory
     skip = int(options.get("header_row", 1)) - 1
     try:
-        df = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=True,
+        df = pd.read_csv(path, sep=delim, dtype=str, keep_default_na=True, encoding=encoding,
                          skipinitialspace=True, skiprows=skip)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty; expected a header row and data rows.") from None
@@ -196,6 +198,13 @@ def read_table(path: str | Path, options: Mapping[str, Any] | None = None) -> pd
     if dup:
         raise DataError(f"{path}: duplicated column names {dup} (pandas renamed the repeats); "
                         "give every column a unique header.")
+    same = pd.Index([str(c) for c in df.columns])
+    if same.duplicated().any():  # `a ,a`: distinct until surrounding spaces are stripped
+        raise DataError(f"{path}: column names {sorted(set(same[same.duplicated()]))} occur more than once once "
+                        "surrounding spaces are removed; give every column a unique header.")
+    if "_row" in df.columns:  # cxkit numbers the data rows in `_row`; a source column of that name would be lost
+        raise DataError(f"{path}: has a column named `_row`, which cxkit uses for row numbers; rename it "
+                        "in the file (or select the columns you need with a `query:`).")
     df = df.reset_index(drop=True)
     df["_row"] = range(1, len(df) + 1)
     df.attrs["notes"] = notes

@@ -6,7 +6,6 @@ events and this module as the record of them.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import platform
@@ -15,63 +14,39 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import yaml
+from .._inputs import read_yaml, sha256_file
+from ..errors import CxkitError
 
-__all__ = ["sha256_file", "input_files", "package_versions", "write_index", "MANIFEST", "KPIS"]
+__all__ = ["sha256_file", "input_files", "merge_reads", "package_versions", "write_index", "MANIFEST", "KPIS"]
 
 MANIFEST = "manifest.json"
 KPIS = "kpis.json"
-_TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".parquet", ".pq", ".xlsx", ".xls"}
 _PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "pyarrow", "duckdb",
              "narwhals", "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "pyyaml")
 
 
-def sha256_file(path: str | Path) -> str:
-    """SHA-256 of a file's bytes, read in chunks (data files can be large)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _rows(path: Path, options: Mapping[str, Any] | None = None) -> tuple[int | None, str]:
-    """Data rows (header excluded) as cxkit reads the file, or (None, why not)."""
-    if path.suffix.lower() not in _TABLE_SUFFIXES and not (options or {}).get("format"):
-        return None, ""
-    from ..data.readers import read_table
-
-    try:
-        return len(read_table(path, options)), ""
-    except Exception as exc:  # the notebook reports bad data itself; the manifest only says it could not count
-        return None, f"rows not counted: {exc}"
-
-
-def _entry(path: Path, parameter: str, table: str | None, options: Mapping[str, Any] | None = None) -> dict:
-    rows, why = _rows(path, options)
-    e = {"path": str(path), "parameter": parameter, "table": table, "bytes": path.stat().st_size,
-         "sha256": sha256_file(path), "rows": rows}
-    if why:
-        e["note"] = why
-    return e
+def _entry(path: Path, parameter: str, table: str | None) -> dict:
+    return {"path": str(path), "parameter": parameter, "table": table, "bytes": path.stat().st_size,
+            "sha256": sha256_file(path), "rows": None}
 
 
 def input_files(parameters: Mapping[str, Any], base: str | Path) -> list[dict[str, Any]]:
-    """Every input file a run's parameters name, with size, SHA-256 and row count.
+    """Every input file a run's parameters name, with size and SHA-256 (``rows`` None: see :func:`merge_reads`).
 
     A string parameter naming an existing file (absolute, or relative to
     ``base``, the notebook's folder where the kernel runs) is an input. A YAML
-    dataset spec adds the files of its ``tables``, counted as cxkit reads them.
+    dataset spec adds the files of its ``tables``. Nothing is parsed here: row
+    counts come from the load itself (a 5M-row file read twice cost 12 s and GBs).
     """
     base = Path(base)
     out: list[dict[str, Any]] = []
     seen: set[Path] = set()
 
-    def add(path: Path, parameter: str, table: str | None, options=None) -> None:
+    def add(path: Path, parameter: str, table: str | None) -> None:
         path = path.resolve()
         if path not in seen and path.is_file():
             seen.add(path)
-            out.append(_entry(path, parameter, table, options))
+            out.append(_entry(path, parameter, table))
 
     for name, value in parameters.items():
         if not isinstance(value, str) or not value.strip() or "\n" in value:
@@ -85,14 +60,45 @@ def input_files(parameters: Mapping[str, Any], base: str | Path) -> list[dict[st
         add(p, name, None)
         if p.suffix.lower() in (".yaml", ".yml"):
             try:
-                spec = yaml.safe_load(p.read_text(encoding="utf-8"))
-            except (yaml.YAMLError, UnicodeDecodeError):
+                spec = read_yaml(p, "dataset spec")
+            except CxkitError:  # the notebook reports a bad spec itself
                 continue
             tables = spec.get("tables") if isinstance(spec, dict) else None
             for tname, t in (tables or {}).items() if isinstance(tables, dict) else ():
                 if isinstance(t, dict) and isinstance(t.get("file"), str):
-                    add(p.parent / t["file"], name, str(tname), t)
+                    add(p.parent / t["file"], name, str(tname))
     return out
+
+
+def merge_reads(inputs: list[dict[str, Any]], reads_log: str | Path) -> list[dict[str, Any]]:
+    """Add what the run's loads recorded (:func:`cxkit._inputs.record_read`) to ``inputs``.
+
+    A file both named by the parameters and read gets the load's row count
+    and the hash taken when it was read; join, query and database files the
+    parameters do not name are added. Without a log (no load ran) ``inputs``
+    is returned as is.
+    """
+    by_path = {e.get("path"): e for e in inputs}
+    try:
+        lines = Path(reads_log).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return inputs
+    for line in lines:
+        try:
+            r = json.loads(line)
+        except ValueError:
+            continue
+        e = by_path.get(r.get("path"))
+        if e is None:
+            e = by_path[r.get("path")] = {"path": r.get("path"), "parameter": None, "table": r.get("table")}
+            inputs.append(e)
+        e.update({k: r[k] for k in ("bytes", "sha256", "note") if k in r})
+        e["read_as"] = r.get("how", "file")
+        if r.get("rows") is not None:
+            e["rows"] = r["rows"]
+        if e.get("table") is None:
+            e["table"] = r.get("table")
+    return inputs
 
 
 def package_versions() -> dict[str, str]:
@@ -113,6 +119,28 @@ def _read_json(path: Path) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def _sane_manifest(man: Any, folder: Path) -> dict:
+    """A manifest as the index needs it; a hand-edited or foreign one is listed as such, never a crash."""
+    import logging
+
+    bad = "manifest.json was edited or is not a cxkit manifest; the run's status is unknown"
+    if not isinstance(man, dict):
+        logging.getLogger("cxkit.run").warning("%s: %s", folder / MANIFEST, bad)
+        return {"status": "unknown", "error": bad}
+    out = dict(man)
+    try:
+        out["duration_s"] = float(man.get("duration_s", 0) or 0)
+    except (TypeError, ValueError):
+        out["duration_s"] = 0.0
+    for key in ("outputs", "overrides"):
+        if not isinstance(out.get(key, {}), dict):
+            out[key] = {}
+    if not isinstance(out.get("status", ""), str) or not isinstance(out.get("cxkit_manifest"), int):
+        out["status"], out["error"] = "unknown", bad
+        logging.getLogger("cxkit.run").warning("%s: %s", folder / MANIFEST, bad)
+    return out
 
 
 def _kpi_text(k: Mapping[str, Any]) -> str:
@@ -150,6 +178,7 @@ def write_index(folder: str | Path, *, max_kpis: int = 8) -> Path:
         man = _read_json(d / MANIFEST)
         if not man:
             continue
+        man = _sane_manifest(man, d)
         status = str(man.get("status", "unknown"))
         n_ok += status == "ok"
         n_failed += status != "ok"
