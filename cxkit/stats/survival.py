@@ -63,6 +63,30 @@ def score_band(score: pd.Series, scale: Scale) -> pd.Series:
     return pd.Categorical(out, categories=list(names), ordered=True)
 
 
+# R's quantile.survfit tolerance: S(t) from a product of ratios is 0.5 only up to round-off.
+_MEDIAN_TOL = float(np.sqrt(np.finfo(float).eps))
+
+
+def km_median(times: np.ndarray, survival: np.ndarray, last_time: float) -> float:
+    """Median of a Kaplan-Meier curve by R's rule (``survival::quantile.survfit``, survival 3.5).
+
+    The first time with S(t) <= 0.5; when the curve is flat at exactly 0.5
+    (within ``sqrt(machine eps)``, as R) from ``t_i`` on, the midpoint of that flat
+    stretch: ``(t_i + next jump time) / 2``, or ``(t_i + last_time) / 2`` when the
+    curve stays at 0.5 to the end of follow-up. NaN when S never reaches 0.5.
+    ``times`` and ``survival`` are the curve's steps in time order.
+    """
+    below = np.flatnonzero(survival <= 0.5 + _MEDIAN_TOL)
+    if not len(below):
+        return float("nan")
+    i = below[0]
+    if abs(survival[i] - 0.5) >= _MEDIAN_TOL:
+        return float(times[i])
+    later = np.flatnonzero(survival < 0.5 - _MEDIAN_TOL)
+    end = times[later[0]] if len(later) else last_time
+    return float((times[i] + end) / 2)
+
+
 def _loglog_ci(s: np.ndarray, se: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
     with np.errstate(divide="ignore", invalid="ignore"):
         theta = np.log(-np.log(s))
@@ -85,7 +109,8 @@ class KaplanMeier(Result):
         event time (plus time 0).
     groups : DataFrame
         ``group, n, events, median`` (median time to churn, NaN when the
-        curve stays above 0.5).
+        curve stays above 0.5; the midpoint of a stretch where the curve is
+        exactly 0.5, as R's ``survfit``: :func:`km_median`).
     at : DataFrame
         Survival at the requested ``times`` per group with interval.
     logrank_chi2, logrank_df, logrank_p : float
@@ -158,8 +183,7 @@ def kaplan_meier(frame: pd.DataFrame, time: str = "time_days", event: str = "eve
             cur = pd.DataFrame({"time": np.r_[0.0, sf.surv_times], "survival": np.r_[1.0, sf.surv_prob],
                                 "se": np.r_[0.0, sf.surv_prob_se], "at_risk": np.r_[len(g), sf.n_risk],
                                 "events": np.r_[0, sf.n_events]})
-            below = cur.loc[cur["survival"] <= 0.5, "time"]
-            grow["median"] = float(below.iloc[0]) if len(below) else np.nan
+            grow["median"] = km_median(cur["time"].to_numpy(float), cur["survival"].to_numpy(float), float(t.max()))
         lo, hi = _loglog_ci(cur["survival"].to_numpy(), cur["se"].to_numpy(), z)
         cur["ci_low"], cur["ci_high"] = lo, hi
         cur.insert(0, "group", k)
