@@ -7,12 +7,16 @@ version is written next to each value; nothing here is recomputed by cxkit.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import cxkit as cx
 from cxkit.stats.survival import kaplan_meier
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 # -- 1. Kaplan-Meier median when S(t) is exactly 0.5 -------------------------------------------------------------
@@ -42,3 +46,45 @@ def test_km_median_flat_at_half_to_the_end_uses_last_time():
     # S(1) = 3/4, S(2) = 3/4 * 2/3 = 1/2, flat to t = 7 -> (2 + 7) / 2 = 4.5.
     d = pd.DataFrame({"time_days": [1.0, 2.0, 5.0, 7.0], "event": [1, 1, 0, 0]})
     assert kaplan_meier(d, times=(1,)).groups["median"].iloc[0] == pytest.approx(4.5)
+
+
+# -- 2. Proportional-hazards test with tied (weekly) event times -------------------------------------------------
+# Data: refs b_ph_ties.csv (200 rows, R set.seed(20240611), 20 distinct weeks, 142 events), copied to
+# tests/fixtures/ph_ties.csv. R 4.2.2, survival 3.5.3:
+#   fit <- coxph(Surv(week, event) ~ is_b + is_c, data = d, ties = "efron")
+#   cox.zph(fit, transform = tr, terms = TRUE)$table     # the exact score test used since survival 3.0
+# chisq for is_b, is_c, GLOBAL:
+COX_ZPH = {
+    "identity": (9.95604562789907, 3.49866802898061, 10.11530401725659),
+    "km": (11.54131507943588, 3.63096917748487, 11.60084836139792),
+    "rank": (10.95323579290703, 3.46078035906617, 11.00988704031939),
+    "log": (13.48666859592133, 4.85231379831426, 13.63252799364539),
+}
+# p for km (R's default transform): 0.000680664758521809, 0.056713780951734301, 0.003026270787422132
+
+
+@pytest.fixture(scope="module")
+def ph_ties():
+    return pd.read_csv(FIXTURES / "ph_ties.csv")
+
+
+@pytest.mark.parametrize("transform", sorted(COX_ZPH))
+def test_ph_test_matches_r_cox_zph_with_tied_times(ph_ties, transform):
+    res = cx.cox(ph_ties, ["is_b", "is_c"], time="week", event="event", ph_transform=transform)
+    # Coefficients: R coxph is_b 0.0317269827949326, is_c 0.5125856040183624 (se 0.205736868734199,
+    # 0.209486529166524).
+    t = res.table.set_index("term")
+    assert t.loc["is_b", "coef"] == pytest.approx(0.0317269827949326, abs=1e-7)
+    assert t.loc["is_c", "coef"] == pytest.approx(0.5125856040183624, abs=1e-7)
+    ph = res.ph_test.set_index("term")
+    for term, want in zip(("is_b", "is_c", "GLOBAL"), COX_ZPH[transform]):
+        assert ph.loc[term, "statistic"] == pytest.approx(want, rel=1e-6)
+    assert list(ph["df"]) == [1, 1, 2]
+    if transform == "km":
+        assert ph.loc["is_b", "p_value"] == pytest.approx(0.000680664758521809, rel=1e-6)
+        assert ph.loc["GLOBAL", "p_value"] == pytest.approx(0.003026270787422132, rel=1e-6)
+
+
+def test_cox_default_ph_transform_is_r_default_km(ph_ties):
+    res = cx.cox(ph_ties, ["is_b", "is_c"], time="week", event="event")
+    assert res.ph_test.set_index("term").loc["is_b", "statistic"] == pytest.approx(COX_ZPH["km"][0], rel=1e-6)
