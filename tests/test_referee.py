@@ -77,7 +77,7 @@ def test_ph_test_matches_r_cox_zph_with_tied_times(ph_ties, transform):
     assert t.loc["is_b", "coef"] == pytest.approx(0.0317269827949326, abs=1e-7)
     assert t.loc["is_c", "coef"] == pytest.approx(0.5125856040183624, abs=1e-7)
     ph = res.ph_test.set_index("term")
-    for term, want in zip(("is_b", "is_c", "GLOBAL"), COX_ZPH[transform]):
+    for term, want in zip(("is_b", "is_c", "GLOBAL"), COX_ZPH[transform], strict=True):
         assert ph.loc[term, "statistic"] == pytest.approx(want, rel=1e-6)
     assert list(ph["df"]) == [1, 1, 2]
     if transform == "km":
