@@ -88,3 +88,30 @@ def test_ph_test_matches_r_cox_zph_with_tied_times(ph_ties, transform):
 def test_cox_default_ph_transform_is_r_default_km(ph_ties):
     res = cx.cox(ph_ties, ["is_b", "is_c"], time="week", event="event")
     assert res.ph_test.set_index("term").loc["is_b", "statistic"] == pytest.approx(COX_ZPH["km"][0], rel=1e-6)
+
+
+# -- 3. Weighted t interval with Kish n_eff between 1 and 2 ------------------------------------------------------
+# refs c: value = rep(1:5, times = 8), w = c(200, rep(1, 39)). R 4.2.2:
+#   n_eff = sum(w)^2 / sum(w^2) = 1.42663403181898;  qt(0.975, n_eff - 1) = 418.682570024129
+#   Kish interval: mean +/- qt(0.975, n_eff - 1) * sqrt(v_rel / n_eff), v_rel the weighted variance with the
+#   reliability divisor sum(w) - sum(w^2)/sum(w):  -604.109220008943, 606.778676075888
+#   (svymean(~value, svydesign(ids = ~1, weights = ~w, data = d)): 1.3347280334728)
+def _small_neff():
+    return pd.DataFrame({"value": np.tile(np.arange(1, 6), 8), "w": np.r_[200.0, np.ones(39)]})
+
+
+def test_t_quantile_uses_fractional_df_below_two():
+    from cxkit.stats.intervals import t_interval
+
+    lo, hi = t_interval(0.0, 1.0, 1.42663403181898, 0.95)
+    # half width = qt(0.975, 0.42663403181898) * 1 / sqrt(n_eff)
+    assert hi == pytest.approx(418.682570024129 / np.sqrt(1.42663403181898), rel=1e-10)
+
+
+def test_weighted_mean_interval_small_neff_matches_r():
+    t = cx.csat(_small_neff(), score="value", weight="w", min_n=0)
+    r = t.iloc[0]
+    assert r["n_eff"] == pytest.approx(1.42663403181898, rel=1e-12)
+    assert r["mean"] == pytest.approx(1.3347280334728, rel=1e-12)
+    assert r["mean_ci_low"] == pytest.approx(-604.109220008943, rel=1e-9)
+    assert r["mean_ci_high"] == pytest.approx(606.778676075888, rel=1e-9)

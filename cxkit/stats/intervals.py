@@ -37,11 +37,13 @@ def wilson(count, nobs, level: float) -> tuple[np.ndarray, np.ndarray]:
 def t_interval(mean, sd, n, level: float) -> tuple[np.ndarray, np.ndarray]:
     """t interval of a mean: ``mean -/+ t(level, n - 1) * sd / sqrt(n)``; NaN where ``n <= 1``.
 
-    ``n`` may be an effective sample size (weighted data).
+    ``n`` may be an effective sample size (weighted data); the degrees of freedom
+    are then ``n_eff - 1``, fractional (1 < n_eff < 2 gives df < 1 and a very wide
+    interval, as it should: R ``qt(0.975, 0.4266) = 418.68``).
     """
     mean, sd, n = (np.asarray(x, dtype=float) for x in (mean, sd, n))
     with np.errstate(divide="ignore", invalid="ignore"):
-        tq = stats.t.ppf(0.5 + level / 2, np.maximum(n - 1, 1))
+        tq = stats.t.ppf(0.5 + level / 2, np.where(n > 1, n - 1, np.nan))
         half = np.where(n > 1, tq * (sd / np.sqrt(n)), np.nan)
     return mean - half, mean + half
 
