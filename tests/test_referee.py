@@ -115,3 +115,24 @@ def test_weighted_mean_interval_small_neff_matches_r():
     assert r["mean"] == pytest.approx(1.3347280334728, rel=1e-12)
     assert r["mean_ci_low"] == pytest.approx(-604.109220008943, rel=1e-9)
     assert r["mean_ci_high"] == pytest.approx(606.778676075888, rel=1e-9)
+
+
+# -- 4. min_n applies to the effective n of weighted data --------------------------------------------------------
+def test_min_n_applies_to_kish_effective_n():
+    # 40 answers, one weight of 200: R n_eff = sum(w)^2 / sum(w^2) = 1.42663403181898 (refs c), below min_n=30.
+    t = cx.csat(_small_neff(), score="value", weight="w").iloc[0]
+    assert t["n"] == 40 and t["n_eff"] == pytest.approx(1.42663403181898, rel=1e-12)
+    assert t["suppressed"] and t["suppressed_reason"] == "small_effective"
+    assert np.isnan(t["mean"]) and np.isnan(t["mean_ci_low"]) and np.isnan(t["csat"])
+    assert "Kish n_eff" in t["note"] and "min_n=30" in t["note"]
+    # The same answers unweighted: n = n_eff = 40, shown.
+    assert not cx.csat(_small_neff(), score="value").iloc[0]["suppressed"]
+
+
+def test_pairwise_suppresses_a_side_with_small_effective_n():
+    d = pd.concat([_small_neff().assign(g="heavy"), _small_neff().assign(g="even", w=1.0)], ignore_index=True)
+    d["value"] = d["value"].astype(int)
+    out = cx.pairwise(d, "g", "value", scale=cx.Scale.csat(), weight="w", statistic="mean")
+    r = out.iloc[0]
+    assert r["suppressed"] and r["suppressed_reason"] == "small_effective"
+    assert sorted([r["n_eff_a"], r["n_eff_b"]]) == pytest.approx([1.42663403181898, 40.0], rel=1e-12)

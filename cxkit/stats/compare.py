@@ -66,6 +66,8 @@ class Comparison(Result):
     suppressed_reason: str = ""
     suppressed_min_n: int = DEFAULT_MIN_N
     suppressed_unit: str = "answers"
+    n_eff_a: float = float("nan")
+    n_eff_b: float = float("nan")
 
     @property
     def notes(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -157,7 +159,8 @@ def _pair(ta: pd.Series, tb: pd.Series, statistic: str, level: float, test: str 
                 raise ParameterError("`test='mannwhitney'` needs unweighted data.")
             p = stats.mannwhitneyu(counts_a, counts_b, alternative="two-sided").pvalue
             name = "Mann-Whitney U (interval: Welch)"
-    return {"n_a": int(ta["n"]), "n_b": int(tb["n"]), "value_a": va, "value_b": vb, "diff": diff,
+    return {"n_a": int(ta["n"]), "n_b": int(tb["n"]), "n_eff_a": float(ta["n_eff"]), "n_eff_b": float(tb["n_eff"]),
+            "value_a": va, "value_b": vb, "diff": diff,
             "ci_low": float(lo), "ci_high": float(hi), "p_value": float(p), "test": name, "note": note}
 
 
@@ -214,9 +217,10 @@ def compare(data: pd.DataFrame, group: str, a: object, b: object, score: str = "
 
 
 def _suppress_pairs(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """Blank comparisons involving a group below ``min_n``, and that group's own value (:func:`suppress`)."""
+    """Blank comparisons involving a group below ``min_n`` (answers, or Kish effective n of weighted data),
+    and that group's own value (:func:`suppress`)."""
     return suppress(table, size_col=["n_a", "n_b"], value_cols=["diff", "ci_low", "ci_high", "p_value"],
-                    min_n=min_n, unit="answers", own_cols={"n_a": ["value_a"], "n_b": ["value_b"]})
+                    min_n=min_n, eff_col=["n_eff_a", "n_eff_b"], unit="answers", own_cols={"n_a": ["value_a"], "n_b": ["value_b"]})
 
 
 def pairwise(data: pd.DataFrame, group: str, score: str = "score", *, scale: Scale | None = None,
@@ -229,7 +233,7 @@ def pairwise(data: pd.DataFrame, group: str, score: str = "score", *, scale: Sca
     -------
     DataFrame with one row per pair
         a, b : the groups (difference is ``a - b``)
-        n_a, n_b, value_a, value_b, diff, ci_low, ci_high : as in :class:`Comparison`
+        n_a, n_b, n_eff_a, n_eff_b, value_a, value_b, diff, ci_low, ci_high : as in :class:`Comparison`
         p_value : unadjusted p-value
         p_adj : adjusted with ``correction`` (holm, bonferroni, fdr_bh, none)
         significant : ``p_adj < alpha``
@@ -259,7 +263,7 @@ def changes(data: pd.DataFrame, date: str, score: str = "score", by: str | Seque
     -------
     DataFrame with the group columns and
         period, previous : the two periods compared (difference ``period - previous``)
-        n_a, n_b, value_a, value_b, diff, ci_low, ci_high, p_value : as in :class:`Comparison`
+        n_a, n_b, n_eff_a, n_eff_b, value_a, value_b, diff, ci_low, ci_high, p_value : as in :class:`Comparison`
         p_adj, significant : corrected across every comparison in the table
         test, note
     """

@@ -10,7 +10,7 @@ Conventions shared by the tables
 ``n``            answers (rows) in the group
 ``n_eff``        Kish's effective sample size; equals ``n`` without weights
 ``ci_low/high``  interval of the headline figure, same units as the figure
-``suppressed``   True when ``n < min_n``: the figures are set to NaN
+``suppressed``   True when ``n < min_n`` (weighted data: or ``n_eff < min_n``): the figures are set to NaN
 ``suppressed_reason``, ``suppressed_min_n``, ``suppressed_unit``
                  why (code), threshold and unit (:func:`cxkit.stats.suppression.suppress`)
 ``note``         plain-words caveat ("" when none)
@@ -113,7 +113,8 @@ def totals(counts: pd.DataFrame, by: list[str], score: str, good: Sequence, bad:
 
 
 def _suppress(table: pd.DataFrame, value_cols: Sequence[str], min_n: int) -> pd.DataFrame:
-    """Answer tables: blank groups below ``min_n`` answers or whose weights sum to zero (:func:`suppress`)."""
+    """Answer tables: blank groups below ``min_n`` answers, whose weights sum to zero, or (weighted data)
+    whose Kish effective n is below ``min_n`` (:func:`suppress`)."""
     return suppress(table, size_col="n", value_cols=value_cols, min_n=min_n, unit="answers", eff_col="n_eff")
 
 
