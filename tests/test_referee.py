@@ -136,3 +136,30 @@ def test_pairwise_suppresses_a_side_with_small_effective_n():
     r = out.iloc[0]
     assert r["suppressed"] and r["suppressed_reason"] == "small_effective"
     assert sorted([r["n_eff_a"], r["n_eff_b"]]) == pytest.approx([1.42663403181898, 40.0], rel=1e-12)
+
+
+# -- 5. Churn at period boundaries: end_date is the first day no longer a customer -------------------------------
+def test_churn_rate_end_on_the_first_leaves_in_the_month_before():
+    # Hand-built, monthly, Jan..Apr 2025. end_date = first day no longer a customer, so the last day as a
+    # customer is end - 1 day; active at t: start < t and (no end or end > t).
+    d = pd.DataFrame({
+        "start_date": pd.to_datetime(["2024-12-01", "2024-12-01", "2024-12-01", "2024-12-01", "2025-01-10",
+                                      "2025-02-01"]),
+        "end_date": pd.to_datetime(["2025-02-01", "2025-02-02", None, "2025-04-01", "2025-02-01", "2025-02-01"]),
+    })
+    # row 0: end 2025-02-01 -> last day 31 Jan: left in January (active at 1 Jan, not at 1 Feb).
+    # row 1: end 2025-02-02 -> last day 1 Feb: active at 1 Feb, left in February.
+    # row 2: never left.
+    # row 3: end 2025-04-01 -> last day 31 Mar: left in March, not active at 1 Apr.
+    # row 4: joined 10 Jan, end 1 Feb -> joined and left in January (never at a month start).
+    # row 5: start = end = 1 Feb: never a customer for a whole day; joins and leaves in February.
+    # at_start: Jan {0,1,2,3} = 4; Feb {1,2,3} = 3; Mar {2,3} = 2; Apr {2} = 1.
+    # churned (active at start, left in period): Jan {0} = 1; Feb {1} = 1; Mar {3} = 1; Apr 0.
+    # joined: Jan {4} = 1; Feb {5} = 1; Mar 0; Apr 0.
+    # at_end (active at the next month's start): Jan 3, Feb 2, Mar 1, Apr 1.
+    t = cx.churn_rate(d, period_start="2025-01-01", period_end="2025-04-30", min_n=0).set_index("period")
+    assert t["at_start"].tolist() == [4, 3, 2, 1]
+    assert t["churned"].tolist() == [1, 1, 1, 0]
+    assert t["joined"].tolist() == [1, 1, 0, 0]
+    assert t["at_end"].tolist() == [3, 2, 1, 1]
+    assert t["churn_rate"].tolist() == pytest.approx([25.0, 100 / 3, 50.0, 0.0])
