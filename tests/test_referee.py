@@ -163,3 +163,53 @@ def test_churn_rate_end_on_the_first_leaves_in_the_month_before():
     assert t["joined"].tolist() == [1, 1, 0, 0]
     assert t["at_end"].tolist() == [3, 2, 1, 1]
     assert t["churn_rate"].tolist() == pytest.approx([25.0, 100 / 3, 50.0, 0.0])
+
+
+# -- 6. Two-sample NPS difference with the adjusted-Wald interval ------------------------------------------------
+# refs g: A = (15 detractors, 15 passives, 20 promoters), B = (20, 10, 10). R 4.2.2, Rocks' NPS package
+# (github.com/brendan-r/NPS at cd9473e), nps_test_(..., test = "adjusted.wald") on the -1..1 scale:
+#   delta.hat 0.32689776217639316, se.hat 0.16912867610455512,
+#   interval -0.00458835174147487 .. 0.65838387609426119, p 0.05325657276061713.
+def _nps_groups(a=(15, 15, 20), b=(20, 10, 10)):
+    rows = []
+    for g, (det, pas, pro) in (("A", a), ("B", b)):
+        rows += [(g, 3)] * det + [(g, 7)] * pas + [(g, 10)] * pro
+    return pd.DataFrame(rows, columns=["g", "score"])
+
+
+def test_two_sample_nps_adjusted_wald_matches_rocks_package():
+    c = cx.compare(_nps_groups(), "g", "A", "B", min_n=0)
+    assert c.diff == pytest.approx(35.0)  # the plain difference, 0.1 - (-0.25)
+    assert c.se == pytest.approx(100 * 0.16912867610455512, rel=1e-12)
+    assert c.ci_low == pytest.approx(100 * -0.00458835174147487, rel=1e-9)
+    assert c.ci_high == pytest.approx(100 * 0.65838387609426119, rel=1e-12)
+    assert c.p_value == pytest.approx(0.05325657276061713, rel=1e-10)
+
+
+def test_two_sample_nps_all_promoters_has_an_answer_and_a_note():
+    # Both groups all promoters (50 and 40): plain Wald has SE 0 and no test. Adjusted Wald, by hand:
+    # A: pro (50.75)/53, det 0.75/53; B: pro 40.75/43, det 0.75/43; NPS_adj A = 50/53, B = 40/43;
+    # var = p+ + p- - NPS^2 on the adjusted shares, se^2 = var_A/53 + var_B/43.
+    c = cx.compare(_nps_groups((0, 0, 50), (0, 0, 40)), "g", "A", "B", min_n=0)
+    va = 51.5 / 53 - (50 / 53) ** 2
+    vb = 41.5 / 43 - (40 / 43) ** 2
+    se = np.sqrt(va / 53 + vb / 43)
+    centre = 50 / 53 - 40 / 43
+    assert c.se == pytest.approx(100 * se, rel=1e-12)
+    assert c.ci_low == pytest.approx(100 * (centre - 1.959963984540054 * se), rel=1e-9)
+    assert 0 < c.p_value <= 1 and "no variance" in c.note
+
+
+def test_one_sample_nps_se_is_the_adjusted_one_and_notes_say_when_the_interval_misses():
+    # refs g, one-sample A adjusted.wald (Rocks' NPS package): se 0.1132520382492141,
+    # interval -0.1276302935027027 .. 0.3163095387857215.
+    t = cx.nps(_nps_groups(), by="g", min_n=0).set_index("g")
+    assert t.loc["A", "se"] == pytest.approx(100 * 0.1132520382492141, rel=1e-12)
+    assert t.loc["A", "ci_low"] == pytest.approx(100 * -0.1276302935027027, rel=1e-12)
+    assert t.loc["A", "ci_high"] == pytest.approx(100 * 0.3163095387857215, rel=1e-12)
+    # One promoter: NPS 100, adjusted interval [-48.5, 98.5] (by hand: centre 1/4, se 3/8) leaves out 100.
+    one = cx.nps(pd.DataFrame({"score": [10]}), min_n=0).iloc[0]
+    assert one["nps"] == 100 and one["ci_high"] == pytest.approx(100 * (0.25 + 1.959963984540054 * 0.375))
+    assert "does not contain the NPS" in one["note"]
+    flat = cx.nps(pd.DataFrame({"score": [10] * 40}), min_n=0, ci="wald").iloc[0]
+    assert flat["ci_low"] == flat["ci_high"] == 100 and "no variance" in flat["note"]

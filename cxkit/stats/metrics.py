@@ -30,7 +30,7 @@ from ..errors import DataError, ParameterError, format_rows
 from ..scales import Scale, validate_scores
 from .bootstrap import histogram_matrix, multinomial_percentiles
 from .counts import answer_counts, kish_neff
-from .intervals import nps_adjusted_wald, t_interval, wilson
+from .intervals import nps_adjusted, nps_adjusted_wald, t_interval, wilson
 from .suppression import suppress
 
 __all__ = [
@@ -162,6 +162,7 @@ def nps_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "
         se = np.sqrt((p_pro + p_det - est**2) / neff)
     if ci == "adjusted-wald":  # Rocks (2016); the default: keeps its coverage for small n
         lo, hi = nps_adjusted_wald(p_pro, p_det, neff, level)
+        se = nps_adjusted(p_pro, p_det, neff)[1]  # the SE the interval used
     elif ci == "wald":
         lo, hi = est - z * se, est + z * se
     else:
@@ -181,9 +182,27 @@ def nps_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "
     out["ci_high"] = 100 * hi
     out["n_eff"] = neff
     out["method"] = ci
-    out["note"] = np.where(t["n"] < 2, "single answer: interval unreliable", "")
+    out["note"] = _nps_notes(t, est, lo, hi, ci)
     return _suppress(out, ["pct_promoters", "pct_passives", "pct_detractors", "nps", "se",
                            "ci_low", "ci_high"], min_n)
+
+
+def _nps_notes(t: pd.DataFrame, est: np.ndarray, lo: np.ndarray, hi: np.ndarray, ci: str) -> np.ndarray:
+    """Caveats of an NPS row: one answer, no variance, an interval that leaves out the estimate."""
+    n = t["n"].to_numpy()
+    one_kind = ((t[["good_w", "bad_w"]].to_numpy(float) == t[["w"]].to_numpy(float)).any(axis=1)
+                | ((t["good_w"] + t["bad_w"]).to_numpy(float) == 0))
+    with np.errstate(invalid="ignore"):
+        outside = (est < lo - 1e-12) | (est > hi + 1e-12)
+    pseudo = " (adjusted Wald adds 3 pseudo-answers)" if ci == "adjusted-wald" else ""
+    note = np.full(len(t), "", dtype=object)
+    note[(n >= 2) & one_kind] = "no variance: every answer is in one category" + (
+        "; the interval comes from the pseudo-answers" if ci == "adjusted-wald" else ": zero-width interval")
+    note[outside] = f"interval does not contain the NPS{pseudo}: too few answers at an extreme"
+    single = n < 2
+    note[single] = "single answer: interval unreliable"
+    note[single & outside] = f"single answer: interval unreliable; it does not contain the NPS{pseudo}"
+    return note
 
 
 def _nps_bootstrap(p: np.ndarray, neff: np.ndarray, level: float, n_boot: int, seed: int):
@@ -228,7 +247,8 @@ def nps(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None
         promoters, passives, detractors : answer counts (9-10, 7-8, 0-6)
         pct_promoters, pct_passives, pct_detractors : weighted shares in %
         nps : % promoters - % detractors, in points (-100..100)
-        se : standard error of ``nps`` (points), sqrt((p+ + p- - nps^2) / n)
+        se : standard error (points) that the interval used: adjusted Wald, sqrt((a+ + a- - (a+ - a-)^2) / (n + 3))
+            on the adjusted shares a (Rocks 2016); Wald and bootstrap, sqrt((p+ + p- - nps^2) / n)
         ci_low, ci_high : interval in points
         n_eff, method, suppressed, note
     """
