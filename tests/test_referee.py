@@ -213,3 +213,26 @@ def test_one_sample_nps_se_is_the_adjusted_one_and_notes_say_when_the_interval_m
     assert "does not contain the NPS" in one["note"]
     flat = cx.nps(pd.DataFrame({"score": [10] * 40}), min_n=0, ci="wald").iloc[0]
     assert flat["ci_low"] == flat["ci_high"] == 100 and "no variance" in flat["note"]
+
+
+# -- 7. The multiple-testing family is every comparison made, suppressed or not ----------------------------------
+# Four groups, D with 10 answers: at min_n=30 the three pairs with D are suppressed. The raw p-values of the six
+# pairs (adjusted-Wald z, checked above) are typed here; R 4.2.2 p.adjust(p, "holm") on all six gives
+# 0.111740914999998747, 0.033280930604869488, 1, 1, ...; on the three shown pairs only (the old family) it gave
+# 0.044696365999999502, 0.016640465302434744, 0.593197894772786949.
+RAW_P = [0.02234818299999975, 0.005546821767478248, 0.7117811514361476, 0.593197894772787, 0.3322852650297691,
+         0.19711339861814792]
+
+
+def test_holm_counts_suppressed_pairs():
+    rows = []
+    for g, (det, pas, pro) in {"A": (10, 20, 30), "B": (20, 20, 20), "C": (25, 15, 20), "D": (2, 3, 5)}.items():
+        rows += [(g, 2)] * det + [(g, 7)] * pas + [(g, 10)] * pro
+    df = pd.DataFrame(rows, columns=["g", "score"])
+    assert cx.pairwise(df, "g", min_n=0)["p_value"].tolist() == pytest.approx(RAW_P, rel=1e-12)
+    out = cx.pairwise(df, "g", min_n=30).set_index(["a", "b"])
+    assert out.loc[("A", "B"), "p_adj"] == pytest.approx(0.111740914999998747, rel=1e-12)
+    assert out.loc[("A", "C"), "p_adj"] == pytest.approx(0.033280930604869488, rel=1e-12)
+    assert out.loc[("B", "C"), "p_adj"] == pytest.approx(1.0)
+    assert out.loc[("A", "D"), "suppressed"] and np.isnan(out.loc[("A", "D"), "p_adj"])
+    assert "counts all 6 comparisons, including the 3 suppressed" in out.loc[("A", "C"), "note"]

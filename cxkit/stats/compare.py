@@ -238,6 +238,23 @@ def _suppress_pairs(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
                     min_n=min_n, eff_col=["n_eff_a", "n_eff_b"], unit="answers", own_cols={"n_a": ["value_a"], "n_b": ["value_b"]})
 
 
+def _adjust_then_suppress(table: pd.DataFrame, correction: str, min_n: int) -> pd.DataFrame:
+    """Adjust the p-values over every comparison made, then suppress.
+
+    The family is every comparison in the table, suppressed or not: leaving the hidden ones out would
+    make the shown ones look more significant because a group was small. The note says so.
+    """
+    table = table.assign(p_adj=adjust_p(table["p_value"], correction, count_missing=True))
+    out = _suppress_pairs(table, min_n)
+    hidden = int(out["suppressed"].sum())
+    out.loc[out["suppressed"], "p_adj"] = np.nan
+    if hidden and correction != "none":
+        words = (f"p_adj ({correction}) counts all {len(out)} comparisons, including the {hidden} suppressed")
+        shown = ~out["suppressed"]
+        out.loc[shown, "note"] = [f"{n}; {words}" if n else words for n in out.loc[shown, "note"]]
+    return out
+
+
 def pairwise(data: pd.DataFrame, group: str, score: str = "score", *, scale: Scale | None = None,
              statistic: str | None = None, weight: str | None = None, correction: str = "holm",
              level: float = 0.95, alpha: float = 0.05, min_n: int = DEFAULT_MIN_N,
@@ -250,7 +267,8 @@ def pairwise(data: pd.DataFrame, group: str, score: str = "score", *, scale: Sca
         a, b : the groups (difference is ``a - b``)
         n_a, n_b, n_eff_a, n_eff_b, value_a, value_b, diff, se, ci_low, ci_high : as in :class:`Comparison`
         p_value : unadjusted p-value
-        p_adj : adjusted with ``correction`` (holm, bonferroni, fdr_bh, none)
+        p_adj : adjusted with ``correction`` (holm, bonferroni, fdr_bh, none) over every pair, suppressed
+            ones included (the note says so); blank on suppressed pairs
         significant : ``p_adj < alpha``
         test, note
     """
@@ -261,8 +279,7 @@ def pairwise(data: pd.DataFrame, group: str, score: str = "score", *, scale: Sca
     rows = []
     for (_i, ra), (_j, rb) in combinations(t.iterrows(), 2):
         rows.append({"a": ra[group], "b": rb[group], **_pair(ra, rb, statistic, level, None)})
-    out = _suppress_pairs(pd.DataFrame(rows), min_n)
-    out["p_adj"] = adjust_p(out["p_value"], correction)
+    out = _adjust_then_suppress(pd.DataFrame(rows), correction, min_n)
     out["significant"] = out["p_adj"] < alpha
     out["statistic"] = statistic
     return out
@@ -279,7 +296,7 @@ def changes(data: pd.DataFrame, date: str, score: str = "score", by: str | Seque
     DataFrame with the group columns and
         period, previous : the two periods compared (difference ``period - previous``)
         n_a, n_b, n_eff_a, n_eff_b, value_a, value_b, diff, se, ci_low, ci_high, p_value : as in :class:`Comparison`
-        p_adj, significant : corrected across every comparison in the table
+        p_adj, significant : corrected across every comparison in the table, suppressed ones included
         test, note
     """
     scale, statistic = _resolve(scale, statistic, level, min_n, alpha)
@@ -295,8 +312,7 @@ def changes(data: pd.DataFrame, date: str, score: str = "score", by: str | Seque
             rows.append({**dict(zip(by, key, strict=False)), "period": cur["period"], "previous": prev["period"], **res})
     cols = [*by, "period", "previous", "n_a", "n_b", "n_eff_a", "n_eff_b", "value_a", "value_b", "diff", "se",
             "ci_low", "ci_high", "p_value", "test", "note"]
-    out = _suppress_pairs(pd.DataFrame(rows, columns=cols), min_n)
-    out["p_adj"] = adjust_p(out["p_value"], correction)
+    out = _adjust_then_suppress(pd.DataFrame(rows, columns=cols), correction, min_n)
     out["significant"] = out["p_adj"] < alpha
     out["statistic"] = statistic
     return out

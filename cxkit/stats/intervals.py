@@ -101,8 +101,13 @@ def nps_diff_adjusted_wald(pa_pro, pa_det, n_a, pb_pro, pb_det, n_b, level: floa
     return centre, se, centre - half, centre + half, p
 
 
-def adjust_p(p: pd.Series, correction: str) -> np.ndarray:
-    """p-values adjusted together with ``correction`` (holm, bonferroni, fdr_bh, none); NaN stays NaN."""
+def adjust_p(p: pd.Series, correction: str, *, count_missing: bool = False) -> np.ndarray:
+    """p-values adjusted together with ``correction`` (holm, bonferroni, fdr_bh, none); NaN stays NaN.
+
+    With ``count_missing``, every entry is a comparison made and counts in the family size m even
+    when its p-value is missing (a test that could not be run): it enters as p = 1, which raises m
+    and changes nothing else for Holm, Bonferroni and Benjamini-Hochberg.
+    """
     check_choice("correction", correction, CORRECTIONS)
     p = pd.Series(p, dtype=float).reset_index(drop=True)
     out = np.full(len(p), np.nan)
@@ -110,5 +115,8 @@ def adjust_p(p: pd.Series, correction: str) -> np.ndarray:
     if correction == "none":
         out[ok] = p[ok]
     elif ok.any():
-        out[ok] = multipletests(p[ok], method=correction)[1]
+        if count_missing:
+            out[ok] = multipletests(p.fillna(1.0), method=correction)[1][ok]
+        else:
+            out[ok] = multipletests(p[ok], method=correction)[1]
     return out
