@@ -236,3 +236,64 @@ def test_holm_counts_suppressed_pairs():
     assert out.loc[("B", "C"), "p_adj"] == pytest.approx(1.0)
     assert out.loc[("A", "D"), "suppressed"] and np.isnan(out.loc[("A", "D"), "p_adj"])
     assert "counts all 6 comparisons, including the 3 suppressed" in out.loc[("A", "C"), "note"]
+
+
+# -- 9. Design-based (linearisation) intervals: ci="design" -----------------------------------------------------
+# Data: tests/fixtures/design_weighted.csv (120 generated answers, weights related to the answers).
+# R 4.2.2, survey 4.1.1, with d$pro <- nps >= 9, d$det <- nps <= 6, d$top <- csat >= 4:
+#   des <- svydesign(ids = ~1, weights = ~w, data = d); sub <- subset(des, segment == g)
+#   svymean(~csat, sub); confint(., df = degf(sub))
+#   svyciprop(~top, sub, method = "logit")                 (default df = degf(sub))
+#   svycontrast(svymean(~pro + det, sub), c(pro = 100, det = -100)); confint(., df = degf(sub))
+# Whole sample (des): degf 119; segment a: degf 72; segment b: degf 46. Domain SEs equal svyby's.
+DESIGN_R = {
+    # group: (mean, mean CI, share, share CI, NPS, NPS SE, NPS CI)
+    "all": (3.4403474823233839, (3.1886378265660626, 3.6920571380807052),
+            0.46953987690853238, (0.36526537124759295, 0.57654344083920939),
+            -37.488281015475991, 8.2680043678497341, (-53.859755442800527, -21.116806588151455)),
+    "a": (3.8730509836494798, (3.6287629198452782, 4.1173390474536813),
+          0.60029252173598491, (0.46160402251716948, 0.72457203754525668),
+          -15.377253726492182, 10.737516353759791, (-36.782101374148354, 6.0275939211639873)),
+    "b": (2.9872173058013765, (2.6144083385631456, 3.3600262730396073),
+          0.33261477951743473, (0.19890039615904651, 0.50010406823628673),
+          -60.643105665229562, 11.394449269547987, (-83.578942452013408, -37.707268878445717)),
+}
+
+
+@pytest.fixture(scope="module")
+def weighted_answers():
+    return pd.read_csv(FIXTURES / "design_weighted.csv")
+
+
+def _design_rows(data):
+    whole = (cx.nps(data, "nps", weight="w", ci="design", min_n=0),
+             cx.csat(data, "csat", weight="w", ci="design", min_n=0))
+    groups = (cx.nps(data, "nps", by="segment", weight="w", ci="design", min_n=0).set_index("segment"),
+              cx.csat(data, "csat", by="segment", weight="w", ci="design", min_n=0).set_index("segment"))
+    yield "all", whole[0].iloc[0], whole[1].iloc[0]
+    for g in "ab":
+        yield g, groups[0].loc[g], groups[1].loc[g]
+
+
+def test_design_intervals_match_r_survey(weighted_answers):
+    tol = 1e-6  # svyciprop's estimate comes from an iterative svyglm fit (converged to about 1e-10)
+    for g, n, c in _design_rows(weighted_answers):
+        mean, mean_ci, share, share_ci, nps, nps_se, nps_ci = DESIGN_R[g]
+        assert c["mean"] == pytest.approx(mean, rel=tol)
+        assert (c["mean_ci_low"], c["mean_ci_high"]) == pytest.approx(mean_ci, rel=tol)
+        assert c["csat"] == pytest.approx(100 * share, rel=tol)
+        assert (c["ci_low"], c["ci_high"]) == pytest.approx((100 * share_ci[0], 100 * share_ci[1]), rel=tol)
+        assert n["nps"] == pytest.approx(nps, rel=tol)
+        assert n["se"] == pytest.approx(nps_se, rel=tol)
+        assert (n["ci_low"], n["ci_high"]) == pytest.approx(nps_ci, rel=tol)
+        assert n["method"] == "design" and c["method"] == "design"
+
+
+def test_design_intervals_are_the_same_on_duckdb(weighted_answers):
+    import duckdb
+
+    rel = duckdb.connect().from_df(weighted_answers)
+    for (g, n, c), (_, n2, c2) in zip(_design_rows(weighted_answers),
+                                      _design_rows(rel), strict=True):
+        assert (n2["ci_low"], n2["ci_high"], c2["ci_low"], c2["mean_ci_high"]) == pytest.approx(
+            (n["ci_low"], n["ci_high"], c["ci_low"], c["mean_ci_high"]), rel=1e-12), g
