@@ -53,6 +53,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "suppressed": ("suppressed", "onderdrukt"),
     "suppressed_small_group": (REASON_TEXT["small_group"], "minder dan min_n={min_n} {unit}"),
     "suppressed_zero_weight": (REASON_TEXT["zero_weight"], "gewichten tellen op tot nul"),
+    "suppressed_small_effective": (REASON_TEXT["small_effective"],
+                                   "effectieve steekproefomvang (Kish n_eff, gewogen) onder min_n={min_n}"),
     "answers": ("answers", "antwoorden"),
     "customers": ("customers", "klanten"),
     "no_figure": ("no figure", "geen cijfer"),

@@ -1,7 +1,8 @@
 """Churn rate per period from customers' start and end dates, counted in the engine.
 
 A customer is *active at* time t when ``start < t`` and (``end`` is missing or
-``end >= t``). Every count the churn table needs (active at a period's start,
+``end > t``): ``end`` is the first day no longer a customer, so a customer whose
+end date is the first day of a period left in the period before. Every count the churn table needs (active at a period's start,
 left during it, joined, active at its end) depends only on the *periods* the
 start and end dates fall in, because periods begin at midnight. So the engine
 counts customers per group, start day and end day (a few thousand cells, see
@@ -85,7 +86,10 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
     """Churn rate per period: customers active at the period's start who left during it.
 
     A customer is *active at* time t when ``start < t`` and (``end`` is missing or
-    ``end >= t``); ``end`` is the first day they are no longer a customer.
+    ``end > t``); ``end`` is the first day they are no longer a customer, so they
+    left in the period holding their last day, ``end - 1 day``: an end date on
+    the 1st of a month is a leaver of the month before, not active at that
+    month's start.
 
     The "simple" figure used in many articles, (active at start - active at
     end) / active at start, nets new customers against leavers: with growth it
@@ -109,7 +113,7 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
     DataFrame with the group columns and
         period : period label (e.g. ``2025-03``)
         at_start : customers active at the period start (the denominator)
-        churned : of those, customers whose end date falls in the period
+        churned : of those, customers whose last day (``end - 1 day``) falls in the period
         churn_rate, ci_low, ci_high : churned / at_start in % with Wilson interval
         joined : customers who started during the period
         at_end : customers active at the period end
@@ -148,7 +152,9 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
     sb = bins(s_day)
     eb = np.full(len(cells), n_per + 1)
     if left.any():
-        eb[left] = bins(day_dates(ed[left]))
+        # The period of the last day as a customer; an end on the start day (never a customer a whole
+        # day) stays in the start's period, so it joins and leaves there.
+        eb[left] = np.maximum(bins(day_dates(ed[left]) - pd.Timedelta(days=1)), sb[left])
     if by:
         groups = cells.groupby(by, sort=True, observed=True)
         g = groups.ngroup().to_numpy()

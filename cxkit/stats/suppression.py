@@ -4,7 +4,9 @@ Every cxkit table that can hide a figure goes through :func:`suppress`. It adds
 
 ``suppressed``         True when the row's figures are blanked (NaN)
 ``suppressed_reason``  machine-readable code: ``"small_group"`` (fewer than
-                       ``min_n``), ``"zero_weight"`` (weights sum to zero), ``""``
+                       ``min_n``), ``"zero_weight"`` (weights sum to zero),
+                       ``"small_effective"`` (weighted data: Kish's effective
+                       sample size below ``min_n``), ``""``
 ``suppressed_min_n``   the threshold applied (same on every row)
 ``suppressed_unit``    what the group size counts: ``"answers"`` or ``"customers"``
 ``note``               plain English for people ("fewer than min_n=30 answers:
@@ -33,10 +35,11 @@ from ..errors import ParameterError
 __all__ = ["suppress", "reason_text", "suppression_summary", "describe_suppression", "REASONS", "UNITS",
            "REASON_TEXT", "SUPPRESSION_COLUMNS"]
 
-REASONS = ("small_group", "zero_weight")
+REASONS = ("small_group", "zero_weight", "small_effective")
 UNITS = ("answers", "customers")
 # English templates, filled with min_n and unit; Dutch ones are in cxkit.report.i18n.
-REASON_TEXT = {"small_group": "fewer than min_n={min_n} {unit}", "zero_weight": "weights sum to zero"}
+REASON_TEXT = {"small_group": "fewer than min_n={min_n} {unit}", "zero_weight": "weights sum to zero",
+               "small_effective": "effective sample size (Kish n_eff, weighted) below min_n={min_n}"}
 NO_REASON = "suppressed (no reason recorded)"
 SUPPRESSION_COLUMNS = ("suppressed", "suppressed_reason", "suppressed_min_n", "suppressed_unit")
 
@@ -53,7 +56,7 @@ def reason_text(code: str, min_n: object = None, unit: object = "answers") -> st
 
 
 def suppress(table: pd.DataFrame, *, size_col: str | Sequence[str], value_cols: Sequence[str], min_n: int,
-             unit: str = "answers", eff_col: str | None = None,
+             unit: str = "answers", eff_col: str | Sequence[str] | None = None,
              own_cols: Mapping[str, Sequence[str]] | None = None) -> pd.DataFrame:
     """Blank the figures of rows whose group is too small, flag them and record why.
 
@@ -70,10 +73,13 @@ def suppress(table: pd.DataFrame, *, size_col: str | Sequence[str], value_cols: 
         Smallest group size shown.
     unit : {"answers", "customers"}
         What the size counts (for the note).
-    eff_col : str, optional
-        Effective size (Kish ``n_eff``): a row with a size but an effective size
-        of 0 (weights summing to zero) has nothing to estimate from and is
-        suppressed with reason ``zero_weight``.
+    eff_col : str or list of str, optional
+        Effective size (Kish ``n_eff``), one per ``size_col``: a row with a size
+        but an effective size of 0 (weights summing to zero) has nothing to
+        estimate from and is suppressed with reason ``zero_weight``; otherwise a
+        row whose effective size is below ``min_n`` (weighted data: ``min_n``
+        applies to the effective n, which equals n without weights) is
+        suppressed with reason ``small_effective``.
     own_cols : mapping of size column to list of str, optional
         Figures belonging to one side only (``{"n_b": ["value_b"]}``): blanked
         when that side is below ``min_n``, so the other side's figure stays.
@@ -93,18 +99,28 @@ def suppress(table: pd.DataFrame, *, size_col: str | Sequence[str], value_cols: 
     for c in sizes:
         small |= (pd.to_numeric(out[c]) < min_n).to_numpy()
     weightless = np.zeros(len(out), dtype=bool)
-    if eff_col is not None and eff_col in out.columns:
-        size = pd.to_numeric(out[sizes[0]]).to_numpy()
-        weightless = (pd.to_numeric(out[eff_col]).to_numpy() == 0) & (size > 0)
-    # Too few answers is the reason given when both hold: it alone would hide the figure.
-    reason = np.where(small, "small_group", np.where(weightless, "zero_weight", ""))
+    thin = np.zeros(len(out), dtype=bool)
+    effs = [] if eff_col is None else [eff_col] if isinstance(eff_col, str) else list(eff_col)
+    thin_by = {}
+    for c, e in zip(sizes, effs, strict=False):
+        if e not in out.columns:
+            continue
+        size = pd.to_numeric(out[c]).to_numpy()
+        eff = pd.to_numeric(out[e]).to_numpy(float)
+        weightless |= (eff == 0) & (size > 0)
+        thin_by[c] = eff < min_n
+        thin |= thin_by[c]
+    # Too few answers is the reason given when it holds: it alone would hide the figure; zero weights are
+    # the more specific reason when the effective n is below min_n.
+    reason = np.where(small, "small_group", np.where(weightless, "zero_weight",
+                                                      np.where(thin, "small_effective", "")))
     flag = reason != ""
     note = out["note"].astype(object) if "note" in out.columns else pd.Series("", index=out.index, dtype=object)
     words = {c: f"{reason_text(c, min_n, unit)}: suppressed" for c in REASONS}
     note = note.where(~flag, pd.Series(reason, index=out.index).map(words))
     blank = {c: flag.copy() for c in value_cols}
     for c, cols in (own_cols or {}).items():
-        own_small = (pd.to_numeric(out[c]) < min_n).to_numpy()
+        own_small = (pd.to_numeric(out[c]) < min_n).to_numpy() | thin_by.get(c, False)
         for v in cols:
             blank[v] = blank.get(v, np.zeros(len(out), dtype=bool)) | own_small
     for c, rows in blank.items():
