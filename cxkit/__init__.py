@@ -44,7 +44,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "stats.suppression": ("describe_suppression", "suppression_summary"),
     "stats.survival": ("CoxResult", "KaplanMeier", "cox", "kaplan_meier", "score_band"),
     "report.i18n": ("translate_columns",),
-    "report.kpis": ("record_kpi", "record_kpis"),
+    "report.kpis": ("record_kpi", "record_kpis", "not_applicable"),
     "research.alignment": ("Aligned", "align_churn", "pair_answers"),
     "research.churn": ("ChurnStudy", "churn_by_score", "churn_study", "metric_models", "revenue_at_risk",
                        "trend_test"),
@@ -52,7 +52,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "research.hazard": ("HazardResult", "hazard_model", "person_months"),
     "research.loyalty": ("LoyaltyStudy", "crosstab", "loyalty_study", "rank_correlation", "retention_by_category",
                          "segment_map"),
-    "research.overview": ("churn_overview", "describe_overview", "drilldown", "headline", "latest_changes",
+    "research.overview": ("churn_overview", "overview_period", "describe_overview", "drilldown", "headline", "latest_changes",
                           "metric_table", "save_tables", "window"),
     "run.batch": ("default_batch_path", "run_reports"),
 }

@@ -302,4 +302,47 @@ _TEXT.update({
                   "deze beoordelingen."),
     "dr_assoc": ("- Importance is association in this data, not proof that improving a driver will raise {y}.",
                  "- Belang is samenhang in deze data, geen bewijs dat het verbeteren van een driver {y} verhoogt."),
+    # what applies to the data (not-applicable paragraphs and derived defaults)
+    "ov_period_derived": ("Period: the last 12 months of data, {start} to {end} (the latest answer up to the run "
+                          "date {run_date} is from {last}).",
+                          "Periode: de laatste 12 maanden met data, {start} tot {end} (het laatste antwoord tot "
+                          "de rapportdatum {run_date} is van {last})."),
+    "ov_period_empty": ("No answers fall in the period {start} to {end}: this dataset's answers are dated {first} to "
+                        "{last}. Nothing can be reported for this period; leave period_start empty to use the last "
+                        "12 months of data, or choose a period inside the data.",
+                        "Er vallen geen antwoorden in de periode {start} tot {end}: de antwoorden in deze dataset "
+                        "zijn van {first} tot {last}. Over deze periode valt niets te melden; laat period_start leeg "
+                        "voor de laatste 12 maanden met data, of kies een periode binnen de data."),
+    "ov_no_answers": ("This dataset has no answers up to the run date {run_date}: no NPS, CSAT or CES can be "
+                      "reported; what can be computed from the customers (churn) is shown below.",
+                      "Deze dataset heeft geen antwoorden tot de rapportdatum {run_date}: er valt geen NPS, CSAT of "
+                      "CES te melden; wat uit de klanten te berekenen is (verloop), staat hieronder."),
+    "ov_churn_share": ("- Churn: {pct}% of {n} customers are flagged as churned ({ci} {ci1}).",
+                       "- Verloop (churn): {pct}% van {n} klanten is gemarkeerd als opgezegd ({ci} {ci1})."),
+    "ov_churn_rate": ("- Churn: {pct}% of the {n} customers active at the start of {period} left during it "
+                      "({ci} {ci1}).",
+                      "- Verloop (churn): {pct}% van de {n} klanten die aan het begin van {period} klant waren, "
+                      "zegde in die periode op ({ci} {ci1})."),
+    "lo_na_one_score": ("This dataset has one satisfaction score ({m}) but no {lacking} metric, so satisfaction "
+                        "cannot be compared with likelihood to recommend. Shown instead: how many satisfied customers "
+                        "left anyway, how many dissatisfied customers stayed, and retention by score.",
+                        "Deze dataset heeft één tevredenheidsscore ({m}) maar geen {lacking}-maatstaf, dus "
+                        "tevredenheid valt niet te vergelijken met de bereidheid om aan te bevelen. In plaats daarvan: "
+                        "hoeveel tevreden klanten toch vertrokken, hoeveel ontevreden klanten bleven, en het behoud "
+                        "per score."),
+    "lo_na_nothing": ("This question needs a CSAT and an NPS metric, or one score and a churn outcome; this "
+                      "dataset lacks {lacking} and has no churn outcome to compare with, so nothing can be shown.",
+                      "Deze vraag heeft een CSAT- en een NPS-maatstaf nodig, of één score en een verloopuitkomst "
+                      "(churn); deze dataset mist {lacking} en heeft geen verloop om mee te vergelijken, dus er valt "
+                      "niets te tonen."),
+    "lo_sc_within": ("left within {h} days of their answer", "zegden binnen {h} dagen na hun antwoord op"),
+    "lo_sc_flagged": ("are flagged as churned", "zijn gemarkeerd als opgezegd"),
+    "lo_sc_left": ("- Satisfied but left: {pct}% ({ci} {ci1}) of {n} customers with a top-box {m} {when}.",
+                   "- Tevreden maar vertrokken: {pct}% ({ci} {ci1}) van {n} klanten met een topbox-{m} {when}."),
+    "lo_sc_stayed": ("- Dissatisfied but stayed: {pct}% ({ci} {ci1}) of {n} customers with a low {m} did not "
+                     "churn.",
+                     "- Ontevreden maar gebleven: {pct}% ({ci} {ci1}) van {n} klanten met een lage {m} zegde niet "
+                     "op."),
+    "lo_sc_retention": ("- Retention by score (share not churned): {parts}.",
+                        "- Behoud per score (aandeel niet opgezegd): {parts}."),
 })
