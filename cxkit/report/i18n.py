@@ -345,4 +345,20 @@ _TEXT.update({
                      "op."),
     "lo_sc_retention": ("- Retention by score (share not churned): {parts}.",
                         "- Behoud per score (aandeel niet opgezegd): {parts}."),
+    "dr_no_nps_metric": ("This dataset has no NPS metric, so likelihood to recommend cannot be explained; {y} is "
+                         "used as the outcome instead: which scores go together with higher {y}.",
+                         "Deze dataset heeft geen NPS-maatstaf, dus de bereidheid om aan te bevelen valt niet te "
+                         "verklaren; {y} is in plaats daarvan de uitkomst: welke scores samengaan met een hogere {y}."),
+    "dr_no_nps_churn": ("This dataset has no NPS metric, so likelihood to recommend cannot be explained; the churn "
+                        "flag is used as the outcome instead (0 stayed, 1 churned; R² of a linear model of the flag) "
+                        "with {drivers} as drivers. A driver's correlation below zero goes with less churn.",
+                        "Deze dataset heeft geen NPS-maatstaf, dus de bereidheid om aan te bevelen valt niet te "
+                        "verklaren; het opzeglabel (churn) is in plaats daarvan de uitkomst (0 gebleven, 1 opgezegd; "
+                        "R² van een lineair model van het label) met {drivers} als drivers. Een negatieve correlatie "
+                        "gaat samen met minder verloop."),
+    "dr_na": ("This question needs an outcome (an NPS metric, or a CSAT metric or churn flag with scores to explain "
+              "it); this dataset has the metrics {metrics} and no such pair, so no driver importance can be shown.",
+              "Deze vraag heeft een uitkomst nodig (een NPS-maatstaf, of een CSAT-maatstaf of opzeglabel met scores om "
+              "die te verklaren); deze dataset heeft de maatstaven {metrics} en niet zo'n paar, dus er valt geen "
+              "belang van drivers te tonen."),
 })
