@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_choice
+from ..stats.suppression import REASON_TEXT
 
-__all__ = ["LANGS", "text", "check_lang", "fmt", "num", "pvalue", "translate_columns", "column_label"]
+__all__ = ["LANGS", "text", "check_lang", "fmt", "num", "pvalue", "translate_columns", "column_label",
+           "suppression_reason"]
 
 LANGS = ("en", "nl")
 
@@ -47,6 +49,13 @@ _TEXT: dict[str, tuple[str, str]] = {
     "churn_rate_pct": ("churn rate (%)", "churnpercentage (%)"),
     "simple_rate": ("simple (start - end) / start", "eenvoudig (begin - eind) / begin"),
     "nps_composition_by": ("NPS composition by {by}", "NPS-opbouw per {by}"),
+    # Suppression reasons by code (cxkit.stats.suppression): the English wording is the tables' own.
+    "suppressed": ("suppressed", "onderdrukt"),
+    "suppressed_small_group": (REASON_TEXT["small_group"], "minder dan min_n={min_n} {unit}"),
+    "suppressed_zero_weight": (REASON_TEXT["zero_weight"], "gewichten tellen op tot nul"),
+    "answers": ("answers", "antwoorden"),
+    "customers": ("customers", "klanten"),
+    "no_figure": ("no figure", "geen cijfer"),
 }
 
 # Headers of computed tables, for display (translate_columns).
@@ -57,6 +66,8 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "mean": ("mean", "gemiddelde"), "mean_ci_low": ("mean CI low", "gemiddelde BI onder"),
     "mean_ci_high": ("mean CI high", "gemiddelde BI boven"), "sd": ("SD", "SD"),
     "scale": ("scale", "schaal"), "note": ("note", "opmerking"), "suppressed": ("suppressed", "onderdrukt"),
+    "suppressed_reason": ("suppressed because", "onderdrukt omdat"),
+    "suppressed_min_n": ("min_n", "min_n"), "suppressed_unit": ("min_n counts", "min_n telt"),
     "promoters": ("promoters", "promotors"), "passives": ("passives", "passieven"),
     "detractors": ("detractors", "criticasters"),
     "pct_promoters": ("% promoters", "% promotors"), "pct_passives": ("% passives", "% passieven"),
@@ -91,6 +102,17 @@ def text(key: str, lang: str = "en", **fields: object) -> str:
     """The display text ``key`` in ``lang``, with ``{fields}`` filled in."""
     i = LANGS.index(check_lang(lang))
     return _TEXT[key][i].format(**fields)
+
+
+def suppression_reason(code: str, min_n: object = None, unit: object = "answers", lang: str = "en") -> str:
+    """Why a row was suppressed, in ``lang``, from its ``suppressed_reason`` code (``""`` for none)."""
+    if not code:
+        return ""
+    key = f"suppressed_{code}"
+    if key not in _TEXT:
+        return text("no_figure", lang)
+    unit_words = text(str(unit), lang) if str(unit) in ("answers", "customers") else unit
+    return text(key, lang, min_n=min_n, unit=unit_words)
 
 
 def column_label(column: str, lang: str = "en") -> str:

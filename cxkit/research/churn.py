@@ -27,7 +27,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 
 from .._checks import as_list, check_choice, check_columns
 from .._results import Study
@@ -36,8 +35,10 @@ from ..errors import ParameterError
 from ..report.i18n import num, pvalue
 from ..report.i18n import text as _t
 from ..stats.auc import auc_table, compare_auc, risk_sign
+from ..stats.intervals import adjust_p, wilson
 from ..stats.logit import INTERCEPT, LogitResult, logit, nested_lr
-from ..stats.metrics import DEFAULT_MIN_N, _wilson
+from ..stats.metrics import DEFAULT_MIN_N
+from ..stats.suppression import suppress
 from ..stats.survival import BAND_ORDER, CoxResult, KaplanMeier, cox, kaplan_meier, score_band
 from .alignment import Aligned, align_churn, effective_cut, plain_ids
 from .hazard import HazardResult, hazard_model
@@ -57,22 +58,20 @@ def churn_by_score(frame: pd.DataFrame, score: str, outcome: str = "churned", *,
     DataFrame with one row per score value
         score, n, churned : answers and churners
         churn_rate, ci_low, ci_high : in %, Wilson interval
-        suppressed, note : rates of values with fewer than ``min_n`` answers are blanked
+        note, suppressed, suppressed_reason, suppressed_min_n, suppressed_unit : rates of values with
+            fewer than ``min_n`` answers are blanked (:func:`cxkit.stats.suppression.suppress`)
     """
     check_columns(frame, [score, outcome], argument="score/outcome")
     d = frame[[score, outcome]].dropna()
     g = d.groupby(score)[outcome].agg(["size", "sum"]).reset_index()
     g.columns = ["score", "n", "churned"]
     g["churned"] = g["churned"].astype(int)
-    lo, hi = _wilson(g["churned"], g["n"], level)
+    lo, hi = wilson(g["churned"], g["n"], level)
     g["churn_rate"] = 100 * g["churned"] / g["n"]
     g["ci_low"], g["ci_high"] = 100 * lo, 100 * hi
-    g["suppressed"] = g["n"] < min_n
     note = np.where(g["churned"] == g["n"], "every customer churned", "")
-    note = np.where(g["churned"] == 0, "no customer churned", note)
-    g["note"] = np.where(g["suppressed"], f"fewer than min_n={min_n} answers: suppressed", note)
-    g.loc[g["suppressed"], ["churn_rate", "ci_low", "ci_high"]] = np.nan
-    return g
+    g["note"] = np.where(g["churned"] == 0, "no customer churned", note)
+    return suppress(g, size_col="n", value_cols=["churn_rate", "ci_low", "ci_high"], min_n=min_n, unit="answers")
 
 
 def trend_test(frame: pd.DataFrame, score: str, outcome: str = "churned") -> dict:
@@ -270,7 +269,7 @@ class ChurnStudy(Study):
     @property
     def figures(self) -> dict[str, Callable[..., Any]]:
         """``churn_by_score_<metric>``, ``odds_ratios``, ``auc``, ``km_<metric>``, ``revenue_at_risk``."""
-        from ..report import plots_research as rp
+        from ..report import plots as rp
 
         def by_score(m: str) -> Callable[..., Any]:
             return lambda ax=None: rp.churn_by_score(self.by_score[self.by_score["metric"] == m], ax=ax, label=m)
@@ -359,10 +358,7 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
     by_score_df = pd.concat(by_score, ignore_index=True)
     by_score_df = by_score_df[["metric"] + [c for c in by_score_df.columns if c != "metric"]]
     trends_df = pd.DataFrame(trends)
-    ok = trends_df["p_value"].notna()
-    trends_df["p_adj"] = np.nan
-    if ok.any():
-        trends_df.loc[ok, "p_adj"] = multipletests(trends_df.loc[ok, "p_value"], method="holm")[1]
+    trends_df["p_adj"] = adjust_p(trends_df["p_value"], "holm")
     models_df = pd.concat(model_tables, ignore_index=True)
     auc_parts = [auc_table(a.frame, {m: signs[m]}, n_boot=n_boot, seed=seed + i, level=level)
                  for i, (m, a) in enumerate(aligned.items())]

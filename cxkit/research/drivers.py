@@ -442,9 +442,9 @@ class DriverStudy(Study):
     def figures(self) -> dict[str, Callable[..., Any]]:
         """``importance``: the drivers' shares of R² with their intervals."""
         def importance(ax: Any = None) -> Any:
-            from ..report import plots_research
+            from ..report import plots
 
-            ax = plots_research.driver_importance(self.importance.table, ax=ax, outcome=self.importance.outcome)
+            ax = plots.driver_importance(self.importance.table, ax=ax, outcome=self.importance.outcome)
             ax.set_title(f"Drivers of {self.importance.outcome}: R² = {self.importance.r2:.2f} "
                          f"(n = {self.importance.n:,})")
             return ax

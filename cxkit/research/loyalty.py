@@ -38,7 +38,9 @@ from ..errors import DegenerateDataError
 from ..report.i18n import num, pvalue
 from ..report.i18n import text as _t
 from ..scales import Scale
-from ..stats.metrics import DEFAULT_MIN_N, _wilson, nps
+from ..stats.intervals import t_interval, wilson
+from ..stats.metrics import DEFAULT_MIN_N, nps
+from ..stats.suppression import suppress
 from ..stats.survival import score_band
 from .alignment import Aligned, align_churn, pair_answers, plain_ids
 
@@ -72,7 +74,7 @@ def crosstab(frame: pd.DataFrame, csat: str, nps_col: str, *, nps_scale: Scale |
     tab = pd.crosstab(d[csat], cat).reindex(columns=NPS_CATEGORIES, fill_value=0)
     rows = []
     for lvl, r in tab.iterrows():
-        lo, hi = _wilson(r.to_numpy(), np.full(3, r.sum()), level)
+        lo, hi = wilson(r.to_numpy(), np.full(3, r.sum()), level)
         for j, c in enumerate(NPS_CATEGORIES):
             rows.append({"csat": lvl, "category": c, "n": int(r[c]), "row_n": int(r.sum()),
                          "pct": 100 * r[c] / r.sum() if r.sum() else np.nan,
@@ -134,7 +136,7 @@ def rank_correlation(frame: pd.DataFrame, x: str, y: str, *, level: float = 0.95
 
 def share(hits: int, n: int, *, level: float = 0.95) -> dict:
     """A share in % with its Wilson interval: ``{hits, n, pct, ci_low, ci_high}``."""
-    lo, hi = _wilson(np.array([hits]), np.array([n]), level)
+    lo, hi = wilson(np.array([hits]), np.array([n]), level)
     return {"hits": int(hits), "n": int(n), "pct": 100 * hits / n if n else np.nan,
             "ci_low": 100 * float(lo[0]), "ci_high": 100 * float(hi[0])}
 
@@ -176,25 +178,21 @@ def segment_map(frame: pd.DataFrame, by: str, csat: str, nps_col: str, *, csat_s
     -------
     DataFrame with one row per segment
         segment, n, csat_mean, csat_ci_low, csat_ci_high (t interval),
-        nps, nps_ci_low, nps_ci_high (adjusted Wald, points), suppressed, note
+        nps, nps_ci_low, nps_ci_high (adjusted Wald, points), suppressed (and its reason columns), note
     """
     check_columns(frame, [by, csat, nps_col], argument="by/csat/nps")
     d = frame[[by, csat, nps_col]].dropna()
     if d.empty:
         raise DegenerateDataError(f"no rows with {by}, {csat} and {nps_col} all answered.")
-    tq = lambda k: stats.t.ppf(0.5 + level / 2, max(k - 1, 1))  # noqa: E731
     g = d.groupby(by, observed=True)[csat].agg(["size", "mean", "std"]).reset_index()
-    half = np.array([tq(k) for k in g["size"]]) * g["std"] / np.sqrt(g["size"])
+    lo, hi = t_interval(g["mean"], g["std"], g["size"], level)
     out = pd.DataFrame({"segment": g[by].astype(str), "n": g["size"].astype(int), "csat_mean": g["mean"],
-                        "csat_ci_low": g["mean"] - half, "csat_ci_high": g["mean"] + half})
+                        "csat_ci_low": lo, "csat_ci_high": hi})
     nt = nps(d.rename(columns={nps_col: "_nps"}), "_nps", by, level=level, min_n=0)
     nt = nt.assign(segment=nt[by].astype(str))[["segment", "nps", "ci_low", "ci_high"]]
     out = out.merge(nt.rename(columns={"ci_low": "nps_ci_low", "ci_high": "nps_ci_high"}), on="segment")
-    out["suppressed"] = out["n"] < min_n
     cols = ["csat_mean", "csat_ci_low", "csat_ci_high", "nps", "nps_ci_low", "nps_ci_high"]
-    out.loc[out["suppressed"], cols] = np.nan
-    out["note"] = np.where(out["suppressed"], f"fewer than min_n={min_n} customers: suppressed", "")
-    return out
+    return suppress(out, size_col="n", value_cols=cols, min_n=min_n, unit="customers")
 
 
 def retention_by_category(frame: pd.DataFrame, nps_col: str, outcome: str = "churned", *,
@@ -205,23 +203,22 @@ def retention_by_category(frame: pd.DataFrame, nps_col: str, outcome: str = "chu
     Returns
     -------
     DataFrame with one row per category
-        category, n, retained, retention (in %), ci_low, ci_high (Wilson), suppressed, note
+        category, n, retained, retention (in %), ci_low, ci_high (Wilson), note, suppressed (and its
+        reason columns, :func:`cxkit.stats.suppression.suppress`)
     """
     check_columns(frame, [nps_col, outcome], argument="nps/outcome")
     d = frame[[nps_col, outcome]].dropna()
     cat = pd.Series(nps_category(d[nps_col], nps_scale), index=d.index)
     g = (~d[outcome].astype(bool)).groupby(cat, observed=False).agg(["size", "sum"]).reindex(NPS_CATEGORIES,
                                                                                              fill_value=0)
-    lo, hi = _wilson(g["sum"].to_numpy(), g["size"].to_numpy(), level)
+    lo, hi = wilson(g["sum"].to_numpy(), g["size"].to_numpy(), level)
     out = pd.DataFrame({"category": NPS_CATEGORIES, "n": g["size"].astype(int).to_numpy(),
                         "retained": g["sum"].astype(int).to_numpy()})
     with np.errstate(divide="ignore", invalid="ignore"):
         out["retention"] = 100 * out["retained"] / out["n"]
     out["ci_low"], out["ci_high"] = 100 * lo, 100 * hi
-    out["suppressed"] = out["n"] < min_n
-    out.loc[out["suppressed"], ["retention", "ci_low", "ci_high"]] = np.nan
-    out["note"] = np.where(out["suppressed"], f"fewer than min_n={min_n} customers: suppressed", "")
-    return out
+    return suppress(out, size_col="n", value_cols=["retention", "ci_low", "ci_high"], min_n=min_n,
+                    unit="customers")
 
 
 # -- the study ------------------------------------------------------------------------------
@@ -306,7 +303,7 @@ class LoyaltyStudy(Study):
     @property
     def figures(self) -> dict[str, Callable[..., Any]]:
         """``crosstab``, and where the data allows ``segments`` and ``retention``."""
-        from ..report import plots_research as rp
+        from ..report import plots as rp
 
         out: dict[str, Callable[..., Any]] = {}
         if self.crosstab is not None:

@@ -20,7 +20,9 @@ from ..report.i18n import check_lang, fmt
 from ..report.i18n import text as _t
 from ..stats import metrics
 from ..stats.churn_rate import churn_rate, churn_share
-from ..stats.compare import _adjust, changes
+from ..stats.compare import changes
+from ..stats.intervals import adjust_p
+from ..stats.suppression import SUPPRESSION_COLUMNS
 
 __all__ = ["window", "metric_table", "headline", "drilldown", "latest_changes", "describe_overview", "save_tables",
            "churn_share", "churn_overview", "overview_period"]
@@ -109,7 +111,7 @@ def headline(ds: Dataset, data: pd.DataFrame, *, level: float = 0.95, min_n: int
         value, unit : NPS points, % top box (CSAT) or % easy (CES)
         ci_low, ci_high, n : interval and answers
         mean, mean_ci_low, mean_ci_high : mean answer (NaN for NPS)
-        scale, note
+        scale, note, suppressed, suppressed_reason, suppressed_min_n, suppressed_unit : as in the metric table
     """
     rows = []
     for m in ds.metrics():
@@ -121,7 +123,7 @@ def headline(ds: Dataset, data: pd.DataFrame, *, level: float = 0.95, min_n: int
                      "ci_low": t["ci_low"], "ci_high": t["ci_high"], "n": int(t["n"]),
                      "mean": t.get("mean", np.nan), "mean_ci_low": t.get("mean_ci_low", np.nan),
                      "mean_ci_high": t.get("mean_ci_high", np.nan), "scale": ds.scale(m).describe(),
-                     "note": t["note"], "suppressed": bool(t["suppressed"])})
+                     "note": t["note"], **{c: t[c] for c in SUPPRESSION_COLUMNS}})
     return pd.DataFrame(rows)
 
 
@@ -155,7 +157,7 @@ def latest_changes(ds: Dataset, data: pd.DataFrame, by: str | None = None, *, fr
     if not parts:
         return pd.DataFrame()
     out = pd.concat(parts, ignore_index=True)
-    out["p_adj"] = _adjust(out["p_value"], correction)
+    out["p_adj"] = adjust_p(out["p_value"], correction)
     out["significant"] = out["p_adj"] < 1 - level
     front = ["metric", "statistic"] + ([by] if by else [])
     return out[front + [c for c in out.columns if c not in front]]

@@ -23,7 +23,9 @@ from .._checks import FREQS, as_list, check_choice, check_columns, check_level, 
 from .._dates import engine_utc, to_dates
 from ..errors import DataError, ParameterError, format_rows
 from .engines import check_not_text, count_rows, day_codes, day_dates, engine_name, no_rows_note, open_frame
-from .metrics import DEFAULT_MIN_N, _suppress, _wilson
+from .intervals import wilson
+from .metrics import DEFAULT_MIN_N
+from .suppression import suppress
 
 __all__ = ["churn_rate", "churn_share"]
 
@@ -113,7 +115,8 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
         at_end : customers active at the period end
         simple_rate : (at_start - at_end) / at_start in % (nets out new customers)
         complete : False when the period ends after ``period_end`` (or the data)
-        suppressed, note
+        note, suppressed, suppressed_reason, suppressed_min_n, suppressed_unit : periods with fewer
+            than ``min_n`` customers at the start are blanked (unit ``customers``)
     """
     by = as_list(by)
     level = check_level(level)
@@ -178,7 +181,7 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = out["churned"] / out["at_start"]
         simple = ((out["at_start"] - out["at_end"]) / out["at_start"]).where(out["at_start"] > 0)
-    lo, hi = _wilson(out["churned"], out["at_start"], level)
+    lo, hi = wilson(out["churned"], out["at_start"], level)
     out.insert(len(by) + 3, "churn_rate", 100 * rate)
     out.insert(len(by) + 4, "ci_low", 100 * lo)
     out.insert(len(by) + 5, "ci_high", 100 * hi)
@@ -191,8 +194,8 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
     note = np.where((out["at_start"] > 0) & (out["churned"] == 0), "no churn in the period", note)
     note = np.where(~out["complete"], "period not fully observed: rate understated", note)
     out["note"] = note
-    return out.rename(columns={"at_start": "n"}).pipe(
-        _suppress, ["churn_rate", "ci_low", "ci_high", "simple_rate"], min_n).rename(columns={"n": "at_start"})
+    return suppress(out, size_col="at_start", value_cols=["churn_rate", "ci_low", "ci_high", "simple_rate"],
+                    min_n=min_n, unit="customers")
 
 
 def churn_share(customers: pd.DataFrame, by: str | Sequence[str] | None = None, *, churned: str = "churned",
@@ -208,7 +211,8 @@ def churn_share(customers: pd.DataFrame, by: str | Sequence[str] | None = None, 
         n : customers
         churned : of those, flagged as churned
         churn_pct, ci_low, ci_high : churned / n in % with Wilson interval
-        suppressed, note
+        note, suppressed, suppressed_reason, suppressed_min_n, suppressed_unit : groups with fewer than
+            ``min_n`` customers are blanked (unit ``customers``)
     """
     by = as_list(by)
     check_columns(customers, [churned, *by], argument="churned/by", source="customers")
@@ -220,7 +224,7 @@ def churn_share(customers: pd.DataFrame, by: str | Sequence[str] | None = None, 
     if not by:
         t = t.drop(columns=t.columns[0])
     t["churn_pct"] = 100 * t["churned"] / t["n"]
-    lo, hi = _wilson(t["churned"], t["n"], level)
+    lo, hi = wilson(t["churned"], t["n"], level)
     t["ci_low"], t["ci_high"] = 100 * lo, 100 * hi
     t["note"] = ""
-    return _suppress(t, ["churn_pct", "ci_low", "ci_high"], min_n)
+    return suppress(t, size_col="n", value_cols=["churn_pct", "ci_low", "ci_high"], min_n=min_n, unit="customers")

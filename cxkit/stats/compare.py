@@ -27,19 +27,19 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
 from .._checks import as_list, check_alpha, check_choice, check_level, check_min_n
 from .._results import Result
 from ..errors import DegenerateDataError, ParameterError
 from ..scales import Scale
+from .intervals import CORRECTIONS, adjust_p
 from .metrics import DEFAULT_MIN_N, prepare_counts, totals
+from .suppression import suppress
 
 __all__ = ["Comparison", "compare", "pairwise", "changes", "STATISTICS", "CORRECTIONS"]
 
 STATISTICS = ("nps", "top_box", "mean")
-CORRECTIONS = ("holm", "bonferroni", "fdr_bh", "none")
 _DEFAULT_STAT = {"nps": "nps", "csat": "top_box", "ces": "mean"}
 
 
@@ -63,6 +63,9 @@ class Comparison(Result):
     level: float
     note: str = ""
     suppressed: bool = False
+    suppressed_reason: str = ""
+    suppressed_min_n: int = DEFAULT_MIN_N
+    suppressed_unit: str = "answers"
 
     @property
     def notes(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -204,35 +207,16 @@ def compare(data: pd.DataFrame, group: str, a: object, b: object, score: str = "
         rows[name] = sel.iloc[0]
     ca = _expand(counts[counts[group] == a], score) if test == "mannwhitney" and not weight else None
     cb = _expand(counts[counts[group] == b], score) if test == "mannwhitney" and not weight else None
-    res = _pair(rows["a"], rows["b"], statistic, level, test, ca, cb)
-    small = [str(v) for v, r in ((a, rows["a"]), (b, rows["b"])) if r["n"] < min_n]
-    if small:
-        res.update(value_a=np.nan, value_b=np.nan, diff=np.nan, ci_low=np.nan, ci_high=np.nan,
-                   p_value=np.nan, note=f"fewer than min_n={min_n} answers in {small}: suppressed",
-                   suppressed=True)
+    res = _suppress_pairs(pd.DataFrame([_pair(rows["a"], rows["b"], statistic, level, test, ca, cb)]),
+                          min_n).iloc[0].to_dict()
+    res = {k: v.item() if isinstance(v, np.generic) else v for k, v in res.items()}  # plain Python fields
     return Comparison(statistic=statistic, group=group, a=str(a), b=str(b), level=level, **res)
 
 
-def _suppress_pair(res: dict, min_n: int) -> None:
-    """Blank a comparison involving a group below ``min_n``, and that group's own value."""
-    res["suppressed"] = bool(min(res["n_a"], res["n_b"]) < min_n)
-    if res["suppressed"]:
-        res.update(diff=np.nan, ci_low=np.nan, ci_high=np.nan, p_value=np.nan,
-                   note=f"fewer than min_n={min_n} answers: suppressed")
-        for side in ("a", "b"):
-            if res[f"n_{side}"] < min_n:
-                res[f"value_{side}"] = np.nan
-
-
-def _adjust(p: pd.Series, correction: str) -> np.ndarray:
-    check_choice("correction", correction, CORRECTIONS)
-    out = np.full(len(p), np.nan)
-    ok = p.notna().to_numpy()
-    if correction == "none":
-        out[ok] = p[ok]
-    elif ok.any():
-        out[ok] = multipletests(p[ok], method=correction)[1]
-    return out
+def _suppress_pairs(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """Blank comparisons involving a group below ``min_n``, and that group's own value (:func:`suppress`)."""
+    return suppress(table, size_col=["n_a", "n_b"], value_cols=["diff", "ci_low", "ci_high", "p_value"],
+                    min_n=min_n, unit="answers", own_cols={"n_a": ["value_a"], "n_b": ["value_b"]})
 
 
 def pairwise(data: pd.DataFrame, group: str, score: str = "score", *, scale: Scale | None = None,
@@ -257,11 +241,9 @@ def pairwise(data: pd.DataFrame, group: str, score: str = "score", *, scale: Sca
         raise DegenerateDataError(f"column {group!r} has {len(t)} group(s) with answers; need at least 2.")
     rows = []
     for (_i, ra), (_j, rb) in combinations(t.iterrows(), 2):
-        res = _pair(ra, rb, statistic, level, None)
-        _suppress_pair(res, min_n)
-        rows.append({"a": ra[group], "b": rb[group], **res})
-    out = pd.DataFrame(rows)
-    out["p_adj"] = _adjust(out["p_value"], correction)
+        rows.append({"a": ra[group], "b": rb[group], **_pair(ra, rb, statistic, level, None)})
+    out = _suppress_pairs(pd.DataFrame(rows), min_n)
+    out["p_adj"] = adjust_p(out["p_value"], correction)
     out["significant"] = out["p_adj"] < alpha
     out["statistic"] = statistic
     return out
@@ -291,12 +273,11 @@ def changes(data: pd.DataFrame, date: str, score: str = "score", by: str | Seque
         g = g.sort_values("period")
         for (_, prev), (_, cur) in zip(g.iloc[:-1].iterrows(), g.iloc[1:].iterrows(), strict=False):
             res = _pair(cur, prev, statistic, level, None)
-            _suppress_pair(res, min_n)
             rows.append({**dict(zip(by, key, strict=False)), "period": cur["period"], "previous": prev["period"], **res})
     cols = [*by, "period", "previous", "n_a", "n_b", "value_a", "value_b", "diff", "ci_low", "ci_high",
-            "p_value", "test", "note", "suppressed"]
-    out = pd.DataFrame(rows, columns=cols)
-    out["p_adj"] = _adjust(out["p_value"], correction)
+            "p_value", "test", "note"]
+    out = _suppress_pairs(pd.DataFrame(rows, columns=cols), min_n)
+    out["p_adj"] = adjust_p(out["p_value"], correction)
     out["significant"] = out["p_adj"] < alpha
     out["statistic"] = statistic
     return out

@@ -11,6 +11,8 @@ Conventions shared by the tables
 ``n_eff``        Kish's effective sample size; equals ``n`` without weights
 ``ci_low/high``  interval of the headline figure, same units as the figure
 ``suppressed``   True when ``n < min_n``: the figures are set to NaN
+``suppressed_reason``, ``suppressed_min_n``, ``suppressed_unit``
+                 why (code), threshold and unit (:func:`cxkit.stats.suppression.suppress`)
 ``note``         plain-words caveat ("" when none)
 """
 
@@ -21,14 +23,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
 
-from .._checks import FREQS, as_list, check_choice, check_columns, check_level, check_min_n
+from .._checks import FREQS, as_list, check_choice, check_columns, check_level
 from .._dates import period_labels, to_dates
 from ..errors import DataError, ParameterError, format_rows
 from ..scales import Scale, validate_scores
 from .bootstrap import histogram_matrix, multinomial_percentiles
 from .counts import answer_counts, kish_neff
+from .intervals import nps_adjusted_wald, t_interval, wilson
+from .suppression import suppress
 
 __all__ = [
     "nps", "csat", "ces", "add_period",
@@ -110,32 +113,10 @@ def totals(counts: pd.DataFrame, by: list[str], score: str, good: Sequence, bad:
 
 
 def _suppress(table: pd.DataFrame, value_cols: Sequence[str], min_n: int) -> pd.DataFrame:
-    """Blank figures of groups below ``min_n`` answers (or whose weights sum to zero) and say why."""
-    min_n = check_min_n(min_n)
-    small = table["n"] < min_n
-    note = table.get("note", pd.Series("", index=table.index)).astype(object)
-    # All-zero weights leave nothing to estimate from: blank and flag rather than show NaN unexplained.
-    weightless = (table["n_eff"] == 0) & (table["n"] > 0) if "n_eff" in table else pd.Series(False, table.index)
-    note = note.where(~weightless, "weights sum to zero: suppressed")
-    note = note.where(~small, f"fewer than min_n={min_n} answers: suppressed")
-    table["suppressed"] = small | weightless
-    table.loc[table["suppressed"], list(value_cols)] = np.nan
-    table["note"] = note
-    return table
+    """Answer tables: blank groups below ``min_n`` answers or whose weights sum to zero (:func:`suppress`)."""
+    return suppress(table, size_col="n", value_cols=value_cols, min_n=min_n, unit="answers", eff_col="n_eff")
 
 
-def _wilson(count, nobs, level):
-    count = np.asarray(count, dtype=float)
-    nobs = np.asarray(nobs, dtype=float)
-    lo = np.full(count.shape, np.nan)
-    hi = np.full(count.shape, np.nan)
-    ok = nobs > 0
-    if ok.any():
-        lo[ok], hi[ok] = proportion_confint(count[ok], nobs[ok], alpha=1 - level, method="wilson")
-        # Float round-off can put the bound a hair past the estimate at p = 0 or 1.
-        p = count[ok] / nobs[ok]
-        lo[ok], hi[ok] = np.minimum(lo[ok], p), np.maximum(hi[ok], p)
-    return lo, hi
 
 
 def _mean_interval(t: pd.DataFrame, level: float) -> pd.DataFrame:
@@ -146,11 +127,9 @@ def _mean_interval(t: pd.DataFrame, level: float) -> pd.DataFrame:
         neff = t["n_eff"]
         var = var_w * neff / (neff - 1)
         sd = np.sqrt(var)
-        se = sd / np.sqrt(neff)
-        tq = stats.t.ppf(0.5 + level / 2, np.maximum(neff - 1, 1))
-    half = np.where(neff > 1, tq * se, np.nan)
-    return pd.DataFrame({"mean": mean, "sd": np.where(neff > 1, sd, np.nan),
-                         "mean_ci_low": mean - half, "mean_ci_high": mean + half})
+    lo, hi = t_interval(mean, sd, neff, level)
+    return pd.DataFrame({"mean": mean, "sd": np.where(neff > 1, sd, np.nan), "mean_ci_low": lo, "mean_ci_high": hi},
+                        index=t.index)
 
 
 def _notes(t: pd.DataFrame, share: pd.Series) -> pd.Series:
@@ -180,21 +159,13 @@ def nps_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "
     z = stats.norm.ppf(0.5 + level / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         se = np.sqrt((p_pro + p_det - est**2) / neff)
-    if ci == "wald":
-        centre, half = est, z * se
-    elif ci == "adjusted-wald":
-        # Rocks (2016): add 3/4 promoter, 3/4 detractor and 3/2 passive, centre on the
-        # adjusted estimate. Weighted data uses effective counts p * n_eff.
-        n_adj = neff + 3
-        a_pro = (p_pro * neff + 0.75) / n_adj
-        a_det = (p_det * neff + 0.75) / n_adj
-        centre = a_pro - a_det
-        half = z * np.sqrt((a_pro + a_det - centre**2) / n_adj)
+    if ci == "adjusted-wald":  # Rocks (2016); the default: keeps its coverage for small n
+        lo, hi = nps_adjusted_wald(p_pro, p_det, neff, level)
+    elif ci == "wald":
+        lo, hi = est - z * se, est + z * se
     else:
-        lo_b, hi_b = _nps_bootstrap(np.column_stack([p_det, p_pas, p_pro]), neff, level, n_boot, seed)
-        centre, half = (lo_b + hi_b) / 2, (hi_b - lo_b) / 2
-    lo = np.clip(centre - half, -1, 1)
-    hi = np.clip(centre + half, -1, 1)
+        lo, hi = _nps_bootstrap(np.column_stack([p_det, p_pas, p_pro]), neff, level, n_boot, seed)
+    lo, hi = np.clip(lo, -1, 1), np.clip(hi, -1, 1)
     out = t[by].copy()
     out["n"] = t["n"]
     out["promoters"] = t["good_n"].astype("int64")
@@ -278,7 +249,7 @@ def _share_table(counts, by, score, scale, level, min_n, share_name, count_name,
     t = totals(counts, by, score, scale.good, scale.bad)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = t["good_w"] / t["w"]
-    lo, hi = _wilson(share * t["n_eff"], t["n_eff"], level)
+    lo, hi = wilson(share * t["n_eff"], t["n_eff"], level)
     out = t[by].copy()
     out["n"] = t["n"]
     out[count_name] = t["good_n"].astype("int64")
