@@ -46,7 +46,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "report.i18n": ("translate_columns",),
     "report.kpis": ("record_kpi", "record_kpis", "not_applicable"),
     "research.alignment": ("Aligned", "align_churn", "pair_answers"),
-    "research.churn": ("ChurnStudy", "churn_by_score", "churn_study", "metric_models", "revenue_at_risk",
+    "research.churn": ("ChurnStudy", "churn_applicable", "churn_by_score", "churn_study", "metric_models", "revenue_at_risk",
                        "trend_test"),
     "research.drivers": ("DriverStudy", "Importance", "describe_drivers", "driver_frame", "driver_outcome", "driver_study",
                          "relative_importance"),

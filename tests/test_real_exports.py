@@ -162,3 +162,14 @@ def test_not_applicable_status_reaches_index_and_kpis(tmp_path):
     assert "1 not applicable" in page and "0 failed" in page and "class='na'" in page
     with pytest.raises(cx.ParameterError, match="reason"):
         cx.not_applicable("  ")
+
+
+def test_churn_study_without_churn_is_not_applicable_in_plain_words(tmp_path):
+    ds = _dataset(tmp_path, pd.DataFrame({"customer_id": ["a", "b"], "csat": [1, 5]}), None,
+                  {"csat": {"kind": "csat", "min": 1, "max": 5, "top_box": [4, 5]}})
+    for lang in ("en", "nl"):
+        reason = cx.churn_applicable(ds, lang=lang)
+        assert len(reason.split()) >= 8 and "churned" not in reason and "Traceback" not in reason
+    assert "opzeglabel" in cx.churn_applicable(ds, lang="nl")
+    (tmp_path / "one").mkdir()
+    assert cx.churn_applicable(_one_score(tmp_path / "one")) == ""

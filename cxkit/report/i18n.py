@@ -178,6 +178,16 @@ _TEXT.update({
                  "were left out because their {h}-day horizon had not ended by {date}.",
                  "- **{m}**: eerste antwoorden van {n} klanten, van wie {churned} binnen {h} dagen opzegden; {left} "
                  "antwoorden zijn weggelaten omdat hun horizon van {h} dagen op {date} nog niet voorbij was."),
+    "ch_na_churn": ("This question needs to know which customers left: dataset “{name}” has no churn label and no "
+                    "end dates, so no score can be compared with churn. The overview, satisfaction and driver "
+                    "reports do not need churn.",
+                    "Deze vraag moet weten welke klanten zijn vertrokken: dataset “{name}” heeft geen opzeglabel en "
+                    "geen einddatums, dus geen enkele score valt met opzeggingen te vergelijken. Het overzicht en de "
+                    "rapporten over tevredenheid en drivers hebben geen opzeggingen nodig."),
+    "ch_na_metrics": ("This question compares effort, NPS and satisfaction scores with churn; dataset “{name}” has "
+                      "none of these (its metrics: {metrics}), so there is nothing to compare.",
+                      "Deze vraag vergelijkt inspannings-, NPS- en tevredenheidsscores met opzeggingen; dataset "
+                      "{name!r} heeft geen van deze (maatstaven: {metrics}), dus er valt niets te vergelijken."),
     "ch_untimed": ("- **{m}**: {n} customers, {churned} with the churn label.",
                    "- **{m}**: {n} klanten, van wie {churned} met het label opgezegd (churn)."),
     "ch_caveat": ("- **Caveat**: this data has no answer or churn dates, so whether churn followed the answer "

@@ -44,7 +44,7 @@ from .alignment import Aligned, align_churn, effective_cut, plain_ids
 from .hazard import HazardResult, hazard_model
 
 __all__ = ["churn_by_score", "trend_test", "metric_models", "revenue_at_risk", "ChurnStudy", "churn_study",
-           "LANGS"]
+           "churn_applicable", "LANGS"]
 
 LANGS = ("en", "nl")
 
@@ -295,6 +295,24 @@ def _default_metrics(ds: Dataset) -> list[str]:
 
 def _signs(ds: Dataset, metrics: Sequence[str]) -> dict[str, int]:
     return {m: risk_sign(ds.scale(m)) for m in metrics}
+
+
+def churn_applicable(ds: Dataset, metrics: Sequence[str] | None = None, lang: str = "en") -> str:
+    """Whether :func:`churn_study` can run on ``ds``: ``""`` when it can, else one plain paragraph why not.
+
+    The study needs at least one CES, NPS or CSAT metric and a customers table with a churn label
+    (``churned``) or an end date. The paragraph (``lang``: en, nl) is meant for
+    :func:`cxkit.report.kpis.not_applicable`, so the notebook ends with status ``not applicable``
+    instead of a traceback.
+    """
+    check_choice("lang", lang, LANGS)
+    have = list(metrics) if metrics else _default_metrics(ds)
+    if not have:
+        return _t("ch_na_metrics", lang, name=ds.name, metrics=", ".join(ds.metrics()) or "-")
+    cust = ds.customers
+    if cust is None or not ({"churned", "end_date"} & set(cust.columns)):
+        return _t("ch_na_churn", lang, name=ds.name)
+    return ""
 
 
 def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_days: int = 180,

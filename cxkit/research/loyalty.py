@@ -420,7 +420,7 @@ def retention_by_score(frame: pd.DataFrame, score: str, outcome: str = "churned"
     check_columns(frame, [score, outcome], argument="score/outcome")
     d = frame[[score, outcome]].dropna()
     g = (~d[outcome].astype(bool)).groupby(d[score]).agg(["size", "sum"]).sort_index()
-    lo, hi = _wilson(g["sum"].to_numpy(), g["size"].to_numpy(), level)
+    lo, hi = wilson(g["sum"].to_numpy(), g["size"].to_numpy(), level)
     out = pd.DataFrame({"score": g.index.to_numpy(), "n": g["size"].astype(int).to_numpy(),
                         "retained": g["sum"].astype(int).to_numpy()})
     out["retention"] = 100 * out["retained"] / out["n"]
