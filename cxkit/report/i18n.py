@@ -230,6 +230,16 @@ _TEXT.update({
     "vs": ("vs", "vs"),
     "no_comparison": ("no comparison", "geen vergelijking"),
     "ch_auc_better": ("{better} predicts churn better", "{better} voorspelt opzeggingen beter"),
+    "ch_auc_assoc_better": ("{better} goes together with churn more closely",
+                            "{better} hangt sterker samen met opzeggen"),
+    "ch_auc_reversed": ("below {half}: the relation runs the other way: {rev} ({rci})",
+                        "onder {half}: het verband loopt andersom: {rev} ({rci})"),
+    "ch_auc_pair_reversed": ("no ranking: the relation runs the other way for {rev} (AUC below {half}, see above)",
+                             "geen rangorde: het verband loopt andersom bij {rev} (AUC onder {half}, zie boven)"),
+    "ch_auc_pair_untimed": ("- {a} vs {b} on the {n} customers who answered both ({ev} left): AUC {aa} vs "
+                            "{ab}, difference {d} ({ci} {ci1}, DeLong p {p}): {verdict}.",
+                            "- {a} vs {b} bij de {n} klanten die beide beantwoordden ({ev} vertrokken): "
+                            "AUC {aa} vs {ab}, verschil {d} ({ci} {ci1}, DeLong p {p}): {verdict}."),
     "no_sig_diff": ("no significant difference", "geen significant verschil"),
     "ch_auc_pair": ("- {a} vs {b} on the {n} customers who answered both within {w} days ({ev} left): AUC {aa} vs "
                     "{ab}, difference {d} ({ci} {ci1}, DeLong p {p}): {verdict}.",
