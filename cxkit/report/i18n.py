@@ -180,6 +180,16 @@ _TEXT.update({
                  "were left out because their {h}-day horizon had not ended by {date}.",
                  "- **{m}**: eerste antwoorden van {n} klanten, van wie {churned} binnen {h} dagen opzegden; {left} "
                  "antwoorden zijn weggelaten omdat hun horizon van {h} dagen op {date} nog niet voorbij was."),
+    "ch_na_churn": ("This question needs to know which customers left: dataset “{name}” has no churn label and no "
+                    "end dates, so no score can be compared with churn. The overview, satisfaction and driver "
+                    "reports do not need churn.",
+                    "Deze vraag moet weten welke klanten zijn vertrokken: dataset “{name}” heeft geen opzeglabel en "
+                    "geen einddatums, dus geen enkele score valt met opzeggingen te vergelijken. Het overzicht en de "
+                    "rapporten over tevredenheid en drivers hebben geen opzeggingen nodig."),
+    "ch_na_metrics": ("This question compares effort, NPS and satisfaction scores with churn; dataset “{name}” has "
+                      "none of these (its metrics: {metrics}), so there is nothing to compare.",
+                      "Deze vraag vergelijkt inspannings-, NPS- en tevredenheidsscores met opzeggingen; dataset "
+                      "{name!r} heeft geen van deze (maatstaven: {metrics}), dus er valt niets te vergelijken."),
     "ch_untimed": ("- **{m}**: {n} customers, {churned} with the churn label.",
                    "- **{m}**: {n} klanten, van wie {churned} met het label opgezegd (churn)."),
     "ch_caveat": ("- **Caveat**: this data has no answer or churn dates, so whether churn followed the answer "
@@ -240,6 +250,16 @@ _TEXT.update({
     "vs": ("vs", "vs"),
     "no_comparison": ("no comparison", "geen vergelijking"),
     "ch_auc_better": ("{better} predicts churn better", "{better} voorspelt opzeggingen beter"),
+    "ch_auc_assoc_better": ("{better} goes together with churn more closely",
+                            "{better} hangt sterker samen met opzeggen"),
+    "ch_auc_reversed": ("below {half}: the relation runs the other way: {rev} ({rci})",
+                        "onder {half}: het verband loopt andersom: {rev} ({rci})"),
+    "ch_auc_pair_reversed": ("no ranking: the relation runs the other way for {rev} (AUC below {half}, see above)",
+                             "geen rangorde: het verband loopt andersom bij {rev} (AUC onder {half}, zie boven)"),
+    "ch_auc_pair_untimed": ("- {a} vs {b} on the {n} customers who answered both ({ev} left): AUC {aa} vs "
+                            "{ab}, difference {d} ({ci} {ci1}, DeLong p {p}): {verdict}.",
+                            "- {a} vs {b} bij de {n} klanten die beide beantwoordden ({ev} vertrokken): "
+                            "AUC {aa} vs {ab}, verschil {d} ({ci} {ci1}, DeLong p {p}): {verdict}."),
     "no_sig_diff": ("no significant difference", "geen significant verschil"),
     "ch_auc_pair": ("- {a} vs {b} on the {n} customers who answered both within {w} days ({ev} left): AUC {aa} vs "
                     "{ab}, difference {d} ({ci} {ci1}, DeLong p {p}): {verdict}.",
@@ -344,4 +364,63 @@ _TEXT.update({
                   "deze beoordelingen."),
     "dr_assoc": ("- Importance is association in this data, not proof that improving a driver will raise {y}.",
                  "- Belang is samenhang in deze data, geen bewijs dat het verbeteren van een driver {y} verhoogt."),
+    # what applies to the data (not-applicable paragraphs and derived defaults)
+    "ov_period_derived": ("Period: the last 12 months of data, {start} to {end} (the latest answer up to the run "
+                          "date {run_date} is from {last}).",
+                          "Periode: de laatste 12 maanden met data, {start} tot {end} (het laatste antwoord tot "
+                          "de rapportdatum {run_date} is van {last})."),
+    "ov_period_empty": ("No answers fall in the period {start} to {end}: this dataset's answers are dated {first} to "
+                        "{last}. Nothing can be reported for this period; leave period_start empty to use the last "
+                        "12 months of data, or choose a period inside the data.",
+                        "Er vallen geen antwoorden in de periode {start} tot {end}: de antwoorden in deze dataset "
+                        "zijn van {first} tot {last}. Over deze periode valt niets te melden; laat period_start leeg "
+                        "voor de laatste 12 maanden met data, of kies een periode binnen de data."),
+    "ov_no_answers": ("This dataset has no answers up to the run date {run_date}: no NPS, CSAT or CES can be "
+                      "reported; what can be computed from the customers (churn) is shown below.",
+                      "Deze dataset heeft geen antwoorden tot de rapportdatum {run_date}: er valt geen NPS, CSAT of "
+                      "CES te melden; wat uit de klanten te berekenen is (verloop), staat hieronder."),
+    "ov_churn_share": ("- Churn: {pct}% of {n} customers are flagged as churned ({ci} {ci1}).",
+                       "- Verloop (churn): {pct}% van {n} klanten is gemarkeerd als opgezegd ({ci} {ci1})."),
+    "ov_churn_rate": ("- Churn: {pct}% of the {n} customers active at the start of {period} left during it "
+                      "({ci} {ci1}).",
+                      "- Verloop (churn): {pct}% van de {n} klanten die aan het begin van {period} klant waren, "
+                      "zegde in die periode op ({ci} {ci1})."),
+    "lo_na_one_score": ("This dataset has one satisfaction score ({m}) but no {lacking} metric, so satisfaction "
+                        "cannot be compared with likelihood to recommend. Shown instead: how many satisfied customers "
+                        "left anyway, how many dissatisfied customers stayed, and retention by score.",
+                        "Deze dataset heeft één tevredenheidsscore ({m}) maar geen {lacking}-maatstaf, dus "
+                        "tevredenheid valt niet te vergelijken met de bereidheid om aan te bevelen. In plaats daarvan: "
+                        "hoeveel tevreden klanten toch vertrokken, hoeveel ontevreden klanten bleven, en het behoud "
+                        "per score."),
+    "lo_na_nothing": ("This question needs a CSAT and an NPS metric, or one score and a churn outcome; this "
+                      "dataset lacks {lacking} and has no churn outcome to compare with, so nothing can be shown.",
+                      "Deze vraag heeft een CSAT- en een NPS-maatstaf nodig, of één score en een verloopuitkomst "
+                      "(churn); deze dataset mist {lacking} en heeft geen verloop om mee te vergelijken, dus er valt "
+                      "niets te tonen."),
+    "lo_sc_within": ("left within {h} days of their answer", "zegden binnen {h} dagen na hun antwoord op"),
+    "lo_sc_flagged": ("are flagged as churned", "zijn gemarkeerd als opgezegd"),
+    "lo_sc_left": ("- Satisfied but left: {pct}% ({ci} {ci1}) of {n} customers with a top-box {m} {when}.",
+                   "- Tevreden maar vertrokken: {pct}% ({ci} {ci1}) van {n} klanten met een topbox-{m} {when}."),
+    "lo_sc_stayed": ("- Dissatisfied but stayed: {pct}% ({ci} {ci1}) of {n} customers with a low {m} did not "
+                     "churn.",
+                     "- Ontevreden maar gebleven: {pct}% ({ci} {ci1}) van {n} klanten met een lage {m} zegde niet "
+                     "op."),
+    "lo_sc_retention": ("- Retention by score (share not churned): {parts}.",
+                        "- Behoud per score (aandeel niet opgezegd): {parts}."),
+    "dr_no_nps_metric": ("This dataset has no NPS metric, so likelihood to recommend cannot be explained; {y} is "
+                         "used as the outcome instead: which scores go together with higher {y}.",
+                         "Deze dataset heeft geen NPS-maatstaf, dus de bereidheid om aan te bevelen valt niet te "
+                         "verklaren; {y} is in plaats daarvan de uitkomst: welke scores samengaan met een hogere {y}."),
+    "dr_no_nps_churn": ("This dataset has no NPS metric, so likelihood to recommend cannot be explained; the churn "
+                        "flag is used as the outcome instead (0 stayed, 1 churned; R² of a linear model of the flag) "
+                        "with {drivers} as drivers. A driver's correlation below zero goes with less churn.",
+                        "Deze dataset heeft geen NPS-maatstaf, dus de bereidheid om aan te bevelen valt niet te "
+                        "verklaren; het opzeglabel (churn) is in plaats daarvan de uitkomst (0 gebleven, 1 opgezegd; "
+                        "R² van een lineair model van het label) met {drivers} als drivers. Een negatieve correlatie "
+                        "gaat samen met minder verloop."),
+    "dr_na": ("This question needs an outcome (an NPS metric, or a CSAT metric or churn flag with scores to explain "
+              "it); this dataset has the metrics {metrics} and no such pair, so no driver importance can be shown.",
+              "Deze vraag heeft een uitkomst nodig (een NPS-maatstaf, of een CSAT-maatstaf of opzeglabel met scores om "
+              "die te verklaren); deze dataset heeft de maatstaven {metrics} en niet zo'n paar, dus er valt geen "
+              "belang van drivers te tonen."),
 })

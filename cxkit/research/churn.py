@@ -45,7 +45,7 @@ from .alignment import Aligned, align_churn, effective_cut, plain_ids
 from .hazard import HazardResult, hazard_model
 
 __all__ = ["churn_by_score", "trend_test", "metric_models", "validate_models", "revenue_at_risk", "ChurnStudy",
-           "churn_study", "LANGS"]
+           "churn_study", "churn_applicable", "LANGS"]
 
 LANGS = ("en", "nl")
 
@@ -154,7 +154,8 @@ def metric_models(frame: pd.DataFrame, metrics: Sequence[str], controls: Sequenc
         for name, ctrl in variants:
             fit = logit(frame, outcome, [m], ctrl, level=level, cluster=cluster, survey_weights=weights)
             fits[f"{m}|{name}"] = fit
-            row = {"metric": m, "model": name, "controls": ", ".join(ctrl), "n": fit.n, "events": fit.events,
+            used = _used_controls(fit, ctrl) if fit.fitted else list(ctrl)
+            row = {"metric": m, "model": name, "controls": ", ".join(used), "n": fit.n, "events": fit.events,
                    "coef": np.nan, "ci_low": np.nan, "ci_high": np.nan, "odds_ratio": np.nan,
                    "odds_ratio_low": np.nan, "odds_ratio_high": np.nan, "p_value": np.nan,
                    "method": fit.method, "status": fit.status, "note": " ".join(fit.notes)}
@@ -162,6 +163,9 @@ def metric_models(frame: pd.DataFrame, metrics: Sequence[str], controls: Sequenc
                 r = fit.term(m)
                 row.update({c: r[c] for c in ("coef", "ci_low", "ci_high", "odds_ratio", "odds_ratio_low",
                                               "odds_ratio_high", "p_value")})
+            if fit.fitted and len(used) < len(ctrl):
+                row["note"] = ((row["note"] + " " if row["note"] else "")
+                               + f"Controls left out of the fit: {[c for c in ctrl if c not in used]}.")
             if missing and name == "with controls":
                 row["note"] = (row["note"] + " " if row["note"] else "") + f"Controls not in the data: {missing}."
             rows.append(row)
@@ -421,6 +425,24 @@ def _signs(ds: Dataset, metrics: Sequence[str]) -> dict[str, int]:
     return {m: risk_sign(ds.scale(m)) for m in metrics}
 
 
+def churn_applicable(ds: Dataset, metrics: Sequence[str] | None = None, lang: str = "en") -> str:
+    """Whether :func:`churn_study` can run on ``ds``: ``""`` when it can, else one plain paragraph why not.
+
+    The study needs at least one CES, NPS or CSAT metric and a customers table with a churn label
+    (``churned``) or an end date. The paragraph (``lang``: en, nl) is meant for
+    :func:`cxkit.report.kpis.not_applicable`, so the notebook ends with status ``not applicable``
+    instead of a traceback.
+    """
+    check_choice("lang", lang, LANGS)
+    have = list(metrics) if metrics else _default_metrics(ds)
+    if not have:
+        return _t("ch_na_metrics", lang, name=ds.name, metrics=", ".join(ds.metrics()) or "-")
+    cust = ds.customers
+    if cust is None or not ({"churned", "end_date"} & set(cust.columns)):
+        return _t("ch_na_churn", lang, name=ds.name)
+    return ""
+
+
 def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_days: int = 180,
                 window_days: int = 90, as_of: str | pd.Timestamp | None = None,
                 controls: Sequence[str] = ("tenure_years", "segment", "channel"), keep: str = "first",
@@ -614,7 +636,7 @@ def _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_d
     prob = fit.predict(current)
     sims = _simulate(fit, X, n_sim, seed)
     note = (f"Churn probability from the model of the churn label on {m}"
-            + (f" and {', '.join(fit.controls)}" if fit.controls else "")
+            + (f" and {', '.join(_used_controls(fit, fit.controls))}" if _used_controls(fit, fit.controls) else "")
             + f" ({fit.method}), for the {len(current):,} customers not (yet) churned, times `{value}`. Without "
             "dates this is no forecast: it is how much value sits with customers who look like those who left.")
     return revenue_at_risk(current, prob, value, by, sims=sims, level=level), note
@@ -657,6 +679,22 @@ def _describe_validation(study: ChurnStudy, lang: str, ci: str) -> list[str]:
                   ci1=_ci(best["auc_test_low"], best["auc_test_high"], ".2f", lang),
                   n=num(int(best["n_test"]), ",", lang), ev=num(int(best["events_test"]), ",", lang), next=nxt))
     return out
+
+
+def _reversed_auc(r: pd.Series, lang: str) -> str:
+    """For an AUC below 0.5: say the relation runs the other way, with the reversed figure (0.42 -> 0.58)."""
+    if not r["auc"] < 0.5:
+        return ""
+    return "; " + _t("ch_auc_reversed", lang, half=num(0.5, "g", lang), rev=num(1 - r["auc"], ".2f", lang),
+                     rci=_ci(1 - r["ci_high"], 1 - r["ci_low"], ".2f", lang))
+
+
+def _used_controls(fit: LogitResult | None, controls: Sequence[str]) -> list[str]:
+    """The controls with at least one column left in the fitted model (not dropped as constant or collinear)."""
+    if fit is None or fit.params is None:
+        return []
+    cols = list(fit.params.index)
+    return [c for c in controls if any(col == c or col.startswith(f"{c}[") for col in cols)]
 
 
 def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
@@ -730,7 +768,7 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
     auc = study.auc.dropna(subset=["auc"]).sort_values("auc", ascending=False)
     if len(auc):
         parts = [f"{r['metric']} {num(r['auc'], '.2f', lang)} ({_ci(r['ci_low'], r['ci_high'], '.2f', lang)}; "
-                 f"n = {n_(r['n'])})" for _, r in auc.iterrows()]
+                 f"n = {n_(r['n'])}" + _reversed_auc(r, lang) + ")" for _, r in auc.iterrows()]
         out.append(_t("ch_auc", lang, half=num(0.5, "g", lang), pct=pct, parts=", ".join(parts)))
     out += _describe_validation(study, lang, ci)
     for _, r in study.auc_pairs.iterrows():
@@ -738,9 +776,13 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
             out.append(f"- {r['a']} {_t('vs', lang)} {r['b']}: {r.get('note', _t('no_comparison', lang))}.")
             continue
         better = r["a"] if r["diff"] > 0 else r["b"]
-        verdict = (_t("ch_auc_better", lang, better=better) if _sig(r["p_value"], alpha)
-                   else _t("no_sig_diff", lang))
-        out.append(_t("ch_auc_pair", lang, a=r["a"], b=r["b"], n=n_(r["n"]), w=study.params["window_days"],
+        # Without dates there is no before and after: a closer association, not a better prediction.
+        verdict = (_t("ch_auc_better" if study.timed else "ch_auc_assoc_better", lang, better=better)
+                   if _sig(r["p_value"], alpha) else _t("no_sig_diff", lang))
+        rev = [x for x, v in ((r["a"], r["auc_a"]), (r["b"], r["auc_b"])) if v < 0.5]
+        if rev:  # a reversed relation is not 'worse': a ranking on oriented AUCs would mislead
+            verdict = _t("ch_auc_pair_reversed", lang, rev=", ".join(rev), half=num(0.5, "g", lang))
+        out.append(_t("ch_auc_pair" if study.timed else "ch_auc_pair_untimed", lang, a=r["a"], b=r["b"], n=n_(r["n"]), w=study.params["window_days"],
                       ev=n_(r["events"]), aa=num(r["auc_a"], ".2f", lang), ab=num(r["auc_b"], ".2f", lang),
                       d=num(r["diff"], "+.2f", lang), ci=ci, ci1=_ci(r["ci_low"], r["ci_high"], "+.2f", lang),
                       p=p_(r["p_value"]), verdict=verdict))

@@ -92,7 +92,8 @@ RUN_COLUMNS = ("run_date", "name", "status", "duration_s", "html", "error")
 
 @dataclass(frozen=True, repr=False)
 class RunResult(Result):
-    """Outcome of one run. ``status`` is ``ok``, ``failed`` or ``exists`` (skipped, earlier output kept)."""
+    """Outcome of one run. ``status`` is ``ok``, ``not applicable`` (the data lacks what the question needs;
+    ``error`` says what), ``failed`` or ``exists`` (skipped, earlier output kept)."""
 
     name: str
     run_date: str
@@ -136,8 +137,9 @@ class BatchResult(Result):
 
     def headline(self) -> str:
         """``N runs: a ok, b failed, c existing (not overwritten).``"""
-        counts = {s: sum(r.status == s for r in self.runs) for s in ("ok", "failed", "exists")}
-        return (f"{len(self.runs)} run{'' if len(self.runs) == 1 else 's'}: {counts['ok']} ok, "
+        counts = {s: sum(r.status == s for r in self.runs) for s in ("ok", "not applicable", "failed", "exists")}
+        na = f"{counts['not applicable']} not applicable, " if counts["not applicable"] else ""
+        return (f"{len(self.runs)} run{'' if len(self.runs) == 1 else 's'}: {counts['ok']} ok, {na}"
                 f"{counts['failed']} failed, {counts['exists']} existing (not overwritten).")
 
     def table(self) -> str:
@@ -663,6 +665,8 @@ def _run_all(todo: list[RunSpec], jobs: int, progress: bool | None, planned: Map
         bar.update()
         if res.status == "ok":
             log.info("ok     %s/%s (%.1f s)", res.run_date, res.name, res.duration_s)
+        elif res.status == "not applicable":
+            log.warning("not applicable %s/%s (%.1f s): %s", res.run_date, res.name, res.duration_s, res.error)
         else:
             log.error("FAILED %s/%s (%.1f s): %s", res.run_date, res.name, res.duration_s, res.error)
 

@@ -158,10 +158,13 @@ _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#222;max-width:80rem}
 h1{font-size:1.5rem} table{border-collapse:collapse;width:100%} caption{text-align:left;color:#555}
 th,td{border-bottom:1px solid #ddd;padding:.45rem .6rem;text-align:left;vertical-align:top;font-size:.92rem}
-th{background:#f4f4f4} .ok{color:#11632c;font-weight:600} .failed{color:#a40e0e;font-weight:700}
+th{background:#f4f4f4} .ok{color:#11632c;font-weight:600} .failed{color:#a40e0e;font-weight:700} .na{color:#8a5a00;font-weight:600}
 .err{color:#a40e0e;font-family:monospace;font-size:.85rem;white-space:pre-wrap} ul{margin:0;padding-left:1rem}
 .params{font-family:monospace;font-size:.82rem;color:#444} .files a{margin-right:.6rem}
 """
+
+
+_STATUS_CLASS = {"ok": "ok", "not applicable": "na"}
 
 
 def write_index(folder: str | Path, *, max_kpis: int = 8) -> Path:
@@ -173,7 +176,7 @@ def write_index(folder: str | Path, *, max_kpis: int = 8) -> Path:
     from .._files import atomic_write
 
     folder = Path(folder)
-    rows, n_ok, n_failed = [], 0, 0
+    rows, n_ok, n_na, n_failed = [], 0, 0, 0
     for d in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
         man = _read_json(d / MANIFEST)
         if not man:
@@ -181,7 +184,8 @@ def write_index(folder: str | Path, *, max_kpis: int = 8) -> Path:
         man = _sane_manifest(man, d)
         status = str(man.get("status", "unknown"))
         n_ok += status == "ok"
-        n_failed += status != "ok"
+        n_na += status == "not applicable"  # ran, but the data lacks what the question needs
+        n_failed += status not in ("ok", "not applicable")
         outs = man.get("outputs", {})
         e = html.escape
         link = f"{d.name}/{outs.get('html', '')}"
@@ -196,13 +200,14 @@ def write_index(folder: str | Path, *, max_kpis: int = 8) -> Path:
         files += f"<a href='{e(d.name)}/{MANIFEST}'>manifest</a>"
         rows.append(
             f"<tr><td><a href='{e(link)}'>{e(d.name)}</a><div class='params'>{ptxt}</div></td>"
-            f"<td class='{'ok' if status == 'ok' else 'failed'}'>{e(status)}</td>"
+            f"<td class='{_STATUS_CLASS.get(status, 'failed')}'>{e(status)}</td>"
             f"<td><ul>{kpi_html or '<li>none recorded</li>'}</ul>{err}</td>"
             f"<td>{man.get('duration_s', 0):.1f} s</td><td class='files'>{files}</td></tr>")
     title = f"cxkit reports {folder.name}"
     body = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
             f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"
-            f"<p>{n_ok + n_failed} run{'' if n_ok + n_failed == 1 else 's'}: {n_ok} ok, {n_failed} failed. Figures are shown with their interval "
+            f"<p>{n_ok + n_na + n_failed} run{'' if n_ok + n_na + n_failed == 1 else 's'}: {n_ok} ok, "
+            f"{f'{n_na} not applicable, ' if n_na else ''}{n_failed} failed. Figures are shown with their interval "
             f"and n; suppressed groups had too few answers.</p>"
             "<table><thead><tr><th>run (parameters)</th><th>status</th><th>headline figures</th>"
             f"<th>duration</th><th>files</th></tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>\n")

@@ -250,7 +250,8 @@ def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: M
     Parameters are checked against the notebook's parameters cell first
     (:func:`check_parameters`). An existing output is never overwritten unless
     ``force``. A failing notebook still leaves its partial ``.ipynb`` and
-    ``.html`` (with the error visible) and returns ``status="failed"``.
+    ``.html`` (with the error visible) and returns ``status="failed"``. A notebook that
+    called :func:`cxkit.not_applicable` returns ``status="not applicable"`` with its reason as ``error``.
     ``shown_parameters`` (default: ``parameters``) are listed at the top of the HTML.
     """
     import papermill as pm
@@ -283,6 +284,12 @@ def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: M
     shown = checked if shown_parameters is None else shown_parameters
     if tmp_nb.exists():
         os.replace(tmp_nb, out_nb)
+        if status == "ok":  # the notebook ran but said its question needs what the data lacks
+            from ..report.kpis import NOT_APPLICABLE, extract_not_applicable  # lazily: pandas
+
+            reasons = extract_not_applicable(out_nb)
+            if reasons:
+                status, error = NOT_APPLICABLE, " ".join(reasons)
         render_html(out_nb, out_html, title=stem, parameters=shown)
     else:  # the kernel never ran a cell: keep a page that says why
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
