@@ -9,14 +9,21 @@ Passieven, Criticasters) and Dutch number formatting (``12,5``; ``1.234``).
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .._checks import check_choice
 
-__all__ = ["LANGS", "text", "check_lang", "fmt", "num", "pvalue", "translate_columns", "column_label"]
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
+__all__ = ["LANGS", "text", "check_lang", "fmt", "num", "pvalue", "translate_columns", "column_label", "markdown",
+           "styled"]
 
 LANGS = ("en", "nl")
 
@@ -91,6 +98,33 @@ def text(key: str, lang: str = "en", **fields: object) -> str:
     """The display text ``key`` in ``lang``, with ``{fields}`` filled in."""
     i = LANGS.index(check_lang(lang))
     return _TEXT[key][i].format(**fields)
+
+
+# Characters that start raw HTML, an entity, a link or code in Markdown. The generated
+# sentences use only ``**bold**`` and ``- `` lists, so these never carry meaning in them;
+# a data value holding them (a segment named ``<img onerror=...>``) must stay text.
+_MD_SPECIAL = re.compile(r"([\\`<>&\[\]])")
+
+
+def markdown(sentences: str) -> str:
+    """Generated sentences made safe to display as Markdown (``display(Markdown(...))``).
+
+    Labels and column names from the data are written into the sentences as they are;
+    this backslash-escapes the characters that would make them raw HTML, an entity, a
+    link or code, so ``<script>`` in a segment name shows as text and runs nothing.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", str(sentences))
+
+
+def styled(table: pd.DataFrame, caption: str = "", precision: int = 1) -> Styler:
+    """``table.style`` for display with every cell, header and the caption HTML-escaped.
+
+    pandas' ``Styler`` writes cell values and labels into HTML unescaped unless told;
+    labels from the data (segment, channel, touchpoint names) must never become markup.
+    """
+    style = table.style.format(precision=precision, escape="html").format_index(escape="html", axis=1)
+    style = style.format_index(escape="html", axis=0).hide(axis="index")
+    return style.set_caption(html.escape(caption)) if caption else style
 
 
 def column_label(column: str, lang: str = "en") -> str:

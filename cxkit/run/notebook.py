@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import difflib
+import html
 import os
 import re
 from collections.abc import Mapping
@@ -207,11 +208,54 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 """
 
 
+# What notebook outputs and Markdown may contain in a shared report: text, tables, lists and
+# images; no script, event handler, frame, form or ``javascript:`` link. The charts' PNGs are
+# outputs of their own (``image/png``) and keep their ``<img>`` and alt text untouched.
+_HTML_TAGS = ["a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details",
+              "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+              "ol", "p", "pre", "s", "samp", "small", "span", "strong", "style", "sub", "summary", "sup", "table",
+              "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"]
+_HTML_ATTRS = {"*": ["class", "id", "title", "align"], "a": ["href", "title"], "img": ["src", "alt", "width", "height"],
+               "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan"], "table": ["border"], "style": ["type"],
+               "ol": ["start"]}
+
+
+def _sanitizer() -> Any:
+    """nbconvert's ``SanitizeHTML`` preprocessor (bleach) with the allow list above.
+
+    The backstop behind the escaping at the source (``cx.i18n.styled``, ``cx.i18n.markdown``,
+    the result Printer): whatever HTML a cell still produces, no script from the data runs
+    in a reader's browser.
+    """
+    from nbconvert.preprocessors.sanitize import SanitizeHTML
+
+    return SanitizeHTML(tags=_HTML_TAGS, attributes=_HTML_ATTRS, strip=True, styles=[])
+
+
+_HREF = re.compile(r"""(<a\b[^>]*?\bhref\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+
+
+def _safe_links(body: str) -> str:
+    """Neutralise ``javascript:``/``vbscript:``/``data:`` links that Markdown rendering created.
+
+    The sanitiser sees Markdown *source*, where ``[x](javascript:...)`` is not yet a tag; this
+    checks the rendered links (entities decoded, whitespace and control characters removed,
+    as a browser reads them).
+    """
+    def fix(m: re.Match[str]) -> str:
+        url = re.sub(r"[\x00-\x20]", "", html.unescape(m.group(3))).lower()
+        bad = url.startswith(("javascript:", "vbscript:", "data:", "file:"))
+        return f"{m.group(1)}{m.group(2)}#{m.group(2)}" if bad else m.group(0)
+
+    return _HREF.sub(fix, body)
+
+
 def render_html(notebook: str | Path, html_path: str | Path, *, title: str | None = None,
                 parameters: Mapping[str, Any] | None = None) -> Path:
     """Render an executed notebook to HTML with code hidden (outputs and markdown only).
 
-    The run's parameters are listed at the top so a reviewer sees what produced it.
+    The run's parameters are listed at the top so a reviewer sees what produced it. Outputs and
+    Markdown are sanitised (an allow list of tags and attributes): a report is safe to share.
     """
     import jinja2
     from nbconvert import HTMLExporter
@@ -224,8 +268,9 @@ def render_html(notebook: str | Path, html_path: str | Path, *, title: str | Non
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                             extra_loaders=[jinja2.DictLoader({"cxkit.html.j2": _TEMPLATE})],
                             template_file="cxkit.html.j2")
+    exporter.register_preprocessor(_sanitizer(), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or Path(notebook).stem}})
-    return atomic_write(html_path, body)
+    return atomic_write(html_path, _safe_links(body))
 
 
 def _absolutise(parameters: Mapping[str, Any]) -> dict[str, Any]:
