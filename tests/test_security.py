@@ -141,3 +141,60 @@ def test_exported_html_is_sanitised_as_a_backstop(tmp_path):
     assert "<script>alert" not in body
     assert "<td>a</td>" in body  # tables are kept
     assert '<img alt="Chart: NPS by segment"' in body and "data:image/png;base64," in body
+
+
+# -- item 3: a spec's `query:` may only read ---------------------------------------------------
+def _query_spec(folder: Path, query: str, database: str | None = None) -> Path:
+    import yaml
+
+    (folder / "answers.csv").write_text("id,nps\nA,9\nB,3\n")
+    table = {"query": query, "columns": {"customer_id": "id"}, "scores": {"nps": "nps"}}
+    if database:
+        table["database"] = database
+    spec = folder / "spec.yaml"
+    spec.write_text(yaml.safe_dump({"name": "q", "tables": {"responses": table}, "scales": {"nps": {"kind": "nps"}}}))
+    return spec
+
+
+@pytest.mark.parametrize("query, match", [
+    ("COPY (SELECT 1 AS x) TO 'written.csv'", "only a SELECT.*got COPY"),
+    ("ATTACH 'written.duckdb' AS w", "only a SELECT.*got ATTACH"),
+    ("INSTALL httpfs", "only a SELECT.*got LOAD"),
+    ("LOAD httpfs", "only a SELECT.*got"),
+    ("SELECT * FROM read_csv('answers.csv'); COPY (SELECT 1) TO 'written.csv'", "exactly one SELECT.*got 2"),
+    ("SELECT * FROM read_csv('/etc/passwd')", "may read files only under"),
+    ("SELECT * FROM read_csv('../outside/answers.csv')", "may read files only under"),
+    ("SELECT * FROM read_csv('https://example.com/answers.csv')", "may read files only under"),
+    ("SET enable_external_access = true", "only a SELECT.*got SET"),
+    ("SELECT * FROM query('COPY (SELECT 1) TO ''written.csv''')", "SELECT"),
+])
+def test_spec_query_may_only_select_files_under_the_spec(tmp_path, query, match):
+    folder = tmp_path / "spec"
+    folder.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "answers.csv").write_text("id,nps\nX,10\n")
+    with pytest.raises((cx.SpecError, cx.DataError), match=match):
+        cx.load_dataset(_query_spec(folder, query))
+    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "spec.yaml"]  # nothing written
+
+
+def test_spec_query_refusals_are_spec_errors(tmp_path):
+    for query in ("COPY (SELECT 1 AS x) TO 'written.csv'", "SELECT * FROM read_csv('/etc/passwd')"):
+        with pytest.raises(cx.SpecError, match=r"tables\.responses query"):
+            cx.load_dataset(_query_spec(tmp_path, query))
+
+
+def test_spec_query_on_a_database_is_fenced_too(tmp_path):
+    import duckdb
+
+    con = duckdb.connect(str(tmp_path / "cx.duckdb"))
+    con.execute("CREATE TABLE answers AS SELECT 'A' AS id, 9 AS nps UNION ALL SELECT 'B', 3")
+    con.close()
+    ds = cx.load_dataset(_query_spec(tmp_path, "SELECT * FROM answers", database="cx.duckdb"))
+    assert len(ds.responses) == 2
+    with pytest.raises(cx.SpecError, match="got COPY"):
+        cx.load_dataset(_query_spec(tmp_path, "COPY answers TO 'written.csv'", database="cx.duckdb"))
+    with pytest.raises(cx.SpecError, match="may read files only under"):
+        cx.load_dataset(_query_spec(tmp_path, "SELECT * FROM read_csv('/etc/passwd')", database="cx.duckdb"))
+    assert not (tmp_path / "written.csv").exists()

@@ -10,8 +10,10 @@ their text as text, and ``df.attrs["decimal"]`` says how to read numbers.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import re
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -203,28 +205,72 @@ def read_table(path: str | Path, options: Mapping[str, Any] | None = None) -> pd
     return df
 
 
+_CWD_LOCK = threading.Lock()
+
+
+def _only_select(query: str, where: str) -> None:
+    """Refuse anything but one ``SELECT`` (``WITH ... SELECT`` included): a spec is read, never run as a script."""
+    import duckdb
+
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        raise DataError(f"{where}: DuckDB could not run it: {exc}") from None
+    if len(statements) != 1:
+        raise SpecError(f"{where}: must be exactly one SELECT statement; got {len(statements)} statements.")
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        raise SpecError(f"{where}: only a SELECT statement is allowed in a dataset spec (no COPY, ATTACH, "
+                        f"INSTALL, LOAD, SET, PRAGMA, CREATE or other writes); got {kind.name}.")
+
+
 def read_query(query: str, base: Path, database: str | None = None, where: str = "") -> pd.DataFrame:
     """Run a DuckDB SQL ``query``; file paths inside it are relative to ``base``.
 
     ``database`` (a DuckDB file, relative to ``base``) is opened read-only;
     without it the query runs in memory (``read_csv``/``read_parquet`` on files).
     ``where`` (the spec location) starts every message.
+
+    A spec is code-like, so the query is fenced in: one ``SELECT`` statement only; files
+    only under the spec's folder (and the database's folder); no network, no extensions
+    installed or loaded, and the settings locked before the query runs.
+
+    Raises
+    ------
+    SpecError
+        For anything but one SELECT, or a file outside the allowed folders.
     """
     import duckdb
 
     where = f"{where + ' ' if where else ''}query {query.strip()[:80]!r}"
+    _only_select(query, where)
+    folders = [base.resolve()]
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     if database:
         db = base / database
         if not db.exists():
             raise SpecError(f"{where}: database {db} not found (resolved to {db.resolve()}).")
-        con = duckdb.connect(str(db), read_only=True)
+        folders.append(db.resolve().parent)
+        con = duckdb.connect(str(db), read_only=True, config=config)
     else:
-        con = duckdb.connect(":memory:")
+        con = duckdb.connect(":memory:", config=config)
     try:
-        # Paths in the query resolve against the spec's folder, like `file:` does.
-        folder = str(base.resolve()).replace("'", "''")
-        con.execute(f"SET file_search_path = '{folder}'")
-        df = con.execute(query).df()
+        def quoted(p: Path) -> str:
+            return "'" + str(p).replace("'", "''") + "'"
+
+        # A trailing "/" so that a sibling folder sharing the prefix (data2/ beside data/) is not allowed.
+        allowed = ", ".join(quoted(f)[:-1] + "/'" for f in folders)
+        con.execute(f"SET allowed_directories = [{allowed}]")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        # Paths in the query resolve against the spec's folder, like `file:` does. DuckDB checks a
+        # relative path against the working directory (its `file_search_path` is not used by the
+        # access check), so the query runs from the spec's folder; the lock keeps threads apart.
+        with _CWD_LOCK, contextlib.chdir(folders[0]):
+            df = con.execute(query).df()
+    except duckdb.PermissionException as exc:
+        raise SpecError(f"{where}: a spec's query may read files only under {', '.join(map(str, folders))} "
+                        f"(no other folders, no network): {exc}") from None
     except duckdb.Error as exc:
         raise DataError(f"{where}: DuckDB could not run it: {exc}") from None
     finally:
