@@ -198,3 +198,108 @@ def test_spec_query_on_a_database_is_fenced_too(tmp_path):
     with pytest.raises(cx.SpecError, match="may read files only under"):
         cx.load_dataset(_query_spec(tmp_path, "SELECT * FROM read_csv('/etc/passwd')", database="cx.duckdb"))
     assert not (tmp_path / "written.csv").exists()
+
+
+# -- item 4: personal data never reaches a shared report ----------------------------------------
+def _pii_spec(folder: Path, responses: str, customers: str | None = None, **table) -> Path:
+    import yaml
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "r.csv").write_text(responses)
+    tables = {"responses": {"file": "r.csv", "columns": {"customer_id": "email", "answered_at": "date"},
+                            "scores": {"nps": "nps"}, **table}}
+    if customers is not None:
+        (folder / "c.csv").write_text(customers)
+        tables["customers"] = {"file": "c.csv", "columns": {"customer_id": "email", "segment": "seg"}}
+    spec = folder / "spec.yaml"
+    spec.write_text(yaml.safe_dump({"name": "pii", "tables": tables, "scales": {"nps": {"kind": "nps"}}}))
+    return spec
+
+
+ANSWERS = "email,date,nps\nann@example.com,2025-01-02,9\nbob@example.com,2025-01-03,7\n"
+DUP_CUSTOMERS = "email,seg\nann@example.com,a\nbob@example.com,b\nann@example.com,b\n"
+
+
+def test_load_and_require_errors_mask_customer_ids(tmp_path):
+    spec = _pii_spec(tmp_path, ANSWERS, DUP_CUSTOMERS)
+    with pytest.raises(cx.DataError, match=r"more than once \(rows 1, 3\)") as err:
+        cx.load_dataset(spec)
+    assert "@" not in str(err.value) and "'…'" in str(err.value)
+    report = cx.validate_dataset(spec)
+    with pytest.raises(cx.DataError) as err:
+        report.require()
+    assert "@" not in str(err.value)
+    assert "ann@example.com" in report.text()  # the analyst fixing the file still sees it
+    with pytest.raises(cx.DataError, match="ann@example.com"):
+        report.require(allow_personal_data=True)
+
+
+def test_ids_are_masked_even_when_the_responses_table_failed(tmp_path):
+    # responses cannot load (no `nps` column); the customers' duplicate e-mail ids must still be masked
+    spec = _pii_spec(tmp_path, "email,date,score\nann@example.com,2025-01-02,9\n",
+                     "email,seg\nann@example.com,a\nann@example.com,b\n")
+    report = cx.validate_dataset(spec)
+    assert report.dataset is None and "ann@example.com" in report.text()
+    shown = report.redacted()
+    assert not any("@" in i.message for i in shown.issues)
+    with pytest.raises(cx.CxkitError) as err:
+        report.require()
+    assert "@" not in str(err.value)
+
+
+def test_failed_overview_report_shows_no_customer_ids(tmp_path):
+    from cxkit.run.notebook import execute_notebook
+
+    spec = _pii_spec(tmp_path / "data", ANSWERS, DUP_CUSTOMERS)
+    res = execute_notebook(ROOT / "notebooks" / "01_cx_overview.ipynb", tmp_path / "out",
+                           {"spec": str(spec), "run_date": "2025-02-01"})
+    assert res.status == "failed" and "more than once" in res.error
+    assert "@" not in res.error
+    for f in (res.html, res.notebook):
+        assert "example.com" not in f.read_text(), f.name
+
+
+def test_declared_pii_with_an_underscore_name_is_honoured(tmp_path):
+    import pandas as pd
+
+    from cxkit.data.privacy import personal_columns, safe_group_by
+
+    class Declared:
+        pii, free_text = ("_email",), ()
+
+    df = pd.DataFrame({"_email": ["a@x.nl", "b@x.nl"], "_row": [1, 2], "seg": ["a", "b"]})
+    assert personal_columns(df, Declared())["_email"].startswith("declared")
+    kept, withheld = safe_group_by(df, ["_email", "seg"], Declared())
+    assert kept == ["seg"] and "_email" in withheld
+    assert "_row" not in personal_columns(df, Declared())
+
+
+@pytest.mark.parametrize("name", ["phone", "mobile", "Mobile Number", "telefoon", "telefoonnummer", "gsm", "mobiel",
+                                  "bsn", "ssn", "national_id", "sofinummer", "cell_phone"])
+def test_phone_and_national_id_columns_are_found_by_name(name):
+    import pandas as pd
+
+    from cxkit.data.privacy import personal_columns
+
+    assert name in personal_columns(pd.DataFrame({name: ["x", "y"], "segment": ["a", "b"]}))
+
+
+def test_phone_numbers_are_found_by_value():
+    import pandas as pd
+
+    from cxkit.data.privacy import personal_columns
+
+    df = pd.DataFrame({"contact": ["+31 6 1234 5678", "06-12345678", "0031612345678", "(555) 123-4567"],
+                       "when": ["2025-01-01", "2025-01-02", "01-02-2025", "2025-03-04"],
+                       "amount": ["1234567890", "12.50", "99", "100000"], "segment": ["a", "b", "c", "d"]})
+    assert personal_columns(df) == {"contact": "values look like phone numbers"}
+
+
+@pytest.mark.parametrize("salt", [" " * 16, "0" * 16, "0" * 32, "ab" * 8, "short"])
+def test_guessable_salts_are_refused(salt, monkeypatch):
+    monkeypatch.delenv("CXKIT_SALT", raising=False)
+    with pytest.raises(cx.ParameterError, match="salt"):
+        cx.privacy.pseudonymise(["C1"], salt=salt)
+    monkeypatch.setenv("CXKIT_SALT", salt)
+    with pytest.raises(cx.ParameterError, match="salt"):
+        cx.privacy.pseudonymise(["C1"])

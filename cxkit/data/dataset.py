@@ -252,9 +252,32 @@ def _read_source(tspec: Mapping, base: Path, where: str, table: str, log: Qualit
     joined.attrs["decimal"] = decimal
     for n in notes:
         log.note(table, n)
+    _collect_secrets(joined, tspec, log)
     log.stat(table, "source", src)
     log.stat(table, "rows_read", len(raw))
     return joined, src, origin
+
+
+def _collect_secrets(raw: pd.DataFrame, tspec: Mapping, log: QualityLog) -> None:
+    """Remember the raw table's personal values, so messages quoting them can be redacted.
+
+    Taken from the table as read, before any check: a table that then fails to load
+    still has its ids and e-mail addresses masked in the report of why it failed.
+    """
+    from .privacy import personal_columns  # privacy reads Dataset declarations; import here to stay light
+
+    cols = tspec.get("columns") if isinstance(tspec.get("columns"), Mapping) else {}
+    names = [cols.get("customer_id"), *(tspec.get("pii") or []), *(tspec.get("free_text") or [])]
+    names = [str(c) for c in names if c is not None and str(c) in raw.columns]
+    names += [c for c in personal_columns(raw.drop(columns=names + ["_row"], errors="ignore"))
+              if c not in names]
+    for c in names:
+        col = raw[c]
+        if isinstance(col, pd.DataFrame):  # duplicate header names: every copy
+            values = pd.unique(col.to_numpy().ravel())
+        else:
+            values = col.unique()
+        log.secrets.update(t for t in (str(v).strip() for v in values if not pd.isna(v)) if t)
 
 
 def _extra_map(tspec: Mapping, where: str) -> dict[str, str]:
