@@ -303,3 +303,75 @@ def test_guessable_salts_are_refused(salt, monkeypatch):
     monkeypatch.setenv("CXKIT_SALT", salt)
     with pytest.raises(cx.ParameterError, match="salt"):
         cx.privacy.pseudonymise(["C1"])
+
+
+# -- item 6: ordinary exports are never silently misread ----------------------------------------
+def _region_spec(folder: Path, responses: str, **table) -> Path:
+    import yaml
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "r.csv").write_text(responses)
+    t = {"file": "r.csv", "columns": {"customer_id": "id", "answered_at": "date"}, "scores": {"nps": "nps"},
+         "extra": ["region"], **table}
+    spec = folder / "spec.yaml"
+    spec.write_text(yaml.safe_dump({"name": "r", "tables": {"responses": t}, "scales": {"nps": {"kind": "nps"}}}))
+    return spec
+
+
+def test_na_none_null_labels_stay_labels(tmp_path):
+    csv_text = "id,date,nps,region\n1,2025-01-02,9,NA\n2,2025-01-02,7,None\n3,2025-01-02,3,null\n4,2025-01-02,8,\n"
+    ds = cx.load_dataset(_region_spec(tmp_path, csv_text))
+    assert ds.responses["region"].tolist()[:3] == ["NA", "None", "null"]
+    assert ds.responses["region"].isna().tolist() == [False, False, False, True]  # only the empty cell
+
+
+def test_declared_missing_tokens_are_missing(tmp_path):
+    csv_text = "id,date,nps,region\n1,2025-01-02,9,NA\n2,2025-01-02,7,n/a\n3,2025-01-02,3,-\n"
+    ds = cx.load_dataset(_region_spec(tmp_path, csv_text, missing_values=["n/a", "-"]))
+    assert ds.responses["region"].tolist()[0] == "NA" and ds.responses["region"].isna().sum() == 2
+    import pandas as pd
+
+    pd.DataFrame({"id": ["1", "2"], "date": ["2025-01-02"] * 2, "nps": [9, 7], "region": ["NA", "n/a"]}).to_parquet(
+        tmp_path / "r.parquet")
+    spec = _region_spec(tmp_path, csv_text, missing_values=["n/a"])
+    spec.write_text(spec.read_text().replace("file: r.csv", "file: r.parquet"))
+    assert cx.load_dataset(spec).responses["region"].isna().tolist() == [False, True]
+
+
+def test_ambiguous_thousands_in_a_semicolon_file_are_refused(tmp_path):
+    csv_text = "id;date;nps;value\n1;2025-01-02;9;1,234\n2;2025-01-02;7;12,500\n"
+    spec = _region_spec(tmp_path, csv_text, extra=["value"])
+    with pytest.raises(cx.SpecError, match=r"1,234.*decimal separator.*thousands separator.*declare `decimal"):
+        cx.load_dataset(spec)
+    # declared: no guess needed; unambiguous comma decimals are still sniffed
+    assert len(cx.load_dataset(_region_spec(tmp_path, csv_text, extra=["value"], decimal=",")).responses) == 2
+    (tmp_path / "r.csv").write_text("id;date;nps;value\n1;2025-01-02;9;1,5\n2;2025-01-02;7;12,25\n")
+    spec = _region_spec(tmp_path, "id;date;nps;value\n1;2025-01-02;9;1,5\n2;2025-01-02;7;12,25\n", extra=["value"])
+    assert len(cx.load_dataset(spec).responses) == 2
+
+
+@pytest.mark.parametrize("value", ["2025", "2025-03"])
+def test_a_year_or_month_is_not_a_date(tmp_path, value):
+    csv_text = f"id,date,nps,region\n1,{value},9,eu\n2,2025-01-02,7,eu\n"
+    with pytest.raises(cx.DataError, match=re.escape(value)):
+        cx.load_dataset(_region_spec(tmp_path, csv_text))
+
+
+def test_tz_aware_parquet_times_are_utc(tmp_path):
+    import pandas as pd
+
+    when = pd.to_datetime(["2025-01-01 00:30"]).tz_localize("Europe/Amsterdam")
+    pd.DataFrame({"id": ["1"], "date": when, "nps": [9], "region": ["eu"]}).to_parquet(tmp_path / "r.parquet")
+    spec = _region_spec(tmp_path, "id,date,nps,region\n1,2025-01-02,9,eu\n")
+    spec.write_text(spec.read_text().replace("file: r.csv", "file: r.parquet"))
+    got = cx.load_dataset(spec).responses["answered_at"].iloc[0]
+    assert got == pd.Timestamp("2024-12-31 23:30")  # UTC, like CSV offsets
+
+
+@pytest.mark.parametrize("text, annotation, expected", [
+    ("030", "int", 30), ("1:30", "str | int", "1:30"), ("yes", "bool | str", "yes"), ("0o17", "int", 15),
+    ("50", "int", 50), ("[segment]", "list[str]", ["segment"]), ("1e3", "float", 1000.0)])
+def test_cli_parameters_are_yaml_1_2(text, annotation, expected):
+    from cxkit.run.notebook import parse_parameter_text
+
+    assert parse_parameter_text(text, annotation) == expected

@@ -71,7 +71,7 @@ TABLE_KEYS = {"file", "format", "columns", "scores", "extra", "delimiter", "deci
 # Real exports (issue 5): DuckDB queries, SPSS labels, joins, answer labels, recodes, duplicate policy.
 TABLE_KEYS |= {"query", "database", "use_value_labels", "join", "labels", "recode", "duplicates"}
 # Personal data (issue 7): columns loaded but never shown in reports unless allowed.
-TABLE_KEYS |= {"pii", "free_text"}
+TABLE_KEYS |= {"pii", "free_text", "missing_values"}
 SPEC_KEYS = {"name", "description", "tables", "scales", "source", "licence", "license", "notes"}
 
 
@@ -215,7 +215,7 @@ def _read_spec(spec: str | Path | Mapping) -> tuple[dict, Path, str]:
 # -- reading a table's sources ------------------------------------------------------------------
 
 _READ_OPTIONS = ("file", "query", "database", "format", "sheet", "header_row", "delimiter", "decimal", "encoding",
-                 "use_value_labels")
+                 "use_value_labels", "missing_values")
 
 
 def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None) -> tuple[pd.DataFrame, str]:
@@ -233,7 +233,8 @@ def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None)
     if "query" in entry:
         if "file" in entry:
             raise SpecError(f"{where}: give either `file` or `query`, not both.")
-        df, src = read_query(str(entry["query"]), base, entry.get("database"), where), f"{where} query"
+        df, src = read_query(str(entry["query"]), base, entry.get("database"), where,
+                                 entry.get("missing_values")), f"{where} query"
     else:
         path = Path(os.path.normpath(base / str(entry["file"])))  # "../../x" shown resolved, still relative
         df, src = read_table(path, entry), str(path)

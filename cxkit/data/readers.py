@@ -22,7 +22,7 @@ import pandas as pd
 
 from ..errors import DataError, SpecError
 
-__all__ = ["read_table", "read_query", "to_number", "FORMATS", "ENCODINGS"]
+__all__ = ["read_table", "read_query", "to_number", "missing_tokens", "FORMATS", "ENCODINGS"]
 
 FORMATS = ("csv", "parquet", "excel", "spss")
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
@@ -31,6 +31,31 @@ _SUFFIX = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet", "
 _DELIMITERS = ",;\t|"
 _COMMA_DECIMAL = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d+$|^-?\d+,\d+$")
 _DOT_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+_COMMA_OR_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+$")  # 1,234 and 12,345,678: either reading fits
+
+
+def missing_tokens(options: Mapping[str, Any]) -> list[str]:
+    """Cell values read as missing: empty cells and the table's declared ``missing_values`` only.
+
+    The one place that decides it for every format. pandas' defaults (``NA``, ``None``,
+    ``null``, ``n/a``...) are not used: ``NA`` is North America and ``None`` a valid label in
+    real exports, and a group silently vanishing is worse than a declared token.
+    """
+    declared = options.get("missing_values") or []
+    if isinstance(declared, str) or not all(isinstance(t, str) for t in declared):
+        raise SpecError(f"`missing_values` must be a list of texts (e.g. ['n/a', '-']); got {declared!r}.")
+    return ["", *declared]
+
+
+def _declared_missing(df: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
+    """Formats with real nulls (Parquet, Excel, SPSS, DuckDB): declared tokens become missing too."""
+    tokens = set(missing_tokens(options)) - {""}
+    if not tokens:
+        return df
+    text = [c for c in df.columns if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c])]
+    for c in text:
+        df[c] = df[c].mask(df[c].astype("string").str.strip().isin(tokens))
+    return df
 
 
 def _format_of(path: Path, declared: str | None) -> str:
@@ -90,6 +115,12 @@ def _sniff_decimal(path: Path, df: pd.DataFrame, delimiter: str, notes: list[str
     comma = cells.str.match(_COMMA_DECIMAL).sum()
     dot = cells.str.match(_DOT_DECIMAL).sum()
     if comma and not dot and delimiter != ",":
+        # "1,234" is 1.234 in Dutch and 1234 in English: never guess when nothing else tells.
+        if cells[cells.str.match(_COMMA_DECIMAL)].str.match(_COMMA_OR_THOUSANDS).all():
+            examples = cells[cells.str.match(_COMMA_OR_THOUSANDS)].unique()[:3].tolist()
+            raise SpecError(f"{path}: numbers such as {examples} can be read with ',' as the decimal separator "
+                            "(1,234 = 1.234) or as the thousands separator (1,234 = 1234); declare `decimal: ','` "
+                            "or `decimal: '.'` for this table in the spec.")
         notes.append(f"{path.name}: decimal separator sniffed as ','")
         return ","
     return "."
@@ -104,8 +135,8 @@ def _read_csv(path: Path, options: Mapping[str, Any], notes: list[str]) -> pd.Da
     delim = options.get("delimiter") or _sniff_delimiter(path, text, notes)
     skip = int(options.get("header_row", 1)) - 1
     try:
-        df = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=True,
-                         skipinitialspace=True, skiprows=skip)
+        df = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=False,
+                         na_values=missing_tokens(options), skipinitialspace=True, skiprows=skip)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty; expected a header row and data rows.") from None
     except pd.errors.ParserError as exc:
@@ -176,7 +207,8 @@ def read_table(path: str | Path, options: Mapping[str, Any] | None = None) -> pd
             header = int(options.get("header_row", 1)) - 1
             sheet = options.get("sheet", 0)
             try:
-                df = pd.read_excel(path, sheet_name=sheet, header=header)
+                df = pd.read_excel(path, sheet_name=sheet, header=header, keep_default_na=False,
+                                   na_values=missing_tokens(options))
             except ValueError as exc:
                 if "not found" in str(exc) or "out of range" in str(exc).lower():
                     sheets = pd.ExcelFile(path).sheet_names
@@ -191,6 +223,8 @@ def read_table(path: str | Path, options: Mapping[str, Any] | None = None) -> pd
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure becomes one message naming the file
         raise DataError(f"{path}: cannot be read as {fmt}: {type(exc).__name__}: {exc}") from None
+    if fmt != "csv":
+        df = _declared_missing(df, options)
     if df.empty:
         raise DataError(f"{path}: has a header but no data rows.")
     dup = [c for c in df.columns if str(c).rsplit(".", 1)[0] in df.columns and str(c) != str(c).rsplit(".", 1)[0]
@@ -224,7 +258,8 @@ def _only_select(query: str, where: str) -> None:
                         f"INSTALL, LOAD, SET, PRAGMA, CREATE or other writes); got {kind.name}.")
 
 
-def read_query(query: str, base: Path, database: str | None = None, where: str = "") -> pd.DataFrame:
+def read_query(query: str, base: Path, database: str | None = None, where: str = "",
+               missing_values: list[str] | None = None) -> pd.DataFrame:
     """Run a DuckDB SQL ``query``; file paths inside it are relative to ``base``.
 
     ``database`` (a DuckDB file, relative to ``base``) is opened read-only;
@@ -277,7 +312,7 @@ def read_query(query: str, base: Path, database: str | None = None, where: str =
         con.close()
     if df.empty:
         raise DataError(f"{where}: returned no rows.")
-    df = df.reset_index(drop=True)
+    df = _declared_missing(df.reset_index(drop=True), {"missing_values": missing_values or []})
     df["_row"] = range(1, len(df) + 1)
     df.attrs.update(notes=[], decimal=".")
     return df

@@ -138,11 +138,48 @@ def _coerce(annotation: str, value: Any) -> tuple[bool, Any]:
     return False, value
 
 
+def _yaml12_loader() -> type:
+    """A safe PyYAML loader that resolves plain scalars like YAML 1.2's core schema.
+
+    PyYAML implements YAML 1.1 only (``030`` is octal 24, ``1:30`` is sexagesimal 90,
+    ``yes``/``on`` are booleans); ruamel.yaml, which does 1.2, is not a dependency, so the
+    1.1-only resolvers are replaced here: ints are decimal (``0o``/``0x`` prefixed for other
+    bases), floats as in 1.2, booleans only true/false, and everything else stays text.
+    """
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                                                      "tag:yaml.org,2002:bool")]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                 list("tTfF"))
+    Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+                                 list("-+0123456789"))
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
+                   r"|\.(?:nan|NaN|NAN))$"), list("-+.0123456789"))
+
+    def construct_int(loader: Any, node: Any) -> int:
+        value = loader.construct_scalar(node)
+        if value.startswith(("0o", "0x")):
+            return int(value, 0)
+        return int(value, 10)  # "030" is thirty: no octal, no sexagesimal
+
+    Loader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    return Loader
+
+
 def parse_parameter_text(text: str, annotation: str) -> Any:
     """A parameter value typed on the command line: text for ``str`` parameters, else YAML.
 
     ``-p segment 123`` stays the string ``"123"`` for a ``str`` parameter, while
-    ``-p min_n 50`` becomes ``50`` and ``-p group_by '[segment]'`` a list.
+    ``-p min_n 50`` becomes ``50`` and ``-p group_by '[segment]'`` a list. Read as YAML 1.2:
+    ``030`` is 30 (not octal 24) and ``1:30`` stays text (not 90 minutes).
     """
     if [b for b, _ in _alternatives(annotation)] in (["str"], ["str", "None"], ["None", "str"]) \
             and text not in ("null", "~"):
@@ -150,7 +187,7 @@ def parse_parameter_text(text: str, annotation: str) -> Any:
     import yaml
 
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_yaml12_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError:
         return text
 
