@@ -375,3 +375,11 @@ def test_cli_parameters_are_yaml_1_2(text, annotation, expected):
     from cxkit.run.notebook import parse_parameter_text
 
     assert parse_parameter_text(text, annotation) == expected
+
+
+def test_na_in_a_score_column_is_not_silently_missing(tmp_path):
+    csv_text = "id,date,nps,region\n1,2025-01-02,9,eu\n2,2025-01-02,NA,eu\n"
+    with pytest.raises(cx.DataError, match=r"non-numeric answers \['NA'\].*missing_values"):
+        cx.load_dataset(_region_spec(tmp_path, csv_text))
+    ds = cx.load_dataset(_region_spec(tmp_path, csv_text, missing_values=["NA"]))
+    assert ds.responses["score"].notna().sum() == 1
