@@ -306,7 +306,10 @@ def score_numbers(df: pd.DataFrame, tspec: Mapping, scales: Mapping[str, Scale],
                         f"map text labels to numbers with `labels: {{{metric}: ...}}` in the spec")
                 unknown_parts.append(f"{cw} (metric {metric!r}): non-numeric answers {ex} in "
                                      f"{rows_text(rows[unknown])}; expected whole numbers "
-                                     f"{scale.min}..{scale.max} ({scale.describe()}); {hint}")
+                                     f"{scale.min}..{scale.max} ({scale.describe()}); {hint}"
+                                     # only empty cells are missing by default (readers.missing_tokens)
+                                     + (f"; or declare `missing_values: {ex}` if they mean no answer"
+                                        if fits is None or fits.any() else ""))
         n_unknown += int(unknown.sum())
         if metric in recodes:
             nums = recode(nums, recodes[metric], f"{where}, recode.{metric}")

@@ -60,7 +60,7 @@ from .columns import (
 from .joins import apply_joins
 from .leakage import SEPARATION_COLUMNS, leak_message, separation_table
 from .quality import QualityLog
-from .readers import read_query, read_table
+from .readers import missing_values, read_query, read_table
 
 __all__ = ["Dataset", "load_dataset", "read_dataset", "RESPONSE_COLUMNS", "CUSTOMER_COLUMNS", "TABLE_KEYS",
            "sample_spec_path"]
@@ -75,9 +75,9 @@ TABLE_KEYS = {"file", "format", "columns", "scores", "extra", "delimiter", "deci
 # Real exports (issue 5): DuckDB queries, SPSS labels, joins, answer labels, recodes, duplicate policy.
 TABLE_KEYS |= {"query", "database", "use_value_labels", "join", "labels", "recode", "duplicates"}
 # Personal data (issue 7): columns loaded but never shown in reports unless allowed.
-TABLE_KEYS |= {"pii", "free_text"}
-# Real exports as they come (issue 13): missing-value tokens, churn flags in words.
-TABLE_KEYS |= {"missing", "churn_labels"}
+TABLE_KEYS |= {"pii", "free_text", "missing_values", "missing"}
+# Real exports as they come (issue 13): churn flags in words.
+TABLE_KEYS |= {"churn_labels"}
 SPEC_KEYS = {"name", "description", "tables", "scales", "source", "licence", "license", "notes"}
 
 
@@ -237,7 +237,7 @@ def _read_spec(spec: str | Path | Mapping) -> tuple[dict, Path, str]:
 # -- reading a table's sources ------------------------------------------------------------------
 
 _READ_OPTIONS = ("file", "query", "database", "format", "sheet", "header_row", "delimiter", "decimal", "encoding",
-                 "use_value_labels")
+                 "use_value_labels", "missing_values")
 
 
 def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None, table: str | None = None,
@@ -256,7 +256,8 @@ def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None,
     if "query" in entry:
         if "file" in entry:
             raise SpecError(f"{where}: give either `file` or `query`, not both.")
-        df, src = read_query(str(entry["query"]), base, entry.get("database"), where), f"{where} query"
+        df, src = read_query(str(entry["query"]), base, entry.get("database"), where,
+                                 missing_values(entry)), f"{where} query"
         if entry.get("database"):
             record_read(base / str(entry["database"]), table=table, rows=len(df), how="database")
         for p in query_files(str(entry["query"]), base):
@@ -276,7 +277,6 @@ def _read_source(tspec: Mapping, base: Path, where: str, table: str, log: Qualit
                  cache: dict | None = None) -> tuple[pd.DataFrame, str, dict[str, str]]:
     raw, src = _read_one(tspec, base, where, cache, table)
     n_read = len(raw)
-    raw = _declared_missing(raw, tspec, where, table, log)
     raw = exact_duplicates(raw, tspec, src, table, log)
     notes = list(raw.attrs.get("notes", []))
     decimal = raw.attrs.get("decimal", ".")
@@ -286,41 +286,32 @@ def _read_source(tspec: Mapping, base: Path, where: str, table: str, log: Qualit
     joined.attrs["decimal"] = decimal
     for n in notes:
         log.note(table, n)
+    _collect_secrets(joined, tspec, log)
     log.stat(table, "source", src)
     log.stat(table, "rows_read", n_read)
     return joined, src, origin
 
 
-def _declared_missing(raw: pd.DataFrame, tspec: Mapping, where: str, table: str, log: QualityLog) -> pd.DataFrame:
-    """Cells whose trimmed text is a declared ``missing`` token become missing, whatever the format.
+def _collect_secrets(raw: pd.DataFrame, tspec: Mapping, log: QualityLog) -> None:
+    """Remember the raw table's personal values, so messages quoting them can be redacted.
 
-    One place for CSV, Excel, Parquet, SPSS and DuckDB query results: a token such as ``NA``
-    that a query returns as text is missing exactly like the same token in a CSV file.
+    Taken from the table as read, before any check: a table that then fails to load
+    still has its ids and e-mail addresses masked in the report of why it failed.
     """
-    tokens = tspec.get("missing")
-    if tokens is None:
-        return raw
-    if isinstance(tokens, str):
-        tokens = [tokens]
-    if not isinstance(tokens, list) or not all(isinstance(t, str | int | float) and not isinstance(t, bool)
-                                               for t in tokens):
-        raise SpecError(f"{where}: `missing` must be a list of values that mean missing, e.g. "
-                        f"['NA', 'N/A', '-']; got {tokens!r}.")
-    wanted = {str(t).strip() for t in tokens}
-    counts: dict[str, int] = {}
-    attrs = raw.attrs
-    for c in raw.columns:
-        if c == "_row" or not (pd.api.types.is_object_dtype(raw[c]) or pd.api.types.is_string_dtype(raw[c])):
-            continue
-        hit = raw[c].astype("string").str.strip().isin(wanted).fillna(False).to_numpy(bool)
-        if hit.any():
-            raw[c] = raw[c].where(~hit, None)
-            counts[c] = int(hit.sum())
-    raw.attrs = attrs
-    if counts:
-        log.note(table, f"{where}: values {sorted(wanted)} read as missing (`missing`): "
-                 + ", ".join(f"{c!r} {n:,}" for c, n in counts.items()))
-    return raw
+    from .privacy import personal_columns  # privacy reads Dataset declarations; import here to stay light
+
+    cols = tspec.get("columns") if isinstance(tspec.get("columns"), Mapping) else {}
+    names = [cols.get("customer_id"), *(tspec.get("pii") or []), *(tspec.get("free_text") or [])]
+    names = [str(c) for c in names if c is not None and str(c) in raw.columns]
+    names += [c for c in personal_columns(raw.drop(columns=names + ["_row"], errors="ignore"))
+              if c not in names]
+    for c in names:
+        col = raw[c]
+        if isinstance(col, pd.DataFrame):  # duplicate header names: every copy
+            values = pd.unique(col.to_numpy().ravel())
+        else:
+            values = col.unique()
+        log.secrets.update(t for t in (str(v).strip() for v in values if not pd.isna(v)) if t)
 
 
 def _extra_map(tspec: Mapping, where: str) -> dict[str, str]:

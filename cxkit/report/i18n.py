@@ -9,7 +9,10 @@ Passieven, Criticasters) and Dutch number formatting (``12,5``; ``1.234``).
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -17,8 +20,11 @@ import pandas as pd
 from .._checks import check_choice
 from ..stats.suppression import REASON_TEXT
 
-__all__ = ["LANGS", "text", "check_lang", "fmt", "num", "pvalue", "translate_columns", "column_label",
-           "suppression_reason"]
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
+__all__ = ["LANGS", "text", "check_lang", "fmt", "num", "pvalue", "translate_columns", "column_label", "markdown",
+           "styled", "suppression_reason"]
 
 LANGS = ("en", "nl")
 
@@ -115,6 +121,33 @@ def suppression_reason(code: str, min_n: object = None, unit: object = "answers"
         return text("no_figure", lang)
     unit_words = text(str(unit), lang) if str(unit) in ("answers", "customers") else unit
     return text(key, lang, min_n=min_n, unit=unit_words)
+
+
+# Characters that start raw HTML, an entity, a link or code in Markdown. The generated
+# sentences use only ``**bold**`` and ``- `` lists, so these never carry meaning in them;
+# a data value holding them (a segment named ``<img onerror=...>``) must stay text.
+_MD_SPECIAL = re.compile(r"([\\`<>&\[\]])")
+
+
+def markdown(sentences: str) -> str:
+    """Generated sentences made safe to display as Markdown (``display(Markdown(...))``).
+
+    Labels and column names from the data are written into the sentences as they are;
+    this backslash-escapes the characters that would make them raw HTML, an entity, a
+    link or code, so ``<script>`` in a segment name shows as text and runs nothing.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", str(sentences))
+
+
+def styled(table: pd.DataFrame, caption: str = "", precision: int = 1) -> Styler:
+    """``table.style`` for display with every cell, header and the caption HTML-escaped.
+
+    pandas' ``Styler`` writes cell values and labels into HTML unescaped unless told;
+    labels from the data (segment, channel, touchpoint names) must never become markup.
+    """
+    style = table.style.format(precision=precision, escape="html").format_index(escape="html", axis=1)
+    style = style.format_index(escape="html", axis=0).hide(axis="index")
+    return style.set_caption(html.escape(caption)) if caption else style
 
 
 def column_label(column: str, lang: str = "en") -> str:
