@@ -47,6 +47,10 @@ def utc_naive_scalar(ts: pd.Timestamp) -> pd.Timestamp:
 _ZONED = r"\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:Z|UTC|[+-]\d\d(?::?\d\d)?)$"
 
 
+# A year or a year and month without a day ("2025", "2025-03", "2025/3", "202503").
+_PARTIAL = r"\d{4}(?:[-/.]\d{1,2})?|\d{6}"
+
+
 def parse_text(values: pd.Series, fmt: str = "mixed") -> pd.Series:
     """Parse text to naive datetimes under the policy; what is not a date becomes NaT.
 
@@ -55,7 +59,13 @@ def parse_text(values: pd.Series, fmt: str = "mixed") -> pd.Series:
     without are parsed apart, since pandas given a format reads a naive value after
     an offset as having that offset.
     """
-    zoned = values.astype("string").str.strip().str.contains(_ZONED, case=False, regex=True)
+    text = values.astype("string").str.strip()
+    if fmt in ("mixed", "ISO8601"):
+        # "2025" or "2025-03" is a year or a month, not a date: pandas would read it as its first day.
+        partial = text.str.fullmatch(_PARTIAL).fillna(False).to_numpy(dtype=bool)
+        if partial.any():
+            values = values.mask(partial)
+    zoned = text.str.contains(_ZONED, case=False, regex=True)
     zoned = zoned.fillna(False).to_numpy(dtype=bool)
     if zoned.all() or not zoned.any():
         # utc=True converts offsets to UTC; naive values are read as UTC, i.e. as given.

@@ -13,6 +13,8 @@ test below keeps it in step with ``CASES``.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ import yaml
 from scipy import stats
 
 import cxkit as cx
+from cxkit.run.batch import load_batch
 from cxkit.run.notebook import execute_notebook
 from cxkit.scales import Scale
 
@@ -47,7 +50,8 @@ def spec(tmp: Path, responses: str | bytes = GOOD, customers: str | None = None,
     """Write responses (and customers) files and a spec naming them; return the spec path."""
     data = responses if isinstance(responses, bytes) else responses.encode("utf-8")
     (tmp / rfile).write_bytes(data)
-    s = {"name": "t", "tables": {"responses": {"file": rfile, "columns": rcols or RCOLS, **(ropts or {})}},
+    table = {"file": rfile, "columns": rcols or RCOLS, **(ropts or {})}
+    s = {"name": "t", "tables": {"responses": {k: v for k, v in table.items() if v is not None}},  # None: drop key
          "scales": scales or SCALES}
     if customers is not None:
         (tmp / "c.csv").write_text(customers)
@@ -164,11 +168,180 @@ def _check_empty_period_churn(t) -> None:
     assert r["at_start"] == 0 and np.isnan(r["churn_rate"]) and np.isnan(r["simple_rate"])
 
 
+def _check_recode_null(ds) -> None:
+    # 0 means "not applicable": read as missing, never scored; the other answers keep their values.
+    assert sorted(ds.responses["score"].tolist()) == [4.0, 5.0]
+
+
+def _check_exact_copies(report) -> None:
+    # 2 of the 4 rows repeat an earlier row: counted and shown, advice that works, no column `_row` named.
+    assert report.stats["responses"]["exact_duplicates"] == 2
+    msg = next(i.message for i in report.issues if i.check == "exact_duplicates")
+    assert "2 row(s) are exact copies" in msg and "row 3 = row 1" in msg and "duplicates: {drop: exact}" in msg
+    assert "'_row'" not in report.text() and "column _row" not in report.text()
+
+
+def _check_missing_token_query(ds) -> None:
+    assert ds.responses["score"].tolist() == [9.0]
+    assert ds.quality.stats["responses"]["missing_scores"] == {"nps": 1}
+
+
+def _check_customer_level(ds) -> None:
+    assert ds.responses["score"].tolist() == [4.0, 2.0, 5.0]
+    assert ds.customers["churned"].tolist() == [False, True, False]
+
+
+def _customer_level(tmp: Path) -> object:
+    (tmp / "c.csv").write_text("id,sat,churn\nA,4,loyal\nB,2,disloyal\nC,5,loyal\n")
+    p = tmp / "spec.yaml"
+    p.write_text(yaml.safe_dump({"tables": {"customers": {
+        "file": "c.csv", "columns": {"customer_id": "id", "churned": "churn"}, "scores": {"csat": "sat"},
+        "churn_labels": {"churned": ["disloyal"], "stayed": ["loyal"]}}},
+        "scales": {"csat": {"kind": "csat", "min": 1, "max": 5}}}))
+    return cx.load_dataset(p)
+
+
+def _churn_words(tmp: Path) -> object:
+    return cx.load_dataset(spec(tmp, customers="id,start,end,seg,st\n1,2024-01-01,,a,loyal\n"
+                                "2,2024-01-01,,b,disloyal\n",
+                                ccols={"customer_id": "id", "churned": "st", "segment": "seg"}))
+
+
+# -- hostile inputs (issue 14): each must end in a clear error, none may hang ----------------
+RUNNER_NB = ROOT / "tests" / "fixtures" / "runner" / "report.ipynb"
+LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+
+
+def _with_data_file(tmp: Path, make: Callable[[Path], None]) -> Path:
+    """A good spec whose responses file is replaced by ``make(path)`` (a FIFO, a link loop...)."""
+    p = spec(tmp)
+    (tmp / "r.csv").unlink()
+    make(tmp / "r.csv")
+    return p
+
+
+def _spec_text(tmp: Path, text: str | bytes) -> Path:
+    p = tmp / "spec.yaml"
+    p.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return p
+
+
+def _plan(name: str, grid: dict | None = None) -> Callable[[Path], object]:
+    from cxkit.run.batch import plan_runs
+
+    rep = {"notebook": str(RUNNER_NB), "name": name, **({"grid": grid} if grid else {})}
+    return lambda tmp: plan_runs({"reports": [rep]}, run_dates=["2026-02-28"], output=tmp)
+
+
+def _foreign_lock(tmp: Path) -> object:
+    """A lock file we may not open (another user's). As root, permissions do not stop us: simulate the error."""
+    from unittest import mock
+
+    import filelock
+
+    from cxkit.run.batch import LOCK_NAME, run_reports
+
+    day = tmp / "2026-02-28"
+    day.mkdir()
+    (day / LOCK_NAME).write_text("")
+    (day / LOCK_NAME).chmod(0o000)
+    denied = PermissionError(13, "Permission denied", str(day / LOCK_NAME))
+    with mock.patch.object(filelock.FileLock, "acquire", side_effect=denied) if os.geteuid() == 0 \
+            else contextlib.nullcontext():
+        return run_reports(notebook=RUNNER_NB, run_date="2026-02-28", output=tmp)
+
+
+def _edited_manifest(tmp: Path) -> str:
+    from cxkit.run.manifest import write_index
+
+    for name, text in (("edited", '{"status": "ok", "duration_s": "slow", "outputs": "x"}'), ("listed", "[1, 2]")):
+        (tmp / name).mkdir()
+        (tmp / name / "manifest.json").write_text(text)
+    return write_index(tmp).read_text()
+
+
+def _check_basic_date(runs) -> None:
+    from cxkit.run.batch import plan_runs
+
+    (basic,) = plan_runs({"reports": [{"notebook": str(RUNNER_NB), "name": "r"}]}, run_dates=["20260228"])
+    assert basic.run_date == runs[0].run_date == "2026-02-28" and basic.folder.parts[-2:] == ("2026-02-28", "r")
+
+
+def _date_list(tmp: Path) -> object:
+    """What the batch reader makes of `periods: [2026-01-31]` (YAML reads a date, JSON cannot carry one)."""
+    from cxkit._inputs import read_yaml
+    from cxkit.run.batch import _plain
+
+    (tmp / "b.yaml").write_text("periods: [2026-01-31]\n")
+    return _plain(read_yaml(tmp / "b.yaml", "batch file")["periods"])
+
+
+def _check_equal(got, expected) -> None:
+    assert got == expected
+
+
+def _check_edited_index(html: str) -> None:
+    assert "2 runs: 0 ok, 2 failed" in html and html.count(">unknown<") == 2 and "was edited" in html
+
+
 FUTURE_R = H + "1,2025-01-01,nps,9\n2,2025-06-01,csat,4\n1,2025-07-01,nps,10\n"
 FUTURE_C = "id,start,end,seg\n1,2024-01-01,,a\n2,2024-01-01,2025-08-01,b\n3,2025-09-01,,a\n"
 MIXED = rows(*[("csat", v) for v in (1, 2, 3, 4, 5, 7, 8, 9, 10, 4)])
 
 CASES: list[Case] = [
+    # ---------------------------------------------------------------- hostile (issue 14)
+    Case("hostile-header-space-duplicate", "hostile", "headers `a ,a` (equal once spaces are stripped)",
+         load("id,date,q,a ,a\n1,2025-01-01,nps,9,9\n"), cx.DataError, ("r.csv", "['a']", "more than once")),
+    Case("hostile-symlink-loop", "hostile", "data file is a symbolic link to itself",
+         lambda tmp: cx.load_dataset(_with_data_file(tmp, lambda p: p.symlink_to(p))),
+         cx.DataError, ("r.csv", "symbolic link loop")),
+    Case("hostile-fifo-data", "hostile", "data file is a FIFO (opening it would block forever)",
+         lambda tmp: cx.load_dataset(_with_data_file(tmp, os.mkfifo)), cx.DataError, ("r.csv", "FIFO", "regular file")),
+    Case("hostile-dev-zero", "hostile", "`file: /dev/zero` (endless)",
+         lambda tmp: cx.load_dataset(spec(tmp, rfile="x.csv") and _spec_text(tmp, yaml.safe_dump(
+             {"name": "t", "tables": {"responses": {"file": "/dev/zero", "columns": RCOLS}}, "scales": SCALES}))),
+         cx.DataError, ("/dev/zero", "character device", "regular file")),
+    Case("hostile-fifo-spec", "hostile", "dataset spec is a FIFO",
+         lambda tmp: (os.mkfifo(tmp / "spec.yaml"), cx.load_dataset(tmp / "spec.yaml")),
+         cx.SpecError, ("spec.yaml", "FIFO")),
+    Case("hostile-spec-cp1252", "hostile", "dataset spec saved as Windows-1252 (`café`)",
+         lambda tmp: cx.load_dataset(_spec_text(tmp, "name: café\n".encode("cp1252"))),
+         cx.SpecError, ("spec.yaml", "not UTF-8", "0xe9", "line 1")),
+    Case("hostile-deep-yaml", "hostile", "dataset spec nested 50,000 levels deep",
+         lambda tmp: cx.load_dataset(_spec_text(tmp, "name: " + "[" * 50_000 + "]" * 50_000)),
+         cx.SpecError, ("spec.yaml", "nested more than 64")),
+    Case("hostile-laughs-spec", "hostile", "billion-laughs aliases in the spec's `name:`",
+         lambda tmp: cx.load_dataset(_spec_text(tmp, LAUGHS + "name: *i\n")),
+         cx.SpecError, ("spec.yaml", "aliases", "100,000")),
+    Case("hostile-duplicate-key", "hostile", "a spec giving `name:` twice",
+         lambda tmp: cx.load_dataset(_spec_text(tmp, "name: a\nname: b\n")),
+         cx.SpecError, ("spec.yaml", "'name' appears twice", "lines 1 and 2")),
+    Case("hostile-laughs-batch", "hostile", "billion-laughs batch file",
+         lambda tmp: (tmp / "b.yaml").write_text(LAUGHS + "reports: *i\n") and load_batch(tmp / "b.yaml"),
+         cx.ParameterError, ("batch file", "b.yaml", "aliases")),
+    Case("hostile-fifo-batch", "hostile", "batch file is a FIFO",
+         lambda tmp: (os.mkfifo(tmp / "b.yaml"), load_batch(tmp / "b.yaml")),
+         cx.ParameterError, ("batch file", "FIFO")),
+    Case("hostile-run-named-index", "hostile", "a run named `index.html`", _plan("index.html"),
+         cx.ParameterError, ("'index.html'", "reserved")),
+    Case("hostile-long-run-name", "hostile", "a 300-character run name", _plan("x" * 300),
+         cx.ParameterError, ("300 characters", "at most 100")),
+    Case("hostile-name-attribute", "hostile", "name template `x-{channel.__class__}`",
+         _plan("x-{channel.__class__}", {"channel": ["web"]}),
+         cx.ParameterError, ("{channel.__class__}", "not a grid key", "['channel']")),
+    Case("hostile-foreign-lock", "hostile", "the date folder's lock file belongs to another user", _foreign_lock,
+         cx.OutputError, ("lock file", ".cxkit-run.lock", "Permission denied", "another user")),
+    Case("hostile-row-column", "hostile", "a source column named `_row`",
+         load("id,date,q,a,_row\n1,2025-01-01,nps,9,x\n"), cx.DataError, ("r.csv", "`_row`", "rename")),
+    Case("hostile-run-date-basic-format", "hostile", "`--run-date 20260228` (ISO basic format)",
+         lambda tmp: _plan("r")(tmp), check=lambda runs: _check_basic_date(runs),
+         expect="the same day and folder as 2026-02-28"),
+    Case("hostile-date-in-list-parameter", "hostile", "a YAML date inside a list parameter",
+         lambda tmp: _date_list(tmp),
+         check=lambda v: _check_equal(v, ["2026-01-31"]), expect="ISO text, as papermill's JSON needs"),
+    Case("hostile-edited-manifest", "hostile", "a sibling run's `manifest.json` edited by hand", _edited_manifest,
+         check=_check_edited_index, expect="index lists both runs with status unknown, no crash"),
     # ---------------------------------------------------------------- loading
     Case("load-empty-file", "load", "responses file of 0 bytes", load(""),
          cx.DataError, ("r.csv", "empty", "header row")),
@@ -196,6 +369,34 @@ CASES: list[Case] = [
          cx.DataError, ("r.csv", "cannot decode as utf-8", "data row 2", "`encoding`")),
     Case("load-excel-not-excel", "load", "text file named r.xlsx", load(GOOD, rfile="r.xlsx"),
          cx.DataError, ("r.xlsx", "cannot be read as excel")),
+    Case("load-recode-null", "load", "`recode: {csat: {map: {0: null}}}` (0 = not applicable)",
+         load(rows(("csat", 4), ("csat", 0), ("csat", 5)), ropts={"recode": {"csat": {"map": {0: None}}}}),
+         check=_check_recode_null, expect="the 0 is read as missing (no TypeError); 4 and 5 are kept"),
+    Case("load-recode-text-target", "load", "`recode: {csat: {map: {0: none}}}` (text, not null)",
+         load(rows(("csat", 4), ("csat", 0)), ropts={"recode": {"csat": {"map": {0: "none"}}}}),
+         cx.SpecError, ("recode.csat", "numbers to numbers or null", "'none'")),
+    Case("load-not-applicable-not-list", "load", "scale with `not_applicable: 0` (not a list)",
+         load(rows(("csat", 4)), scales={"csat": {"kind": "csat", "min": 1, "max": 5, "not_applicable": 0}}),
+         cx.SpecError, ("scale 'csat'", "`not_applicable`", "[0]")),
+    Case("load-churn-words", "load", "churn flag written `loyal` / `disloyal` without `churn_labels`",
+         _churn_words, cx.DataError, ("column 'st'", "'loyal' (1x)", "'disloyal' (1x)", "churn_labels")),
+    Case("load-exact-copies-no-ids", "load", "export without ids (`customer_id: _row`) with 2 repeated rows",
+         lambda tmp: cx.validate_dataset(spec(tmp, "q,a\nnps,9\nnps,7\nnps,9\nnps,9\n",
+                                              rcols={"customer_id": "_row", "metric": "q", "score": "a"})),
+         check=_check_exact_copies, expect="2 exact copies counted and shown (row 3 = row 1), advice "
+         "`duplicates: {drop: exact}`, no column `_row` named"),
+    Case("load-duplicates-drop-all", "load", "`duplicates: {drop: all}`",
+         load(GOOD, ropts={"duplicates": {"drop": "all"}}), cx.SpecError, ("`duplicates.drop`", "'exact'", "'all'")),
+    Case("load-query-na-token", "load", "DuckDB query returning the text `NA`, with `missing_values: [NA]`",
+         lambda tmp: cx.load_dataset(spec(tmp, "id,q,a\n1,nps,9\n2,nps,NA\n", ropts={
+             "query": "SELECT * FROM read_csv('r.csv', all_varchar=true)", "file": None, "missing_values": ["NA"]},
+             rcols={"customer_id": "id", "metric": "q", "score": "a"})),
+         check=_check_missing_token_query, expect="`NA` is missing (one missing NPS score), not a bad answer"),
+    Case("load-customer-level-one-table", "load", "only a customers table with `scores` and churn labels",
+         _customer_level, check=_check_customer_level, expect="answers and churn flags from the one table"),
+    Case("load-recode-unknown-group", "load", "`recode` naming a column that is neither metric nor group",
+         load(GOOD, ropts={"recode": {"region": {"map": {"a": "b"}}}}),
+         cx.SpecError, ("['region']", "neither metrics", "declared metrics")),
     Case("load-score-out-of-range", "load", "NPS answers 11 and 12",
          load(rows(("nps", 9), ("nps", 11), ("csat", 4), ("nps", 12))),
          cx.DataError, ("r.csv", "column 'a'", "rows 2, 4", "0..10")),
@@ -235,7 +436,7 @@ CASES: list[Case] = [
          cx.DataError, ("r.csv", "column 'id'", "missing customer ids", "row 1")),
     Case("load-duplicate-customer-ids", "load", "customer `1` listed twice",
          load(GOOD, "id,start,end,seg\n1,2024-01-01,,a\n2,2024-01-01,,b\n1,2024-02-01,,a\n"),
-         cx.DataError, ("c.csv", "column 'id'", "['1']", "rows 1, 3", "one row per key")),
+         cx.DataError, ("c.csv", "column 'id'", "['…']", "rows 1, 3", "one row per key")),  # ids masked
     Case("load-duplicate-ids-1-and-1.0", "load", "customer ids `1` and `1.0`",
          load(GOOD, "id,start,end,seg\n1,2024-01-01,,a\n1.0,2024-01-01,,b\n"),
          cx.DataError, ("c.csv", "column 'id'", "rows 1, 2", "more than once")),

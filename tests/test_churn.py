@@ -191,6 +191,25 @@ def test_study_text_is_generated_from_the_numbers(study):
         study.describe(lang="fr")
 
 
+def test_study_validates_its_models_out_of_sample(study):
+    v = study.validation.set_index(["metric", "model"])
+    assert {"validation", "calibration"} <= set(study.tables) and "calibration" in study.figures
+    for metric in ("ces", "nps", "csat"):
+        r = v.loc[(metric, "alone")]
+        assert r["n_train"] > 0 and r["n_test"] > 0 and r["split_at"] == study.validation["split_at"].iloc[0]
+        assert 0.5 < r["auc_test"] < 1 and r["auc_test_low"] < r["auc_test"] < r["auc_test_high"]
+        assert r["td_cases"] > 0 and 0.5 < r["td_auc"] < 1
+        assert r["brier"] < 0.1
+    # The designed effect holds on later answers: CES ranks first out of sample too.
+    assert v.loc[("ces", "alone"), "auc_test"] > v.loc[("nps", "alone"), "auc_test"]
+    cal = study.calibration[(study.calibration["metric"] == "ces") & (study.calibration["model"] == "alone")]
+    assert cal["n"].sum() == v.loc[("ces", "alone"), "n_test"]
+    text = study.describe()
+    ces = v.loc[("ces", "alone")]
+    assert (f"ces separates leavers from stayers best, with an out-of-sample AUC of {ces['auc_test']:.2f} "
+            f"(95% CI {ces['auc_test_low']:.2f} to {ces['auc_test_high']:.2f}") in text
+
+
 def test_no_events_and_separation_do_not_crash():
     frame = _toy().assign(churned=False)
     tab, fits = cx.metric_models(frame, ["score"])

@@ -21,14 +21,18 @@ def two_groups():
 
 def test_nps_difference_z_by_hand(two_groups):
     res = cx.compare(two_groups, "g", "a", "b", min_n=0)
-    parts = []
+    # Adjusted Wald (Rocks 2016; issue 15): 3/4 promoter, 3/4 detractor, 3/2 passive added to each group.
+    parts, raw = [], []
     for g in "ab":
         s = two_groups.loc[two_groups.g == g, "score"]
-        pp, pd_ = (s >= 9).mean(), (s <= 6).mean()
-        parts.append((pp - pd_, (pp + pd_ - (pp - pd_) ** 2) / len(s)))
+        n = len(s) + 3
+        pp, pd_ = ((s >= 9).sum() + 0.75) / n, ((s <= 6).sum() + 0.75) / n
+        parts.append((pp - pd_, (pp + pd_ - (pp - pd_) ** 2) / n))
+        raw.append((s >= 9).mean() - (s <= 6).mean())
     diff = parts[0][0] - parts[1][0]
     se = np.sqrt(parts[0][1] + parts[1][1])
-    assert res.diff == pytest.approx(100 * diff)
+    assert res.diff == pytest.approx(100 * (raw[0] - raw[1]))
+    assert res.se == pytest.approx(100 * se)
     assert res.p_value == pytest.approx(2 * stats.norm.sf(abs(diff) / se))
     assert res.ci_low == pytest.approx(100 * (diff - 1.959964 * se), abs=1e-3)
     assert "CI" in res.headline() and "CI" in str(res) and "<p>" in res._repr_html_()
@@ -82,6 +86,9 @@ def test_changes_compares_consecutive_periods():
 
 
 def test_no_variance_is_reported_not_tested():
+    # NPS: the adjusted-Wald pseudo-answers give both groups a variance, so there is an answer (issue 15),
+    # with notes: no variance, and an interval that stops short of the difference of 200.
     df = pd.DataFrame({"score": [10] * 50 + [0] * 50, "g": ["a"] * 50 + ["b"] * 50})
     res = cx.compare(df, "g", "a", "b", min_n=0)
-    assert res.diff == 200 and np.isnan(res.p_value) and "no test" in res.note
+    assert res.diff == 200 and res.p_value < 1e-100 and "no variance" in res.note
+    assert res.ci_high < 200 and "does not contain the difference" in res.note

@@ -70,8 +70,11 @@ def test_naive_timestamps_are_taken_as_given(tmp_path):
     assert cx.add_period(answers(aware=False), "answered_at")["period"].tolist() == ["2025-04", "2025-04"]
     naive = customers().assign(start_date=pd.Timestamp("2025-01-10"),
                                end_date=pd.to_datetime([EDGE[:19], LATER[:19], None]))
-    t = cx.churn_rate(naive, freq="M", min_n=0).set_index("period")
-    assert t.loc["2025-03", "churned"] == 0 and t.loc["2025-04", "churned"] == 2
+    # end_date is the first day no longer a customer (issue 15): the naive end 2025-04-01 00:30 is that day
+    # as given, so the last day as a customer is 31 March; the aware EDGE is 31 March in UTC, last day 30 March.
+    t = cx.churn_rate(naive, freq="D", min_n=0, period_start="2025-03-29", period_end="2025-04-02")
+    assert t.set_index("period")["churned"].to_dict() == {"2025-03-29": 0, "2025-03-30": 0, "2025-03-31": 1,
+                                                          "2025-04-01": 0, "2025-04-02": 0}
 
 
 def test_a_column_mixing_offsets_and_none():
@@ -85,8 +88,9 @@ def test_churn_rate_accepts_every_freq():
     # started in the period they left, so only the finer frequencies count them.
     for freq, churned in (("D", 2), ("W", 2), ("M", 2), ("Q", 1), ("Y", 0)):
         assert cx.churn_rate(customers(), freq=freq, min_n=0)["churned"].sum() == churned, freq
-    t = cx.churn_rate(customers(), freq="D", min_n=0, period_start="2025-03-30", period_end="2025-04-02")
-    assert t.set_index("period").loc["2025-03-31", "churned"] == 1
+    t = cx.churn_rate(customers(), freq="D", min_n=0, period_start="2025-03-29", period_end="2025-04-02")
+    # EDGE ends on 31 March UTC, the first day no longer a customer: the last day, 30 March, is when they left.
+    assert t.set_index("period").loc["2025-03-30", "churned"] == 1
 
 
 def test_the_loader_applies_the_same_policy(tmp_path):

@@ -225,8 +225,10 @@ def test_churn_rate_identical_across_engines(tmp_path, kwargs, monkeypatch):
     cust = make_customers()
     # independent check of the definition on one period, straight from the rows
     a, b = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-02-01")
-    active = (cust.start_date < a) & (cust.end_date.isna() | (cust.end_date >= a))
-    left = active & (cust.end_date < b)
+    # end_date is the first day no longer a customer: active at a when start < a and end > a; left in [a, b)
+    # when the last day, end - 1 day, is before b, i.e. end <= b.
+    active = (cust.start_date < a) & (cust.end_date.isna() | (cust.end_date > a))
+    left = active & (cust.end_date <= b)
     jan = cx.churn_rate(cust, min_n=0).set_index("period").loc["2024-01"]
     assert (jan["at_start"], jan["churned"]) == (active.sum(), left.sum())
     ref = cx.churn_rate(cust, min_n=0, **kwargs)

@@ -85,7 +85,7 @@ def test_csv_declared_options(tmp_path):
     ds = cx.load_dataset(spec_for(tmp_path, {"file": "export.txt", "delimiter": ";", "decimal": ",",
                                              "encoding": "cp1252", "date_format": "%d-%m-%Y"}))
     check_same(ds)
-    assert not [i for i in ds.quality.issues if i.level == "note"]  # nothing had to be guessed
+    assert not [i for i in ds.quality.issues if i.level == "note" and i.check != "stale"]  # nothing guessed
 
 
 def test_excel_with_header_on_row_2(tmp_path):
@@ -197,7 +197,7 @@ def test_duplicates_keep_latest_and_first(tmp_path):
     assert warn and "rows 2, 7" in warn[0].message and "dropped 2" in warn[0].message
     last = cx.load_dataset(spec_for(tmp_path, {"file": "dup.csv", "duplicates": {**on, "keep": "last"}}))
     assert last.responses.set_index(["customer_id", "metric"]).loc[("c2", "csat"), "score"] == 1
-    with pytest.raises(cx.DataError, match=r"dup\.csv.*\['id', 'metric'\].*c2 / csat.*rows 2, 7"):
+    with pytest.raises(cx.DataError, match=r"dup\.csv.*\['id', 'metric'\].*'…'.*rows 2, 7"):
         cx.load_dataset(spec_for(tmp_path, {"file": "dup.csv", "duplicates": {**on, "keep": "error"}}))
 
 

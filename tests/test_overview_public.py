@@ -41,7 +41,7 @@ def test_overview_in_dutch_on_the_sample(tmp_path):
 
 def test_overview_on_ibm_telco(tmp_path):
     status = pd.read_excel(shared_path("ibm_telco_v11", "Telco_customer_churn_status.xlsx"))
-    res, text, table = run(tmp_path, {"spec": "../data/specs/ibm_telco.yaml", "group_by": ["segment", "channel"]})
+    res, text, table = run(tmp_path, {"spec": str(ROOT / "data" / "specs" / "ibm_telco.yaml"), "group_by": ["segment", "channel"]})
     assert "no answer dates" in text and "Not in this dataset, so not drilled down: ['channel']" in text
     churn = table("churn").iloc[0]
     assert churn["n"] == 7043 and churn["churned"] == 1869 and round(churn["churn_pct"], 1) == 26.5
@@ -56,7 +56,7 @@ def test_overview_on_ibm_telco(tmp_path):
 
 def test_overview_on_oddjob_airways_in_dutch(tmp_path):
     raw = pd.read_csv(shared_path("oddjob_airways_airlinesat", "airlinesat.csv"))
-    res, text, table = run(tmp_path, {"spec": "../data/specs/oddjob_airways.yaml", "lang": "nl",
+    res, text, table = run(tmp_path, {"spec": str(ROOT / "data" / "specs" / "oddjob_airways.yaml"), "lang": "nl",
                                       "group_by": ["segment", "flight_class"]})
     nps = raw["nps"] - 1
     expected = 100 * ((nps >= 9).mean() - (nps <= 6).mean())
@@ -75,7 +75,7 @@ def test_overview_on_oddjob_airways_in_dutch(tmp_path):
 def test_overview_on_ravenstack(tmp_path):
     d = shared_path("ravenstack_saas_synthetic")
     tickets = pd.read_csv(d / "ravenstack_support_tickets.csv", parse_dates=["closed_at"])
-    res, text, table = run(tmp_path, {"spec": "../data/specs/ravenstack.yaml", "run_date": "2024-12-31",
+    res, text, table = run(tmp_path, {"spec": str(ROOT / "data" / "specs" / "ravenstack.yaml"), "run_date": "2024-12-31",
                                       "period_start": "2024-01-01", "group_by": ["segment"], "freq": "Q"})
     answered = tickets[tickets["satisfaction_score"].notna() & (tickets["closed_at"] >= "2024-01-01")]
     head = table("headline").set_index("metric")

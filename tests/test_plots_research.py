@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxkit import plots_research as rp
+from cxkit import plots as rp
 from cxkit.research.loyalty import crosstab, retention_by_category, segment_map
 from cxkit.stats.survival import kaplan_meier
 
@@ -46,3 +46,11 @@ def test_every_plot_returns_axes(pairs):
     fig, ax = plt.subplots()
     assert rp.km_curves(km, ax=ax) is ax
     plt.close(fig)
+
+
+def test_plots_research_is_an_alias_of_plots_for_one_release():
+    import cxkit as cx
+    from cxkit.report import plots_research
+
+    assert all(getattr(plots_research, f) is getattr(cx.plots, f) for f in plots_research.__all__)
+    assert set(plots_research.__all__) <= set(cx.plots.__all__) and cx.plots_research is plots_research

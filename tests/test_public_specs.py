@@ -17,10 +17,16 @@ from .conftest import ROOT, shared_path
 SPECS = ROOT / "data" / "specs"
 
 
+# Columns that record the churn itself (checked by hand in the source files): reported as probable leakage.
+LEAKS = {"ibm_telco": {"customer_status", "Churn Label", "churn_category", "churn_reason", "csat"},
+         "ravenstack": {"churn_date", "reason_code", "churn_events"}, "oddjob_airways": set()}
+
+
 def clean(name: str) -> cx.Dataset:
-    """Validate the spec (no error, no warning) and return its dataset."""
+    """Validate the spec (no error, no warning but probable leakage) and return its dataset."""
     report = cx.validate_dataset(SPECS / f"{name}.yaml")
-    assert report.ok and not report.warnings, report.text()
+    assert report.ok and not [w for w in report.warnings if w.check != "leakage"], report.text()
+    assert set(report.dataset.leaky()) == LEAKS[name], report.dataset.leaky()
     assert len(report.summary()) == 2  # responses and customers
     return report.require()
 

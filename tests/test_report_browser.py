@@ -53,8 +53,8 @@ def test_default_set_records_headline_kpis_matching_the_data(default_reports):
     a, b = "2026-10-01", "2026-11-01"
     with open(SAMPLE / "customers.csv", newline="") as fh:
         cust = [r for r in csv.DictReader(fh) if r["start_date"] <= RUN_DATE]  # as known on the run date
-    active = [r for r in cust if r["start_date"] < a and (not r["end_date"] or r["end_date"] >= a)]
-    left = [r for r in active if r["end_date"] and r["end_date"] < b]
+    active = [r for r in cust if r["start_date"] < a and (not r["end_date"] or r["end_date"] > a)]  # end_date: first day no longer a customer
+    left = [r for r in active if r["end_date"] and r["end_date"] <= b]  # last day (end - 1) before b
     assert got["churn_rate"]["n"] == len(active)
     assert got["churn_rate"]["value"] == pytest.approx(100 * len(left) / len(active), abs=1e-6)
     for k in got.values():

@@ -55,6 +55,7 @@ def test_churn_text_in_dutch(sample_asof):
     en, nl = describe_churn(study, "en"), describe_churn(study, "nl")
     _check(en, nl, ["95%-BI", "opzeggingen", "verloop", "klanten", " tot "], study.revenue_note)
     assert "0,5 = kop of munt" in nl
+    assert "AUC buiten de steekproef" in nl and "out-of-sample AUC" in en
     with pytest.raises(ParameterError, match="lang"):
         describe_churn(study, "xx")
 

@@ -2,6 +2,6 @@
 data-quality report (validate), personal data (privacy), the synthetic sample generator (synth) and the
 bundled sample itself (``sample/``, package data).
 
-May import only the top-level modules (errors, _checks, _results, _files, scales); never ``stats`` or
+May import only the top-level modules (errors, _checks, _dates, _results, _files, scales); never ``stats`` or
 anything above.
 """

@@ -25,7 +25,8 @@ from .quality import QualityLog
 from .readers import to_number
 
 __all__ = ["auto_type", "rows_text", "col_where", "customer_ids", "date_formats", "parse_dates", "numbers",
-           "apply_duplicates", "all_missing", "missing_stats", "score_numbers", "DUPLICATE_POLICIES"]
+           "apply_duplicates", "all_missing", "missing_stats", "score_numbers", "recode_groups",
+           "exact_duplicates", "DUPLICATE_POLICIES"]
 
 DUPLICATE_POLICIES = ("error", "all", "first", "last", "latest")
 
@@ -130,9 +131,8 @@ def apply_duplicates(df: pd.DataFrame, tspec: Mapping, table: str, where: str, d
                 default_keep: str, latest_by: str | None, cols: Mapping[str, str], log: QualityLog) -> pd.DataFrame:
     """Report duplicated keys, then keep all, refuse, or keep the first/last/latest as declared."""
     d = tspec.get("duplicates") or {}
-    if not isinstance(d, Mapping) or set(d) - {"on", "keep"}:
-        raise SpecError(f"{where}: `duplicates` takes `on` (canonical columns) and `keep` "
-                        f"(one of {DUPLICATE_POLICIES}); got {d!r}.")
+    _check_duplicates_spec(d, where)
+    d = {k: v for k, v in d.items() if k != "drop"}
     on = d.get("on", default_on)
     on = [on] if isinstance(on, str) else list(on)
     keep = d.get("keep", default_keep)
@@ -150,8 +150,12 @@ def apply_duplicates(df: pd.DataFrame, tspec: Mapping, table: str, where: str, d
     msg = (f"{where}: keys {examples} appear more than once ({rows_text(df.loc[dup, '_row'])}), "
            f"{surplus:,} surplus row(s)")
     if keep == "error":
-        log.error(table, "duplicates", msg + "; expected one row per key. Declare `duplicates: {keep: first}` "
-                  "(or last, latest) to keep one.", on[0], surplus)
+        # Advise `drop: exact` only when it would remove them: every surplus row is a full copy in the file.
+        same = (log.stats.get(table, {}).get("exact_duplicates", 0) >= surplus
+                and df.loc[dup].drop(columns="_row", errors="ignore").astype("string").duplicated(keep=False).all())
+        advice = ("They are exact copies: declare `duplicates: {drop: exact}` to drop them." if same else
+                  "Declare `duplicates: {keep: first}` (or last, latest) to keep one row per key.")
+        log.error(table, "duplicates", msg + f"; expected one row per key. {advice}", on[0], surplus)
         return df
     if keep == "all":
         log.warn(table, "duplicates", msg + "; all kept (`duplicates.keep: all`).", on[0], surplus)
@@ -163,6 +167,43 @@ def apply_duplicates(df: pd.DataFrame, tspec: Mapping, table: str, where: str, d
     out = df.drop_duplicates(on, keep="first" if keep == "first" else "last").sort_values("_row", kind="stable")
     log.warn(table, "duplicates", msg + f"; kept the {keep} of each, dropped {surplus:,}.", on[0], surplus)
     return out
+
+
+def _check_duplicates_spec(d: object, where: str) -> None:
+    if not isinstance(d, Mapping) or set(d) - {"on", "keep", "drop"}:
+        raise SpecError(f"{where}: `duplicates` takes `on` (canonical columns), `keep` "
+                        f"(one of {DUPLICATE_POLICIES}) and `drop: exact`; got {d!r}.")
+    if "drop" in d and d["drop"] != "exact":
+        raise SpecError(f"{where}: `duplicates.drop` must be 'exact' (drop rows that repeat an earlier row "
+                        f"in every column); got {d['drop']!r}.")
+
+
+def exact_duplicates(raw: pd.DataFrame, tspec: Mapping, src: str, table: str, log: QualityLog) -> pd.DataFrame:
+    """Count rows that repeat an earlier row in every column, show the first ones, drop them if declared.
+
+    Works with or without ids: an export without ids that holds the same answer twice is found too.
+    """
+    d = tspec.get("duplicates") or {}
+    _check_duplicates_spec(d, f"{src}, duplicates")
+    cols = [c for c in raw.columns if c != "_row"]
+    dup = raw.duplicated(cols, keep="first").to_numpy(bool)
+    n = int(dup.sum())
+    log.stat(table, "exact_duplicates", n)
+    if not n:
+        return raw
+    first_of = raw[cols].astype("string").fillna("\x00").agg("\x1f".join, axis=1)
+    origin_row = dict(zip(first_of[~dup][::-1], raw.loc[~dup, "_row"][::-1], strict=True))
+    pairs = [f"row {r} = row {origin_row[k]}" for r, k in zip(raw.loc[dup, "_row"][:3], first_of[dup][:3],
+                                                                    strict=False)]
+    msg = (f"{src}: {n:,} row(s) are exact copies of an earlier row (every column the same), e.g. "
+           f"{', '.join(pairs)}; all copies: {rows_text(raw.loc[dup, '_row'])}")
+    if d.get("drop") == "exact":
+        log.warn(table, "exact_duplicates", msg + f"; dropped {n:,} as declared (`duplicates: {{drop: exact}}`).",
+                 None, n)
+        return raw[~dup].reset_index(drop=True)
+    log.warn(table, "exact_duplicates", msg + "; all kept, so they count twice. If they are the same record "
+             "exported more than once, declare `duplicates: {drop: exact}` in the spec to drop them.", None, n)
+    return raw
 
 
 def all_missing(df: pd.DataFrame, cols: Mapping[str, str], src: str, origin: Mapping[str, str], table: str,
@@ -178,10 +219,45 @@ def missing_stats(df: pd.DataFrame, table: str, log: QualityLog) -> None:
                                 if c != "_row" and df[c].isna().any()})
 
 
+def recode_groups(df: pd.DataFrame, tspec: Mapping, groups: Sequence[str], where: str, table: str,
+                  log: QualityLog) -> pd.DataFrame:
+    """Apply ``recode: {column: {map: {old label: new label}}}`` to group columns (merge synonyms).
+
+    ``null`` as the new label means missing. Labels match after trimming spaces, exactly otherwise
+    (``Phone`` and ``phone`` are different labels unless both are mapped).
+    """
+    recodes = tspec.get("recode") or {}
+    if not isinstance(recodes, Mapping):
+        raise SpecError(f"{where}: `recode` must map metric or group column names to entries.")
+    for col in [c for c in recodes if c in groups]:
+        spec = recodes[col]
+        if not isinstance(spec, Mapping) or set(spec) != {"map"} or not isinstance(spec["map"], Mapping):
+            raise SpecError(f"{where}, recode.{col}: a group column takes {{map: {{old label: new label}}}}; "
+                            f"got {spec!r}.")
+        table_map = {str(k).strip(): (None if v is None else str(v).strip()) for k, v in spec["map"].items()}
+        text = df[col].astype("string").str.strip()
+        hit = text.isin(list(table_map)).fillna(False).to_numpy(bool)
+        new = text.copy()
+        new[hit] = [table_map[t] for t in text[hit]]
+        df[col] = new.astype("string")
+        if hit.any():
+            counts = text[hit].value_counts()
+            shown = {k: "missing" if v is None else repr(v) for k, v in table_map.items()}
+            log.note(table, f"{where}, recode.{col}: " + ", ".join(
+                f"{k!r} -> {shown[k]} ({n:,}x)" for k, n in counts.items()))
+    return df
+
+
 def score_numbers(df: pd.DataFrame, tspec: Mapping, scales: Mapping[str, Scale], where: str, src: str,
                    score_col: Mapping[str, str], origin: Mapping[str, str], decimal: str,
-                   log: QualityLog) -> pd.Series:
-    """Labels -> numbers -> recode -> range check, per metric; every problem is logged, bad answers NaN."""
+                   log: QualityLog, not_applicable: Mapping[str, Sequence[float]] | None = None,
+                   groups: Sequence[str] = ()) -> pd.Series:
+    """Labels -> numbers -> recode -> not applicable -> range check, per metric.
+
+    Every problem is logged, bad answers NaN. ``not_applicable`` (metric -> codes, from the
+    scale's ``not_applicable``) are counted in the report and set to missing, never scored.
+    ``groups`` are the group columns a ``recode`` may also name (see :func:`recode_groups`).
+    """
     labels = tspec.get("labels") or {}
     if labels == "builtin":
         labels = {m: "builtin" for m in scales}
@@ -189,10 +265,14 @@ def score_numbers(df: pd.DataFrame, tspec: Mapping, scales: Mapping[str, Scale],
     for key, name in (("labels", labels), ("recode", recodes)):
         if not isinstance(name, Mapping):
             raise SpecError(f"{where}: `{key}` must map metric names to entries.")
-        stray = set(name) - set(scales)
+        stray = set(name) - set(scales) - (set(groups) if key == "recode" else set())
         if stray:
-            raise SpecError(f"{where}: `{key}` names metrics {sorted(stray)} without a scale; "
-                            f"declared: {sorted(scales)}.")
+            also = f" or group columns {sorted(groups)}" if key == "recode" and groups else ""
+            raise SpecError(f"{where}: `{key}` names {sorted(stray)}, which are neither metrics with a scale"
+                            f"{also}; declared metrics: {sorted(scales)}.")
+    recodes = {k: v for k, v in recodes.items() if k in scales}
+    not_applicable = not_applicable or {}
+    na_counts: dict[str, int] = {}
     scores = pd.Series(np.nan, index=df.index)
     unknown_parts, out_of_range, n_unknown = [], 0, 0
     for metric, scale in scales.items():
@@ -226,11 +306,21 @@ def score_numbers(df: pd.DataFrame, tspec: Mapping, scales: Mapping[str, Scale],
                         f"map text labels to numbers with `labels: {{{metric}: ...}}` in the spec")
                 unknown_parts.append(f"{cw} (metric {metric!r}): non-numeric answers {ex} in "
                                      f"{rows_text(rows[unknown])}; expected whole numbers "
-                                     f"{scale.min}..{scale.max} ({scale.describe()}); {hint}")
+                                     f"{scale.min}..{scale.max} ({scale.describe()}); {hint}"
+                                     # only empty cells are missing by default (readers.missing_tokens)
+                                     + (f"; or declare `missing_values: {ex}` if they mean no answer"
+                                        if fits is None or fits.any() else ""))
         n_unknown += int(unknown.sum())
         if metric in recodes:
             nums = recode(nums, recodes[metric], f"{where}, recode.{metric}")
         arr = nums.to_numpy(dtype=float)
+        if not_applicable.get(metric):
+            na = np.isin(arr, np.asarray(not_applicable[metric], dtype=float))
+            na_counts[metric] = int(na.sum())
+            if na.any():
+                log.note("responses", f"{cw} (metric {metric!r}): {int(na.sum()):,} answer(s) coded "
+                         f"{[int(c) for c in not_applicable[metric]]} mean 'not applicable': counted here, never scored.")
+            arr = np.where(na, np.nan, arr)
         ok = ~np.isnan(arr)
         bad = ok & ((arr != np.round(arr)) | (arr < scale.min) | (arr > scale.max))
         if bad.any():
@@ -247,6 +337,8 @@ def score_numbers(df: pd.DataFrame, tspec: Mapping, scales: Mapping[str, Scale],
     if unknown_parts:
         log.error("responses", "unknown_labels", "answers not understood (all of them):\n  "
                   + "\n  ".join(unknown_parts), None, n_unknown)
+    if na_counts:
+        log.stat("responses", "not_applicable", na_counts)
     log.stat("responses", "out_of_range", out_of_range)
     log.stat("responses", "unknown_labels", n_unknown)
     return scores

@@ -35,10 +35,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
-import yaml
 
 from .._checks import check_table_options, to_timestamp
+from .._inputs import query_files, read_yaml, record_read, regular_file
 from ..errors import CxkitError, DataError, ParameterError, SpecError
 from ..scales import Scale
 from .columns import (
@@ -48,15 +49,18 @@ from .columns import (
     col_where,
     customer_ids,
     date_formats,
+    exact_duplicates,
     missing_stats,
     numbers,
     parse_dates,
+    recode_groups,
     rows_text,
     score_numbers,
 )
 from .joins import apply_joins
+from .leakage import SEPARATION_COLUMNS, leak_message, separation_table
 from .quality import QualityLog
-from .readers import read_query, read_table
+from .readers import missing_values, read_query, read_table
 
 __all__ = ["Dataset", "load_dataset", "read_dataset", "RESPONSE_COLUMNS", "CUSTOMER_COLUMNS", "TABLE_KEYS",
            "sample_spec_path"]
@@ -71,7 +75,9 @@ TABLE_KEYS = {"file", "format", "columns", "scores", "extra", "delimiter", "deci
 # Real exports (issue 5): DuckDB queries, SPSS labels, joins, answer labels, recodes, duplicate policy.
 TABLE_KEYS |= {"query", "database", "use_value_labels", "join", "labels", "recode", "duplicates"}
 # Personal data (issue 7): columns loaded but never shown in reports unless allowed.
-TABLE_KEYS |= {"pii", "free_text"}
+TABLE_KEYS |= {"pii", "free_text", "missing_values", "missing"}
+# Real exports as they come (issue 13): churn flags in words.
+TABLE_KEYS |= {"churn_labels"}
 SPEC_KEYS = {"name", "description", "tables", "scales", "source", "licence", "license", "notes"}
 
 
@@ -103,6 +109,13 @@ class Dataset:
         shown in reports unless a report parameter allows it.
     excluded : dict of str to int
         What :meth:`as_of` left out, e.g. ``{"answers dated after 2026-11-01": 12}``.
+    leakage : dict of str to str
+        Probable leakage found while loading: column (customers column, extra name or metric)
+        -> the reason in plain words. Such columns are kept out of churn models by default
+        (see :meth:`leaky` and :mod:`cxkit.data.leakage`).
+    separation : DataFrame or None
+        How well each customer column and metric alone separates churners from stayers
+        (:func:`cxkit.data.leakage.separation_table`); None without a churn flag.
     """
 
     name: str
@@ -115,6 +128,20 @@ class Dataset:
     pii: tuple[str, ...] = ()
     free_text: tuple[str, ...] = ()
     excluded: Mapping[str, int] = field(default_factory=dict)
+    leakage: Mapping[str, str] = field(default_factory=dict, compare=False)
+    separation: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    def leaky(self, columns: Sequence[str] | None = None) -> list[str]:
+        """The probable-leakage columns among ``columns`` (default: all found), in the order given.
+
+        Studies call this to keep such columns out of models unless the analyst insists::
+
+            leaks = ds.leaky(controls)
+            controls = [c for c in controls if c not in leaks]   # and say why: ds.leakage[c]
+        """
+        if columns is None:
+            return list(self.leakage)
+        return [c for c in columns if c in self.leakage]
 
     def __repr__(self) -> str:
         # Short on purpose: the default would print every row (customer ids included).
@@ -201,12 +228,7 @@ def _read_spec(spec: str | Path | Mapping) -> tuple[dict, Path, str]:
     if isinstance(spec, Mapping):
         return dict(spec), Path.cwd(), "spec"
     path = Path(spec)
-    if not path.exists():
-        raise SpecError(f"dataset spec {path}: file not found (resolved to {path.resolve()}).")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise SpecError(f"dataset spec {path}: not valid YAML: {exc}") from None
+    data = read_yaml(path, "dataset spec", SpecError)  # file kind, size, encoding, depth, aliases: one place
     if not isinstance(data, dict):
         raise SpecError(f"dataset spec {path}: expected a mapping at the top level; got {type(data).__name__}.")
     return data, path.parent, str(path)
@@ -215,10 +237,11 @@ def _read_spec(spec: str | Path | Mapping) -> tuple[dict, Path, str]:
 # -- reading a table's sources ------------------------------------------------------------------
 
 _READ_OPTIONS = ("file", "query", "database", "format", "sheet", "header_row", "delimiter", "decimal", "encoding",
-                 "use_value_labels")
+                 "use_value_labels", "missing_values")
 
 
-def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None) -> tuple[pd.DataFrame, str]:
+def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None, table: str | None = None,
+              how: str = "file") -> tuple[pd.DataFrame, str]:
     """One file or DuckDB query of a table or join entry -> (raw table, name for messages).
 
     ``cache`` shares reads within one load: specs often take responses and
@@ -233,10 +256,18 @@ def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None)
     if "query" in entry:
         if "file" in entry:
             raise SpecError(f"{where}: give either `file` or `query`, not both.")
-        df, src = read_query(str(entry["query"]), base, entry.get("database"), where), f"{where} query"
+        df, src = read_query(str(entry["query"]), base, entry.get("database"), where,
+                                 missing_values(entry)), f"{where} query"
+        if entry.get("database"):
+            record_read(base / str(entry["database"]), table=table, rows=len(df), how="database")
+        for p in query_files(str(entry["query"]), base):
+            record_read(p, table=table, rows=None, how="query")
     else:
         path = Path(os.path.normpath(base / str(entry["file"])))  # "../../x" shown resolved, still relative
+        if os.path.lexists(path):  # a FIFO or /dev/zero would hang or never end (absent: read_table says so)
+            regular_file(path, f"{where}: data file", DataError)
         df, src = read_table(path, entry), str(path)
+        record_read(path, table=table, rows=len(df), how=how)  # rows as loaded, for the run's manifest
     if cache is not None:
         cache[key] = (df, src)
     return df.copy(), src
@@ -244,17 +275,43 @@ def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None)
 
 def _read_source(tspec: Mapping, base: Path, where: str, table: str, log: QualityLog,
                  cache: dict | None = None) -> tuple[pd.DataFrame, str, dict[str, str]]:
-    raw, src = _read_one(tspec, base, where, cache)
+    raw, src = _read_one(tspec, base, where, cache, table)
+    n_read = len(raw)
+    raw = exact_duplicates(raw, tspec, src, table, log)
     notes = list(raw.attrs.get("notes", []))
     decimal = raw.attrs.get("decimal", ".")
-    joined, origin = apply_joins(raw, tspec.get("join"), lambda j: _read_one(j, base, where, cache), where, notes)
+    joined, origin = apply_joins(raw, tspec.get("join"), lambda j: _read_one(j, base, where, cache, table, "join"),
+                                 where, notes)
     joined.attrs.update(raw.attrs)
     joined.attrs["decimal"] = decimal
     for n in notes:
         log.note(table, n)
+    _collect_secrets(joined, tspec, log)
     log.stat(table, "source", src)
-    log.stat(table, "rows_read", len(raw))
+    log.stat(table, "rows_read", n_read)
     return joined, src, origin
+
+
+def _collect_secrets(raw: pd.DataFrame, tspec: Mapping, log: QualityLog) -> None:
+    """Remember the raw table's personal values, so messages quoting them can be redacted.
+
+    Taken from the table as read, before any check: a table that then fails to load
+    still has its ids and e-mail addresses masked in the report of why it failed.
+    """
+    from .privacy import personal_columns  # privacy reads Dataset declarations; import here to stay light
+
+    cols = tspec.get("columns") if isinstance(tspec.get("columns"), Mapping) else {}
+    names = [cols.get("customer_id"), *(tspec.get("pii") or []), *(tspec.get("free_text") or [])]
+    names = [str(c) for c in names if c is not None and str(c) in raw.columns]
+    names += [c for c in personal_columns(raw.drop(columns=names + ["_row"], errors="ignore"))
+              if c not in names]
+    for c in names:
+        col = raw[c]
+        if isinstance(col, pd.DataFrame):  # duplicate header names: every copy
+            values = pd.unique(col.to_numpy().ravel())
+        else:
+            values = col.unique()
+        log.secrets.update(t for t in (str(v).strip() for v in values if not pd.isna(v)) if t)
 
 
 def _extra_map(tspec: Mapping, where: str) -> dict[str, str]:
@@ -313,7 +370,8 @@ def _map_columns(raw: pd.DataFrame, tspec: Mapping, canon: Mapping[str, bool], s
 # -- responses ----------------------------------------------------------------------------------
 
 def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str, Scale],
-                    log: QualityLog, cache: dict | None = None) -> tuple[pd.DataFrame, Path | str]:
+                    log: QualityLog, cache: dict | None = None,
+                    not_applicable: Mapping[str, Sequence[float]] | None = None) -> tuple[pd.DataFrame, Path | str]:
     raw, src, origin = _read_source(tspec, base, where, "responses", log, cache)
     decimal = raw.attrs.get("decimal", ".")
     wide = tspec.get("scores")
@@ -367,7 +425,9 @@ def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str,
                   f"{sorted(df.loc[unknown, 'metric'].unique())[:5]} in {rows_text(df.loc[unknown, '_row'])} "
                   f"have no scale; declare them under `scales` (declared: {sorted(scales)}).",
                   cols.get("metric"), unknown.sum())
-    df["score"] = score_numbers(df, tspec, scales, where, src, score_col, origin, decimal, log)
+    groups = [c for c in df.columns if c not in ("customer_id", "answered_at", "metric", "score", "weight", "_row")]
+    df["score"] = score_numbers(df, tspec, scales, where, src, score_col, origin, decimal, log,
+                                not_applicable, groups)
     fmts = date_formats(tspec, where)
     if "answered_at" in df:
         df["answered_at"] = parse_dates(df, "answered_at", col_where(src, origin, cols, "answered_at"),
@@ -383,10 +443,14 @@ def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str,
     for c in ("touchpoint", "channel"):
         if c in df:
             df[c] = df[c].astype("string").str.strip()
+    df = recode_groups(df, tspec, groups, where, "responses", log)
     missing_stats(df, "responses", log)
     on = ["customer_id", "metric"] + (["answered_at"] if "answered_at" in df else [])
     d_on = (tspec.get("duplicates") or {}).get("on", on) if isinstance(tspec.get("duplicates"), Mapping) else on
-    d_where = f"{src}, columns {[cols.get(c, c) for c in ([d_on] if isinstance(d_on, str) else d_on)]}"
+    # Ids made from row numbers (`customer_id: _row`) are named as such, never as a column `_row`.
+    d_names = [("row number" if cols.get(c, c) == "_row" else cols.get(c, c))
+               for c in ([d_on] if isinstance(d_on, str) else d_on)]
+    d_where = f"{src}, columns {d_names}"
     df = apply_duplicates(df, tspec, "responses", d_where, on, "all", "answered_at" if "answered_at" in df else None,
                      cols, log)
     df = df[df["score"].notna() & df["metric"].isin(list(scales))]
@@ -401,6 +465,48 @@ def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str,
 _TRUTH = {"1": True, "0": False, "true": True, "false": False, "yes": True, "no": False, "1.0": True,
           "0.0": False, "ja": True, "nee": False, "waar": True, "onwaar": False, "y": True, "n": False,
           "j": True}
+
+
+def _customer_separation(raw: pd.DataFrame, df: pd.DataFrame, tspec: Mapping, cols: Mapping[str, str],
+                         log: QualityLog) -> None:
+    """Measure every candidate column of the customers file (mapped or not) against the churn flag."""
+    flag_sources = {cols.get(c) for c in ("customer_id", "churned", "end_date", "start_date")}
+    shown = {src: name for name, src in _extra_map(tspec, "").items()}
+    shown.update({src: name for name, src in cols.items() if name in ("segment", "value")})
+    skip = {str(c) for k in ("pii", "free_text") for c in (tspec.get(k) or [])}
+    skip |= {str(c) for c in tspec.get("_scores", ())}  # a one-table export's scores are measured as metrics
+    candidates = {shown.get(c, c): c for c in raw.columns if c != "_row" and c not in flag_sources and c not in skip}
+    # CSV cells are text: numbers are measured as numbers, as they would enter a model.
+    # Mapped columns are typed already (extra: auto_type; value: numbers); the rest is typed here.
+    typed = pd.DataFrame({src: (df[name].to_numpy() if name in df and name != "segment"
+                                else auto_type(raw[src], raw.attrs.get("decimal", ".")))
+                          for name, src in candidates.items()})
+    table = separation_table(typed, df["churned"].to_numpy(bool), candidates,
+                             df["end_date"] if "end_date" in df else None)
+    log.stat("customers", "separation", table)
+    for _, row in table[table["leakage"]].iterrows():
+        log.warn("customers", "leakage", leak_message(row), row["column"], int(row["n"]))
+
+
+def _churn_truth(tspec: Mapping, where: str) -> dict[str, bool]:
+    """Text of the churn flag -> churned?: the built-in yes/no words plus the declared ``churn_labels``."""
+    declared = tspec.get("churn_labels")
+    if declared is None:
+        return _TRUTH
+    if (not isinstance(declared, Mapping) or set(declared) != {"churned", "stayed"}
+            or not all(isinstance(v, list) and v for v in declared.values())):
+        raise SpecError(f"{where}: `churn_labels` must list the labels of both kinds, e.g. "
+                        f"{{churned: [disloyal], stayed: [loyal]}}; got {declared!r}.")
+    out = dict(_TRUTH)
+    for key, flag in (("churned", True), ("stayed", False)):
+        for label in declared[key]:
+            # YAML reads a bare yes/no as a boolean; take it as the word it was.
+            text = ("yes" if label else "no") if isinstance(label, bool) else str(label)
+            out[text.strip().lower()] = flag
+    both = {str(x).strip().lower() for x in declared["churned"]} & {str(x).strip().lower() for x in declared["stayed"]}
+    if both:
+        raise SpecError(f"{where}: `churn_labels` lists {sorted(both)} as both churned and stayed.")
+    return out
 
 
 def _load_customers(tspec: Mapping, base: Path, where: str, log: QualityLog,
@@ -422,19 +528,32 @@ def _load_customers(tspec: Mapping, base: Path, where: str, log: QualityLog,
                       f"({cols['start_date']!r}) in {rows_text(df.loc[before, '_row'])}.", "end_date",
                       before.sum())
     if "churned" in df:
+        truth = _churn_truth(tspec, where)
         text = df["churned"].astype("string").str.strip().str.lower()
-        bad = ~text.isin(list(_TRUTH)) & df["churned"].notna()
+        bad = ~text.isin(list(truth)) & df["churned"].notna()
         if bad.any():
+            counts = df.loc[bad, "churned"].astype(str).str.strip().value_counts()
+            listed = ", ".join(f"{k!r} ({n:,}x)" for k, n in counts.head(5).items())
             log.error("customers", "out_of_range", f"{col_where(src, origin, cols, 'churned')}: values "
-                      f"{list(pd.unique(df.loc[bad, 'churned'].astype(str))[:3])} in "
-                      f"{rows_text(df.loc[bad, '_row'])} are not yes/no, true/false or 1/0.", "churned", bad.sum())
-        df["churned"] = text.isin([k for k, v in _TRUTH.items() if v]).to_numpy(bool)  # blank: not churned
+                      f"{listed} in {rows_text(df.loc[bad, '_row'])} are not yes/no, true/false or 1/0"
+                      f"{' or the declared churn_labels' if 'churn_labels' in tspec else ''}; declare which "
+                      "labels mean churned and which stayed, e.g. `churn_labels: {churned: [Churned], "
+                      "stayed: [Stayed]}`.", "churned", bad.sum())
+        df["churned"] = text.isin([k for k, v in truth.items() if v]).to_numpy(bool)  # blank: not churned
     elif "end_date" in df:
         df["churned"] = df["end_date"].notna()
+    if "churned" in df:
+        _customer_separation(raw, df, tspec, cols, log)
     if "value" in df:
         df["value"] = numbers(df, "value", col_where(src, origin, cols, "value"), decimal, "customers", log)
     if "segment" in df:
         df["segment"] = df["segment"].astype("string").str.strip()
+    groups = [c for c in df.columns if c not in CUSTOMER_COLUMNS or c == "segment"]
+    stray = set(tspec.get("recode") or {}) - set(groups) if isinstance(tspec.get("recode"), Mapping) else set()
+    if stray:
+        raise SpecError(f"{where}: `recode` names {sorted(stray)}, which are not group columns of the customers "
+                        f"table; allowed: {sorted(c for c in groups if c != '_row')}.")
+    df = recode_groups(df, tspec, groups, where, "customers", log)
     missing_stats(df, "customers", log)
     df = apply_duplicates(df, tspec, "customers", col_where(src, origin, cols, "customer_id"), ["customer_id"],
                      "error", "start_date" if "start_date" in df else None, cols, log)
@@ -470,8 +589,10 @@ def _check_spec(data: Mapping, src: str) -> dict[str, Scale]:
     if unknown:
         raise SpecError(f"{src}: unknown top-level keys {sorted(unknown)}; allowed: {sorted(SPEC_KEYS)}.")
     tables = data.get("tables")
-    if not isinstance(tables, Mapping) or "responses" not in tables:
-        raise SpecError(f"{src}: `tables` must contain at least `responses`.")
+    if not isinstance(tables, Mapping) or not ("responses" in tables or (
+            isinstance(tables.get("customers"), Mapping) and tables["customers"].get("scores"))):
+        raise SpecError(f"{src}: `tables` must contain at least `responses` (or a `customers` table whose "
+                        "score columns are declared under `scores`: one row per customer).")
     bad_tables = set(tables) - {"responses", "customers"}
     if bad_tables:
         raise SpecError(f"{src}: unknown tables {sorted(bad_tables)}; allowed: ['responses', 'customers'].")
@@ -486,7 +607,59 @@ def _check_spec(data: Mapping, src: str) -> dict[str, Scale]:
     raw_scales = data.get("scales")
     if not isinstance(raw_scales, Mapping) or not raw_scales:
         raise SpecError(f"{src}: `scales` must declare at least one metric's scale.")
-    return {name: Scale.from_dict(name, d) for name, d in raw_scales.items()}
+    return {name: Scale.from_dict(name, {k: v for k, v in d.items() if k != "not_applicable"})
+            if isinstance(d, Mapping) else Scale.from_dict(name, d) for name, d in raw_scales.items()}
+
+
+def _not_applicable(data: Mapping, src: str) -> dict[str, list[float]]:
+    """Per metric, the codes its scale declares as ``not_applicable`` (counted, never scored)."""
+    out = {}
+    for name, d in (data.get("scales") or {}).items():
+        codes = d.get("not_applicable") if isinstance(d, Mapping) else None
+        if codes is None:
+            continue
+        if not isinstance(codes, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in codes):
+            raise SpecError(f"{src}: scale {name!r}: `not_applicable` must be a list of whole numbers such as "
+                            f"[0]; got {codes!r}.")
+        out[name] = [float(c) for c in codes]
+    return out
+
+
+# Keys of a customers table that also describe the answers when it is the only table (one row per customer).
+_SHARED_KEYS = ("file", "query", "database", "format", "sheet", "header_row", "delimiter", "decimal", "encoding",
+                "join", "missing", "duplicates", "date_format")
+
+
+def _same_rows_scores(tables: dict) -> dict:
+    """Customers read from the same rows as wide answers: their score columns are measured as metrics only."""
+    r, c = tables.get("responses"), tables.get("customers")
+    if not (isinstance(r, Mapping) and isinstance(c, Mapping) and isinstance(r.get("scores"), Mapping)):
+        return tables
+    same = all(str(r.get(k)) == str(c.get(k)) for k in _READ_OPTIONS)
+    if same and "_scores" not in c:
+        tables = {**tables, "customers": {**c, "_scores": [str(v) for v in r["scores"].values()]}}
+    return tables
+
+
+def _split_customer_level(tables: dict) -> dict:
+    """A customers-only spec with ``scores``: the answers come from the same rows (read once)."""
+    if "responses" in tables:
+        return tables
+    cust = dict(tables["customers"])
+    resp = {k: cust[k] for k in _SHARED_KEYS if k in cust}
+    resp["columns"] = {"customer_id": (cust.get("columns") or {}).get("customer_id")}
+    resp["scores"] = cust.pop("scores")
+    cust["_scores"] = list((resp["scores"] or {}).values()) if isinstance(resp["scores"], Mapping) else []
+    recode = cust.get("recode") or {}
+    if isinstance(recode, Mapping):
+        metric_recode = {k: v for k, v in recode.items() if k in resp["scores"]}
+        if metric_recode:
+            resp["recode"] = metric_recode
+            cust["recode"] = {k: v for k, v in recode.items() if k not in resp["scores"]}
+    if "labels" in cust:
+        resp["labels"] = cust.pop("labels")
+    # Both tables read the same rows (once, cached), so `duplicates: {drop: exact}` drops copies from both.
+    return {"responses": resp, "customers": cust}
 
 
 def read_dataset(spec: str | Path | Mapping[str, Any]) -> tuple[Dataset | None, QualityLog]:
@@ -500,14 +673,16 @@ def read_dataset(spec: str | Path | Mapping[str, Any]) -> tuple[Dataset | None, 
     """
     data, base, src = _read_spec(spec)
     scales = _check_spec(data, src)
-    tables = {name: _fix_table(t) for name, t in data["tables"].items()}
+    not_applicable = _not_applicable(data, src)
+    tables = _split_customer_level({name: _fix_table(t) for name, t in data["tables"].items()})
+    tables = _same_rows_scores(tables)
     log = QualityLog()
     cache: dict = {}
     responses = customers = None
     files: dict[str, Path | str] = {}
     try:
         responses, files["responses"] = _load_responses(tables["responses"], base, f"{src}, tables.responses",
-                                                        scales, log, cache)
+                                                        scales, log, cache, not_applicable)
     except CxkitError as exc:
         log.failed("responses", exc)
     if "customers" in tables:
@@ -523,14 +698,93 @@ def read_dataset(spec: str | Path | Mapping[str, Any]) -> tuple[Dataset | None, 
                      f"{responses.loc[orphans, 'customer_id'].nunique():,} customer ids not in the customers "
                      f"table (e.g. {responses.loc[orphans, 'customer_id'].unique()[:3].tolist()}); they get no "
                      "customer attributes.", "customer_id", orphans.sum())
+    separation = _dataset_checks(responses, customers, scales, log)
+    leakage = {} if separation is None else {
+        r["column"]: leak_message(r) for _, r in separation[separation["leakage"]].iterrows()}
     ds = None
     if responses is not None:
         personal = {k: tuple(dict.fromkeys(str(c) for t in tables.values() for c in (t.get(k) or [])))
                     for k in ("pii", "free_text")}
         ds = Dataset(name=str(data.get("name", Path(src).stem)), responses=responses, customers=customers,
                      scales=scales, files=files, spec_path=None if src == "spec" else Path(src), quality=log,
-                     **personal)
+                     leakage=leakage, separation=separation, **personal)
     return ds, log
+
+
+STALE_DAYS = 365
+
+
+def _dataset_checks(responses: pd.DataFrame | None, customers: pd.DataFrame | None,
+                    scales: Mapping[str, Scale], log: QualityLog) -> pd.DataFrame | None:
+    """Checks across tables: churn share, each metric against churn, undated or old data.
+
+    Returns the separation table of customer columns and metrics (None without a churn flag).
+    """
+    table = None
+    if customers is not None and "churned" in customers:
+        y = customers["churned"].to_numpy(bool)
+        log.note("customers", f"churn flag: {int(y.sum()):,} of {len(y):,} customers churned "
+                 f"({100 * y.mean():.1f}%), {int((~y).sum()):,} stayed.")
+        table = log.stats.get("customers", {}).get("separation")
+        table = table if table is not None else pd.DataFrame(columns=SEPARATION_COLUMNS)
+        if responses is not None:
+            metric_rows = _metric_separation(responses, customers, scales, log)
+            if metric_rows is not None and len(metric_rows):
+                table = pd.concat([table, metric_rows], ignore_index=True) if len(table) else metric_rows
+    if responses is not None:
+        dated = "answered_at" in responses and responses["answered_at"].notna().any()
+        if not dated:
+            log.note("responses", "the answers carry no dates: trends, periods, 'churn within N days' and the "
+                     "order of answer and churn cannot be computed; read any link with churn as an "
+                     "association, not a prediction.")
+        else:
+            last = responses["answered_at"].max()
+            age = (pd.Timestamp.today().normalize() - last).days
+            if age > STALE_DAYS:
+                # A note, not a warning: old data is legitimate (a backfill, a study); it only needs a period.
+                log.add("note", "responses", "stale", f"the last answer is dated {last.date()}, {age:,} days "
+                         f"({age / 365.25:.1f} years) before today: reports for a recent period will be "
+                         "empty. Set the report's period (period_start, period_end, run_date) to the data's "
+                         f"range ({responses['answered_at'].min().date()} .. {last.date()}).", "answered_at")
+    return table
+
+
+def _metric_separation(responses: pd.DataFrame, customers: pd.DataFrame, scales: Mapping[str, Scale],
+                       log: QualityLog) -> pd.DataFrame | None:
+    """Each metric's mean answer per customer against churn: near-perfect (leakage) or reversed."""
+    rows = []
+    for metric, scale in scales.items():
+        r = responses[responses["metric"] == metric]
+        if r.empty:
+            continue
+        mean = r.groupby("customer_id")["score"].mean()
+        c = customers[["customer_id", "churned"] + (["end_date"] if "end_date" in customers else [])]
+        c = c[c["customer_id"].isin(mean.index)]
+        if len(c) < 20:
+            continue
+        risk = pd.DataFrame({metric: (-1 if scale.higher_is_good else 1) * c["customer_id"].map(mean)})
+        t = separation_table(risk, c["churned"].to_numpy(bool), [metric])
+        if t.empty:
+            continue
+        row = t.iloc[0].to_dict()
+        row["kind"] = "metric"
+        if "end_date" in c and "answered_at" in r and r["answered_at"].notna().any():
+            end = r["customer_id"].map(c.set_index("customer_id")["end_date"])
+            gone = end.notna() & r["answered_at"].notna()
+            if gone.sum() >= 10:
+                row["after_churn"] = float((r.loc[gone, "answered_at"] >= end[gone]).mean())
+                if row["after_churn"] >= 0.9:
+                    row["leakage"] = True
+                    row["reason"] = ",".join(x for x in (row["reason"], "after_churn") if x)
+        rows.append(row)
+        a = row["auc"]
+        if row["leakage"]:
+            log.warn("responses", "leakage", leak_message(row), metric, int(row["n"]))
+        elif np.isfinite(a) and a < 0.5:
+            log.note("responses", f"{metric!r} runs in reverse: customers with better scores churned more, not "
+                     f"less (AUC {a:.2f} with low scores counted as risky; {1 - a:.2f} the other way round). "
+                     "A score that works in reverse is worth a closer look before any conclusion.")
+    return pd.DataFrame(rows, columns=SEPARATION_COLUMNS) if rows else None
 
 
 def load_dataset(spec: str | Path | Mapping[str, Any]) -> Dataset:

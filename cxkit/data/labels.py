@@ -164,7 +164,16 @@ def recode(numbers: pd.Series, spec: Any, where: str = "recode") -> pd.Series:
         m = spec["map"]
         if not isinstance(m, Mapping):
             raise SpecError(f"{where}: `map` must map old values to new ones; got {m!r}.")
-        out = out.map(lambda v: float(m.get(int(v), v)) if pd.notna(v) and float(v).is_integer() else v)
+        table = {}
+        for k, v in m.items():
+            # `null` (or an empty value) means missing: "0 = not applicable" is `{0: null}`.
+            new = np.nan if v is None or (isinstance(v, str) and not v.strip()) else v
+            try:
+                table[float(k)] = float(new)
+            except (TypeError, ValueError):
+                raise SpecError(f"{where}: `map` must map numbers to numbers or null (missing); "
+                                f"got {k!r}: {v!r}.") from None
+        out = out.map(lambda v: table.get(float(v), v) if pd.notna(v) else v)
     if "add" in spec:
         if not isinstance(spec["add"], int | float) or isinstance(spec["add"], bool):
             raise SpecError(f"{where}: `add` must be a number; got {spec['add']!r}.")

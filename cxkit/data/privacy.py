@@ -7,8 +7,8 @@ Which columns count as personal
   phone numbers...) or ``free_text: [...]`` (open answers, which often contain
   names and contact details) in a table entry; see ``data/README.md``.
 * Undeclared columns that look personal anyway: values that look like e-mail
-  addresses, long varied text (free text), or a column name such as ``email``,
-  ``phone`` or ``last_name``. Declaring is better; detection is the safety net.
+  addresses or phone numbers, long varied text (free text), or a column name such
+  as ``email``, ``phone``, ``mobile``, ``telefoonnummer``, ``gsm``, ``bsn``, ``ssn`` or ``last_name``. Declaring is better; detection is the safety net.
 
 Reports (notebooks) drop personal columns from anything they show and refuse
 to group by them, unless the report's ``allow_personal_data`` parameter is
@@ -48,6 +48,7 @@ __all__ = ["SALT_ENV", "personal_columns", "check_not_personal", "safe_group_by"
 
 SALT_ENV = "CXKIT_SALT"
 MIN_SALT_LENGTH = 16
+MIN_SALT_DISTINCT = 4  # random hex of 16 characters has fewer only about once in a million
 IDENTIFIERS = ("customer_id",)
 
 _EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}")
@@ -55,8 +56,14 @@ _EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}")
 _PERSONAL_NAMES = {"name", "first_name", "last_name", "full_name", "surname", "given_name", "customer_name",
                    "contact_name", "naam", "voornaam", "achternaam", "address", "street", "adres",
                    "birth_date", "date_of_birth", "geboortedatum"}
-_PERSONAL_PARTS = {"email", "e_mail", "mail", "phone", "telephone", "telefoon", "iban", "ssn", "bsn",
-                   "passport"}
+_PERSONAL_PARTS = {"email", "e_mail", "mail", "phone", "telephone", "telefoon", "telefoonnummer", "tel", "mobile",
+                   "mobiel", "mobielnummer", "gsm", "cell", "cellphone", "msisdn", "phonenumber", "iban", "ssn",
+                   "bsn", "sofinummer", "burgerservicenummer", "passport", "paspoort"}
+_PERSONAL_NAMES |= {"national_id", "national_id_number", "social_security_number", "mobile_number",
+                    "phone_number", "cell_phone", "mobiel_nummer"}
+# Phone numbers as exported: "+31 6 1234 5678", "06-12345678", "0031612345678", "(555) 123-4567".
+# A leading +, 0 or ( is required, so dates, amounts and plain counts do not look like phones.
+_PHONE = re.compile(r"^(?:\+|0|\()[\d\s().\-/]{7,22}$")
 _SCAN = 2000  # distinct values inspected per column: enough to find e-mails, cheap on big tables
 
 
@@ -77,6 +84,10 @@ def _value_reason(values: pd.Series) -> str | None:
         return None
     if distinct.str.contains(_EMAIL).any():
         return "values look like e-mail addresses"
+    digits = distinct.str.count(r"\d")
+    phones = distinct.str.strip().str.match(_PHONE) & digits.between(9, 15)
+    if phones.mean() >= 0.8:
+        return "values look like phone numbers"
     # Free text: long, mostly distinct strings (category labels are short and repeat).
     n = values.notna().sum()
     if distinct.str.len().median() >= 30 and len(distinct) >= 0.5 * min(n, _SCAN) and len(distinct) >= 3:
@@ -105,14 +116,15 @@ def personal_columns(data: pd.DataFrame, ds: Dataset | None = None, *,
     declared_text = set(getattr(ds, "free_text", ()) or ())
     out: dict[str, str] = {}
     for col in data.columns:
-        if str(col).startswith("_"):
-            continue
+        # Declarations come before any naming rule: a declared `_email` is personal too.
         if col in identifiers:
             out[col] = "customer identifier"
         elif col in declared_pii:
             out[col] = "declared personal data (pii)"
         elif col in declared_text:
             out[col] = "declared free text"
+        elif str(col).startswith("_"):
+            continue  # cxkit's own bookkeeping columns (_row...), never detected
         else:
             reason = _name_reason(col) or _value_reason(data[col])
             if reason:
@@ -172,6 +184,12 @@ def _salt(salt: str | None) -> bytes:
         raise ParameterError(f"the salt must be a string of at least {MIN_SALT_LENGTH} characters; a short "
                              f"salt lets anyone recompute pseudonyms of guessable identifiers (got "
                              f"{len(salt) if isinstance(salt, str) else type(salt).__name__}).")
+    # Sixteen spaces or zeros pass a length check but are no secret: anyone can guess them.
+    if len(set(salt.strip())) < MIN_SALT_DISTINCT:
+        raise ParameterError(f"the salt must be random: it has {len(set(salt.strip()))} distinct non-blank "
+                             f"character(s), fewer than {MIN_SALT_DISTINCT} (a salt of spaces, zeros or one "
+                             "repeated character is guessable). Generate one with "
+                             "`python -c \"import secrets; print(secrets.token_hex(16))\"`.")
     return salt.encode("utf-8")
 
 

@@ -10,8 +10,10 @@ their text as text, and ``df.attrs["decimal"]`` says how to read numbers.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import re
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ import pandas as pd
 
 from ..errors import DataError, SpecError
 
-__all__ = ["read_table", "read_query", "to_number", "FORMATS", "ENCODINGS"]
+__all__ = ["read_table", "read_query", "to_number", "missing_tokens", "missing_values", "FORMATS", "ENCODINGS"]
 
 FORMATS = ("csv", "parquet", "excel", "spss")
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
@@ -29,6 +31,37 @@ _SUFFIX = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet", "
 _DELIMITERS = ",;\t|"
 _COMMA_DECIMAL = re.compile(r"^-?\d{1,3}(\.\d{3})*,\d+$|^-?\d+,\d+$")
 _DOT_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+_COMMA_OR_THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+$")  # 1,234 and 12,345,678: either reading fits
+
+
+def missing_tokens(options: Mapping[str, Any]) -> list[str]:
+    """Cell values read as missing: empty cells and the table's declared ``missing_values`` only.
+
+    The one place that decides it for every format. pandas' defaults (``NA``, ``None``,
+    ``null``, ``n/a``...) are not used: ``NA`` is North America and ``None`` a valid label in
+    real exports, and a group silently vanishing is worse than a declared token.
+    """
+    declared = missing_values(options)
+    if isinstance(declared, str) or not all(isinstance(t, str | int | float) and not isinstance(t, bool)
+                                             for t in declared):
+        raise SpecError(f"`missing_values` must be a list of texts (e.g. ['n/a', '-']); got {declared!r}.")
+    return ["", *(str(t) for t in declared)]
+
+
+def missing_values(options: Mapping[str, Any]) -> list:
+    """The table's declared missing tokens: ``missing_values`` (``missing`` is accepted as its alias)."""
+    return options.get("missing_values", options.get("missing")) or []
+
+
+def _declared_missing(df: pd.DataFrame, options: Mapping[str, Any]) -> pd.DataFrame:
+    """Formats with real nulls (Parquet, Excel, SPSS, DuckDB): declared tokens become missing too."""
+    tokens = set(missing_tokens(options)) - {""}
+    if not tokens:
+        return df
+    text = [c for c in df.columns if pd.api.types.is_object_dtype(df[c]) or pd.api.types.is_string_dtype(df[c])]
+    for c in text:
+        df[c] = df[c].mask(df[c].astype("string").str.strip().isin(tokens))
+    return df
 
 
 def _format_of(path: Path, declared: str | None) -> str:
@@ -88,22 +121,31 @@ def _sniff_decimal(path: Path, df: pd.DataFrame, delimiter: str, notes: list[str
     comma = cells.str.match(_COMMA_DECIMAL).sum()
     dot = cells.str.match(_DOT_DECIMAL).sum()
     if comma and not dot and delimiter != ",":
+        # "1,234" is 1.234 in Dutch and 1234 in English: never guess when nothing else tells.
+        if cells[cells.str.match(_COMMA_DECIMAL)].str.match(_COMMA_OR_THOUSANDS).all():
+            examples = cells[cells.str.match(_COMMA_OR_THOUSANDS)].unique()[:3].tolist()
+            raise SpecError(f"{path}: numbers such as {examples} can be read with ',' as the decimal separator "
+                            "(1,234 = 1.234) or as the thousands separator (1,234 = 1234); declare `decimal: ','` "
+                            "or `decimal: '.'` for this table in the spec.")
         notes.append(f"{path.name}: decimal separator sniffed as ','")
         return ","
     return "."
 
 
 def _read_csv(path: Path, options: Mapping[str, Any], notes: list[str]) -> pd.DataFrame:
-    import io
 
     text, encoding = _decode(path, options.get("encoding"), notes)
-    if not text.strip():
+    if not text or text.isspace():  # (text.strip() would copy a file of millions of rows)
         raise DataError(f"{path}: the file is empty; expected a header row and data rows.")
-    delim = options.get("delimiter") or _sniff_delimiter(path, text, notes)
+    head = text[:1 << 16]
+    head = head[:head.rfind("\n") + 1] or head  # whole lines only: enough to sniff, not a split of the file
+    delim = options.get("delimiter") or _sniff_delimiter(path, head, notes)
+    del text  # pandas streams the (checked) file itself: the decoded copy would double the peak memory
     skip = int(options.get("header_row", 1)) - 1
     try:
-        df = pd.read_csv(io.StringIO(text), sep=delim, dtype=str, keep_default_na=True,
-                         skipinitialspace=True, skiprows=skip)
+        df = pd.read_csv(path, sep=delim, dtype=str, keep_default_na=False,
+                         na_values=missing_tokens(options), encoding=encoding, skipinitialspace=True,
+                         skiprows=skip)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty; expected a header row and data rows.") from None
     except pd.errors.ParserError as exc:
@@ -174,7 +216,8 @@ def read_table(path: str | Path, options: Mapping[str, Any] | None = None) -> pd
             header = int(options.get("header_row", 1)) - 1
             sheet = options.get("sheet", 0)
             try:
-                df = pd.read_excel(path, sheet_name=sheet, header=header)
+                df = pd.read_excel(path, sheet_name=sheet, header=header, keep_default_na=False,
+                                   na_values=missing_tokens(options))
             except ValueError as exc:
                 if "not found" in str(exc) or "out of range" in str(exc).lower():
                     sheets = pd.ExcelFile(path).sheet_names
@@ -189,6 +232,8 @@ def read_table(path: str | Path, options: Mapping[str, Any] | None = None) -> pd
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure becomes one message naming the file
         raise DataError(f"{path}: cannot be read as {fmt}: {type(exc).__name__}: {exc}") from None
+    if fmt != "csv":
+        df = _declared_missing(df, options)
     if df.empty:
         raise DataError(f"{path}: has a header but no data rows.")
     dup = [c for c in df.columns if str(c).rsplit(".", 1)[0] in df.columns and str(c) != str(c).rsplit(".", 1)[0]
@@ -196,6 +241,13 @@ def read_table(path: str | Path, options: Mapping[str, Any] | None = None) -> pd
     if dup:
         raise DataError(f"{path}: duplicated column names {dup} (pandas renamed the repeats); "
                         "give every column a unique header.")
+    same = pd.Index([str(c) for c in df.columns])
+    if same.duplicated().any():  # `a ,a`: distinct until surrounding spaces are stripped
+        raise DataError(f"{path}: column names {sorted(set(same[same.duplicated()]))} occur more than once once "
+                        "surrounding spaces are removed; give every column a unique header.")
+    if "_row" in df.columns:  # cxkit numbers the data rows in `_row`; a source column of that name would be lost
+        raise DataError(f"{path}: has a column named `_row`, which cxkit uses for row numbers; rename it "
+                        "in the file (or select the columns you need with a `query:`).")
     df = df.reset_index(drop=True)
     df["_row"] = range(1, len(df) + 1)
     df.attrs["notes"] = notes
@@ -203,35 +255,80 @@ def read_table(path: str | Path, options: Mapping[str, Any] | None = None) -> pd
     return df
 
 
-def read_query(query: str, base: Path, database: str | None = None, where: str = "") -> pd.DataFrame:
+_CWD_LOCK = threading.Lock()
+
+
+def _only_select(query: str, where: str) -> None:
+    """Refuse anything but one ``SELECT`` (``WITH ... SELECT`` included): a spec is read, never run as a script."""
+    import duckdb
+
+    try:
+        statements = duckdb.extract_statements(query)
+    except duckdb.Error as exc:
+        raise DataError(f"{where}: DuckDB could not run it: {exc}") from None
+    if len(statements) != 1:
+        raise SpecError(f"{where}: must be exactly one SELECT statement; got {len(statements)} statements.")
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        raise SpecError(f"{where}: only a SELECT statement is allowed in a dataset spec (no COPY, ATTACH, "
+                        f"INSTALL, LOAD, SET, PRAGMA, CREATE or other writes); got {kind.name}.")
+
+
+def read_query(query: str, base: Path, database: str | None = None, where: str = "",
+               missing_values: list[str] | None = None) -> pd.DataFrame:
     """Run a DuckDB SQL ``query``; file paths inside it are relative to ``base``.
 
     ``database`` (a DuckDB file, relative to ``base``) is opened read-only;
     without it the query runs in memory (``read_csv``/``read_parquet`` on files).
     ``where`` (the spec location) starts every message.
+
+    A spec is code-like, so the query is fenced in: one ``SELECT`` statement only; files
+    only under the spec's folder (and the database's folder); no network, no extensions
+    installed or loaded, and the settings locked before the query runs.
+
+    Raises
+    ------
+    SpecError
+        For anything but one SELECT, or a file outside the allowed folders.
     """
     import duckdb
 
     where = f"{where + ' ' if where else ''}query {query.strip()[:80]!r}"
+    _only_select(query, where)
+    folders = [base.resolve()]
+    config = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
     if database:
         db = base / database
         if not db.exists():
             raise SpecError(f"{where}: database {db} not found (resolved to {db.resolve()}).")
-        con = duckdb.connect(str(db), read_only=True)
+        folders.append(db.resolve().parent)
+        con = duckdb.connect(str(db), read_only=True, config=config)
     else:
-        con = duckdb.connect(":memory:")
+        con = duckdb.connect(":memory:", config=config)
     try:
-        # Paths in the query resolve against the spec's folder, like `file:` does.
-        folder = str(base.resolve()).replace("'", "''")
-        con.execute(f"SET file_search_path = '{folder}'")
-        df = con.execute(query).df()
+        def quoted(p: Path) -> str:
+            return "'" + str(p).replace("'", "''") + "'"
+
+        # A trailing "/" so that a sibling folder sharing the prefix (data2/ beside data/) is not allowed.
+        allowed = ", ".join(quoted(f)[:-1] + "/'" for f in folders)
+        con.execute(f"SET allowed_directories = [{allowed}]")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        # Paths in the query resolve against the spec's folder, like `file:` does. DuckDB checks a
+        # relative path against the working directory (its `file_search_path` is not used by the
+        # access check), so the query runs from the spec's folder; the lock keeps threads apart.
+        with _CWD_LOCK, contextlib.chdir(folders[0]):
+            df = con.execute(query).df()
+    except duckdb.PermissionException as exc:
+        raise SpecError(f"{where}: a spec's query may read files only under {', '.join(map(str, folders))} "
+                        f"(no other folders, no network): {exc}") from None
     except duckdb.Error as exc:
         raise DataError(f"{where}: DuckDB could not run it: {exc}") from None
     finally:
         con.close()
     if df.empty:
         raise DataError(f"{where}: returned no rows.")
-    df = df.reset_index(drop=True)
+    df = _declared_missing(df.reset_index(drop=True), {"missing_values": missing_values or []})
     df["_row"] = range(1, len(df) + 1)
     df.attrs.update(notes=[], decimal=".")
     return df

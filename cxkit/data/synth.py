@@ -35,7 +35,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["SynthParams", "DEFAULT_PARAMS", "generate", "write_sample"]
+from .traps import TRAPS, build_trap, write_trap
+
+__all__ = ["SynthParams", "DEFAULT_PARAMS", "generate", "write_sample", "TRAPS", "write_trap", "build_trap"]
 
 CHANNELS = ("phone", "chat", "email", "web", "store")
 SEGMENTS = ("consumer", "smb", "enterprise")

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,7 +21,7 @@ import pandas as pd
 from .._results import Result
 from ..errors import CxkitError, DataError, SpecError
 from .dataset import Dataset, read_dataset
-from .quality import Issue, IssueLevels, QualityLog
+from .quality import Issue, IssueLevels, QualityLog, scrub
 
 __all__ = ["ValidationReport", "validate_dataset"]
 
@@ -62,6 +61,8 @@ class ValidationReport(IssueLevels, Result):
     dataset: Dataset | None
     issues: tuple[Issue, ...] = ()
     stats: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Personal values seen in the raw tables, even those that failed to load (what :meth:`redacted` masks).
+    secrets: frozenset[str] = field(default_factory=frozenset, compare=False)
 
     # repr is the headline only, on purpose: the default would print the dataset's rows (ids included).
     title: ClassVar[str] = "Data-quality report"
@@ -93,18 +94,8 @@ class ValidationReport(IssueLevels, Result):
         def shorten(text: str) -> str:
             return text.replace(base, "") if base else text
 
-        secret = _personal_values(self.dataset) if self.dataset is not None else set()
-
-        def hides(token: str) -> bool:
-            # Duplicate-key messages join an id with other key parts ('C123 / ces / 2025-01-01').
-            return token in secret or any(part in secret for part in re.split(r"\s*[/,;|]\s*", token))
-
-        def scrub(text: str) -> str:
-            if secret:
-                text = re.sub(r"'([^'\n]{1,200})'", lambda m: "'…'" if hides(m.group(1)) else m.group(0), text)
-            return shorten(text)
-
-        issues = tuple(replace(i, message=scrub(i.message)) for i in self.issues)
+        secret = set(self.secrets) | (_personal_values(self.dataset) if self.dataset is not None else set())
+        issues = tuple(replace(i, message=shorten(scrub(i.message, secret))) for i in self.issues)
         stats = {t: {**st, "source": shorten(str(st["source"]))} if "source" in st else st
                  for t, st in self.stats.items()}
         return replace(self, spec=shorten(self.spec), issues=issues, stats=stats)
@@ -121,6 +112,8 @@ class ValidationReport(IssueLevels, Result):
             columns : canonical <- source column mapping
             missing : empty values per canonical column (answers: per metric)
             out_of_range, unknown_labels, duplicates : counts of problem values
+            exact_copies : rows repeating an earlier row in every column (dropped only when declared)
+            not_applicable : answers coded as a scale's ``not_applicable`` (counted, never scored)
             first, last : date range (answers; customers' start/end dates)
             errors, warnings : number of each
         """
@@ -139,6 +132,8 @@ class ValidationReport(IssueLevels, Result):
                 "missing": _fmt_missing(st),
                 "out_of_range": st.get("out_of_range", 0), "unknown_labels": st.get("unknown_labels", 0),
                 "duplicates": st.get("duplicates", 0),
+                "exact_copies": st.get("exact_duplicates", 0),
+                "not_applicable": sum((st.get("not_applicable") or {}).values()),
                 "first": dr[0].date() if dr else None, "last": dr[1].date() if dr else None,
                 "errors": sum(i.level == "error" for i in issues),
                 "warnings": sum(i.level == "warning" for i in issues),
@@ -168,13 +163,25 @@ class ValidationReport(IssueLevels, Result):
                       f"  columns mapped: {r['columns'] or '-'}",
                       f"  missing: {r['missing']}",
                       f"  out of range: {r['out_of_range']}, unknown labels: {r['unknown_labels']}, "
-                      f"duplicates: {r['duplicates']}",
+                      f"duplicates: {r['duplicates']}, exact copies of a row: {r['exact_copies']}"
+                      + (f", not applicable: {r['not_applicable']}" if r["not_applicable"] else ""),
                       f"  date range: {r['first']} .. {r['last']}" if r["first"] else "  date range: no dates"]
         if self.dataset is not None and len(self.dataset.responses):
             lines.append("\n[metrics]")
             for _, m in self.dataset.summary().iterrows():
                 lines.append(f"  {m['metric']}: {m['answers']:,} answers from {m['customers']:,} customers, "
                              f"{m['scale']}")
+        sep = self.dataset.separation if self.dataset is not None else None
+        if sep is not None and len(sep):
+            leaks = sep[sep["leakage"]]
+            lines.append("\n[churn] how well each column alone tells churners from stayers (AUC, 0.50 = coin flip)")
+            if len(leaks):
+                lines.append("  probable leakage, kept out of churn models: " + ", ".join(
+                    f"{r['column']} (AUC {r['auc_best']:.2f})" for _, r in leaks.iterrows()))
+            rest = sep[~sep["leakage"]].sort_values("auc_best", ascending=False).head(5)
+            if len(rest):
+                lines.append(f"  strongest {'other ' if len(leaks) else ''}columns: " + ", ".join(
+                    f"{r['column']} ({r['auc_best']:.2f})" for _, r in rest.iterrows()))
         for level in ("error", "warning", "note"):
             found = [i for i in self.issues if i.level == level]
             if found:
@@ -183,10 +190,15 @@ class ValidationReport(IssueLevels, Result):
         lines.append("\n" + self.headline())
         return "\n".join(lines)
 
-    def require(self) -> Dataset:
-        """The dataset if there are no errors; otherwise one CxkitError listing all of them."""
-        log = QualityLog(list(self.issues))
-        log.raise_errors(self.spec)
+    def require(self, allow_personal_data: bool = False) -> Dataset:
+        """The dataset if there are no errors; otherwise one CxkitError listing all of them.
+
+        The error is the :meth:`redacted` report's (ids and personal values masked, paths relative
+        to the spec), since it ends up in the report, its manifest and the run log; with
+        ``allow_personal_data`` it quotes the values. :meth:`text` shows them for fixing the file.
+        """
+        shown = self.redacted(allow_personal_data)
+        QualityLog(list(shown.issues)).raise_errors(shown.spec, redact=False)
         if self.dataset is None:  # pragma: no cover - an error was logged whenever this happens
             raise DataError(f"{self.spec}: no dataset could be loaded.")
         return self.dataset
@@ -213,7 +225,8 @@ def validate_dataset(spec: str | Path | Mapping[str, Any]) -> ValidationReport:
         log = QualityLog()
         log.add("error", "spec", "spec", str(exc), error_class=type(exc) if isinstance(exc, SpecError) else DataError)
         return ValidationReport(name, None, tuple(log.issues), {})
-    return ValidationReport(name, ds, tuple(log.issues), {k: dict(v) for k, v in log.stats.items()})
+    return ValidationReport(name, ds, tuple(log.issues), {k: dict(v) for k, v in log.stats.items()},
+                            frozenset(log.secrets))
 
 
 def _personal_values(ds: Dataset) -> set[str]:

@@ -9,15 +9,23 @@ Passieven, Criticasters) and Dutch number formatting (``12,5``; ``1.234``).
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .._checks import check_choice
+from ..stats.suppression import REASON_TEXT
 from .narrative import NARRATIVE
 
-__all__ = ["LANGS", "text", "check_lang", "fmt", "num", "pvalue", "translate_columns", "column_label"]
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
+__all__ = ["LANGS", "text", "check_lang", "fmt", "num", "pvalue", "translate_columns", "column_label", "markdown",
+           "styled", "suppression_reason"]
 
 LANGS = ("en", "nl")
 
@@ -54,7 +62,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "value": ("value", "waarde"), "appendix": ("Appendix", "Bijlage"), "contents": ("Contents", "Inhoud"),
     "kpis_recorded": ("Recorded in kpis.json", "Vastgelegd in kpis.json"), "kpi_figure": ("figure", "cijfer"),
     "kpi_interval_n": ("interval and n", "interval en n"),
-    # chart text (plots_research) and chart titles of the notebooks
+    # chart text (report.plots research charts) and chart titles of the notebooks
     "pl_pct_row": ("% of the row", "% van de rij"), "pl_nps_category": ("NPS category", "NPS-categorie"),
     "pl_nps_points": ("NPS (points)", "NPS (punten)"), "pl_still_customers": ("% still customers", "% nog klant"),
     "pl_churned_horizon": ("% left within the horizon", "% vertrokken binnen de horizon"),
@@ -63,12 +71,17 @@ _TEXT: dict[str, tuple[str, str]] = {
     "pl_auc": ("AUC (churn within the horizon)", "AUC (opzeggen binnen de horizon)"),
     "pl_pct_r2": ("% of the explained variance in {outcome}", "% van de verklaarde variantie in {outcome}"),
     "pl_value_lost": ("expected value lost", "verwachte verloren waarde"),
+    "pl_cal_predicted": ("predicted % churned (later answers)", "voorspeld % vertrokken (latere antwoorden)"),
+    "pl_cal_observed": ("observed % churned", "waargenomen % vertrokken"),
     "band_hard": ("hard", "moeilijk"), "band_neutral": ("neutral", "neutraal"), "band_easy": ("easy", "makkelijk"),
     "band_low": ("low", "laag"), "band_middle": ("middle", "midden"), "band_top box": ("top box", "topbox"),
     "ti_crosstab": ("NPS category by {csat} answer (row %)", "NPS-categorie per {csat}-antwoord (rij-%)"),
     "ti_segments": ("{csat} vs NPS by {by}", "{csat} tegenover NPS per {by}"),
     "ti_retention": ("Still customers {days} days after the NPS answer", "Nog klant {days} dagen na het NPS-antwoord"),
     "ti_churn_score": ("{m}: churn within {days} days", "{m}: opzeggingen binnen {days} dagen"),
+    "ti_churn_score_undated": ("{m}: churn", "{m}: opzeggingen"),
+    "ti_calibration": ("Observed vs predicted churn on later answers (deciles)",
+                       "Waargenomen en voorspelde opzeggingen bij latere antwoorden (decielen)"),
     "ti_odds": ("Odds of churning per point higher", "Kans (odds) op opzeggen per punt hoger"),
     "ti_auc": ("How well each score separates leavers from stayers", "Hoe goed elke score vertrekkers van blijvers scheidt"),
     "ti_cox": ("Cox model, {m} bands", "Cox-model, banden van {m}"),
@@ -83,13 +96,30 @@ _TEXT: dict[str, tuple[str, str]] = {
                   "Chi-kwadraattoets op onafhankelijkheid: chi2 = {chi2}, vg = {df}, p {p}, Cramérs V = {v}."),
     "no_churn_comparison": ("No churn outcome in this dataset: the churn comparison is not available.",
                             "Deze dataset heeft geen opzeggingen: de vergelijking van het verloop ontbreekt."),
+    "no_validation": ("No answer dates: the models cannot be checked on later answers.",
+                      "Geen antwoorddatums: de modellen zijn niet te toetsen op latere antwoorden."),
     "no_segment_map": ("No segment column: no segment map.", "Geen segmentkolom: geen segmentkaart."),
+    "no_crosstab": ("No CSAT x NPS pairs in this dataset: no cross table.",
+                    "Geen paren van CSAT en NPS in deze dataset: geen kruistabel."),
+    "no_correlations": ("No CSAT x NPS pairs in this dataset: no rank correlations.",
+                        "Geen paren van CSAT en NPS in deze dataset: geen rangcorrelaties."),
+    "no_trends": ("No answer dates: no trends.", "Geen antwoorddatums: geen trends."),
+    "no_trends_period": ("No answers in the period: no trends.", "Geen antwoorden in de periode: geen trends."),
     "no_retention": ("No churn or retention outcome in this dataset: behavioural loyalty cannot be shown.",
                      "Deze dataset heeft geen opzeggingen of behoud: loyaliteit in gedrag valt niet te tonen."),
     "sig_legend": ("▲ / ▼ significant rise / fall (coloured); unmarked: no significant change",
                    "▲ / ▼ significante stijging / daling (gekleurd); zonder teken: geen significante verandering"),
     "dash_legend": ("– not available or suppressed (too few answers)",
                     "– niet beschikbaar of weggelaten (te weinig antwoorden)"),
+    # Suppression reasons by code (cxkit.stats.suppression): the English wording is the tables' own.
+    "suppressed": ("suppressed", "onderdrukt"),
+    "suppressed_small_group": (REASON_TEXT["small_group"], "minder dan min_n={min_n} {unit}"),
+    "suppressed_zero_weight": (REASON_TEXT["zero_weight"], "gewichten tellen op tot nul"),
+    "suppressed_small_effective": (REASON_TEXT["small_effective"],
+                                   "effectieve steekproefomvang (Kish n_eff, gewogen) onder min_n={min_n}"),
+    "answers": ("answers", "antwoorden"),
+    "customers": ("customers", "klanten"),
+    "no_figure": ("no figure", "geen cijfer"),
 }
 
 # Headers of computed tables, for display (translate_columns).
@@ -100,6 +130,8 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "mean": ("mean", "gemiddelde"), "mean_ci_low": ("mean CI low", "gemiddelde BI onder"),
     "mean_ci_high": ("mean CI high", "gemiddelde BI boven"), "sd": ("SD", "SD"),
     "scale": ("scale", "schaal"), "note": ("note", "opmerking"), "suppressed": ("suppressed", "onderdrukt"),
+    "suppressed_reason": ("suppressed because", "onderdrukt omdat"),
+    "suppressed_min_n": ("min_n", "min_n"), "suppressed_unit": ("min_n counts", "min_n telt"),
     "promoters": ("promoters", "promotors"), "passives": ("passives", "passieven"),
     "detractors": ("detractors", "criticasters"),
     "pct_promoters": ("% promoters", "% promotors"), "pct_passives": ("% passives", "% passieven"),
@@ -141,6 +173,44 @@ def text(key: str, lang: str = "en", **fields: object) -> str:
     """The display text ``key`` in ``lang``, with ``{fields}`` filled in."""
     i = LANGS.index(check_lang(lang))
     return _TEXT[key][i].format(**fields)
+
+
+def suppression_reason(code: str, min_n: object = None, unit: object = "answers", lang: str = "en") -> str:
+    """Why a row was suppressed, in ``lang``, from its ``suppressed_reason`` code (``""`` for none)."""
+    if not code:
+        return ""
+    key = f"suppressed_{code}"
+    if key not in _TEXT:
+        return text("no_figure", lang)
+    unit_words = text(str(unit), lang) if str(unit) in ("answers", "customers") else unit
+    return text(key, lang, min_n=min_n, unit=unit_words)
+
+
+# Characters that start raw HTML, an entity, a link or code in Markdown. The generated
+# sentences use only ``**bold**`` and ``- `` lists, so these never carry meaning in them;
+# a data value holding them (a segment named ``<img onerror=...>``) must stay text.
+_MD_SPECIAL = re.compile(r"([\\`<>&\[\]])")
+
+
+def markdown(sentences: str) -> str:
+    """Generated sentences made safe to display as Markdown (``display(Markdown(...))``).
+
+    Labels and column names from the data are written into the sentences as they are;
+    this backslash-escapes the characters that would make them raw HTML, an entity, a
+    link or code, so ``<script>`` in a segment name shows as text and runs nothing.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", str(sentences))
+
+
+def styled(table: pd.DataFrame, caption: str = "", precision: int = 1) -> Styler:
+    """``table.style`` for display with every cell, header and the caption HTML-escaped.
+
+    pandas' ``Styler`` writes cell values and labels into HTML unescaped unless told;
+    labels from the data (segment, channel, touchpoint names) must never become markup.
+    """
+    style = table.style.format(precision=precision, escape="html").format_index(escape="html", axis=1)
+    style = style.format_index(escape="html", axis=0).hide(axis="index")
+    return style.set_caption(html.escape(caption)) if caption else style
 
 
 def column_label(column: str, lang: str = "en") -> str:
@@ -206,6 +276,16 @@ _TEXT.update({
                  "were left out because their {h}-day horizon had not ended by {date}.",
                  "- **{m}**: eerste antwoorden van {n} klanten, van wie {churned} binnen {h} dagen opzegden; {left} "
                  "antwoorden zijn weggelaten omdat hun horizon van {h} dagen op {date} nog niet voorbij was."),
+    "ch_na_churn": ("This question needs to know which customers left: dataset “{name}” has no churn label and no "
+                    "end dates, so no score can be compared with churn. The overview, satisfaction and driver "
+                    "reports do not need churn.",
+                    "Deze vraag moet weten welke klanten zijn vertrokken: dataset “{name}” heeft geen opzeglabel en "
+                    "geen einddatums, dus geen enkele score valt met opzeggingen te vergelijken. Het overzicht en de "
+                    "rapporten over tevredenheid en drivers hebben geen opzeggingen nodig."),
+    "ch_na_metrics": ("This question compares effort, NPS and satisfaction scores with churn; dataset “{name}” has "
+                      "none of these (its metrics: {metrics}), so there is nothing to compare.",
+                      "Deze vraag vergelijkt inspannings-, NPS- en tevredenheidsscores met opzeggingen; dataset "
+                      "{name!r} heeft geen van deze (maatstaven: {metrics}), dus er valt niets te vergelijken."),
     "ch_untimed": ("- **{m}**: {n} customers, {churned} with the churn label.",
                    "- **{m}**: {n} klanten, van wie {churned} met het label opgezegd (churn)."),
     "ch_caveat": ("- **Caveat**: this data has no answer or churn dates, so whether churn followed the answer "
@@ -245,9 +325,37 @@ _TEXT.update({
                "intervals): {parts}.",
                "- Hoe goed elke score vertrekkers van blijvers scheidt (AUC, {half} = kop of munt; "
                "{pct}%-bootstrap-intervallen): {parts}."),
+    "ch_valid": ("- Checked on later answers (models fitted on the answers before {date}, tested on the {n} given "
+                 "from then on; {ci}): {parts}. A calibration slope near 1 and a Brier score below the one of "
+                 "predicting the average churn rate ({null}) mean the predicted risks can be used as such.",
+                 "- Getoetst op latere antwoorden (modellen geschat op de antwoorden vóór {date}, getoetst op de "
+                 "{n} die daarna kwamen; {ci}): {parts}. Een kalibratiehelling rond 1 en een Brier-score onder "
+                 "die van het gemiddelde opzegpercentage voorspellen ({null}) betekenen dat de voorspelde risico's "
+                 "als zodanig bruikbaar zijn."),
+    "ch_valid_part": ("{m} AUC {auc} ({ci1}), Brier {brier}, calibration slope {slope} ({ci2}){td}",
+                      "{m} AUC {auc} ({ci1}), Brier {brier}, kalibratiehelling {slope} ({ci2}){td}"),
+    "ch_valid_td": ("; AUC at {h} days, censoring allowed for, {td}",
+                    "; AUC op {h} dagen, rekening houdend met censurering, {td}"),
+    "ch_verdict": ("- **Verdict**: on answers given from {date} on, {best} separates leavers from stayers best, "
+                   "with an out-of-sample AUC of {auc} ({ci} {ci1}; {n} answers, {ev} left){next}.",
+                   "- **Conclusie**: op antwoorden vanaf {date} scheidt {best} vertrekkers het best van blijvers, "
+                   "met een AUC buiten de steekproef van {auc} ({ci} {ci1}; {n} antwoorden, {ev} vertrokken){next}."),
+    "ch_verdict_next": ("; next {m} {auc}", "; daarna {m} {auc}"),
+    "ch_no_valid": ("- No out-of-sample check: without answer dates there is no time split.",
+                    "- Geen toets buiten de steekproef: zonder antwoorddatums is er geen splitsing in de tijd."),
     "vs": ("vs", "vs"),
     "no_comparison": ("no comparison", "geen vergelijking"),
     "ch_auc_better": ("{better} predicts churn better", "{better} voorspelt opzeggingen beter"),
+    "ch_auc_assoc_better": ("{better} goes together with churn more closely",
+                            "{better} hangt sterker samen met opzeggen"),
+    "ch_auc_reversed": ("below {half}: the relation runs the other way: {rev} ({rci})",
+                        "onder {half}: het verband loopt andersom: {rev} ({rci})"),
+    "ch_auc_pair_reversed": ("no ranking: the relation runs the other way for {rev} (AUC below {half}, see above)",
+                             "geen rangorde: het verband loopt andersom bij {rev} (AUC onder {half}, zie boven)"),
+    "ch_auc_pair_untimed": ("- {a} vs {b} on the {n} customers who answered both ({ev} left): AUC {aa} vs "
+                            "{ab}, difference {d} ({ci} {ci1}, DeLong p {p}): {verdict}.",
+                            "- {a} vs {b} bij de {n} klanten die beide beantwoordden ({ev} vertrokken): "
+                            "AUC {aa} vs {ab}, verschil {d} ({ci} {ci1}, DeLong p {p}): {verdict}."),
     "no_sig_diff": ("no significant difference", "geen significant verschil"),
     "ch_auc_pair": ("- {a} vs {b} on the {n} customers who answered both within {w} days ({ev} left): AUC {aa} vs "
                     "{ab}, difference {d} ({ci} {ci1}, DeLong p {p}): {verdict}.",
@@ -352,4 +460,63 @@ _TEXT.update({
                   "deze beoordelingen."),
     "dr_assoc": ("- Importance is association in this data, not proof that improving a driver will raise {y}.",
                  "- Belang is samenhang in deze data, geen bewijs dat het verbeteren van een driver {y} verhoogt."),
+    # what applies to the data (not-applicable paragraphs and derived defaults)
+    "ov_period_derived": ("Period: the last 12 months of data, {start} to {end} (the latest answer up to the run "
+                          "date {run_date} is from {last}).",
+                          "Periode: de laatste 12 maanden met data, {start} tot {end} (het laatste antwoord tot "
+                          "de rapportdatum {run_date} is van {last})."),
+    "ov_period_empty": ("No answers fall in the period {start} to {end}: this dataset's answers are dated {first} to "
+                        "{last}. Nothing can be reported for this period; leave period_start empty to use the last "
+                        "12 months of data, or choose a period inside the data.",
+                        "Er vallen geen antwoorden in de periode {start} tot {end}: de antwoorden in deze dataset "
+                        "zijn van {first} tot {last}. Over deze periode valt niets te melden; laat period_start leeg "
+                        "voor de laatste 12 maanden met data, of kies een periode binnen de data."),
+    "ov_no_answers": ("This dataset has no answers up to the run date {run_date}: no NPS, CSAT or CES can be "
+                      "reported; what can be computed from the customers (churn) is shown below.",
+                      "Deze dataset heeft geen antwoorden tot de rapportdatum {run_date}: er valt geen NPS, CSAT of "
+                      "CES te melden; wat uit de klanten te berekenen is (verloop), staat hieronder."),
+    "ov_churn_share": ("- Churn: {pct}% of {n} customers are flagged as churned ({ci} {ci1}).",
+                       "- Verloop (churn): {pct}% van {n} klanten is gemarkeerd als opgezegd ({ci} {ci1})."),
+    "ov_churn_rate": ("- Churn: {pct}% of the {n} customers active at the start of {period} left during it "
+                      "({ci} {ci1}).",
+                      "- Verloop (churn): {pct}% van de {n} klanten die aan het begin van {period} klant waren, "
+                      "zegde in die periode op ({ci} {ci1})."),
+    "lo_na_one_score": ("This dataset has one satisfaction score ({m}) but no {lacking} metric, so satisfaction "
+                        "cannot be compared with likelihood to recommend. Shown instead: how many satisfied customers "
+                        "left anyway, how many dissatisfied customers stayed, and retention by score.",
+                        "Deze dataset heeft één tevredenheidsscore ({m}) maar geen {lacking}-maatstaf, dus "
+                        "tevredenheid valt niet te vergelijken met de bereidheid om aan te bevelen. In plaats daarvan: "
+                        "hoeveel tevreden klanten toch vertrokken, hoeveel ontevreden klanten bleven, en het behoud "
+                        "per score."),
+    "lo_na_nothing": ("This question needs a CSAT and an NPS metric, or one score and a churn outcome; this "
+                      "dataset lacks {lacking} and has no churn outcome to compare with, so nothing can be shown.",
+                      "Deze vraag heeft een CSAT- en een NPS-maatstaf nodig, of één score en een verloopuitkomst "
+                      "(churn); deze dataset mist {lacking} en heeft geen verloop om mee te vergelijken, dus er valt "
+                      "niets te tonen."),
+    "lo_sc_within": ("left within {h} days of their answer", "zegden binnen {h} dagen na hun antwoord op"),
+    "lo_sc_flagged": ("are flagged as churned", "zijn gemarkeerd als opgezegd"),
+    "lo_sc_left": ("- Satisfied but left: {pct}% ({ci} {ci1}) of {n} customers with a top-box {m} {when}.",
+                   "- Tevreden maar vertrokken: {pct}% ({ci} {ci1}) van {n} klanten met een topbox-{m} {when}."),
+    "lo_sc_stayed": ("- Dissatisfied but stayed: {pct}% ({ci} {ci1}) of {n} customers with a low {m} did not "
+                     "churn.",
+                     "- Ontevreden maar gebleven: {pct}% ({ci} {ci1}) van {n} klanten met een lage {m} zegde niet "
+                     "op."),
+    "lo_sc_retention": ("- Retention by score (share not churned): {parts}.",
+                        "- Behoud per score (aandeel niet opgezegd): {parts}."),
+    "dr_no_nps_metric": ("This dataset has no NPS metric, so likelihood to recommend cannot be explained; {y} is "
+                         "used as the outcome instead: which scores go together with higher {y}.",
+                         "Deze dataset heeft geen NPS-maatstaf, dus de bereidheid om aan te bevelen valt niet te "
+                         "verklaren; {y} is in plaats daarvan de uitkomst: welke scores samengaan met een hogere {y}."),
+    "dr_no_nps_churn": ("This dataset has no NPS metric, so likelihood to recommend cannot be explained; the churn "
+                        "flag is used as the outcome instead (0 stayed, 1 churned; R² of a linear model of the flag) "
+                        "with {drivers} as drivers. A driver's correlation below zero goes with less churn.",
+                        "Deze dataset heeft geen NPS-maatstaf, dus de bereidheid om aan te bevelen valt niet te "
+                        "verklaren; het opzeglabel (churn) is in plaats daarvan de uitkomst (0 gebleven, 1 opgezegd; "
+                        "R² van een lineair model van het label) met {drivers} als drivers. Een negatieve correlatie "
+                        "gaat samen met minder verloop."),
+    "dr_na": ("This question needs an outcome (an NPS metric, or a CSAT metric or churn flag with scores to explain "
+              "it); this dataset has the metrics {metrics} and no such pair, so no driver importance can be shown.",
+              "Deze vraag heeft een uitkomst nodig (een NPS-maatstaf, of een CSAT-maatstaf of opzeglabel met scores om "
+              "die te verklaren); deze dataset heeft de maatstaven {metrics} en niet zo'n paar, dus er valt geen "
+              "belang van drivers te tonen."),
 })

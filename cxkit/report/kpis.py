@@ -31,9 +31,12 @@ import pandas as pd
 
 from ..errors import ParameterError
 
-__all__ = ["KPI_MIME", "record_kpi", "record_kpis", "extract_kpis", "kpis_json"]
+__all__ = ["KPI_MIME", "NOT_APPLICABLE", "record_kpi", "record_kpis", "extract_kpis", "kpis_json",
+           "not_applicable", "extract_not_applicable"]
 
 KPI_MIME = "application/vnd.cxkit.kpi+json"
+#: Run status when the notebook's question needs something the data lacks (distinct from ``ok`` and ``failed``).
+NOT_APPLICABLE = "not applicable"
 _DECIMALS = 6
 
 
@@ -194,6 +197,48 @@ def extract_kpis(notebook: str | Path | nbformat.NotebookNode) -> list[dict[str,
                 payload = json.loads(payload)
             if isinstance(payload, Mapping):
                 out.extend(dict(k) for k in payload.get("kpis", []))
+    return out
+
+
+def not_applicable(reason: str) -> str:
+    """Say in one plain paragraph that the notebook's question needs something the data lacks.
+
+    The paragraph is shown to the reader and carried (under :data:`KPI_MIME`) for the
+    report runner, which then ends the run with status ``"not applicable"`` and the
+    reason in the index, the manifest and ``kpis.json`` instead of ``ok``. The notebook
+    goes on and reports what it can.
+
+    Returns
+    -------
+    str : the reason, as recorded.
+    """
+    if not isinstance(reason, str) or not reason.strip():
+        raise ParameterError(f"`not_applicable`: `reason` must be a non-empty sentence; got {reason!r}.")
+    reason = " ".join(reason.split())
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # plain Python: nothing to show
+        return reason
+    if get_ipython() is not None:
+        display({KPI_MIME: {"kpis": [], "not_applicable": reason},
+                 "text/html": f"<p class='cxkit-not-applicable'><strong>{html.escape(reason)}</strong></p>",
+                 "text/plain": reason}, raw=True)
+    return reason
+
+
+def extract_not_applicable(notebook: str | Path | nbformat.NotebookNode) -> list[str]:
+    """The reasons an executed notebook gave with :func:`not_applicable`, in order (empty: none)."""
+    nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(str(notebook), as_version=4)
+    out: list[str] = []
+    for cell in nb.cells:
+        for o in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = o.get("data", {}) if o.get("output_type") in ("display_data", "execute_result") else {}
+            payload = data.get(KPI_MIME)
+            if isinstance(payload, str):
+                payload = json.loads(payload)
+            if isinstance(payload, Mapping) and payload.get("not_applicable"):
+                out.append(str(payload["not_applicable"]))
     return out
 
 

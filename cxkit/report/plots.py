@@ -1,20 +1,33 @@
-"""Plots (matplotlib/seaborn). Every function takes ``ax=None`` and returns the Axes."""
+"""Plots (matplotlib/seaborn) of cxkit's tables. Every function takes ``ax=None`` and returns the Axes.
+
+Report plots draw metric tables (:func:`nps_composition`, :func:`trend`,
+:func:`score_distribution`); research plots draw the result tables of the
+loyalty, churn and driver studies (:func:`crosstab_heatmap` ...
+:func:`revenue_at_risk`). Intervals are always drawn; suppressed groups are
+drawn as suppressed (reason from the ``suppressed_reason`` code), never as values.
+"""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.transforms import blended_transform_factory
 
 from .._checks import check_columns, check_min_n
-from .i18n import check_lang, column_label, fmt
+from ..stats.survival import KaplanMeier
+from . import i18n
+from .i18n import check_lang, column_label, fmt, suppression_reason
 from .i18n import text as _t
 
-__all__ = ["nps_composition", "trend", "score_distribution"]
+__all__ = ["nps_composition", "trend", "score_distribution",
+           "crosstab_heatmap", "segment_map", "retention", "churn_by_score", "km_curves", "odds_ratios",
+           "auc_compare", "driver_importance", "revenue_at_risk", "calibration"]
 
 _NPS_COLOURS = {"pct_detractors": "#d7301f", "pct_passives": "#bdbdbd", "pct_promoters": "#1a9850"}
+_NPS_KEYS = {"pct_detractors": "detractors", "pct_passives": "passives", "pct_promoters": "promoters"}
 SUPPRESSED_LABEL = "suppressed: too few answers"
 _SUPPRESSED_STYLE = {"color": "#f0f0f0", "edgecolor": "#969696", "hatch": "///"}
 
@@ -23,12 +36,11 @@ def _suppressed(table: pd.DataFrame) -> np.ndarray:
     """Rows to draw as suppressed: flagged, or with no figure at all (never drawn as zero)."""
     flag = table["suppressed"].fillna(False).astype(bool) if "suppressed" in table else False
     return np.asarray(flag, dtype=bool) if not np.isscalar(flag) else np.zeros(len(table), dtype=bool)
-_NPS_KEYS = {"pct_detractors": "detractors", "pct_passives": "passives", "pct_promoters": "promoters"}
 
 
-def _axes(ax):
+def _axes(ax, size=(7, 4)):
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4))
+        _, ax = plt.subplots(figsize=size)
     return ax
 
 
@@ -59,8 +71,9 @@ def nps_composition(table: pd.DataFrame, by: str, *, ax: plt.Axes | None = None,
         ax.barh(y[hidden], 100, label=SUPPRESSED_LABEL, **_SUPPRESSED_STYLE)
     for i, r in t.iterrows():
         if hidden[i]:
-            why = str(r.get("note", "") or "").removesuffix(": suppressed") or "no figure"
-            txt = f"n={r['n']}: suppressed ({why})"
+            why = suppression_reason(str(r.get("suppressed_reason", "") or ""), r.get("suppressed_min_n"),
+                                     r.get("suppressed_unit", "answers"), lang) or _t("no_figure", lang)
+            txt = f"n={r['n']}: {_t('suppressed', lang)} ({why})"
         else:
             txt = (f"NPS {fmt(r['nps'], 0, lang, sign=True)} [{fmt(r['ci_low'], 0, lang, sign=True)}, "
                    f"{fmt(r['ci_high'], 0, lang, sign=True)}], n={r['n']}")
@@ -139,4 +152,209 @@ def score_distribution(data: pd.DataFrame, score: str = "score", *, by: str | No
     sns.histplot(data=d, x=score, hue=by, discrete=True, stat="percent", common_norm=False,
                  multiple="dodge", shrink=0.8, ax=ax)
     ax.set_ylabel(_t("pct_answers", lang))
+    return ax
+
+
+# -- research plots: loyalty, churn and driver studies ------------------------
+_CAT_COLOURS = {"detractor": "#d7301f", "passive": "#969696", "promoter": "#1a9850",
+                "hard": "#d7301f", "neutral": "#969696", "easy": "#1a9850",
+                "low": "#d7301f", "middle": "#969696", "top box": "#1a9850"}
+
+
+
+def _pfmt(p: float, lang: str = "en") -> str:
+    return f"p {i18n.pvalue(p, lang)}"  # "p < 0.001", never e-notation
+
+
+
+def _cat(c: object, lang: str) -> str:
+    """NPS category / score band in words of ``lang``."""
+    key = {"detractor": "detractors", "passive": "passives", "promoter": "promoters"}.get(str(c), f"band_{c}")
+    try:
+        return i18n.text(key, lang)
+    except KeyError:  # a band or group of the data's own, shown as it is
+        return str(c)
+
+
+def _err(values: pd.Series, lo: pd.Series, hi: pd.Series) -> np.ndarray:
+    return np.vstack([(values - lo).clip(lower=0), (hi - values).clip(lower=0)]).astype(float)
+
+
+def crosstab_heatmap(table: pd.DataFrame, *, ax: plt.Axes | None = None, csat_label: str = "CSAT",
+                     lang: str = "en") -> plt.Axes:
+    """Row shares of NPS categories per CSAT level (:func:`cxkit.loyalty.crosstab`), n per row on the axis."""
+    check_columns(table, ["csat", "category", "pct", "row_n"], argument="table")
+    ax = _axes(ax, (6, 0.5 * table["csat"].nunique() + 1.5))
+    wide = table.pivot(index="csat", columns="category", values="pct")
+    wide = wide[[c for c in ("detractor", "passive", "promoter") if c in wide.columns]]
+    n = table.groupby("csat")["row_n"].first()
+    labels = [f"{int(v) if float(v).is_integer() else v} (n={n[v]:,})" for v in wide.index]
+    # A share is not good or bad by its size (59 % detractors is bad, 59 % promoters good): a neutral
+    # sequential map for the share; the category's meaning is in its label, not in a traffic-light colour.
+    sns.heatmap(wide, annot=True, fmt=".0f", cmap="Blues", vmin=0, vmax=100, cbar_kws={"label": _t("pl_pct_row", lang)},
+                yticklabels=labels, xticklabels=[_cat(c, lang) for c in wide.columns], ax=ax)
+    ax.set_xlabel(_t("pl_nps_category", lang))
+    ax.set_ylabel(csat_label)
+    ax.invert_yaxis()
+    return ax
+
+
+def segment_map(table: pd.DataFrame, *, ax: plt.Axes | None = None, csat_label: str = "mean CSAT",
+                lang: str = "en") -> plt.Axes:
+    """Mean CSAT (x) vs NPS (y) per segment, bubble area = n, with both intervals (:func:`cxkit.loyalty.segment_map`)."""
+    check_columns(table, ["segment", "n", "csat_mean", "nps", "csat_ci_low", "csat_ci_high", "nps_ci_low",
+                          "nps_ci_high"], argument="table")
+    ax = _axes(ax)
+    t = table.dropna(subset=["csat_mean", "nps"])
+    size = 2000 * t["n"] / t["n"].max()
+    ax.errorbar(t["csat_mean"], t["nps"], xerr=_err(t["csat_mean"], t["csat_ci_low"], t["csat_ci_high"]),
+                yerr=_err(t["nps"], t["nps_ci_low"], t["nps_ci_high"]), fmt="none", ecolor="grey", lw=1, zorder=1)
+    ax.scatter(t["csat_mean"], t["nps"], s=size, alpha=0.5, zorder=2)
+    for _, r in t.iterrows():
+        ax.annotate(f"{r['segment']} (n={r['n']:,})", (r["csat_mean"], r["nps"]), fontsize=8,
+                    xytext=(6, 6), textcoords="offset points")
+    ax.set_xlabel(csat_label)
+    ax.set_ylabel(_t("pl_nps_points", lang))
+    ax.axhline(0, color="grey", lw=0.5)
+    return ax
+
+
+def retention(table: pd.DataFrame, *, ax: plt.Axes | None = None, ylabel: str | None = None,
+              lang: str = "en") -> plt.Axes:
+    """Retention per NPS category with Wilson intervals (:func:`cxkit.loyalty.retention_by_category`)."""
+    check_columns(table, ["category", "retention", "ci_low", "ci_high", "n"], argument="table")
+    ax = _axes(ax, (5, 3.5))
+    t = table.dropna(subset=["retention"])
+    x = np.arange(len(t))
+    ax.bar(x, t["retention"], color=[_CAT_COLOURS.get(c, "#4c72b0") for c in t["category"]], alpha=0.8)
+    ax.errorbar(x, t["retention"], yerr=_err(t["retention"], t["ci_low"], t["ci_high"]), fmt="none", ecolor="k")
+    ax.set_xticks(x, [f"{_cat(c, lang)}\n(n = {i18n.fmt(n, 0, lang)})" for c, n in zip(t["category"], t["n"], strict=True)])
+    ax.set_ylim(0, 100)  # bars of shares start at zero: a cut axis makes 90 % look like twice 80 %
+    ax.set_ylabel(ylabel or _t("pl_still_customers", lang))
+    return ax
+
+
+def churn_by_score(table: pd.DataFrame, *, ax: plt.Axes | None = None, label: str | None = None,
+                   lang: str = "en") -> plt.Axes:
+    """Churn rate per answer value with Wilson intervals (:func:`cxkit.churn.churn_by_score`)."""
+    check_columns(table, ["score", "churn_rate", "ci_low", "ci_high"], argument="table")
+    ax = _axes(ax, (5, 3.5))
+    t = table.dropna(subset=["churn_rate"])
+    ax.errorbar(t["score"], t["churn_rate"], yerr=_err(t["churn_rate"], t["ci_low"], t["ci_high"]), marker="o",
+                capsize=3, label=label)
+    ax.set_xlabel(label or _t("score", lang))
+    ax.set_ylabel(_t("pl_churned_horizon", lang))
+    ax.set_ylim(bottom=0)
+    return ax
+
+
+def km_curves(km: KaplanMeier, *, ax: plt.Axes | None = None, title: str | None = None,
+              lang: str = "en") -> plt.Axes:
+    """Kaplan-Meier curves per group with pointwise interval bands."""
+    ax = _axes(ax, (6, 4))
+    for g, c in km.curves.groupby("group", sort=False, observed=True):
+        colour = _CAT_COLOURS.get(str(g))
+        n = km.groups.loc[km.groups["group"] == g, "n"]
+        lab = f"{_cat(g, lang)} (n = {i18n.fmt(int(n.iloc[0]), 0, lang)})" if len(n) else _cat(g, lang)
+        ax.step(c["time"], 100 * c["survival"], where="post", color=colour, label=lab)
+        ax.fill_between(c["time"], 100 * c["ci_low"], 100 * c["ci_high"], step="post", alpha=0.2, color=colour,
+                        linewidth=0)
+    ax.set_xlabel(_t("pl_days_after", lang))
+    ax.set_ylabel(_t("pl_still_customers", lang))
+    if not np.isnan(km.logrank_p):
+        ax.set_title((title + "\n" if title else "") + f"log-rank {_pfmt(km.logrank_p, lang)}", fontsize=10)
+    elif title:
+        ax.set_title(title, fontsize=10)
+    ax.legend(frameon=False, fontsize=8)
+    return ax
+
+
+def odds_ratios(table: pd.DataFrame, *, ax: plt.Axes | None = None, label: str | None = None,
+                lang: str = "en") -> plt.Axes:
+    """Forest plot of odds ratios per metric and model (:func:`cxkit.research.churn.metric_models`), log scale."""
+    check_columns(table, ["metric", "model", "odds_ratio", "odds_ratio_low", "odds_ratio_high"], argument="table")
+    ax = _axes(ax, (6, 0.45 * len(table) + 1.2))
+    t = table.dropna(subset=["odds_ratio"]).reset_index(drop=True)
+    y = np.arange(len(t))
+    ax.errorbar(t["odds_ratio"], y, xerr=_err(t["odds_ratio"], t["odds_ratio_low"], t["odds_ratio_high"]), fmt="o", capsize=3)
+    ax.axvline(1, color="grey", lw=1, ls="--")
+    ax.set_xscale("log")
+    plain = mticker.FuncFormatter(lambda v, _: i18n.num(v, "g", lang))
+    ax.xaxis.set_major_formatter(plain)
+    lo, hi = ax.get_xlim()
+    # Label the minor ticks only on a narrow range; over decades they would pile up.
+    ax.xaxis.set_minor_formatter(plain if hi / lo < 10 else mticker.NullFormatter())
+    ax.set_yticks(y, [f"{m} ({k})" for m, k in zip(t["metric"], t["model"], strict=True)])
+    ax.invert_yaxis()
+    ax.set_xlabel(label or _t("pl_or_per_point", lang))
+    return ax
+
+
+def auc_compare(table: pd.DataFrame, *, ax: plt.Axes | None = None, lang: str = "en") -> plt.Axes:
+    """AUC per metric with bootstrap intervals (:func:`cxkit.auc.auc_table`); 0.5 is a coin flip."""
+    col = "metric" if "metric" in table.columns else "score"
+    check_columns(table, [col, "auc", "ci_low", "ci_high"], argument="table")
+    ax = _axes(ax, (5, 0.5 * len(table) + 1.2))
+    t = table.dropna(subset=["auc"]).sort_values("auc", ascending=False).reset_index(drop=True)
+    y = np.arange(len(t))
+    ax.errorbar(t["auc"], y, xerr=_err(t["auc"], t["ci_low"], t["ci_high"]), fmt="o", capsize=3)
+    ax.axvline(0.5, color="grey", lw=1, ls="--")
+    ax.set_yticks(y, [f"{m} (n = {i18n.fmt(n, 0, lang)})" for m, n in zip(t[col], t["n"], strict=True)])
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: i18n.num(v, ".2f", lang)))
+    ax.set_xlabel(_t("pl_auc", lang))
+    return ax
+
+
+def driver_importance(table: pd.DataFrame, *, ax: plt.Axes | None = None, outcome: str = "NPS",
+                      lang: str = "en") -> plt.Axes:
+    """Share of explained variance per driver with bootstrap intervals (:func:`cxkit.drivers.relative_importance`)."""
+    check_columns(table, ["driver", "pct_of_r2", "ci_low", "ci_high"], argument="table")
+    ax = _axes(ax, (6, 0.4 * len(table) + 1.2))
+    t = table.reset_index(drop=True)
+    y = np.arange(len(t))
+    colours = ["#1a9850" if c >= 0 else "#d7301f" for c in t.get("correlation", pd.Series(1, index=t.index))]
+    ax.barh(y, t["pct_of_r2"], color=colours, alpha=0.8)
+    if not t["ci_low"].isna().all():
+        ax.errorbar(t["pct_of_r2"], y, xerr=_err(t["pct_of_r2"], t["ci_low"], t["ci_high"]), fmt="none", ecolor="k",
+                    capsize=2)
+    ax.set_yticks(y, t["driver"])
+    ax.invert_yaxis()
+    ax.set_xlabel(_t("pl_pct_r2", lang, outcome=outcome))
+    return ax
+
+
+def revenue_at_risk(table: pd.DataFrame, *, ax: plt.Axes | None = None, lang: str = "en",
+                    currency: str = "€") -> plt.Axes:
+    """Value at risk per group with its interval (:func:`cxkit.churn.revenue_at_risk`), total row left out."""
+    group = table.columns[0]
+    check_columns(table, [group, "at_risk", "ci_low", "ci_high"], argument="table")
+    ax = _axes(ax, (6, 3.5))
+    t = table[table[group] != "all"] if len(table) > 1 else table
+    x = np.arange(len(t))
+    ax.bar(x, t["at_risk"], alpha=0.8)
+    if not t["ci_low"].isna().all():
+        ax.errorbar(x, t["at_risk"], yerr=_err(t["at_risk"], t["ci_low"], t["ci_high"]), fmt="none", ecolor="k",
+                    capsize=3)
+    ax.set_xticks(x, t[group].astype(str))
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{currency} {i18n.num(v, ',.0f', lang)}"))
+    ax.set_ylabel(_t("pl_value_lost", lang))
+    return ax
+
+
+def calibration(table: pd.DataFrame, *, ax: plt.Axes | None = None, lang: str = "en") -> plt.Axes:
+    """Observed vs predicted churn per decile of the prediction, with Wilson intervals, per metric and model
+    (:func:`cxkit.research.churn.validate_models`); on the diagonal the model is calibrated."""
+    check_columns(table, ["metric", "model", "predicted", "observed", "ci_low", "ci_high"], argument="table")
+    ax = _axes(ax, (5, 4.5))
+    top = 0.0
+    for (m, k), t in table.groupby(["metric", "model"], sort=False):
+        ax.errorbar(t["predicted"], t["observed"], yerr=_err(t["observed"], t["ci_low"], t["ci_high"]), marker="o",
+                    capsize=2, ls="-" if k == "alone" else ":", label=f"{m} ({k})")
+        top = max(top, float(t["ci_high"].max()), float(t["predicted"].max()))
+    ax.plot([0, top], [0, top], color="grey", lw=1, ls="--")
+    ax.set_xlabel(_t("pl_cal_predicted", lang))
+    ax.set_ylabel(_t("pl_cal_observed", lang))
+    ax.legend(frameon=False, fontsize=8)
     return ax

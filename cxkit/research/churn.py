@@ -27,7 +27,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 
 from .._checks import as_list, check_choice, check_columns
 from .._results import Study
@@ -35,44 +34,60 @@ from ..data.dataset import Dataset
 from ..errors import ParameterError
 from ..report.i18n import num, pvalue
 from ..report.i18n import text as _t
-from ..stats.auc import auc_table, compare_auc, risk_sign
+from ..stats.auc import auc, auc_table, compare_auc, delong, risk_sign
+from ..stats.intervals import adjust_p, wilson
 from ..stats.logit import INTERCEPT, LogitResult, logit, nested_lr
-from ..stats.metrics import DEFAULT_MIN_N, _wilson
+from ..stats.metrics import DEFAULT_MIN_N
+from ..stats.suppression import suppress
 from ..stats.survival import BAND_ORDER, CoxResult, KaplanMeier, cox, kaplan_meier, score_band
+from ..stats.validation import brier_score, calibration_slope, calibration_table, cumulative_dynamic_auc
 from .alignment import Aligned, align_churn, effective_cut, plain_ids
 from .hazard import HazardResult, hazard_model
 
-__all__ = ["churn_by_score", "trend_test", "metric_models", "revenue_at_risk", "ChurnStudy", "churn_study",
-           "LANGS"]
+__all__ = ["churn_by_score", "trend_test", "metric_models", "validate_models", "revenue_at_risk", "ChurnStudy",
+           "churn_study", "churn_applicable", "LANGS"]
 
 LANGS = ("en", "nl")
 
 
 def churn_by_score(frame: pd.DataFrame, score: str, outcome: str = "churned", *, level: float = 0.95,
-                   min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+                   min_n: int = DEFAULT_MIN_N, weights: str | None = None) -> pd.DataFrame:
     """Churn rate per answer value, with Wilson intervals.
+
+    With ``weights`` (survey weights) the rate is the weighted share and the Wilson interval is
+    computed on Kish's effective n (``(sum w)^2 / sum w^2``), to which ``min_n`` then applies.
 
     Returns
     -------
     DataFrame with one row per score value
-        score, n, churned : answers and churners
+        score, n, churned : answers and churners (rows)
+        n_eff : Kish's effective n (only with ``weights``)
         churn_rate, ci_low, ci_high : in %, Wilson interval
-        suppressed, note : rates of values with fewer than ``min_n`` answers are blanked
+        note, suppressed, suppressed_reason, suppressed_min_n, suppressed_unit : rates of values with
+            fewer than ``min_n`` answers are blanked (:func:`cxkit.stats.suppression.suppress`)
     """
-    check_columns(frame, [score, outcome], argument="score/outcome")
-    d = frame[[score, outcome]].dropna()
+    check_columns(frame, [score, outcome] + ([weights] if weights else []), argument="score/outcome/weights")
+    d = frame[[score, outcome] + ([weights] if weights else [])].dropna()
     g = d.groupby(score)[outcome].agg(["size", "sum"]).reset_index()
     g.columns = ["score", "n", "churned"]
     g["churned"] = g["churned"].astype(int)
-    lo, hi = _wilson(g["churned"], g["n"], level)
-    g["churn_rate"] = 100 * g["churned"] / g["n"]
+    if weights:
+        w = d[weights].astype(float)
+        by = d.assign(_w=w, _wy=w * d[outcome].astype(float), _w2=w**2).groupby(score)[["_w", "_wy", "_w2"]].sum()
+        share = (by["_wy"] / by["_w"].where(by["_w"] > 0)).to_numpy()
+        neff = (by["_w"] ** 2 / by["_w2"].where(by["_w2"] > 0)).to_numpy()
+        g["n_eff"] = neff
+        lo, hi = wilson(share * neff, neff, level)
+        g["churn_rate"] = 100 * share
+    else:
+        lo, hi = wilson(g["churned"], g["n"], level)
+        g["churn_rate"] = 100 * g["churned"] / g["n"]
     g["ci_low"], g["ci_high"] = 100 * lo, 100 * hi
-    g["suppressed"] = g["n"] < min_n
     note = np.where(g["churned"] == g["n"], "every customer churned", "")
-    note = np.where(g["churned"] == 0, "no customer churned", note)
-    g["note"] = np.where(g["suppressed"], f"fewer than min_n={min_n} answers: suppressed", note)
-    g.loc[g["suppressed"], ["churn_rate", "ci_low", "ci_high"]] = np.nan
-    return g
+    g["note"] = np.where(g["churned"] == 0, "no customer churned", note)
+    # Weighted: the effective n decides (survey weights make fewer answers worth less).
+    return suppress(g, size_col="n_eff" if weights else "n", value_cols=["churn_rate", "ci_low", "ci_high"],
+                    min_n=min_n, unit="answers")
 
 
 def trend_test(frame: pd.DataFrame, score: str, outcome: str = "churned") -> dict:
@@ -114,9 +129,12 @@ def _usable_controls(frame: pd.DataFrame, controls: Sequence[str]) -> tuple[list
 
 
 def metric_models(frame: pd.DataFrame, metrics: Sequence[str], controls: Sequence[str] = (),
-                  outcome: str = "churned", *, level: float = 0.95, cluster: str | None = None
-                  ) -> tuple[pd.DataFrame, dict[str, LogitResult]]:
+                  outcome: str = "churned", *, level: float = 0.95, cluster: str | None = None,
+                  weights: str | None = None) -> tuple[pd.DataFrame, dict[str, LogitResult]]:
     """Logistic regression of ``outcome`` on each metric (per point), alone and with controls.
+
+    With ``weights`` (survey weights) each model is the weighted pseudo-likelihood fit with sandwich
+    standard errors (:func:`cxkit.stats.logit.logit` ``survey_weights``).
 
     Returns
     -------
@@ -134,9 +152,10 @@ def metric_models(frame: pd.DataFrame, metrics: Sequence[str], controls: Sequenc
         have, missing = _usable_controls(frame, controls)
         variants = [("alone", [])] + ([("with controls", have)] if have else [])
         for name, ctrl in variants:
-            fit = logit(frame, outcome, [m], ctrl, level=level, cluster=cluster)
+            fit = logit(frame, outcome, [m], ctrl, level=level, cluster=cluster, survey_weights=weights)
             fits[f"{m}|{name}"] = fit
-            row = {"metric": m, "model": name, "controls": ", ".join(ctrl), "n": fit.n, "events": fit.events,
+            used = _used_controls(fit, ctrl) if fit.fitted else list(ctrl)
+            row = {"metric": m, "model": name, "controls": ", ".join(used), "n": fit.n, "events": fit.events,
                    "coef": np.nan, "ci_low": np.nan, "ci_high": np.nan, "odds_ratio": np.nan,
                    "odds_ratio_low": np.nan, "odds_ratio_high": np.nan, "p_value": np.nan,
                    "method": fit.method, "status": fit.status, "note": " ".join(fit.notes)}
@@ -144,10 +163,107 @@ def metric_models(frame: pd.DataFrame, metrics: Sequence[str], controls: Sequenc
                 r = fit.term(m)
                 row.update({c: r[c] for c in ("coef", "ci_low", "ci_high", "odds_ratio", "odds_ratio_low",
                                               "odds_ratio_high", "p_value")})
+            if fit.fitted and len(used) < len(ctrl):
+                row["note"] = ((row["note"] + " " if row["note"] else "")
+                               + f"Controls left out of the fit: {[c for c in ctrl if c not in used]}.")
             if missing and name == "with controls":
                 row["note"] = (row["note"] + " " if row["note"] else "") + f"Controls not in the data: {missing}."
             rows.append(row)
     return pd.DataFrame(rows), fits
+
+
+def _delong_ci(y: np.ndarray, risk: np.ndarray, level: float) -> tuple[float, float, float]:
+    a, cov = delong(y, risk[None, :])
+    se = float(np.sqrt(cov[0, 0])) if np.isfinite(cov[0, 0]) else np.nan
+    z = stats.norm.ppf(0.5 + level / 2)
+    return float(a[0]), max(0.0, a[0] - z * se), min(1.0, a[0] + z * se)
+
+
+def validate_models(frame: pd.DataFrame, metrics: Sequence[str], split_at: str | pd.Timestamp,
+                    controls: Sequence[str] = (), outcome: str = "churned", *,
+                    survival: Mapping[str, pd.DataFrame] | None = None, horizon_days: int | None = None,
+                    level: float = 0.95, n_bins: int = 10, cluster: str | None = None,
+                    min_events: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Out-of-sample check of the churn models: trained before ``split_at``, tested on later answers.
+
+    For each metric and model (alone, with controls; as :func:`metric_models`) the logistic model
+    is fitted on answers given before ``split_at`` and scored on the answers given from then on.
+
+    Parameters
+    ----------
+    frame : DataFrame or dict of metric to DataFrame
+        Answers with ``answered_at``, the metric columns and ``outcome`` (one frame per metric
+        when a dict, as :func:`cxkit.research.alignment.align_churn` gives them).
+    split_at : date
+        Answers before it train, answers on or after it test.
+    survival : dict of metric to DataFrame, optional
+        The metric's answers with ``time_days`` and ``event`` (no horizon): the time-dependent
+        AUC at ``horizon_days`` is computed on those given on or after ``split_at``.
+
+    Returns
+    -------
+    summary : DataFrame with one row per metric and model
+        metric, model, split_at, n_train, events_train, n_test, events_test,
+        auc_train, auc_test, auc_test_low, auc_test_high (DeLong interval),
+        brier, brier_null (Brier of predicting the training churn rate for everyone),
+        slope, slope_low, slope_high (calibration slope), observed, predicted (test churn in %),
+        td_auc, td_cases, td_controls (cumulative/dynamic AUC at ``horizon_days``), note
+    calibration : DataFrame
+        metric, model, then :func:`cxkit.stats.validation.calibration_table` on the test answers.
+    """
+    split_at = pd.Timestamp(split_at)
+    rows, cals = [], []
+    for m in metrics:
+        f = frame[m] if isinstance(frame, Mapping) else frame
+        check_columns(f, ["answered_at", m, outcome], argument="frame")
+        have, _ = _usable_controls(f, list(controls))
+        variants = [("alone", [])] + ([("with controls", have)] if have else [])
+        for name, ctrl in variants:
+            d = f.dropna(subset=[m, outcome, *ctrl])
+            train, test = d[d["answered_at"] < split_at], d[d["answered_at"] >= split_at]
+            row: dict[str, Any] = {"metric": m, "model": name, "split_at": split_at, "n_train": len(train),
+                                   "events_train": int(train[outcome].sum()), "n_test": len(test),
+                                   "events_test": int(test[outcome].sum())}
+            nan_cols = ("auc_train", "auc_test", "auc_test_low", "auc_test_high", "brier", "brier_null", "slope",
+                        "slope_low", "slope_high", "observed", "predicted", "td_auc")
+            row.update({c: np.nan for c in nan_cols})
+            row.update(td_cases=0, td_controls=0, note="")
+            few = min(row["events_train"], row["n_train"] - row["events_train"], row["events_test"],
+                      row["n_test"] - row["events_test"])
+            if few < min_events:
+                row["note"] = (f"fewer than {min_events} churners or stayers before or after "
+                               f"{split_at.date()}: not validated")
+                rows.append(row)
+                continue
+            fit = logit(train, outcome, [m], ctrl, level=level, cluster=cluster)
+            if not fit.fitted:
+                row["note"] = f"no model on the training answers ({fit.status})"
+                rows.append(row)
+                continue
+            y_tr, y = train[outcome].to_numpy(float), test[outcome].to_numpy(float)
+            # Rounded so that rows with the same covariates tie exactly (the matrix product can differ in
+            # the last bits between identical rows, which would break AUC ties at random).
+            p_tr, p = np.round(fit.predict(train), 12), np.round(fit.predict(test), 12)
+            auc_test, lo, hi = _delong_ci(y, p, level)
+            sl = calibration_slope(y, p, level=level)
+            row.update(auc_train=auc(y_tr, p_tr), auc_test=auc_test, auc_test_low=lo, auc_test_high=hi,
+                       brier=brier_score(y, p), brier_null=brier_score(y, np.full(len(y), y_tr.mean())),
+                       slope=sl["slope"], slope_low=sl["slope_low"], slope_high=sl["slope_high"],
+                       observed=100 * y.mean(), predicted=100 * p.mean(), note=sl["note"])
+            cals.append(calibration_table(y, p, n_bins, level=level).assign(metric=m, model=name))
+            if survival is not None and horizon_days is not None and m in survival:
+                s = survival[m].dropna(subset=[m, *ctrl])
+                s = s[s["answered_at"] >= split_at]
+                if len(s):
+                    td = cumulative_dynamic_auc(s["time_days"], s["event"], np.round(fit.predict(s), 12),
+                                                horizon_days)
+                    row.update(td_auc=td["auc"], td_cases=td["cases"], td_controls=td["controls"])
+                    if td["note"]:
+                        row["note"] = "; ".join(x for x in (row["note"], td["note"]) if x)
+            rows.append(row)
+    cal_cols = ["metric", "model", "bin", "n", "events", "predicted", "observed", "ci_low", "ci_high"]
+    cal = pd.concat(cals, ignore_index=True)[cal_cols] if cals else pd.DataFrame(columns=cal_cols)
+    return pd.DataFrame(rows), cal
 
 
 def revenue_at_risk(frame: pd.DataFrame, prob: np.ndarray, value: str = "value", by: str | None = "segment", *,
@@ -229,6 +345,10 @@ class ChurnStudy(Study):
         Monthly churn hazard on the latest answers (needs dates).
     revenue : DataFrame or None
         Revenue at risk per segment.
+    validation, calibration : DataFrame or None
+        :func:`validate_models`: each model trained on the answers before a cut-off date and
+        checked on the later ones (AUC, Brier score, calibration slope, time-dependent AUC at
+        the horizon; observed vs predicted churn per decile). None without dates.
     """
 
     dataset: str
@@ -249,6 +369,8 @@ class ChurnStudy(Study):
     revenue: pd.DataFrame | None
     revenue_note: str
     notes: tuple[str, ...] = field(default_factory=tuple)
+    validation: pd.DataFrame | None = None
+    calibration: pd.DataFrame | None = None
 
     def describe(self, lang: str = "en") -> str:
         """The "what the data says" text, generated from the results (markdown bullets)."""
@@ -265,12 +387,15 @@ class ChurnStudy(Study):
             out["hazard"] = self.hazard.table
         if self.revenue is not None:
             out["revenue_at_risk"] = self.revenue
+        if self.validation is not None:
+            out["validation"] = self.validation
+            out["calibration"] = self.calibration
         return out
 
     @property
     def figures(self) -> dict[str, Callable[..., Any]]:
-        """``churn_by_score_<metric>``, ``odds_ratios``, ``auc``, ``km_<metric>``, ``revenue_at_risk``."""
-        from ..report import plots_research as rp
+        """``churn_by_score_<metric>``, ``odds_ratios``, ``auc``, ``km_<metric>``, ``revenue_at_risk``, ``calibration``."""
+        from ..report import plots as rp
 
         def by_score(m: str) -> Callable[..., Any]:
             return lambda ax=None: rp.churn_by_score(self.by_score[self.by_score["metric"] == m], ax=ax, label=m)
@@ -284,6 +409,8 @@ class ChurnStudy(Study):
         out.update({f"km_{m}": km(m) for m in self.km})
         if self.revenue is not None:
             out["revenue_at_risk"] = lambda ax=None: rp.revenue_at_risk(self.revenue, ax=ax)
+        if self.calibration is not None and len(self.calibration):
+            out["calibration"] = lambda ax=None: rp.calibration(self.calibration, ax=ax)
         return out
 
 
@@ -298,12 +425,31 @@ def _signs(ds: Dataset, metrics: Sequence[str]) -> dict[str, int]:
     return {m: risk_sign(ds.scale(m)) for m in metrics}
 
 
+def churn_applicable(ds: Dataset, metrics: Sequence[str] | None = None, lang: str = "en") -> str:
+    """Whether :func:`churn_study` can run on ``ds``: ``""`` when it can, else one plain paragraph why not.
+
+    The study needs at least one CES, NPS or CSAT metric and a customers table with a churn label
+    (``churned``) or an end date. The paragraph (``lang``: en, nl) is meant for
+    :func:`cxkit.report.kpis.not_applicable`, so the notebook ends with status ``not applicable``
+    instead of a traceback.
+    """
+    check_choice("lang", lang, LANGS)
+    have = list(metrics) if metrics else _default_metrics(ds)
+    if not have:
+        return _t("ch_na_metrics", lang, name=ds.name, metrics=", ".join(ds.metrics()) or "-")
+    cust = ds.customers
+    if cust is None or not ({"churned", "end_date"} & set(cust.columns)):
+        return _t("ch_na_churn", lang, name=ds.name)
+    return ""
+
+
 def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_days: int = 180,
                 window_days: int = 90, as_of: str | pd.Timestamp | None = None,
                 controls: Sequence[str] = ("tenure_years", "segment", "channel"), keep: str = "first",
                 level: float = 0.95, n_boot: int = 1000, seed: int = 0, min_n: int = DEFAULT_MIN_N,
                 value: str = "value", segment: str = "segment", survival_times: Sequence[int] = (90, 180, 365),
-                hazard: bool = True) -> ChurnStudy:
+                hazard: bool = True, split_at: str | pd.Timestamp | None = None,
+                use_leaky_controls: bool = False) -> ChurnStudy:
     """Run the whole churn analysis of the CES / NPS / CSAT metrics of ``ds``.
 
     Parameters
@@ -326,6 +472,13 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
         the revenue-at-risk interval).
     seed : int
         Seed of every random draw, for reproducible reports.
+    split_at : date, optional
+        Cut-off of the out-of-sample check (:func:`validate_models`): models trained on answers
+        before it are tested on the answers from it on. Default: the date before which 70% of the
+        analysed answers (all metrics) were given.
+    use_leaky_controls : bool
+        Controls the dataset lists as probable leakage (:attr:`Dataset.leakage`: a near-copy
+        of churn, or recorded at/after it) are left out of the models unless this is true.
 
     Returns
     -------
@@ -341,8 +494,21 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
     signs = _signs(ds, metrics)
     cluster = "customer_id" if keep == "all" else None
     params = {"horizon_days": horizon_days, "window_days": window_days, "as_of": as_of, "controls": controls,
-              "keep": keep, "level": level, "n_boot": n_boot, "seed": seed, "min_n": min_n}
-    notes: list[str] = ds.unweighted_note()
+              "keep": keep, "level": level, "n_boot": n_boot, "seed": seed, "min_n": min_n, "split_at": split_at}
+    wcol = "weight" if ds.weighted else None
+    notes: list[str] = []
+    if wcol:
+        notes.append("Survey weights applied to the churn rates by score (Kish effective n), the logistic models "
+                     "(sandwich standard errors), the Kaplan-Meier curves and the Cox models (sandwich standard "
+                     "errors). Not weighted: the trend tests, AUCs, DeLong and likelihood-ratio tests, the "
+                     "out-of-sample check and the monthly hazard model; they describe the respondents.")
+    leaky = [] if use_leaky_controls else ds.leaky(controls)
+    if leaky:
+        # A near-copy of churn as a control would distort every other estimate (data/leakage.py).
+        controls = [c for c in controls if c not in leaky]
+        params["controls"] = controls
+        notes.append(f"Left out of the models as probable leakage: {', '.join(leaky)} (each tells churners from "
+                     "stayers almost perfectly on its own, so it records the churn rather than predicting it).")
     if keep == "all":
         notes.append("keep='all': the regressions cluster by customer, but the AUC intervals, DeLong tests and "
                      "trend tests treat every answer as independent, so with several answers per customer they "
@@ -351,18 +517,15 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
     timed = all(a.timed for a in aligned.values())
     by_score, trends, model_tables, fits = [], [], [], {}
     for m, a in aligned.items():
-        by_score.append(churn_by_score(a.frame, m, level=level, min_n=min_n).assign(metric=m))
+        by_score.append(churn_by_score(a.frame, m, level=level, min_n=min_n, weights=wcol).assign(metric=m))
         trends.append({"metric": m, **trend_test(a.frame, m)})
-        tab, f = metric_models(a.frame, [m], controls, level=level, cluster=cluster)
+        tab, f = metric_models(a.frame, [m], controls, level=level, cluster=cluster, weights=wcol)
         model_tables.append(tab)
         fits.update(f)
     by_score_df = pd.concat(by_score, ignore_index=True)
     by_score_df = by_score_df[["metric"] + [c for c in by_score_df.columns if c != "metric"]]
     trends_df = pd.DataFrame(trends)
-    ok = trends_df["p_value"].notna()
-    trends_df["p_adj"] = np.nan
-    if ok.any():
-        trends_df.loc[ok, "p_adj"] = multipletests(trends_df.loc[ok, "p_value"], method="holm")[1]
+    trends_df["p_adj"] = adjust_p(trends_df["p_value"], "holm")
     models_df = pd.concat(model_tables, ignore_index=True)
     auc_parts = [auc_table(a.frame, {m: signs[m]}, n_boot=n_boot, seed=seed + i, level=level)
                  for i, (m, a) in enumerate(aligned.items())]
@@ -384,15 +547,16 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
             lrs.append(nested_lr(pa.frame, "churned", [base], [add], have, level=level))
     auc_pairs = pd.DataFrame(pairs)
     lr_df = pd.concat(lrs, ignore_index=True) if lrs else pd.DataFrame()
-    km, cox_res = {}, {}
+    km, cox_res, surv = {}, {}, {}
     if timed:
         for m in metrics:
             sa = align_churn(ds, m, horizon_days=None, as_of=as_of, keep="first")
+            surv[m] = sa.frame
             f = sa.frame.assign(band=score_band(sa.frame[m], ds.scale(m)))
-            km[m] = kaplan_meier(f, group="band", times=survival_times, level=level, min_n=min_n)
+            km[m] = kaplan_meier(f, group="band", times=survival_times, level=level, min_n=min_n, weights=wcol)
             have, _ = _usable_controls(f, [c for c in controls if c != "channel"])
             ref = {"band": BAND_ORDER[ds.scale(m).kind][1]}
-            cox_res[m] = cox(f, ["band", *have], categorical=["band"], reference=ref, level=level)
+            cox_res[m] = cox(f, ["band", *have], categorical=["band"], reference=ref, level=level, weights=wcol)
     else:
         notes.append("Without answer and churn dates there is no time to churn: survival curves and the "
                      "monthly hazard model are not available.")
@@ -405,12 +569,23 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
     if timed and hazard and has_start:
         hz = hazard_model(ds, metrics, [*cust_ctrl, *([c for c in controls if c == "tenure_years"])],
                           as_of=as_of, level=level)
+    validation = calibration = None
+    if timed:
+        if split_at is None:
+            dates = pd.concat([a.frame["answered_at"] for a in aligned.values()])
+            split_at = dates.quantile(0.7).normalize()
+        validation, calibration = validate_models({m: a.frame for m, a in aligned.items()}, metrics, split_at,
+                                                  controls, survival=surv, horizon_days=horizon_days,
+                                                  level=level, cluster=cluster)
+    else:
+        notes.append("Without answer dates the models cannot be checked on later answers (out-of-sample "
+                     "validation needs a time split).")
     revenue, rnote = _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_days, as_of,
                               n_boot, seed, level, timed)
     return ChurnStudy(dataset=ds.name, metrics=tuple(metrics), params=params, timed=timed, aligned=aligned,
                       by_score=by_score_df, trends=trends_df, models=models_df, fits=fits, auc=auc_df,
                       auc_pairs=auc_pairs, lr_tests=lr_df, km=km, cox=cox_res, hazard=hz, revenue=revenue,
-                      revenue_note=rnote, notes=tuple(notes))
+                      revenue_note=rnote, notes=tuple(notes), validation=validation, calibration=calibration)
 
 
 def _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_days, as_of, n_sim, seed, level,
@@ -461,7 +636,7 @@ def _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_d
     prob = fit.predict(current)
     sims = _simulate(fit, X, n_sim, seed)
     note = (f"Churn probability from the model of the churn label on {m}"
-            + (f" and {', '.join(fit.controls)}" if fit.controls else "")
+            + (f" and {', '.join(_used_controls(fit, fit.controls))}" if _used_controls(fit, fit.controls) else "")
             + f" ({fit.method}), for the {len(current):,} customers not (yet) churned, times `{value}`. Without "
             "dates this is no forecast: it is how much value sits with customers who look like those who left.")
     return revenue_at_risk(current, prob, value, by, sims=sims, level=level), note
@@ -474,6 +649,52 @@ def _ci(lo: float, hi: float, spec: str = ".1f", lang: str = "en") -> str:
 
 def _sig(p: float, alpha: float) -> bool:
     return not np.isnan(p) and p < alpha
+
+
+def _describe_validation(study: ChurnStudy, lang: str, ci: str) -> list[str]:
+    """The out-of-sample sentences: per score (model alone) AUC, Brier, calibration slope; then the verdict."""
+    v = study.validation
+    if v is None:
+        return [_t("ch_no_valid", lang)] if not study.timed else []
+    alone = v[(v["model"] == "alone") & v["auc_test"].notna()]
+    if alone.empty:
+        return []
+    h = study.params["horizon_days"]
+    parts = []
+    for _, r in alone.iterrows():
+        td = (_t("ch_valid_td", lang, h=h, td=num(r["td_auc"], ".2f", lang)) if not np.isnan(r["td_auc"]) else "")
+        parts.append(_t("ch_valid_part", lang, m=r["metric"], auc=num(r["auc_test"], ".2f", lang),
+                        ci1=_ci(r["auc_test_low"], r["auc_test_high"], ".2f", lang), brier=num(r["brier"], ".3f", lang),
+                        slope=num(r["slope"], ".2f", lang), ci2=_ci(r["slope_low"], r["slope_high"], ".2f", lang),
+                        td=td))
+    date = pd.Timestamp(alone["split_at"].iloc[0]).date()
+    nulls = "; ".join(f"{r['metric']} {num(r['brier_null'], '.3f', lang)}" for _, r in alone.iterrows())
+    out = [_t("ch_valid", lang, date=date, n=num(int(alone["n_test"].max()), ",", lang), ci=ci,
+              parts="; ".join(parts), null=nulls)]
+    ranked = alone.sort_values("auc_test", ascending=False)
+    best = ranked.iloc[0]
+    nxt = "".join(_t("ch_verdict_next", lang, m=r["metric"], auc=num(r["auc_test"], ".2f", lang))
+                  for _, r in ranked.iloc[1:].iterrows())
+    out.append(_t("ch_verdict", lang, date=date, best=best["metric"], auc=num(best["auc_test"], ".2f", lang), ci=ci,
+                  ci1=_ci(best["auc_test_low"], best["auc_test_high"], ".2f", lang),
+                  n=num(int(best["n_test"]), ",", lang), ev=num(int(best["events_test"]), ",", lang), next=nxt))
+    return out
+
+
+def _reversed_auc(r: pd.Series, lang: str) -> str:
+    """For an AUC below 0.5: say the relation runs the other way, with the reversed figure (0.42 -> 0.58)."""
+    if not r["auc"] < 0.5:
+        return ""
+    return "; " + _t("ch_auc_reversed", lang, half=num(0.5, "g", lang), rev=num(1 - r["auc"], ".2f", lang),
+                     rci=_ci(1 - r["ci_high"], 1 - r["ci_low"], ".2f", lang))
+
+
+def _used_controls(fit: LogitResult | None, controls: Sequence[str]) -> list[str]:
+    """The controls with at least one column left in the fitted model (not dropped as constant or collinear)."""
+    if fit is None or fit.params is None:
+        return []
+    cols = list(fit.params.index)
+    return [c for c in controls if any(col == c or col.startswith(f"{c}[") for col in cols)]
 
 
 def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
@@ -547,16 +768,21 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
     auc = study.auc.dropna(subset=["auc"]).sort_values("auc", ascending=False)
     if len(auc):
         parts = [f"{r['metric']} {num(r['auc'], '.2f', lang)} ({_ci(r['ci_low'], r['ci_high'], '.2f', lang)}; "
-                 f"n = {n_(r['n'])})" for _, r in auc.iterrows()]
+                 f"n = {n_(r['n'])}" + _reversed_auc(r, lang) + ")" for _, r in auc.iterrows()]
         out.append(_t("ch_auc", lang, half=num(0.5, "g", lang), pct=pct, parts=", ".join(parts)))
+    out += _describe_validation(study, lang, ci)
     for _, r in study.auc_pairs.iterrows():
         if np.isnan(r.get("diff", np.nan)):
             out.append(f"- {r['a']} {_t('vs', lang)} {r['b']}: {r.get('note', _t('no_comparison', lang))}.")
             continue
         better = r["a"] if r["diff"] > 0 else r["b"]
-        verdict = (_t("ch_auc_better", lang, better=better) if _sig(r["p_value"], alpha)
-                   else _t("no_sig_diff", lang))
-        out.append(_t("ch_auc_pair", lang, a=r["a"], b=r["b"], n=n_(r["n"]), w=study.params["window_days"],
+        # Without dates there is no before and after: a closer association, not a better prediction.
+        verdict = (_t("ch_auc_better" if study.timed else "ch_auc_assoc_better", lang, better=better)
+                   if _sig(r["p_value"], alpha) else _t("no_sig_diff", lang))
+        rev = [x for x, v in ((r["a"], r["auc_a"]), (r["b"], r["auc_b"])) if v < 0.5]
+        if rev:  # a reversed relation is not 'worse': a ranking on oriented AUCs would mislead
+            verdict = _t("ch_auc_pair_reversed", lang, rev=", ".join(rev), half=num(0.5, "g", lang))
+        out.append(_t("ch_auc_pair" if study.timed else "ch_auc_pair_untimed", lang, a=r["a"], b=r["b"], n=n_(r["n"]), w=study.params["window_days"],
                       ev=n_(r["events"]), aa=num(r["auc_a"], ".2f", lang), ab=num(r["auc_b"], ".2f", lang),
                       d=num(r["diff"], "+.2f", lang), ci=ci, ci1=_ci(r["ci_low"], r["ci_high"], "+.2f", lang),
                       p=p_(r["p_value"]), verdict=verdict))

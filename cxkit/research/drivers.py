@@ -37,7 +37,7 @@ from ..report.i18n import text as _t
 from .alignment import plain_ids
 
 __all__ = ["shapley_r2", "relative_weights", "Importance", "relative_importance", "driver_frame",
-           "describe_drivers", "DriverStudy", "driver_study", "METHODS"]
+           "describe_drivers", "DriverStudy", "driver_study", "driver_outcome", "METHODS"]
 
 METHODS = ("auto", "shapley", "relative_weights")
 MAX_SHAPLEY = 12
@@ -332,15 +332,24 @@ def driver_frame(ds: Dataset, outcome: str | None = None, drivers: Sequence[str]
     outcome = outcome or next(iter(ds.metrics("nps")), None)
     if not outcome:
         raise ParameterError(f"dataset {ds.name!r} has no NPS metric; name the outcome metric.")
-    ds.scale(outcome)
     r = ds.responses.assign(customer_id=lambda d: plain_ids(d["customer_id"]))
-    dated = "answered_at" in r.columns and r["answered_at"].notna().any()
-    base = r[r["metric"] == outcome]
-    if dated:
-        base = base.sort_values("answered_at", kind="stable")
-    base = base.drop_duplicates("customer_id")
-    frame = base[["customer_id"] + (["answered_at"] if dated else [])].copy()
-    frame[outcome] = base["score"].to_numpy()
+    if outcome == "churned" and outcome not in ds.scales:  # the churn flag as outcome (no NPS; see driver_outcome)
+        if ds.customers is None or "churned" not in ds.customers.columns:
+            raise ParameterError(f"dataset {ds.name!r} has no `churned` customer column to use as the outcome.")
+        dated = False  # one flag per customer: drivers are each customer's first answers
+        base = ds.customers.assign(customer_id=lambda d: plain_ids(d["customer_id"])).drop_duplicates("customer_id")
+        base = base[base["churned"].notna()]
+        frame = base[["customer_id"]].copy()
+        frame[outcome] = base["churned"].astype(float).to_numpy()
+    else:
+        ds.scale(outcome)
+        dated = "answered_at" in r.columns and r["answered_at"].notna().any()
+        base = r[r["metric"] == outcome]
+        if dated:
+            base = base.sort_values("answered_at", kind="stable")
+        base = base.drop_duplicates("customer_id")
+        frame = base[["customer_id"] + (["answered_at"] if dated else [])].copy()
+        frame[outcome] = base["score"].to_numpy()
     notes: list[str] = []
     if drivers:
         wanted = as_list(drivers)
@@ -372,7 +381,7 @@ def driver_frame(ds: Dataset, outcome: str | None = None, drivers: Sequence[str]
                 frame = frame.merge(g.drop_duplicates("customer_id"), on="customer_id", how="left")
             keys.append(key)
     for c in col_drivers:
-        if c in r.columns:
+        if c in r.columns and c in base.columns:
             frame[c] = pd.to_numeric(base.set_index("customer_id")[c], errors="coerce").reindex(
                 frame["customer_id"]).to_numpy()
         else:
@@ -433,10 +442,10 @@ class DriverStudy(Study):
     def figures(self) -> dict[str, Callable[..., Any]]:
         """``importance``: the drivers' shares of R² with their intervals."""
         def importance(ax: Any = None, lang: str = "en") -> Any:
-            from ..report import i18n, plots_research
+            from ..report import i18n, plots
 
             imp = self.importance
-            ax = plots_research.driver_importance(imp.table, ax=ax, outcome=imp.outcome, lang=lang)
+            ax = plots.driver_importance(imp.table, ax=ax, outcome=imp.outcome, lang=lang)
             ax.set_title(i18n.text("ti_drivers", lang, y=imp.outcome, r2=i18n.num(imp.r2, ".2f", lang),
                                    n=i18n.fmt(imp.n, 0, lang)))
             return ax
@@ -446,6 +455,37 @@ class DriverStudy(Study):
     def describe(self, lang: str = "en") -> str:
         """The "what the data says" text, generated from the results (markdown bullets)."""
         return self.importance.describe(lang)
+
+
+def driver_outcome(ds: Dataset, outcome: str | None = None, drivers: Sequence[str] | None = None,
+                   lang: str = "en") -> tuple[str | None, str, str]:
+    """The outcome the drivers study can use on ``ds``, and what to tell the reader about it.
+
+    Default: the first NPS metric. Without NPS, the first CSAT metric that leaves other CSAT/CES
+    metrics (or the given ``drivers``) to explain it; else the customers' churn flag with every
+    score as a driver. Without any of these the question does not apply.
+
+    Returns
+    -------
+    outcome : str or None
+        Metric name, ``"churned"``, or None when nothing applies.
+    note : str
+        A sentence saying the outcome replaces NPS ("" when NPS is used or the outcome was given).
+    missing : str
+        A plain paragraph when the question cannot be answered on this data, else "".
+    """
+    if outcome:
+        return outcome, "", ""
+    nps_m = ds.metrics("nps")
+    if nps_m:
+        return nps_m[0], "", ""
+    scores = [m for m in ds.metrics() if ds.scale(m).kind in ("csat", "ces")]
+    for m in ds.metrics("csat"):
+        if drivers or [d for d in scores if d != m]:
+            return m, _t("dr_no_nps_metric", lang, y=m), ""
+    if scores and ds.customers is not None and "churned" in ds.customers.columns:
+        return "churned", _t("dr_no_nps_churn", lang, drivers=", ".join(scores)), ""
+    return None, "", _t("dr_na", lang, metrics=", ".join(ds.metrics()) or "-")
 
 
 def driver_study(ds: Dataset, outcome: str | None = None, drivers: Sequence[str] | None = None, *,
@@ -459,6 +499,9 @@ def driver_study(ds: Dataset, outcome: str | None = None, drivers: Sequence[str]
     frame, kept, notes = driver_frame(ds, outcome, drivers, by_touchpoint=by_touchpoint, window_days=window_days,
                                       min_answers=min_n)
     outcome = outcome or ds.metrics("nps")[0]
+    if not kept and not drivers and not ds.metrics("nps"):
+        raise DegenerateDataError(f"dataset {ds.name!r} has no NPS metric and {outcome!r} has no drivers to explain "
+                                  "it; use cxkit.driver_outcome to pick an outcome the data allows.")
     if not kept:
         raise DegenerateDataError(f"no driver has at least {min_n} answers paired with {outcome!r}.")
     imp = relative_importance(frame, outcome, kept, method=method, missing=missing, n_boot=n_boot, seed=seed,

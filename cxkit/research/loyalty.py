@@ -34,11 +34,13 @@ from statsmodels.stats.proportion import confint_proportions_2indep, test_propor
 from .._checks import check_choice, check_columns
 from .._results import Study
 from ..data.dataset import Dataset
-from ..errors import DegenerateDataError, ParameterError
+from ..errors import DegenerateDataError
 from ..report.i18n import num, pvalue
 from ..report.i18n import text as _t
 from ..scales import Scale
-from ..stats.metrics import DEFAULT_MIN_N, _wilson, nps
+from ..stats.intervals import t_interval, wilson
+from ..stats.metrics import DEFAULT_MIN_N, nps
+from ..stats.suppression import suppress
 from ..stats.survival import score_band
 from .alignment import Aligned, align_churn, pair_answers, plain_ids
 
@@ -72,7 +74,7 @@ def crosstab(frame: pd.DataFrame, csat: str, nps_col: str, *, nps_scale: Scale |
     tab = pd.crosstab(d[csat], cat).reindex(columns=NPS_CATEGORIES, fill_value=0)
     rows = []
     for lvl, r in tab.iterrows():
-        lo, hi = _wilson(r.to_numpy(), np.full(3, r.sum()), level)
+        lo, hi = wilson(r.to_numpy(), np.full(3, r.sum()), level)
         for j, c in enumerate(NPS_CATEGORIES):
             rows.append({"csat": lvl, "category": c, "n": int(r[c]), "row_n": int(r.sum()),
                          "pct": 100 * r[c] / r.sum() if r.sum() else np.nan,
@@ -134,7 +136,7 @@ def rank_correlation(frame: pd.DataFrame, x: str, y: str, *, level: float = 0.95
 
 def share(hits: int, n: int, *, level: float = 0.95) -> dict:
     """A share in % with its Wilson interval: ``{hits, n, pct, ci_low, ci_high}``."""
-    lo, hi = _wilson(np.array([hits]), np.array([n]), level)
+    lo, hi = wilson(np.array([hits]), np.array([n]), level)
     return {"hits": int(hits), "n": int(n), "pct": 100 * hits / n if n else np.nan,
             "ci_low": 100 * float(lo[0]), "ci_high": 100 * float(hi[0])}
 
@@ -176,25 +178,21 @@ def segment_map(frame: pd.DataFrame, by: str, csat: str, nps_col: str, *, csat_s
     -------
     DataFrame with one row per segment
         segment, n, csat_mean, csat_ci_low, csat_ci_high (t interval),
-        nps, nps_ci_low, nps_ci_high (adjusted Wald, points), suppressed, note
+        nps, nps_ci_low, nps_ci_high (adjusted Wald, points), suppressed (and its reason columns), note
     """
     check_columns(frame, [by, csat, nps_col], argument="by/csat/nps")
     d = frame[[by, csat, nps_col]].dropna()
     if d.empty:
         raise DegenerateDataError(f"no rows with {by}, {csat} and {nps_col} all answered.")
-    tq = lambda k: stats.t.ppf(0.5 + level / 2, max(k - 1, 1))  # noqa: E731
     g = d.groupby(by, observed=True)[csat].agg(["size", "mean", "std"]).reset_index()
-    half = np.array([tq(k) for k in g["size"]]) * g["std"] / np.sqrt(g["size"])
+    lo, hi = t_interval(g["mean"], g["std"], g["size"], level)
     out = pd.DataFrame({"segment": g[by].astype(str), "n": g["size"].astype(int), "csat_mean": g["mean"],
-                        "csat_ci_low": g["mean"] - half, "csat_ci_high": g["mean"] + half})
+                        "csat_ci_low": lo, "csat_ci_high": hi})
     nt = nps(d.rename(columns={nps_col: "_nps"}), "_nps", by, level=level, min_n=0)
     nt = nt.assign(segment=nt[by].astype(str))[["segment", "nps", "ci_low", "ci_high"]]
     out = out.merge(nt.rename(columns={"ci_low": "nps_ci_low", "ci_high": "nps_ci_high"}), on="segment")
-    out["suppressed"] = out["n"] < min_n
     cols = ["csat_mean", "csat_ci_low", "csat_ci_high", "nps", "nps_ci_low", "nps_ci_high"]
-    out.loc[out["suppressed"], cols] = np.nan
-    out["note"] = np.where(out["suppressed"], f"fewer than min_n={min_n} customers: suppressed", "")
-    return out
+    return suppress(out, size_col="n", value_cols=cols, min_n=min_n, unit="customers")
 
 
 def retention_by_category(frame: pd.DataFrame, nps_col: str, outcome: str = "churned", *,
@@ -205,23 +203,22 @@ def retention_by_category(frame: pd.DataFrame, nps_col: str, outcome: str = "chu
     Returns
     -------
     DataFrame with one row per category
-        category, n, retained, retention (in %), ci_low, ci_high (Wilson), suppressed, note
+        category, n, retained, retention (in %), ci_low, ci_high (Wilson), note, suppressed (and its
+        reason columns, :func:`cxkit.stats.suppression.suppress`)
     """
     check_columns(frame, [nps_col, outcome], argument="nps/outcome")
     d = frame[[nps_col, outcome]].dropna()
     cat = pd.Series(nps_category(d[nps_col], nps_scale), index=d.index)
     g = (~d[outcome].astype(bool)).groupby(cat, observed=False).agg(["size", "sum"]).reindex(NPS_CATEGORIES,
                                                                                              fill_value=0)
-    lo, hi = _wilson(g["sum"].to_numpy(), g["size"].to_numpy(), level)
+    lo, hi = wilson(g["sum"].to_numpy(), g["size"].to_numpy(), level)
     out = pd.DataFrame({"category": NPS_CATEGORIES, "n": g["size"].astype(int).to_numpy(),
                         "retained": g["sum"].astype(int).to_numpy()})
     with np.errstate(divide="ignore", invalid="ignore"):
         out["retention"] = 100 * out["retained"] / out["n"]
     out["ci_low"], out["ci_high"] = 100 * lo, 100 * hi
-    out["suppressed"] = out["n"] < min_n
-    out.loc[out["suppressed"], ["retention", "ci_low", "ci_high"]] = np.nan
-    out["note"] = np.where(out["suppressed"], f"fewer than min_n={min_n} customers: suppressed", "")
-    return out
+    return suppress(out, size_col="n", value_cols=["retention", "ci_low", "ci_high"], min_n=min_n,
+                    unit="customers")
 
 
 # -- the study ------------------------------------------------------------------------------
@@ -262,17 +259,39 @@ class LoyaltyStudy(Study):
     retention: pd.DataFrame | None
     retention_aligned: Aligned | None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: A plain paragraph (English) when the data lacks what the full question needs ("" when it applies);
+    #: :meth:`not_applicable` gives it in another language.
+    missing: str = ""
+    #: One satisfaction score and churn, no NPS: retention per score value (see :func:`retention_by_score`).
+    score_retention: pd.DataFrame | None = None
+    satisfied_left: Mapping[str, float] | None = None
+    dissatisfied_stayed: Mapping[str, float] | None = None
 
     def describe(self, lang: str = "en") -> str:
         """The "what the data says" text, generated from the results (markdown bullets)."""
         return describe_loyalty(self, lang=lang)
 
+    def not_applicable(self, lang: str = "en") -> str:
+        """The paragraph saying what the data lacks, in ``lang`` ("" when the full question applies)."""
+        if not self.missing:
+            return ""
+        lacking = "NPS" if self.csat and self.nps is None else "CSAT"
+        key = "lo_na_one_score" if self.score_retention is not None else "lo_na_nothing"
+        return _t(key, lang, m=self.csat, lacking=lacking)
+
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table the notebook shows, by the name its CSV copy gets (no customer-level rows)."""
-        out = {"pairs_steps": self.pair_steps, "crosstab": self.crosstab, "correlations": self.correlations,
-               "satisfied_shares": pd.DataFrame([{"group": "satisfied, not promoter", **self.satisfied_not_promoters},
-                                                 {"group": "satisfied detractor", **self.satisfied_detractors}])}
+        out: dict[str, pd.DataFrame] = {"pairs_steps": self.pair_steps}
+        if self.crosstab is not None:
+            out.update({"crosstab": self.crosstab, "correlations": self.correlations, "satisfied_shares": pd.DataFrame(
+                [{"group": "satisfied, not promoter", **self.satisfied_not_promoters},
+                 {"group": "satisfied detractor", **self.satisfied_detractors}])})
+        if self.score_retention is not None:
+            out["score_retention"] = self.score_retention
+            out["score_churn_shares"] = pd.DataFrame(
+                [{"group": "satisfied but left", **self.satisfied_left},
+                 {"group": "dissatisfied but stayed", **self.dissatisfied_stayed}])
         if self.churn_satisfied is not None:
             out["churn_satisfied"] = pd.DataFrame([self.churn_satisfied])
         if self.segments is not None:
@@ -284,10 +303,11 @@ class LoyaltyStudy(Study):
     @property
     def figures(self) -> dict[str, Callable[..., Any]]:
         """``crosstab``, and where the data allows ``segments`` and ``retention``."""
-        from ..report import plots_research as rp
+        from ..report import plots as rp
 
-        out: dict[str, Callable[..., Any]] = {
-            "crosstab": lambda ax=None: rp.crosstab_heatmap(self.crosstab, ax=ax, csat_label=self.csat)}
+        out: dict[str, Callable[..., Any]] = {}
+        if self.crosstab is not None:
+            out["crosstab"] = lambda ax=None: rp.crosstab_heatmap(self.crosstab, ax=ax, csat_label=self.csat)
         if self.segments is not None:
             out["segments"] = lambda ax=None: rp.segment_map(self.segments, ax=ax, csat_label=f"mean {self.csat}")
         if self.retention is not None:
@@ -325,8 +345,9 @@ def loyalty_study(ds: Dataset, csat: str | None = None, nps_metric: str | None =
     csat = csat or next(iter(ds.metrics("csat")), None)
     nps_metric = nps_metric or next(iter(ds.metrics("nps")), None)
     if not csat or not nps_metric:
-        raise ParameterError(f"dataset {ds.name!r} needs a CSAT and an NPS metric; it declares "
-                             f"{ {m: s.kind for m, s in ds.scales.items()} }.")
+        # The commonest real shape: one satisfaction score and a churn flag. Report what applies.
+        return _score_churn_study(ds, csat or nps_metric, window_days=window_days, horizon_days=horizon_days,
+                                  as_of=as_of, level=level, min_n=min_n)
     cs, ns = ds.scale(csat), ds.scale(nps_metric)
     check_choice("csat scale kind", cs.kind, ("csat",))
     check_choice("nps scale kind", ns.kind, ("nps",))
@@ -387,6 +408,58 @@ def loyalty_study(ds: Dataset, csat: str | None = None, nps_metric: str | None =
                         notes=tuple(notes))
 
 
+def retention_by_score(frame: pd.DataFrame, score: str, outcome: str = "churned", *, level: float = 0.95,
+                       min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+    """Share still a customer per score value (Wilson intervals); groups below ``min_n`` suppressed.
+
+    Returns
+    -------
+    DataFrame with one row per score value
+        score, n, retained, retention (in %), ci_low, ci_high, suppressed, note
+    """
+    check_columns(frame, [score, outcome], argument="score/outcome")
+    d = frame[[score, outcome]].dropna()
+    g = (~d[outcome].astype(bool)).groupby(d[score]).agg(["size", "sum"]).sort_index()
+    lo, hi = wilson(g["sum"].to_numpy(), g["size"].to_numpy(), level)
+    out = pd.DataFrame({"score": g.index.to_numpy(), "n": g["size"].astype(int).to_numpy(),
+                        "retained": g["sum"].astype(int).to_numpy()})
+    out["retention"] = 100 * out["retained"] / out["n"]
+    out["ci_low"], out["ci_high"] = 100 * lo, 100 * hi
+    out["suppressed"] = out["n"] < min_n
+    out.loc[out["suppressed"], ["retention", "ci_low", "ci_high"]] = np.nan
+    out["note"] = np.where(out["suppressed"], f"fewer than min_n={min_n} customers: suppressed", "")
+    return out
+
+
+def _score_churn_study(ds: Dataset, metric: str | None, *, window_days: int, horizon_days: int,
+                       as_of: str | pd.Timestamp | None, level: float, min_n: int) -> LoyaltyStudy:
+    """One score (no CSAT-NPS pair): satisfied-but-left, dissatisfied-but-stayed and retention by score."""
+    has_churn = ds.customers is not None and bool({"churned", "end_date"} & set(ds.customers.columns))
+    lacking = "NPS" if metric and ds.scale(metric).kind != "nps" else "CSAT"
+    params = {"window_days": window_days, "horizon_days": horizon_days, "as_of": as_of, "level": level,
+              "min_n": min_n}
+    empty = {"n": 0, "hits": 0, "pct": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+    base = dict(dataset=ds.name, csat=metric or "", nps=None, params=params, top_box=(), pairs=pd.DataFrame(),
+                timed=False, crosstab=None, crosstab_test={}, correlations=None, satisfied_not_promoters=empty,
+                satisfied_detractors=empty, churn_satisfied=None, churn_aligned=None, segments=None,
+                segment_by=None, retention=None, retention_aligned=None)
+    if not metric or not has_churn:
+        what = _t("lo_na_nothing", "en", lacking=lacking)
+        return LoyaltyStudy(**base, pair_steps=pd.DataFrame(columns=["step", "rows", "note"]), missing=what)
+    sc = ds.scale(metric)
+    al = align_churn(ds, metric, horizon_days=horizon_days, as_of=as_of)
+    f = al.frame
+    good, bad = f[metric].isin(sc.good), f[metric].isin(sc.bad) if sc.bad else ~f[metric].isin(sc.good)
+    left = share(int((good & f["churned"].astype(bool)).sum()), int(good.sum()), level=level)
+    stayed = share(int((bad & ~f["churned"].astype(bool)).sum()), int(bad.sum()), level=level)
+    steps = pd.DataFrame([("customers with a score and a churn outcome", len(f), f"{metric}, one per customer")],
+                         columns=["step", "rows", "note"])
+    return LoyaltyStudy(**{**base, "churn_aligned": al, "timed": al.timed}, pair_steps=steps,
+                        missing=_t("lo_na_one_score", "en", m=metric, lacking=lacking),
+                        score_retention=retention_by_score(f, metric, level=level, min_n=min_n),
+                        satisfied_left=left, dissatisfied_stayed=stayed)
+
+
 # -- generated text -------------------------------------------------------------------------
 def describe_loyalty(study: LoyaltyStudy, lang: str = "en") -> str:
     """Plain sentences from a :class:`LoyaltyStudy` (numbers with intervals, caveats).
@@ -399,6 +472,8 @@ def describe_loyalty(study: LoyaltyStudy, lang: str = "en") -> str:
     alpha = 1 - study.level
     c, n = study.csat, study.nps
     ci = _t("ci_pct", lang, pct=pct)
+    if study.nps is None:
+        return _describe_score_churn(study, lang, ci)
 
     def f(x: float, spec: str = ".1f") -> str:
         return num(x, spec, lang)
@@ -470,4 +545,32 @@ def describe_loyalty(study: LoyaltyStudy, lang: str = "en") -> str:
         if len(small):
             out.append(_t("lo_small", lang, k=study.params["min_n"], names=", ".join(small["segment"])))
     out += [f"- {x}" for x in study.notes]
+    return "\n".join(out)
+
+
+def _describe_score_churn(study: LoyaltyStudy, lang: str, ci: str) -> str:
+    """Text of the one-score study: what is missing, then the shares and retention by score."""
+    def f(x: float, spec: str = ".1f") -> str:
+        return num(x, spec, lang)
+
+    def rng(lo: float, hi: float) -> str:
+        return _t("range", lang, lo=f(lo), hi=f(hi))
+
+    al = study.churn_aligned
+    out = [f"- {study.not_applicable(lang)}"]
+    if study.score_retention is None:
+        return "\n".join(out)
+    when = (_t("lo_sc_within", lang, h=study.params["horizon_days"]) if al is not None and al.timed
+            else _t("lo_sc_flagged", lang))
+    for key, s in (("lo_sc_left", study.satisfied_left), ("lo_sc_stayed", study.dissatisfied_stayed)):
+        if s and s["n"]:
+            out.append(_t(key, lang, m=study.csat, pct=f(s["pct"]), ci=ci, ci1=rng(s["ci_low"], s["ci_high"]),
+                          n=f(s["n"], ","), when=when))
+    r = study.score_retention.dropna(subset=["retention"])
+    if len(r):
+        parts = ", ".join(f"{study.csat} = {num(v['score'], 'g', lang)}: {f(v['retention'])}% "
+                          f"({rng(v['ci_low'], v['ci_high'])}; n = {f(int(v['n']), ',')})" for _, v in r.iterrows())
+        out.append(_t("lo_sc_retention", lang, parts=parts, when=when))
+    if al is not None and not al.timed:
+        out.append(_t("lo_caveat", lang))
     return "\n".join(out)

@@ -20,10 +20,12 @@ from ..report.i18n import check_lang, fmt
 from ..report.i18n import text as _t
 from ..stats import metrics
 from ..stats.churn_rate import churn_rate, churn_share
-from ..stats.compare import _adjust, changes
+from ..stats.compare import changes
+from ..stats.intervals import adjust_p
+from ..stats.suppression import SUPPRESSION_COLUMNS
 
 __all__ = ["window", "metric_table", "headline", "drilldown", "latest_changes", "describe_overview", "save_tables",
-           "churn_share", "churn_overview"]
+           "churn_share", "churn_overview", "overview_period"]
 
 _HEADLINE = {"nps": ("nps", "points"), "csat": ("csat", "% top box"), "ces": ("pct_easy", "% easy")}
 
@@ -39,6 +41,45 @@ def window(ds: Dataset, start: str | None = None, end: str | None = None) -> pd.
     if end:
         df = df[df["answered_at"] <= to_timestamp(end, "end")]
     return df.reset_index(drop=True)
+
+
+def overview_period(ds: Dataset, period_start: str | None, run_date: str | pd.Timestamp,
+                    lang: str = "en") -> tuple[str | None, str, str]:
+    """The overview's answer period, derived from the data when ``period_start`` is empty.
+
+    Empty ``period_start`` means the last 12 months of data up to ``run_date``: from the first day of
+    the month 11 months before the latest answer on or before ``run_date`` (so data that ends years
+    before the run date still gets a period). A given period that holds no answers is explained.
+
+    Returns
+    -------
+    start : str or None
+        The period's first day (ISO date); None when the dataset has no answer dates.
+    note : str
+        A sentence saying how the period was chosen ("" when given and non-empty).
+    missing : str
+        A plain paragraph when the period holds no answers (the report's question cannot be answered),
+        else "".
+    """
+    from ..report.i18n import text as _t
+
+    if not ds.has_answer_dates:
+        return None, "", ""
+    end = to_timestamp(run_date, "run_date")
+    when = pd.to_datetime(ds.responses["answered_at"], errors="coerce").dropna()
+    upto = when[when <= end + pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)]
+    if upto.empty:
+        return (period_start or None), "", _t("ov_no_answers", lang, run_date=end.date().isoformat())
+    first, last = upto.min().date().isoformat(), upto.max().date().isoformat()
+    if not period_start:
+        start = (upto.max().to_period("M") - 11).start_time.date().isoformat()
+        return start, _t("ov_period_derived", lang, start=start, end=end.date().isoformat(),
+                         run_date=end.date().isoformat(), last=last), ""
+    begin = to_timestamp(period_start, "period_start")
+    if not (upto >= begin).any():
+        return period_start, "", _t("ov_period_empty", lang, start=begin.date().isoformat(),
+                                    end=end.date().isoformat(), first=first, last=last)
+    return period_start, "", ""
 
 
 def metric_table(data: pd.DataFrame, ds: Dataset, metric: str, by: str | Sequence[str] | None = None,
@@ -70,7 +111,7 @@ def headline(ds: Dataset, data: pd.DataFrame, *, level: float = 0.95, min_n: int
         value, unit : NPS points, % top box (CSAT) or % easy (CES)
         ci_low, ci_high, n : interval and answers
         mean, mean_ci_low, mean_ci_high : mean answer (NaN for NPS)
-        scale, note
+        scale, note, suppressed, suppressed_reason, suppressed_min_n, suppressed_unit : as in the metric table
     """
     rows = []
     for m in ds.metrics():
@@ -82,7 +123,7 @@ def headline(ds: Dataset, data: pd.DataFrame, *, level: float = 0.95, min_n: int
                      "ci_low": t["ci_low"], "ci_high": t["ci_high"], "n": int(t["n"]),
                      "mean": t.get("mean", np.nan), "mean_ci_low": t.get("mean_ci_low", np.nan),
                      "mean_ci_high": t.get("mean_ci_high", np.nan), "scale": ds.scale(m).describe(),
-                     "note": t["note"], "suppressed": bool(t["suppressed"])})
+                     "note": t["note"], **{c: t[c] for c in SUPPRESSION_COLUMNS}})
     return pd.DataFrame(rows)
 
 
@@ -116,7 +157,7 @@ def latest_changes(ds: Dataset, data: pd.DataFrame, by: str | None = None, *, fr
     if not parts:
         return pd.DataFrame()
     out = pd.concat(parts, ignore_index=True)
-    out["p_adj"] = _adjust(out["p_value"], correction)
+    out["p_adj"] = adjust_p(out["p_value"], correction)
     out["significant"] = out["p_adj"] < 1 - level
     front = ["metric", "statistic"] + ([by] if by else [])
     return out[front + [c for c in out.columns if c not in front]]
@@ -128,10 +169,12 @@ def _p(p: float, lang: str) -> str:
 
 
 def describe_overview(head: pd.DataFrame, changed: pd.DataFrame | None = None, *, level: float = 0.95,
-                      lang: str = "en") -> str:
+                      lang: str = "en", churn: pd.DataFrame | None = None) -> str:
     """Plain sentences generated from the headline and change tables (never canned).
 
     ``lang`` (``en``, ``nl``) sets the words and the number format (``12.5`` / ``12,5``).
+    ``churn`` (the ``churn`` table of :func:`churn_overview`) adds the churn headline: the share
+    flagged as churned, or the rate of the last complete period, so every headline computed is named.
     """
     check_lang(lang)
     pct = round(100 * level)
@@ -158,7 +201,25 @@ def describe_overview(head: pd.DataFrame, changed: pd.DataFrame | None = None, *
                          f"{fmt(r['diff'], 1, lang, sign=True)}, {ci} {fmt(r['ci_low'], 1, lang, sign=True)} {to} "
                          f"{fmt(r['ci_high'], 1, lang, sign=True)}, {_t('adjusted_p', lang)} = "
                          f"{_p(r['p_adj'], lang)}.")
+    lines += _churn_lines(churn, ci, to, lang)
     return "\n".join(lines)
+
+
+def _churn_lines(churn: pd.DataFrame | None, ci: str, to: str, lang: str) -> list[str]:
+    if churn is None or churn.empty:
+        return []
+    if "complete" in churn:  # per-period rates: the last complete period
+        done = churn[churn["complete"]]
+        if done.empty or pd.isna(done["churn_rate"].iloc[-1]):
+            return []
+        r = done.iloc[-1]
+        return [_t("ov_churn_rate", lang, pct=fmt(r["churn_rate"], 1, lang), n=fmt(r["at_start"], 0, lang),
+                   period=str(r["period"]), ci=ci, ci1=f"{fmt(r['ci_low'], 1, lang)} {to} {fmt(r['ci_high'], 1, lang)}")]
+    if "churn_pct" not in churn or pd.isna(churn["churn_pct"].iloc[0]):
+        return []
+    r = churn.iloc[0]
+    return [_t("ov_churn_share", lang, pct=fmt(r["churn_pct"], 1, lang), n=fmt(r["n"], 0, lang), ci=ci,
+               ci1=f"{fmt(r['ci_low'], 1, lang)} {to} {fmt(r['ci_high'], 1, lang)}")]
 
 
 def churn_overview(ds: Dataset, *, period_start: str | pd.Timestamp | None = None,

@@ -44,13 +44,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from .._files import atomic_write, default_mode, writable_folder
+from .._inputs import READS_ENV, read_yaml
 from .._results import Result
 from ..errors import OutputError, ParameterError
 from ..report.kpis import extract_kpis, kpis_json
-from .manifest import KPIS, MANIFEST, input_files, package_versions, sha256_file, write_index
+from .manifest import KPIS, MANIFEST, input_files, merge_reads, package_versions, sha256_file, write_index
 from .notebook import (
     check_parameters,
     execute_notebook,
@@ -67,6 +67,7 @@ DEFAULT_NOTEBOOK = _NOTEBOOKS / "01_cx_overview.ipynb"
 
 log = logging.getLogger("cxkit.run")
 LOCK_NAME = ".cxkit-run.lock"
+TABLES = "tables"  # a run's CSV copies (notebook parameter `output_dir`), inside its folder
 _BATCH_KEYS = {"defaults", "reports", "timeout"}
 _REPORT_KEYS = {"notebook", "name", "parameters", "grid"}
 
@@ -83,6 +84,7 @@ class RunSpec:
     exec_parameters: dict[str, Any]  # the same with relative input paths made absolute
     shown: dict[str, Any]  # every parameter of the notebook: its defaults overridden by `parameters`
     timeout: int = 1200
+    exports: Path | None = None  # `output_dir` given: CSV copies go to <output_dir>/<run_date>/<name>/
 
 
 RUN_COLUMNS = ("run_date", "name", "status", "duration_s", "html", "error")
@@ -90,7 +92,8 @@ RUN_COLUMNS = ("run_date", "name", "status", "duration_s", "html", "error")
 
 @dataclass(frozen=True, repr=False)
 class RunResult(Result):
-    """Outcome of one run. ``status`` is ``ok``, ``failed`` or ``exists`` (skipped, earlier output kept)."""
+    """Outcome of one run. ``status`` is ``ok``, ``not applicable`` (the data lacks what the question needs;
+    ``error`` says what), ``failed`` or ``exists`` (skipped, earlier output kept)."""
 
     name: str
     run_date: str
@@ -134,8 +137,9 @@ class BatchResult(Result):
 
     def headline(self) -> str:
         """``N runs: a ok, b failed, c existing (not overwritten).``"""
-        counts = {s: sum(r.status == s for r in self.runs) for s in ("ok", "failed", "exists")}
-        return (f"{len(self.runs)} run{'' if len(self.runs) == 1 else 's'}: {counts['ok']} ok, "
+        counts = {s: sum(r.status == s for r in self.runs) for s in ("ok", "not applicable", "failed", "exists")}
+        na = f"{counts['not applicable']} not applicable, " if counts["not applicable"] else ""
+        return (f"{len(self.runs)} run{'' if len(self.runs) == 1 else 's'}: {counts['ok']} ok, {na}"
                 f"{counts['failed']} failed, {counts['exists']} existing (not overwritten).")
 
     def table(self) -> str:
@@ -169,12 +173,7 @@ def load_batch(path: str | Path) -> dict[str, Any]:
     ``"default"`` names the bundled default set (:func:`default_batch_path`).
     """
     path = default_batch_path() if str(path) == "default" else Path(path)
-    if not path.is_file():
-        raise ParameterError(f"batch file {path}: not found (resolved to {path.resolve()}).")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"batch file {path}: not valid YAML: {exc}") from None
+    data = read_yaml(path, "batch file", ParameterError)  # file kind, size, encoding, depth, aliases: one place
     if not isinstance(data, dict) or not isinstance(data.get("reports"), list) or not data["reports"]:
         raise ParameterError(f"batch file {path}: expected a mapping with a non-empty `reports` list.")
     unknown = set(data) - _BATCH_KEYS
@@ -200,17 +199,68 @@ def load_batch(path: str | Path) -> dict[str, Any]:
 
 
 def _check_date(value: Any, where: str) -> str:
+    """The run date as YYYY-MM-DD; ``20260228`` (also ISO 8601) is the same day, so the same folder and lock."""
     text = value.isoformat() if isinstance(value, dt.date) else str(value)
     try:
-        dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(text).isoformat()
     except ValueError:
         raise ParameterError(f"{where}: run date must be YYYY-MM-DD; got {value!r}.") from None
-    return text
+
+
+def _plain(value: Any) -> Any:
+    """YAML dates inside lists and mappings as ISO text (papermill passes parameters as JSON)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def _slug(value: Any) -> str:
     text = "-".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.") or "x"
+
+
+MAX_NAME = 100  # a run's folder holds <name>.ipynb and .<name>.partial-xxxx; file names stop at 255 bytes
+_RESERVED = {"index.html", LOCK_NAME}
+
+
+def _format_name(template: str, values: Mapping[str, str], where: str) -> str:
+    """Fill ``{key}`` fields of a name template with grid values; nothing else (no attributes, indexes, specs).
+
+    ``str.format`` would also evaluate ``{x.__class__}`` and ``{x[0]}``, which
+    reach into Python objects; only plain grid keys are allowed.
+    """
+    import string
+
+    out = []
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise ParameterError(f"{where}: `name` {template!r} is not a valid template ({exc}); "
+                             "use {key} with a grid key, {{ and }} for braces.") from None
+    for literal, field_name, spec, conversion in parsed:
+        out.append(literal)
+        if field_name is None:
+            continue
+        if spec or conversion or field_name not in values:
+            raise ParameterError(f"{where}: `name` {template!r} uses {{{field_name}"
+                                 f"{'!' + conversion if conversion else ''}{':' + spec if spec else ''}}}, which is not a grid key "
+                                 f"(a name field must be a plain grid key, one of {sorted(values)}).")
+        out.append(values[field_name])
+    return "".join(out)
+
+
+def _check_name(name: str, where: str) -> str:
+    if name.lower() in _RESERVED:
+        raise ParameterError(f"{where}: run name {name!r} is reserved (the date folder's "
+                             f"{'index page' if name.lower() == 'index.html' else 'lock file'}); choose another `name`.")
+    if len(name) > MAX_NAME:
+        raise ParameterError(f"{where}: run name of {len(name)} characters ({name[:40]}...); at most "
+                             f"{MAX_NAME} are allowed. Give the report a shorter `name`.")
+    return name
 
 
 def _resolve(params: Mapping[str, Any], base: Path) -> dict[str, Any]:
@@ -275,21 +325,17 @@ def plan_runs(batch: str | Path | Mapping[str, Any] | None = None, *, notebook: 
         for combo in itertools.product(*(grid[k] for k in keys)):
             point = dict(zip(keys, combo, strict=True))
             for date in ([None] if own_date else run_dates):
-                given = {**own, **point, **cli}
+                given = {k: v if isinstance(v, dt.date) else _plain(v) for k, v in {**own, **point, **cli}.items()}
                 if date is not None and "run_date" in declared:
                     given["run_date"] = date
                 checked = check_parameters(nb, given, declared)
                 run_date = _check_date(checked.get("run_date", date), f"report {i} ({nb.name})")
                 stem = str(rep.get("name") or nb.stem)
-                if "{" in stem:
-                    try:
-                        name = stem.format(**{k: _slug(v) for k, v in point.items()})
-                    except (KeyError, IndexError) as exc:
-                        raise ParameterError(f"report {i}: `name` {stem!r} uses {exc}, which is not a grid "
-                                             f"key; grid keys: {keys}.") from None
+                if "{" in stem or "}" in stem:
+                    name = _format_name(stem, {k: _slug(v) for k, v in point.items()}, f"report {i}")
                 else:
                     name = "_".join([stem] + [f"{k}-{_slug(v)}" for k, v in point.items() if k != "run_date"])
-                name = _slug(name)
+                name = _check_name(_slug(name), f"report {i} ({nb.name})")
                 shown = {k: v["default"] for k, v in declared.items()} | checked
                 # The language is part of the run name, so Dutch and English runs of one date sit side by side.
                 lang = shown.get("lang")
@@ -299,9 +345,17 @@ def plan_runs(batch: str | Path | Mapping[str, Any] | None = None, *, notebook: 
                 # batch values are relative to the batch file, command-line values to the current folder
                 exec_params = _resolve({k: v for k, v in checked.items() if k not in cli}, base) | \
                     _resolve({k: v for k, v in checked.items() if k in cli}, Path.cwd())
+                exports = None
+                if isinstance(checked.get("output_dir"), str) and checked["output_dir"].strip():
+                    # relative to the batch file (or the current folder for command-line values), never to
+                    # the notebook's folder where the kernel runs; one folder per date and run, so a later
+                    # date never overwrites earlier CSVs
+                    root = Path(checked["output_dir"])
+                    root = root if root.is_absolute() else (Path.cwd() if "output_dir" in cli else base) / root
+                    exports = root.resolve() / run_date / name
                 runs.append(RunSpec(name=name, notebook=nb, run_date=run_date,
                                     folder=Path(output) / run_date / name, parameters=checked,
-                                    exec_parameters=exec_params, shown=shown, timeout=timeout))
+                                    exec_parameters=exec_params, shown=shown, timeout=timeout, exports=exports))
     unused = (set(defaults) | set(overrides) | set(text)) - declared_anywhere
     if unused:
         raise ParameterError(f"parameters {sorted(unused)} are declared by no notebook of the batch; "
@@ -322,10 +376,13 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _execute(spec: RunSpec) -> RunResult:
-    """Run one notebook into a staging folder, record kpis and manifest, then move it into place.
+def _execute(spec: RunSpec) -> tuple[RunResult, Path]:
+    """Run one notebook into a staging folder and record kpis and manifest there.
 
-    Top-level (not a closure) so a process pool can pickle it.
+    Returns the result and the staging folder; the process holding the lock
+    moves it into place (:func:`_commit`), so a worker that outlived its
+    parent can never replace a run. Top-level (not a closure) so a process
+    pool can pickle it.
     """
     date_dir = spec.folder.parent
     stage = Path(tempfile.mkdtemp(prefix=f".{spec.name}.partial-", dir=date_dir))
@@ -338,12 +395,25 @@ def _execute(spec: RunSpec) -> RunResult:
         except OSError as exc:  # an unreadable input is the notebook's error to report, not the batch's
             inputs = [{"error": f"inputs not recorded: {exc}"}]
         notebook_hash = sha256_file(spec.notebook)
+        reads = stage / ".reads.jsonl"
+        previous = os.environ.get(READS_ENV)
+        os.environ[READS_ENV] = str(reads)  # the kernel inherits it: its loads record what they read
+        params = dict(spec.exec_parameters)
+        if spec.exports is not None:  # CSVs are written into the staging folder, copied out once the run is in place
+            params["output_dir"] = str(stage / TABLES)
         try:
-            res = execute_notebook(spec.notebook, stage, spec.exec_parameters, name=spec.name,
+            res = execute_notebook(spec.notebook, stage, params, name=spec.name,
                                    timeout=spec.timeout, shown_parameters=spec.shown)
             status, error = res.status, res.error
         except Exception as exc:  # isolate: one broken run must not end the batch
             status, error = "failed", f"{type(exc).__name__}: {exc}"
+        finally:
+            if previous is None:
+                del os.environ[READS_ENV]
+            else:
+                os.environ[READS_ENV] = previous
+            inputs = merge_reads(inputs, reads)
+            reads.unlink(missing_ok=True)
         nb_path, html_path = stage / f"{spec.name}.ipynb", stage / f"{spec.name}.html"
         kpis = extract_kpis(nb_path) if nb_path.exists() else []
         atomic_write(stage / KPIS, kpis_json(kpis, report=spec.notebook.stem, run_date=spec.run_date,
@@ -358,15 +428,67 @@ def _execute(spec: RunSpec) -> RunResult:
             "outputs": {k: p.name for k, p in (("html", html_path), ("notebook", nb_path), ("kpis", stage / KPIS))
                         if p.exists()},
         }
+        if spec.exports is not None:
+            manifest["exports"] = {"folder": str(spec.exports), "files": [
+                {"path": f"{TABLES}/{p.name}", "bytes": p.stat().st_size, "sha256": sha256_file(p)}
+                for p in sorted((stage / TABLES).glob("*.csv"))]}
         import json
 
         atomic_write(stage / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n")
-        _move_into_place(stage, spec.folder)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
     return RunResult(name=spec.name, run_date=spec.run_date, status=status, folder=spec.folder,
-                     html=spec.folder / f"{spec.name}.html", duration_s=duration, error=error, kpis=tuple(kpis))
+                     html=spec.folder / f"{spec.name}.html", duration_s=duration, error=error,
+                     kpis=tuple(kpis)), stage
+
+
+def _fingerprint(folder: Path) -> tuple[int, int] | None:
+    """Identity of a run folder at planning time (None: absent), to notice one that appeared or changed since."""
+    try:
+        st = (folder / MANIFEST).stat() if (folder / MANIFEST).exists() else folder.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
+def _commit(spec: RunSpec, res: RunResult, stage: Path, planned: tuple[int, int] | None) -> RunResult:
+    """Under the lock: move a finished staging folder into place if it is intact and the target is as planned.
+
+    A staging folder without its manifest was tidied away (or recreated by a
+    stray process); a final folder that appeared or changed since planning was
+    written by someone else. Either way nothing is replaced and the run fails.
+    """
+    def refuse(why: str) -> RunResult:
+        shutil.rmtree(stage, ignore_errors=True)
+        log.error("not moved into place: %s: %s", spec.folder, why)
+        return RunResult(spec.name, spec.run_date, "failed", spec.folder, spec.folder / f"{spec.name}.html",
+                         duration_s=res.duration_s, error=f"OutputError: {why}")
+
+    if not stage.is_dir() or not (stage / MANIFEST).is_file() or stage.parent != spec.folder.parent:
+        return refuse(f"staging folder {stage} is missing or incomplete (removed while the run was executing)")
+    if _fingerprint(spec.folder) != planned:
+        return refuse(f"{spec.folder} appeared or changed since the batch was planned; it was not replaced")
+    _move_into_place(stage, spec.folder)
+    if spec.exports is not None and (spec.folder / TABLES).is_dir():
+        _export(spec.folder / TABLES, spec.exports)
+    return res
+
+
+def _export(tables: Path, target: Path) -> None:
+    """Copy a run's CSV tables to ``target`` (its own folder per date and run) via a staging copy and rename.
+
+    An existing ``target`` was checked at planning (refused without ``force``);
+    with ``force`` it is replaced the same way a run folder is.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
+        shutil.copytree(tables, tmp, dirs_exist_ok=True)
+        os.chmod(tmp, default_mode(directory=True))
+        _move_into_place(tmp, target)
+    except OSError as exc:  # the report itself is in place; say clearly that the copies are not
+        log.error("CSV tables of %s not copied to %s: %s (they are in %s)", tables.parent.name, target, exc, tables)
 
 
 def _move_into_place(stage: Path, final: Path) -> None:
@@ -380,7 +502,7 @@ def _move_into_place(stage: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _tidy(date_dir: Path) -> None:
+def _tidy(date_dir: Path, *, quiet: bool = False) -> None:
     """Under the lock: drop staging folders of interrupted runs; restore a run interrupted mid-replacement."""
     for p in date_dir.glob(".*.old-*"):
         for kept in p.iterdir():
@@ -389,7 +511,8 @@ def _tidy(date_dir: Path) -> None:
                 log.warning("restored %s (a replacement of it was interrupted)", date_dir / kept.name)
         shutil.rmtree(p, ignore_errors=True)
     for p in date_dir.glob(".*.partial-*"):
-        log.warning("removing %s, left by an interrupted run", p)
+        if not quiet:
+            log.warning("removing %s, left by an interrupted run", p)
         shutil.rmtree(p, ignore_errors=True)
 
 
@@ -403,6 +526,9 @@ def _lock(date_dir: Path, stack: ExitStack) -> None:
     except Timeout:
         raise OutputError(f"another cxkit run is writing into {date_dir} (lock {date_dir / LOCK_NAME} is held); "
                           "refusing to run alongside it. Wait for it to finish.") from None
+    except OSError as exc:  # e.g. a lock file left by another user: not ours to open
+        raise OutputError(f"cannot open the lock file {date_dir / LOCK_NAME}: {exc.strerror or exc}; "
+                          "it may belong to another user. Remove it, or write into another --output.") from None
 
 
 def run_reports(batch: str | Path | Mapping[str, Any] | None = None, *, notebook: str | Path | None = None,
@@ -450,38 +576,102 @@ def run_reports(batch: str | Path | Mapping[str, Any] | None = None, *, notebook
             _lock(d, stack)
         for d in date_dirs:
             _tidy(d)
-        existing = [r for r in runs if r.folder.exists()]
+        existing = [r for r in runs if r.folder.exists() or (r.exports is not None and r.exports.exists())]
         if existing and not (force or skip_existing):
-            names = ", ".join(str(r.folder) for r in existing[:5]) + (" ..." if len(existing) > 5 else "")
+            names = ", ".join(str(r.folder if r.folder.exists() else r.exports) for r in existing[:5]) + (" ..." if len(existing) > 5 else "")
             raise OutputError(f"{len(existing)} run(s) exist already: {names}. Earlier reports are never "
                               "overwritten: pass --force to replace them or --skip-existing to keep them.")
-        todo = runs if force else [r for r in runs if not r.folder.exists()]
+        todo = runs if force else [r for r in runs if r not in existing]
+        for r in existing if force else ():  # replacing needs write access to the old run: check before running
+            for folder in (r.folder, r.folder.parent):
+                if folder.exists() and not os.access(folder, os.W_OK):
+                    raise OutputError(f"--force cannot replace {r.folder}: {folder} is not writable. "
+                                      "Nothing was run; make it writable or write into another --output.")
+        planned = {r.folder: _fingerprint(r.folder) for r in todo}
         results = {r.folder: RunResult(r.name, r.run_date, "exists", r.folder, r.folder / f"{r.name}.html")
                    for r in runs if r not in todo}
         for r in results.values():
             log.info("exists (not overwritten): %s", r.html)
-        results.update(_run_all(todo, jobs, progress))
-        touched = {r.folder.parent for r in todo} | {d for d in date_dirs if not (d / "index.html").exists()}
-        for d in sorted(touched):
-            write_index(d)
+        try:
+            _run_all(todo, jobs, progress, planned, results)
+        except BaseException as exc:  # SIGTERM (SystemExit from the CLI), Ctrl-C: say what stopped, keep a true index
+            stopped = [r for r in todo if r.folder not in results and _fingerprint(r.folder) == planned[r.folder]]
+            log.error("batch interrupted (%s): %d run(s) not finished: %s", type(exc).__name__ or "signal",
+                      len(stopped), ", ".join(f"{r.run_date}/{r.name}" for r in stopped) or "none")
+            raise
+        finally:
+            for d in date_dirs:  # workers are gone: their staging folders are leftovers
+                _tidy(d, quiet=True)
+            touched = {r.folder.parent for r in todo} | {d for d in date_dirs if not (d / "index.html").exists()}
+            for d in sorted(touched):
+                if d.is_dir():
+                    write_index(d)
     indexes = tuple(d / "index.html" for d in date_dirs if (d / "index.html").exists())
     return BatchResult(runs=tuple(results[r.folder] for r in runs), indexes=indexes)
 
 
-def _run_all(todo: list[RunSpec], jobs: int, progress: bool | None) -> dict[Path, RunResult]:
+def _worker_init(parent_pid: int) -> None:
+    """Pool initializer: a worker dies with the batch that started it (kill -9, the OOM killer, systemd).
+
+    Without this, orphaned workers keep running without the lock and write
+    into folders a later batch owns. Linux: the kernel sends SIGKILL when the
+    parent dies (``PR_SET_PDEATHSIG``); elsewhere, and in case the parent died
+    before the call, a daemon thread polls the parent pid. Notebook kernels
+    started by the worker poll their own parent (``JPY_PARENT_PID``) and exit
+    within a second of it.
+    """
+    import signal
+    import sys
+    import threading
+
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # no libc symbol (static builds): the poller below still works
+            pass
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent_pid:
+                os.kill(os.getpid(), signal.SIGKILL)
+            time.sleep(0.5)
+
+    watch_thread = threading.Thread(target=watch, name="cxkit-parent-watch", daemon=True)
+    watch_thread.start()
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _failed(spec: RunSpec, exc: BaseException) -> RunResult:
+    return RunResult(spec.name, spec.run_date, "failed", spec.folder, spec.folder / f"{spec.name}.html",
+                     error=f"{type(exc).__name__}: {exc}")
+
+
+def _run_all(todo: list[RunSpec], jobs: int, progress: bool | None, planned: Mapping[Path, Any],
+             out: dict[Path, RunResult]) -> dict[Path, RunResult]:
+    """Execute ``todo`` (in-process or in a pool of ``jobs`` workers), committing each run as it finishes.
+
+    Results go into ``out`` as they arrive, so a caller interrupted half-way
+    knows which runs finished.
+    """
     from tqdm import tqdm
     from tqdm.contrib.logging import logging_redirect_tqdm
 
-    out: dict[Path, RunResult] = {}
     if not todo:
         return out
     bar = tqdm(total=len(todo), unit="run", desc="reports", disable=None if progress is None else not progress)
 
-    def done(res: RunResult) -> None:
+    def done(spec: RunSpec, res: RunResult, stage: Path | None) -> None:
+        if stage is not None:
+            res = _commit(spec, res, stage, planned.get(spec.folder))
         out[res.folder] = res
         bar.update()
         if res.status == "ok":
             log.info("ok     %s/%s (%.1f s)", res.run_date, res.name, res.duration_s)
+        elif res.status == "not applicable":
+            log.warning("not applicable %s/%s (%.1f s): %s", res.run_date, res.name, res.duration_s, res.error)
         else:
             log.error("FAILED %s/%s (%.1f s): %s", res.run_date, res.name, res.duration_s, res.error)
 
@@ -494,27 +684,36 @@ def _run_all(todo: list[RunSpec], jobs: int, progress: bool | None) -> dict[Path
             for spec in todo:
                 log.info("start  %s/%s", spec.run_date, spec.name)
                 try:
-                    done(_execute(spec))
+                    res, stage = _execute(spec)
                 except Exception as exc:  # e.g. disk full while writing: one failed run, the batch goes on
-                    done(RunResult(spec.name, spec.run_date, "failed", spec.folder,
-                                   spec.folder / f"{spec.name}.html", error=f"{type(exc).__name__}: {exc}"))
+                    res, stage = _failed(spec, exc), None
+                done(spec, res, stage)
         else:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor, as_completed
 
+            ctx = multiprocessing.get_context("spawn")
+            before = set(multiprocessing.active_children())
             # spawn, not fork: the parent may hold threads (tqdm, zmq) that a fork would copy half-locked
-            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)),
-                                     mp_context=multiprocessing.get_context("spawn")) as pool:
+            pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx,
+                                       initializer=_worker_init, initargs=(os.getpid(),))
+            try:
                 futures = {pool.submit(_execute, spec): spec for spec in todo}
-                try:
-                    for fut in as_completed(futures):
-                        spec = futures[fut]
-                        try:
-                            done(fut.result())
-                        except Exception as exc:  # a worker died (out of memory...): still one failed run
-                            done(RunResult(spec.name, spec.run_date, "failed", spec.folder,
-                                           spec.folder / f"{spec.name}.html", error=f"{type(exc).__name__}: {exc}"))
-                except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
+                for fut in as_completed(futures):
+                    spec = futures[fut]
+                    try:
+                        res, stage = fut.result()
+                    except Exception as exc:  # a worker died (out of memory...): still one failed run
+                        res, stage = _failed(spec, exc), None
+                    done(spec, res, stage)
+            except BaseException:
+                # SIGTERM / Ctrl-C: stop now, not after the running notebooks (systemd would SIGKILL us anyway)
+                pool.shutdown(wait=False, cancel_futures=True)
+                for proc in set(multiprocessing.active_children()) - before:
+                    proc.kill()
+                for proc in set(multiprocessing.active_children()) - before:
+                    proc.join(timeout=5)
+                raise
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
     return out

@@ -6,7 +6,6 @@ events and this module as the record of them.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import platform
@@ -15,63 +14,40 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import yaml
+from .._inputs import read_yaml, sha256_file
+from ..errors import CxkitError
 
-__all__ = ["sha256_file", "input_files", "package_versions", "write_index", "write_root_index", "MANIFEST", "KPIS"]
+__all__ = ["sha256_file", "input_files", "merge_reads", "package_versions", "write_index", "write_root_index",
+           "MANIFEST", "KPIS"]
 
 MANIFEST = "manifest.json"
 KPIS = "kpis.json"
-_TABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".parquet", ".pq", ".xlsx", ".xls"}
 _PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "pyarrow", "duckdb",
              "narwhals", "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "pyyaml")
 
 
-def sha256_file(path: str | Path) -> str:
-    """SHA-256 of a file's bytes, read in chunks (data files can be large)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _rows(path: Path, options: Mapping[str, Any] | None = None) -> tuple[int | None, str]:
-    """Data rows (header excluded) as cxkit reads the file, or (None, why not)."""
-    if path.suffix.lower() not in _TABLE_SUFFIXES and not (options or {}).get("format"):
-        return None, ""
-    from ..data.readers import read_table
-
-    try:
-        return len(read_table(path, options)), ""
-    except Exception as exc:  # the notebook reports bad data itself; the manifest only says it could not count
-        return None, f"rows not counted: {exc}"
-
-
-def _entry(path: Path, parameter: str, table: str | None, options: Mapping[str, Any] | None = None) -> dict:
-    rows, why = _rows(path, options)
-    e = {"path": str(path), "parameter": parameter, "table": table, "bytes": path.stat().st_size,
-         "sha256": sha256_file(path), "rows": rows}
-    if why:
-        e["note"] = why
-    return e
+def _entry(path: Path, parameter: str, table: str | None) -> dict:
+    return {"path": str(path), "parameter": parameter, "table": table, "bytes": path.stat().st_size,
+            "sha256": sha256_file(path), "rows": None}
 
 
 def input_files(parameters: Mapping[str, Any], base: str | Path) -> list[dict[str, Any]]:
-    """Every input file a run's parameters name, with size, SHA-256 and row count.
+    """Every input file a run's parameters name, with size and SHA-256 (``rows`` None: see :func:`merge_reads`).
 
     A string parameter naming an existing file (absolute, or relative to
     ``base``, the notebook's folder where the kernel runs) is an input. A YAML
-    dataset spec adds the files of its ``tables``, counted as cxkit reads them.
+    dataset spec adds the files of its ``tables``. Nothing is parsed here: row
+    counts come from the load itself (a 5M-row file read twice cost 12 s and GBs).
     """
     base = Path(base)
     out: list[dict[str, Any]] = []
     seen: set[Path] = set()
 
-    def add(path: Path, parameter: str, table: str | None, options=None) -> None:
+    def add(path: Path, parameter: str, table: str | None) -> None:
         path = path.resolve()
         if path not in seen and path.is_file():
             seen.add(path)
-            out.append(_entry(path, parameter, table, options))
+            out.append(_entry(path, parameter, table))
 
     for name, value in parameters.items():
         if not isinstance(value, str) or not value.strip() or "\n" in value:
@@ -85,14 +61,45 @@ def input_files(parameters: Mapping[str, Any], base: str | Path) -> list[dict[st
         add(p, name, None)
         if p.suffix.lower() in (".yaml", ".yml"):
             try:
-                spec = yaml.safe_load(p.read_text(encoding="utf-8"))
-            except (yaml.YAMLError, UnicodeDecodeError):
+                spec = read_yaml(p, "dataset spec")
+            except CxkitError:  # the notebook reports a bad spec itself
                 continue
             tables = spec.get("tables") if isinstance(spec, dict) else None
             for tname, t in (tables or {}).items() if isinstance(tables, dict) else ():
                 if isinstance(t, dict) and isinstance(t.get("file"), str):
-                    add(p.parent / t["file"], name, str(tname), t)
+                    add(p.parent / t["file"], name, str(tname))
     return out
+
+
+def merge_reads(inputs: list[dict[str, Any]], reads_log: str | Path) -> list[dict[str, Any]]:
+    """Add what the run's loads recorded (:func:`cxkit._inputs.record_read`) to ``inputs``.
+
+    A file both named by the parameters and read gets the load's row count
+    and the hash taken when it was read; join, query and database files the
+    parameters do not name are added. Without a log (no load ran) ``inputs``
+    is returned as is.
+    """
+    by_path = {e.get("path"): e for e in inputs}
+    try:
+        lines = Path(reads_log).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return inputs
+    for line in lines:
+        try:
+            r = json.loads(line)
+        except ValueError:
+            continue
+        e = by_path.get(r.get("path"))
+        if e is None:
+            e = by_path[r.get("path")] = {"path": r.get("path"), "parameter": None, "table": r.get("table")}
+            inputs.append(e)
+        e.update({k: r[k] for k in ("bytes", "sha256", "note") if k in r})
+        e["read_as"] = r.get("how", "file")
+        if r.get("rows") is not None:
+            e["rows"] = r["rows"]
+        if e.get("table") is None:
+            e["table"] = r.get("table")
+    return inputs
 
 
 def package_versions() -> dict[str, str]:
@@ -125,14 +132,15 @@ _TITLES: dict[str, tuple[str, str]] = {  # report titles in words for the index 
 _INDEX_WORDS: dict[str, tuple[str, str]] = {
     "title": ("Customer experience reports, {date}", "Rapporten klantbeleving, {date}"),
     "all_title": ("Customer experience reports", "Rapporten klantbeleving"),
-    "runs": ("{n} runs: {ok} ok, {failed} failed.", "{n} runs: {ok} gelukt, {failed} mislukt."),
+    "runs": ("{n} runs: {ok} ok, {na}{failed} failed.", "{n} runs: {ok} gelukt, {na}{failed} mislukt."),
     "intro": ("Each figure with its interval and n, and its change against the previous run of the same report "
               "(▲ / ▼ significant). Suppressed groups had too few answers.",
               "Elk cijfer met zijn interval en n, en de verandering ten opzichte van de vorige run van hetzelfde "
               "rapport (▲ / ▼ significant). Weggelaten groepen hadden te weinig antwoorden."),
     "report": ("report", "rapport"), "dataset": ("dataset", "dataset"), "status": ("status", "status"),
     "figures": ("headline figures", "kerncijfers"), "duration": ("duration", "duur"), "files": ("files", "bestanden"),
-    "ok": ("ok", "gelukt"), "failed": ("failed", "mislukt"), "none": ("none recorded", "geen vastgelegd"),
+    "ok": ("ok", "gelukt"), "failed": ("failed", "mislukt"), "not applicable": ("not applicable", "niet van toepassing"),
+    "unknown": ("unknown", "onbekend"), "n_na": ("{n} not applicable, ", "{n} niet van toepassing, "), "none": ("none recorded", "geen vastgelegd"),
     "more": ("… {n} more in kpis.json", "… nog {n} in kpis.json"),
     "notebook": ("notebook", "notebook"), "manifest": ("manifest", "manifest"),
     "all_dates": ("All dates", "Alle datums"), "date": ("run date", "rundatum"), "reports": ("reports", "rapporten"),
@@ -158,23 +166,48 @@ def _dataset_name(man: Mapping[str, Any]) -> str:
         path = Path(str(e.get("path", "")))
         if e.get("table") is None and path.suffix.lower() in (".yaml", ".yml") and path.is_file():
             try:
-                spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except (OSError, yaml.YAMLError, UnicodeDecodeError):
+                spec = read_yaml(path, "dataset spec")
+            except CxkitError:  # moved, edited or refused since the run: no name, never a crash
                 continue
             if isinstance(spec, dict) and spec.get("name"):
                 return str(spec["name"])
     return ""
 
 
+def _sane_manifest(man: Any, folder: Path) -> dict:
+    """A manifest as the index needs it; a hand-edited or foreign one is listed as such, never a crash."""
+    import logging
+
+    bad = "manifest.json was edited or is not a cxkit manifest; the run's status is unknown"
+    if not isinstance(man, dict):
+        logging.getLogger("cxkit.run").warning("%s: %s", folder / MANIFEST, bad)
+        return {"status": "unknown", "error": bad}
+    out = dict(man)
+    try:
+        out["duration_s"] = float(man.get("duration_s", 0) or 0)
+    except (TypeError, ValueError):
+        out["duration_s"] = 0.0
+    for key in ("outputs", "overrides"):
+        if not isinstance(out.get(key, {}), dict):
+            out[key] = {}
+    if not isinstance(out.get("status", ""), str) or not isinstance(out.get("cxkit_manifest"), int):
+        out["status"], out["error"] = "unknown", bad
+        logging.getLogger("cxkit.run").warning("%s: %s", folder / MANIFEST, bad)
+    return out
+
+
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#222;max-width:80rem}
 h1{font-size:1.5rem} table{border-collapse:collapse;width:100%} caption{text-align:left;color:#555}
 th,td{border-bottom:1px solid #ddd;padding:.45rem .6rem;text-align:left;vertical-align:top;font-size:.92rem}
-th{background:#f4f4f4} .ok{color:#11632c;font-weight:600} .failed{color:#a40e0e;font-weight:700}
+th{background:#f4f4f4} .ok{color:#11632c;font-weight:600} .failed{color:#a40e0e;font-weight:700} .na{color:#8a5a00;font-weight:600}
 .err{color:#a40e0e;font-family:monospace;font-size:.85rem;white-space:pre-wrap} ul{margin:0;padding-left:1rem}
 .sub{font-size:.82rem;color:#555} .files a{margin-right:.6rem} .up{color:#1a7f37;font-weight:600}
 .down{color:#b42318;font-weight:600} .same,.first{color:#555}
 """
+
+
+_STATUS_CLASS = {"ok": "ok", "not applicable": "na"}
 
 
 def _page(title: str, body: str, lang: str) -> str:
@@ -184,7 +217,7 @@ def _page(title: str, body: str, lang: str) -> str:
 
 
 def _index_lang(mans: list[dict]) -> str:
-    langs = {str((m.get("parameters") or {}).get("lang") or "en") for m in mans}
+    langs = {str(p.get("lang") or "en") if isinstance(p := m.get("parameters"), dict) else "en" for m in mans}
     return "nl" if langs == {"nl"} else "en"
 
 
@@ -205,14 +238,15 @@ def write_index(folder: str | Path, *, max_kpis: int = 8, lang: str | None = Non
     folder = Path(folder)
     runs = [(d, _read_json(d / MANIFEST)) for d in sorted(p for p in folder.iterdir()
                                                              if p.is_dir() and not p.name.startswith("."))]
-    runs = [(d, m) for d, m in runs if m]
+    runs = [(d, _sane_manifest(m, d)) for d, m in runs if m]
     lang = lang or _index_lang([m for _, m in runs])
     e = html.escape
-    rows, n_ok, n_failed = [], 0, 0
+    rows, n_ok, n_na, n_failed = [], 0, 0, 0
     for d, man in runs:
         status = str(man.get("status", "unknown"))
         n_ok += status == "ok"
-        n_failed += status != "ok"
+        n_na += status == "not applicable"  # ran, but the data lacks what the question needs
+        n_failed += status not in ("ok", "not applicable")
         outs = man.get("outputs", {})
         link = f"{d.name}/{outs.get('html', '')}"
         kpis = _read_json(d / KPIS).get("kpis", [])
@@ -232,12 +266,12 @@ def write_index(folder: str | Path, *, max_kpis: int = 8, lang: str | None = Non
         rows.append(
             f"<tr><td><a href='{e(link)}'>{e(_title(report, d.name, lang))}</a><div class='sub'>{e(d.name)}</div></td>"
             f"<td>{e(_dataset_name(man))}</td>"
-            f"<td class='{'ok' if status == 'ok' else 'failed'}'>{e(_w(status, lang) if status in ('ok', 'failed') else status)}</td>"
+            f"<td class='{_STATUS_CLASS.get(status, 'failed')}'>{e(_w(status, lang) if status in _STATUS_WORDS else status)}</td>"
             f"<td><ul>{''.join(items) or '<li>' + e(_w('none', lang)) + '</li>'}</ul>{err}</td>"
             f"<td>{_fmt_duration(man.get('duration_s', 0), lang)} s</td><td class='files'>{files}</td></tr>")
-    n = n_ok + n_failed
+    n = n_ok + n_na + n_failed
     body = (f"<p><a href='../index.html'>{e(_w('all_dates', lang))}</a></p>"
-            f"<p>{e(_w('runs', lang, n=n, ok=n_ok, failed=n_failed))} {e(_w('intro', lang))}</p>"
+            f"<p>{e(_w('runs', lang, n=n, ok=n_ok, failed=n_failed, na=_w('n_na', lang, n=n_na) if n_na else ''))} {e(_w('intro', lang))}</p>"
             f"<table><thead><tr><th>{e(_w('report', lang))}</th><th>{e(_w('dataset', lang))}</th>"
             f"<th>{e(_w('status', lang))}</th><th>{e(_w('figures', lang))}</th><th>{e(_w('duration', lang))}</th>"
             f"<th>{e(_w('files', lang))}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
@@ -263,18 +297,28 @@ def write_root_index(root: str | Path) -> Path | None:
                     and (d / "index.html").is_file()), reverse=True)
     if not dates:
         return None
-    mans = [m for d in dates for m in (_read_json(r / MANIFEST) for r in d.iterdir() if r.is_dir()) if m]
+    mans = [m for d in dates for m in (_read_json(r / MANIFEST) for r in d.iterdir() if r.is_dir())
+            if isinstance(m, dict) and m]
     lang = _index_lang(mans)
     e = html.escape
     rows = []
     for d in dates:
         runs = [(r, _read_json(r / MANIFEST)) for r in sorted(d.iterdir()) if r.is_dir() and not r.name.startswith(".")]
+        runs = [(r, m) for r, m in runs if isinstance(m, dict) and m]  # the date's index warns about odd ones
         links = ", ".join(
             f"<a href='{e(d.name)}/{e(r.name)}/{e(str(m.get('outputs', {}).get('html', '')))}'>"
             f"{e(_title(str(m.get('report') or r.name), r.name, lang))}</a>"
-            + ("" if m.get("status") == "ok" else f" <span class='failed'>({e(_w('failed', lang))})</span>")
+            + ("" if m.get("status") == "ok" else _root_status(str(m.get("status", "unknown")), lang))
             for r, m in runs if m)
         rows.append(f"<tr><td><a href='{e(d.name)}/index.html'>{e(d.name)}</a></td><td>{links}</td></tr>")
     body = (f"<table><thead><tr><th>{e(_w('date', lang))}</th><th>{e(_w('reports', lang))}</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
     return atomic_write(root / "index.html", _page(_w("all_title", lang), body, lang))
+
+
+_STATUS_WORDS = ("ok", "failed", "not applicable", "unknown")
+
+
+def _root_status(status: str, lang: str) -> str:
+    word = _w(status, lang) if status in _STATUS_WORDS else status
+    return f" <span class='{_STATUS_CLASS.get(status, 'failed')}'>({html.escape(word)})</span>"

@@ -138,11 +138,48 @@ def _coerce(annotation: str, value: Any) -> tuple[bool, Any]:
     return False, value
 
 
+def _yaml12_loader() -> type:
+    """A safe PyYAML loader that resolves plain scalars like YAML 1.2's core schema.
+
+    PyYAML implements YAML 1.1 only (``030`` is octal 24, ``1:30`` is sexagesimal 90,
+    ``yes``/``on`` are booleans); ruamel.yaml, which does 1.2, is not a dependency, so the
+    1.1-only resolvers are replaced here: ints are decimal (``0o``/``0x`` prefixed for other
+    bases), floats as in 1.2, booleans only true/false, and everything else stays text.
+    """
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                                                      "tag:yaml.org,2002:bool")]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                 list("tTfF"))
+    Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+                                 list("-+0123456789"))
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
+                   r"|\.(?:nan|NaN|NAN))$"), list("-+.0123456789"))
+
+    def construct_int(loader: Any, node: Any) -> int:
+        value = loader.construct_scalar(node)
+        if value.startswith(("0o", "0x")):
+            return int(value, 0)
+        return int(value, 10)  # "030" is thirty: no octal, no sexagesimal
+
+    Loader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    return Loader
+
+
 def parse_parameter_text(text: str, annotation: str) -> Any:
     """A parameter value typed on the command line: text for ``str`` parameters, else YAML.
 
     ``-p segment 123`` stays the string ``"123"`` for a ``str`` parameter, while
-    ``-p min_n 50`` becomes ``50`` and ``-p group_by '[segment]'`` a list.
+    ``-p min_n 50`` becomes ``50`` and ``-p group_by '[segment]'`` a list. Read as YAML 1.2:
+    ``030`` is 30 (not octal 24) and ``1:30`` stays text (not 90 minutes).
     """
     if [b for b, _ in _alternatives(annotation)] in (["str"], ["str", "None"], ["None", "str"]) \
             and text not in ("null", "~"):
@@ -150,7 +187,7 @@ def parse_parameter_text(text: str, annotation: str) -> Any:
     import yaml
 
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_yaml12_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError:
         return text
 
@@ -212,6 +249,53 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 """
+
+
+# What notebook outputs and Markdown may contain in a shared report: text, tables, lists and
+# images; no script, event handler, frame, form or ``javascript:`` link. The charts' PNGs are
+# outputs of their own (``image/png``) and keep their ``<img>`` and alt text untouched.
+_HTML_TAGS = ["a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details",
+              "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+              "nav", "ol", "p", "pre", "s", "samp", "small", "span", "strong", "style", "sub", "summary", "sup", "table",
+              "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"]
+_HTML_ATTRS = {"*": ["class", "id", "title", "align", "style"], "a": ["href", "title"], "img": ["src", "alt", "width", "height"],
+               "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan"], "table": ["border"], "style": ["type"],
+               "ol": ["start"]}
+
+# Inline ``style`` attributes keep only these properties (bleach's CSS sanitizer): the report header,
+# navigation and table captions use them; none of them can load a URL.
+_CSS_PROPERTIES = ["color", "background-color", "font-size", "font-weight", "font-style", "text-align",
+                   "white-space", "padding", "margin"]
+
+
+def _sanitizer() -> Any:
+    """nbconvert's ``SanitizeHTML`` preprocessor (bleach) with the allow list above.
+
+    The backstop behind the escaping at the source (``cx.i18n.styled``, ``cx.i18n.markdown``,
+    the result Printer): whatever HTML a cell still produces, no script from the data runs
+    in a reader's browser.
+    """
+    from nbconvert.preprocessors.sanitize import SanitizeHTML
+
+    return SanitizeHTML(tags=_HTML_TAGS, attributes=_HTML_ATTRS, strip=True, styles=_CSS_PROPERTIES)
+
+
+_HREF = re.compile(r"""(<a\b[^>]*?\bhref\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+
+
+def _safe_links(body: str) -> str:
+    """Neutralise ``javascript:``/``vbscript:``/``data:`` links that Markdown rendering created.
+
+    The sanitiser sees Markdown *source*, where ``[x](javascript:...)`` is not yet a tag; this
+    checks the rendered links (entities decoded, whitespace and control characters removed,
+    as a browser reads them).
+    """
+    def fix(m: re.Match[str]) -> str:
+        url = re.sub(r"[\x00-\x20]", "", html.unescape(m.group(3))).lower()
+        bad = url.startswith(("javascript:", "vbscript:", "data:", "file:"))
+        return f"{m.group(1)}{m.group(2)}#{m.group(2)}" if bad else m.group(0)
+
+    return _HREF.sub(fix, body)
 
 
 def _tags(cell: Any) -> set[str]:
@@ -303,6 +387,7 @@ def render_html(notebook: str | Path, html_path: str | Path, *, title: str | Non
     KPI tiles (with the change against ``previous_kpis``, the same report's
     previous run of ``previous_date``) and the verdict; the run parameters and
     cells tagged ``appendix`` close it. ``lang`` default: the ``lang`` parameter.
+    Outputs and Markdown are sanitised (an allow list of tags and attributes): a report is safe to share.
     """
     import jinja2
     from nbconvert import HTMLExporter
@@ -315,9 +400,10 @@ def render_html(notebook: str | Path, html_path: str | Path, *, title: str | Non
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                             language_code=lang, extra_loaders=[jinja2.DictLoader({"cxkit.html.j2": _TEMPLATE})],
                             template_file="cxkit.html.j2")
+    exporter.register_preprocessor(_sanitizer(), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or Path(notebook).stem},
                                                          "language_code": lang})
-    return atomic_write(html_path, body)
+    return atomic_write(html_path, _safe_links(body))
 
 
 def previous_run(date_dir: str | Path, name: str) -> tuple[list[dict[str, Any]], str]:
@@ -358,7 +444,8 @@ def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: M
     Parameters are checked against the notebook's parameters cell first
     (:func:`check_parameters`). An existing output is never overwritten unless
     ``force``. A failing notebook still leaves its partial ``.ipynb`` and
-    ``.html`` (with the error visible) and returns ``status="failed"``.
+    ``.html`` (with the error visible) and returns ``status="failed"``. A notebook that
+    called :func:`cxkit.not_applicable` returns ``status="not applicable"`` with its reason as ``error``.
     ``shown_parameters`` (default: ``parameters``) are listed at the top of the HTML.
     """
     import papermill as pm
@@ -394,6 +481,12 @@ def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: M
     prev, prev_date = previous_run(date_dir, stem) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_dir.name) else ([], "")
     if tmp_nb.exists():
         os.replace(tmp_nb, out_nb)
+        if status == "ok":  # the notebook ran but said its question needs what the data lacks
+            from ..report.kpis import NOT_APPLICABLE, extract_not_applicable  # lazily: pandas
+
+            reasons = extract_not_applicable(out_nb)
+            if reasons:
+                status, error = NOT_APPLICABLE, " ".join(reasons)
         render_html(out_nb, out_html, title=stem, parameters=shown, previous_kpis=prev, previous_date=prev_date)
     else:  # the kernel never ran a cell: keep a page that says why
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(

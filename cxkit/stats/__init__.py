@@ -1,7 +1,8 @@
 """Statistics on count tables: counting engines (pandas, DuckDB, PySpark), metrics with intervals (NPS, CSAT,
-CES, churn rate), bootstrap, small-group suppression, comparisons, logistic and grouped-logit models,
-survival and AUC.
+CES, churn rate), bootstrap, intervals (Wilson, t, adjusted Wald, p-value adjustment), small-group suppression (one
+``suppress``), comparisons, the logistic core (``design``: one design matrix, reference rule and separation
+check; ``logit``: rows and cell counts), survival and AUC.
 
-May import only the top-level modules (errors, _checks, _results, scales); never ``data`` (it works on
+May import only the top-level modules (errors, _checks, _dates, _results, scales); never ``data`` (it works on
 frames, not specs) or anything above.
 """

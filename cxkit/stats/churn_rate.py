@@ -1,7 +1,8 @@
 """Churn rate per period from customers' start and end dates, counted in the engine.
 
 A customer is *active at* time t when ``start < t`` and (``end`` is missing or
-``end >= t``). Every count the churn table needs (active at a period's start,
+``end > t``): ``end`` is the first day no longer a customer, so a customer whose
+end date is the first day of a period left in the period before. Every count the churn table needs (active at a period's start,
 left during it, joined, active at its end) depends only on the *periods* the
 start and end dates fall in, because periods begin at midnight. So the engine
 counts customers per group, start day and end day (a few thousand cells, see
@@ -23,7 +24,9 @@ from .._checks import FREQS, as_list, check_choice, check_columns, check_level, 
 from .._dates import engine_utc, to_dates
 from ..errors import DataError, ParameterError, format_rows
 from .engines import check_not_text, count_rows, day_codes, day_dates, engine_name, no_rows_note, open_frame
-from .metrics import DEFAULT_MIN_N, _suppress, _wilson
+from .intervals import wilson
+from .metrics import DEFAULT_MIN_N
+from .suppression import suppress
 
 __all__ = ["churn_rate", "churn_share"]
 
@@ -83,7 +86,10 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
     """Churn rate per period: customers active at the period's start who left during it.
 
     A customer is *active at* time t when ``start < t`` and (``end`` is missing or
-    ``end >= t``); ``end`` is the first day they are no longer a customer.
+    ``end > t``); ``end`` is the first day they are no longer a customer, so they
+    left in the period holding their last day, ``end - 1 day``: an end date on
+    the 1st of a month is a leaver of the month before, not active at that
+    month's start.
 
     The "simple" figure used in many articles, (active at start - active at
     end) / active at start, nets new customers against leavers: with growth it
@@ -107,13 +113,14 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
     DataFrame with the group columns and
         period : period label (e.g. ``2025-03``)
         at_start : customers active at the period start (the denominator)
-        churned : of those, customers whose end date falls in the period
+        churned : of those, customers whose last day (``end - 1 day``) falls in the period
         churn_rate, ci_low, ci_high : churned / at_start in % with Wilson interval
         joined : customers who started during the period
         at_end : customers active at the period end
         simple_rate : (at_start - at_end) / at_start in % (nets out new customers)
         complete : False when the period ends after ``period_end`` (or the data)
-        suppressed, note
+        note, suppressed, suppressed_reason, suppressed_min_n, suppressed_unit : periods with fewer
+            than ``min_n`` customers at the start are blanked (unit ``customers``)
     """
     by = as_list(by)
     level = check_level(level)
@@ -145,7 +152,9 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
     sb = bins(s_day)
     eb = np.full(len(cells), n_per + 1)
     if left.any():
-        eb[left] = bins(day_dates(ed[left]))
+        # The period of the last day as a customer; an end on the start day (never a customer a whole
+        # day) stays in the start's period, so it joins and leaves there.
+        eb[left] = np.maximum(bins(day_dates(ed[left]) - pd.Timedelta(days=1)), sb[left])
     if by:
         groups = cells.groupby(by, sort=True, observed=True)
         g = groups.ngroup().to_numpy()
@@ -178,7 +187,7 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = out["churned"] / out["at_start"]
         simple = ((out["at_start"] - out["at_end"]) / out["at_start"]).where(out["at_start"] > 0)
-    lo, hi = _wilson(out["churned"], out["at_start"], level)
+    lo, hi = wilson(out["churned"], out["at_start"], level)
     out.insert(len(by) + 3, "churn_rate", 100 * rate)
     out.insert(len(by) + 4, "ci_low", 100 * lo)
     out.insert(len(by) + 5, "ci_high", 100 * hi)
@@ -191,8 +200,8 @@ def churn_rate(customers: object, start: str = "start_date", end: str = "end_dat
     note = np.where((out["at_start"] > 0) & (out["churned"] == 0), "no churn in the period", note)
     note = np.where(~out["complete"], "period not fully observed: rate understated", note)
     out["note"] = note
-    return out.rename(columns={"at_start": "n"}).pipe(
-        _suppress, ["churn_rate", "ci_low", "ci_high", "simple_rate"], min_n).rename(columns={"n": "at_start"})
+    return suppress(out, size_col="at_start", value_cols=["churn_rate", "ci_low", "ci_high", "simple_rate"],
+                    min_n=min_n, unit="customers")
 
 
 def churn_share(customers: pd.DataFrame, by: str | Sequence[str] | None = None, *, churned: str = "churned",
@@ -208,7 +217,8 @@ def churn_share(customers: pd.DataFrame, by: str | Sequence[str] | None = None, 
         n : customers
         churned : of those, flagged as churned
         churn_pct, ci_low, ci_high : churned / n in % with Wilson interval
-        suppressed, note
+        note, suppressed, suppressed_reason, suppressed_min_n, suppressed_unit : groups with fewer than
+            ``min_n`` customers are blanked (unit ``customers``)
     """
     by = as_list(by)
     check_columns(customers, [churned, *by], argument="churned/by", source="customers")
@@ -220,7 +230,7 @@ def churn_share(customers: pd.DataFrame, by: str | Sequence[str] | None = None, 
     if not by:
         t = t.drop(columns=t.columns[0])
     t["churn_pct"] = 100 * t["churned"] / t["n"]
-    lo, hi = _wilson(t["churned"], t["n"], level)
+    lo, hi = wilson(t["churned"], t["n"], level)
     t["ci_low"], t["ci_high"] = 100 * lo, 100 * hi
     t["note"] = ""
-    return _suppress(t, ["churn_pct", "ci_low", "ci_high"], min_n)
+    return suppress(t, size_col="n", value_cols=["churn_pct", "ci_low", "ci_high"], min_n=min_n, unit="customers")

@@ -5,7 +5,7 @@ The statistic compared depends on the scale's kind unless given:
 =========  ==========================================  =============================
 statistic  estimate (units)                            test
 =========  ==========================================  =============================
-nps        NPS difference (points)                     z on the trinomial variances
+nps        NPS difference (points)                     adjusted-Wald z (Rocks 2016)
 top_box    difference of good shares (% points)        two-proportion score test,
                                                        Newcombe interval
 mean       difference of means (scale units)           Welch t (or Mann-Whitney U)
@@ -27,25 +27,31 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
 from .._checks import as_list, check_alpha, check_choice, check_level, check_min_n
 from .._results import Result
 from ..errors import DegenerateDataError, ParameterError
 from ..scales import Scale
+from .intervals import CORRECTIONS, adjust_p, nps_diff_adjusted_wald
 from .metrics import DEFAULT_MIN_N, prepare_counts, totals
+from .suppression import suppress
 
 __all__ = ["Comparison", "compare", "pairwise", "changes", "STATISTICS", "CORRECTIONS"]
 
 STATISTICS = ("nps", "top_box", "mean")
-CORRECTIONS = ("holm", "bonferroni", "fdr_bh", "none")
 _DEFAULT_STAT = {"nps": "nps", "csat": "top_box", "ces": "mean"}
 
 
 @dataclass(frozen=True, repr=False)
 class Comparison(Result):
-    """One difference between two groups (``a - b``) with its interval and test."""
+    """One difference between two groups (``a - b``) with its interval and test.
+
+    ``diff`` is the plain difference of the two figures; ``se`` is the standard error the interval
+    used (NPS: of the adjusted-Wald difference, which the interval is centred on; mean: Welch; top box:
+    NaN, the Newcombe interval has none). ``n_eff_a``/``n_eff_b`` are Kish's effective sizes, to which
+    ``min_n`` applies for weighted data.
+    """
 
     statistic: str
     group: str
@@ -56,6 +62,7 @@ class Comparison(Result):
     value_a: float
     value_b: float
     diff: float
+    se: float
     ci_low: float
     ci_high: float
     p_value: float
@@ -63,6 +70,11 @@ class Comparison(Result):
     level: float
     note: str = ""
     suppressed: bool = False
+    suppressed_reason: str = ""
+    suppressed_min_n: int = DEFAULT_MIN_N
+    suppressed_unit: str = "answers"
+    n_eff_a: float = float("nan")
+    n_eff_b: float = float("nan")
 
     @property
     def notes(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -116,20 +128,28 @@ def _pair(ta: pd.Series, tb: pd.Series, statistic: str, level: float, test: str 
     va, var_a = _values(ta, statistic)
     vb, var_b = _values(tb, statistic)
     diff = va - vb
-    z = stats.norm.ppf(0.5 + level / 2)
     note = ""
     if statistic == "nps":
-        se = np.sqrt(var_a + var_b)
-        lo, hi = diff - z * se, diff + z * se
-        p = 2 * stats.norm.sf(abs(diff) / se) if se > 0 else np.nan
-        if se == 0:
-            note = "every answer in both groups is in one category: no test"
-        name = "z test (trinomial variances)"
+        # Adjusted Wald on both groups (Rocks 2016; as nps_test_(test = "adjusted.wald") in his NPS R package):
+        # defined for groups with every answer in one category, where the plain Wald SE is 0.
+        shares = [(r["good_w"] / r["w"], r["bad_w"] / r["w"], r["n_eff"]) for r in (ta, tb)]
+        _, se, lo, hi, p = (float(x) for x in nps_diff_adjusted_wald(*shares[0], *shares[1], level))
+        se, lo, hi = 100 * se, 100 * lo, 100 * hi
+        if var_a == 0 and var_b == 0:
+            note = "no variance: every answer in both groups is in one category; the interval comes from the " \
+                   "adjusted-Wald pseudo-answers"
+        elif var_a == 0 or var_b == 0:
+            note = "no variance in one group: every answer is in one category"
+        if not lo - 1e-9 <= diff <= hi + 1e-9:
+            note = (note + "; " if note else "") + "interval (centred on the adjusted difference) does not " \
+                   "contain the difference: too few answers at an extreme"
+        name = "adjusted-Wald z (Rocks 2016)"
     elif statistic == "top_box":
         ca, na = ta["good_w"] / ta["w"] * ta["n_eff"], ta["n_eff"]
         cb, nb = tb["good_w"] / tb["w"] * tb["n_eff"], tb["n_eff"]
         lo, hi = confint_proportions_2indep(ca, na, cb, nb, method="newcombe", compare="diff", alpha=1 - level)
         lo, hi = 100 * lo, 100 * hi
+        se = np.nan  # the Newcombe interval is built from two Wilson intervals, not from one SE
         if (ca in (0, na)) and (cb in (0, nb)) and ca / na == cb / nb:
             p = 1.0
         else:
@@ -154,7 +174,8 @@ def _pair(ta: pd.Series, tb: pd.Series, statistic: str, level: float, test: str 
                 raise ParameterError("`test='mannwhitney'` needs unweighted data.")
             p = stats.mannwhitneyu(counts_a, counts_b, alternative="two-sided").pvalue
             name = "Mann-Whitney U (interval: Welch)"
-    return {"n_a": int(ta["n"]), "n_b": int(tb["n"]), "value_a": va, "value_b": vb, "diff": diff,
+    return {"n_a": int(ta["n"]), "n_b": int(tb["n"]), "n_eff_a": float(ta["n_eff"]), "n_eff_b": float(tb["n_eff"]),
+            "value_a": va, "value_b": vb, "diff": diff, "se": float(se),
             "ci_low": float(lo), "ci_high": float(hi), "p_value": float(p), "test": name, "note": note}
 
 
@@ -204,34 +225,33 @@ def compare(data: pd.DataFrame, group: str, a: object, b: object, score: str = "
         rows[name] = sel.iloc[0]
     ca = _expand(counts[counts[group] == a], score) if test == "mannwhitney" and not weight else None
     cb = _expand(counts[counts[group] == b], score) if test == "mannwhitney" and not weight else None
-    res = _pair(rows["a"], rows["b"], statistic, level, test, ca, cb)
-    small = [str(v) for v, r in ((a, rows["a"]), (b, rows["b"])) if r["n"] < min_n]
-    if small:
-        res.update(value_a=np.nan, value_b=np.nan, diff=np.nan, ci_low=np.nan, ci_high=np.nan,
-                   p_value=np.nan, note=f"fewer than min_n={min_n} answers in {small}: suppressed",
-                   suppressed=True)
+    res = _suppress_pairs(pd.DataFrame([_pair(rows["a"], rows["b"], statistic, level, test, ca, cb)]),
+                          min_n).iloc[0].to_dict()
+    res = {k: v.item() if isinstance(v, np.generic) else v for k, v in res.items()}  # plain Python fields
     return Comparison(statistic=statistic, group=group, a=str(a), b=str(b), level=level, **res)
 
 
-def _suppress_pair(res: dict, min_n: int) -> None:
-    """Blank a comparison involving a group below ``min_n``, and that group's own value."""
-    res["suppressed"] = bool(min(res["n_a"], res["n_b"]) < min_n)
-    if res["suppressed"]:
-        res.update(diff=np.nan, ci_low=np.nan, ci_high=np.nan, p_value=np.nan,
-                   note=f"fewer than min_n={min_n} answers: suppressed")
-        for side in ("a", "b"):
-            if res[f"n_{side}"] < min_n:
-                res[f"value_{side}"] = np.nan
+def _suppress_pairs(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """Blank comparisons involving a group below ``min_n`` (answers, or Kish effective n of weighted data),
+    and that group's own value (:func:`suppress`)."""
+    return suppress(table, size_col=["n_a", "n_b"], value_cols=["diff", "se", "ci_low", "ci_high", "p_value"],
+                    min_n=min_n, eff_col=["n_eff_a", "n_eff_b"], unit="answers", own_cols={"n_a": ["value_a"], "n_b": ["value_b"]})
 
 
-def _adjust(p: pd.Series, correction: str) -> np.ndarray:
-    check_choice("correction", correction, CORRECTIONS)
-    out = np.full(len(p), np.nan)
-    ok = p.notna().to_numpy()
-    if correction == "none":
-        out[ok] = p[ok]
-    elif ok.any():
-        out[ok] = multipletests(p[ok], method=correction)[1]
+def _adjust_then_suppress(table: pd.DataFrame, correction: str, min_n: int) -> pd.DataFrame:
+    """Adjust the p-values over every comparison made, then suppress.
+
+    The family is every comparison in the table, suppressed or not: leaving the hidden ones out would
+    make the shown ones look more significant because a group was small. The note says so.
+    """
+    table = table.assign(p_adj=adjust_p(table["p_value"], correction, count_missing=True))
+    out = _suppress_pairs(table, min_n)
+    hidden = int(out["suppressed"].sum())
+    out.loc[out["suppressed"], "p_adj"] = np.nan
+    if hidden and correction != "none":
+        words = (f"p_adj ({correction}) counts all {len(out)} comparisons, including the {hidden} suppressed")
+        shown = ~out["suppressed"]
+        out.loc[shown, "note"] = [f"{n}; {words}" if n else words for n in out.loc[shown, "note"]]
     return out
 
 
@@ -245,9 +265,10 @@ def pairwise(data: pd.DataFrame, group: str, score: str = "score", *, scale: Sca
     -------
     DataFrame with one row per pair
         a, b : the groups (difference is ``a - b``)
-        n_a, n_b, value_a, value_b, diff, ci_low, ci_high : as in :class:`Comparison`
+        n_a, n_b, n_eff_a, n_eff_b, value_a, value_b, diff, se, ci_low, ci_high : as in :class:`Comparison`
         p_value : unadjusted p-value
-        p_adj : adjusted with ``correction`` (holm, bonferroni, fdr_bh, none)
+        p_adj : adjusted with ``correction`` (holm, bonferroni, fdr_bh, none) over every pair, suppressed
+            ones included (the note says so); blank on suppressed pairs
         significant : ``p_adj < alpha``
         test, note
     """
@@ -257,11 +278,8 @@ def pairwise(data: pd.DataFrame, group: str, score: str = "score", *, scale: Sca
         raise DegenerateDataError(f"column {group!r} has {len(t)} group(s) with answers; need at least 2.")
     rows = []
     for (_i, ra), (_j, rb) in combinations(t.iterrows(), 2):
-        res = _pair(ra, rb, statistic, level, None)
-        _suppress_pair(res, min_n)
-        rows.append({"a": ra[group], "b": rb[group], **res})
-    out = pd.DataFrame(rows)
-    out["p_adj"] = _adjust(out["p_value"], correction)
+        rows.append({"a": ra[group], "b": rb[group], **_pair(ra, rb, statistic, level, None)})
+    out = _adjust_then_suppress(pd.DataFrame(rows), correction, min_n)
     out["significant"] = out["p_adj"] < alpha
     out["statistic"] = statistic
     return out
@@ -277,8 +295,8 @@ def changes(data: pd.DataFrame, date: str, score: str = "score", by: str | Seque
     -------
     DataFrame with the group columns and
         period, previous : the two periods compared (difference ``period - previous``)
-        n_a, n_b, value_a, value_b, diff, ci_low, ci_high, p_value : as in :class:`Comparison`
-        p_adj, significant : corrected across every comparison in the table
+        n_a, n_b, n_eff_a, n_eff_b, value_a, value_b, diff, se, ci_low, ci_high, p_value : as in :class:`Comparison`
+        p_adj, significant : corrected across every comparison in the table, suppressed ones included
         test, note
     """
     scale, statistic = _resolve(scale, statistic, level, min_n, alpha)
@@ -291,12 +309,10 @@ def changes(data: pd.DataFrame, date: str, score: str = "score", by: str | Seque
         g = g.sort_values("period")
         for (_, prev), (_, cur) in zip(g.iloc[:-1].iterrows(), g.iloc[1:].iterrows(), strict=False):
             res = _pair(cur, prev, statistic, level, None)
-            _suppress_pair(res, min_n)
             rows.append({**dict(zip(by, key, strict=False)), "period": cur["period"], "previous": prev["period"], **res})
-    cols = [*by, "period", "previous", "n_a", "n_b", "value_a", "value_b", "diff", "ci_low", "ci_high",
-            "p_value", "test", "note", "suppressed"]
-    out = pd.DataFrame(rows, columns=cols)
-    out["p_adj"] = _adjust(out["p_value"], correction)
+    cols = [*by, "period", "previous", "n_a", "n_b", "n_eff_a", "n_eff_b", "value_a", "value_b", "diff", "se",
+            "ci_low", "ci_high", "p_value", "test", "note"]
+    out = _adjust_then_suppress(pd.DataFrame(rows, columns=cols), correction, min_n)
     out["significant"] = out["p_adj"] < alpha
     out["statistic"] = statistic
     return out

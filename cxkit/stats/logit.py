@@ -347,32 +347,70 @@ def _rank(X: np.ndarray) -> int:
     return int(np.linalg.matrix_rank(Z.T @ Z, tol=1e-10))
 
 
-def _ml_fit(X: pd.DataFrame, y: np.ndarray, w: np.ndarray | None = None, groups: np.ndarray | None = None):
+def _ml_fit(X: pd.DataFrame, y: np.ndarray, w: np.ndarray | None = None, groups: np.ndarray | None = None,
+            sw: np.ndarray | None = None):
     """Maximum-likelihood fit with statsmodels' GLM (frequency weights; cluster-robust with ``groups``).
 
     With frequency weights the likelihood is the row-level one, so a fit on cell counts equals
-    the fit on the rows (estimates, standard errors and log-likelihood).
+    the fit on the rows (estimates, standard errors and log-likelihood). With survey weights
+    ``sw`` it is the pseudo-likelihood (``var_weights``) with a sandwich covariance (HC0, or
+    cluster-robust with ``groups``); :func:`_ml_table` scales HC0 by n / (n - 1) as R's ``svyglm``.
     """
-    model = sm.GLM(y, X, family=sm.families.Binomial(), freq_weights=w)
-    kw = {"cov_type": "cluster", "cov_kwds": {"groups": groups}} if groups is not None else {}
+    if groups is None and sw is None and len(y) > 200:
+        # Identical (x, y) rows pooled into frequency weights: the same likelihood, estimates and standard
+        # errors (see above), on far fewer rows when the predictors are discrete (a score alone).
+        Xa = np.column_stack([np.asarray(X, float), y])
+        cells, inv = np.unique(Xa, axis=0, return_inverse=True)
+        if len(cells) < len(y) // 2:
+            wc = np.bincount(inv.ravel(), weights=np.ones(len(y)) if w is None else w, minlength=len(cells))
+            X = pd.DataFrame(cells[:, :-1], columns=X.columns)
+            y, w = cells[:, -1], wc
+    model = sm.GLM(y, X, family=sm.families.Binomial(), freq_weights=w, var_weights=sw)
+    kw = ({"cov_type": "cluster", "cov_kwds": {"groups": groups}} if groups is not None
+          else {"cov_type": "HC0"} if sw is not None else {})
+    start = _warm_start(np.asarray(X, float), np.asarray(y, float),
+                        (np.ones(len(y)) if w is None else w) * (1.0 if sw is None else sw))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return model.fit(tol=1e-12, maxiter=100, **kw)
+        return model.fit(tol=1e-12, maxiter=100, start_params=start, **kw)
 
 
-def _ml_table(res, columns, z: float, method: str) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
-    """Table, parameters and covariance of a statsmodels fit, with Wald intervals."""
+def _warm_start(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray | None:
+    """Newton-Raphson in numpy (Cholesky, no SVD) to near the optimum, so statsmodels' IRLS only polishes
+    it (two or three iterations instead of eight); None when it does not settle (separation): IRLS
+    then starts from its own default, as before."""
+    beta = np.zeros(X.shape[1])
+    for _ in range(30):
+        p = expit(X @ beta)
+        g = X.T @ (w * (y - p))
+        H = X.T @ (X * (w * p * (1 - p))[:, None])
+        try:
+            step = np.linalg.solve(H, g)
+        except np.linalg.LinAlgError:
+            return None
+        beta = beta + step
+        if not np.isfinite(beta).all() or np.abs(beta).max() > 30:
+            return None
+        if np.abs(step).max() < 1e-8:
+            return beta
+    return None
+
+
+def _ml_table(res, columns, z: float, method: str, scale: float = 1.0) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
+    """Table, parameters and covariance of a statsmodels fit, with Wald intervals (covariance times ``scale``)."""
     params = pd.Series(np.asarray(res.params, float), index=columns)
-    se = np.asarray(res.bse, float)
-    table = _table(columns, params, se, params - z * se, params + z * se, np.asarray(res.pvalues, float), method)
-    cov = pd.DataFrame(np.asarray(res.cov_params()), index=columns, columns=columns)
+    se = np.asarray(res.bse, float) * np.sqrt(scale)
+    p_value = np.asarray(res.pvalues, float) if scale == 1.0 else 2 * stats.norm.sf(np.abs(params / se))
+    table = _table(columns, params, se, params - z * se, params + z * se, np.asarray(p_value, float), method)
+    cov = pd.DataFrame(np.asarray(res.cov_params()) * scale, index=columns, columns=columns)
     return table, params, cov
 
 
 def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
           controls: str | Sequence[str] = (), *, categorical: Sequence[str] = (),
           reference: Mapping[str, object] | None = None, level: float = 0.95, cluster: str | None = None,
-          weights: str | None = None, firth: str = "auto", center: Mapping[str, float] | None = None) -> LogitResult:
+          weights: str | None = None, firth: str = "auto", center: Mapping[str, float] | None = None,
+          survey_weights: str | None = None) -> LogitResult:
     """Logistic regression of ``outcome`` on ``predictors`` (and ``controls``), degenerate data reported.
 
     Parameters
@@ -390,6 +428,11 @@ def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
         Column of cluster ids (customer) for cluster-robust intervals.
     weights : str, optional
         Frequency weights (rows standing for several identical units).
+    survey_weights : str, optional
+        Sampling (survey) weights: the weighted pseudo-likelihood with sandwich (robust) standard
+        errors, HC0 times n / (n - 1), which equals R ``survey::svyglm`` on a design with
+        ``ids = ~1`` (with ``cluster``: cluster-robust). ``n`` and ``events`` stay counts of rows;
+        a separated fit (Firth) uses the weights in the estimate but model-based standard errors.
     firth : {"auto", "always", "never"}
         ``auto``: Firth only when separation is found.
     center : dict, optional
@@ -403,7 +446,10 @@ def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
         raise ParameterError(f"`firth` must be 'auto', 'always' or 'never'; got {firth!r}.")
     if not 0 < level < 1:
         raise ParameterError(f"`level` must be strictly between 0 and 1; got {level!r}.")
-    data, predictors, controls = _prepare(frame, outcome, predictors, controls, cluster, weights)
+    if weights and survey_weights:
+        raise ParameterError(f"give `weights` (frequency) or `survey_weights` (sampling), not both; got "
+                             f"{weights!r} and {survey_weights!r}.")
+    data, predictors, controls = _prepare(frame, outcome, predictors, controls, cluster, weights or survey_weights)
     data = data.copy()
     for t, c in (center or {}).items():
         if t in data:
@@ -432,6 +478,10 @@ def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
     X, levels = design(data, keep, categorical=categorical, reference=reference, weights=w)
     groups = pd.factorize(data[cluster])[0] if cluster else None
     fw = w if weights else None
+    sw = data[survey_weights].to_numpy(float) if survey_weights else None
+    if sw is not None and (np.any(sw < 0) or not np.isfinite(sw).all() or sw.sum() <= 0):
+        raise ParameterError(f"`survey_weights` column {survey_weights!r} must be finite, non-negative and not "
+                             f"all zero; got values from {np.nanmin(sw)!r} to {np.nanmax(sw)!r}.")
     # Collinear columns (e.g. a control implied by another) have no separate estimate.
     if _rank(X.to_numpy(float)) < X.shape[1]:
         cols = list(X.columns)
@@ -444,7 +494,7 @@ def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
         X = X[kept_cols]
     sep = check_separation(X, y, max_rows=20_000)
     if sep.kind == "unchecked" and firth != "always":
-        ml = _ml_fit(X, y, fw, groups)
+        ml = _ml_fit(X, y, fw, groups, sw)
         p = np.asarray(ml.fittedvalues)
         if not ml.converged or np.any(np.abs(ml.params) > 15) or np.any(ml.bse > 10) or np.any((p < 1e-8) | (p > 1 - 1e-8)):
             sep = check_separation(X, y)
@@ -473,7 +523,7 @@ def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
         # Identical (x, y) rows pooled as frequency weights: the same estimate, far fewer rows to iterate on.
         cells, inv = np.unique(np.column_stack([X.to_numpy(float), y]), axis=0, return_inverse=True)
         Xc, yc = cells[:, :-1], cells[:, -1]
-        wc = np.bincount(inv.ravel(), weights=w, minlength=len(cells))
+        wc = np.bincount(inv.ravel(), weights=w if sw is None else sw, minlength=len(cells))
         fit = firth_fit(Xc, yc, wc)
         crit = stats.chi2.ppf(level, 1)
         rows = []
@@ -491,9 +541,14 @@ def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
         if not fit["converged"]:
             notes.append("Firth's iterations did not converge: treat the estimates as rough.")
     else:
-        res = _ml_fit(X, y, fw, groups)
+        res = _ml_fit(X, y, fw, groups, sw)
         method = "maximum likelihood" + (" (cluster-robust)" if cluster else "")
-        table, params, cov = _ml_table(res, X.columns, z, method)
+        scale = 1.0
+        if sw is not None:
+            method = "survey-weighted pseudo-likelihood (" + ("cluster-robust" if cluster else "sandwich") + " SE)"
+            # statsmodels' HC0 times n / (n - 1): R svyglm's with-replacement variance (ids = ~1).
+            scale = 1.0 if cluster else len(y) / (len(y) - 1)
+        table, params, cov = _ml_table(res, X.columns, z, method, scale)
         llf = float(res.llf)
         if np.any(table["se"].to_numpy()[1:] > 10) or not res.converged:
             notes.append("Some standard errors are very large (near-separation: a group with almost no churners "

@@ -10,7 +10,9 @@ Conventions shared by the tables
 ``n``            answers (rows) in the group
 ``n_eff``        Kish's effective sample size; equals ``n`` without weights
 ``ci_low/high``  interval of the headline figure, same units as the figure
-``suppressed``   True when ``n < min_n``: the figures are set to NaN
+``suppressed``   True when ``n < min_n`` (weighted data: or ``n_eff < min_n``): the figures are set to NaN
+``suppressed_reason``, ``suppressed_min_n``, ``suppressed_unit``
+                 why (code), threshold and unit (:func:`cxkit.stats.suppression.suppress`)
 ``note``         plain-words caveat ("" when none)
 """
 
@@ -21,14 +23,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
 
-from .._checks import FREQS, as_list, check_choice, check_columns, check_level, check_min_n
+from .._checks import FREQS, as_list, check_choice, check_columns, check_level
 from .._dates import period_labels, to_dates
 from ..errors import DataError, ParameterError, format_rows
 from ..scales import Scale, validate_scores
 from .bootstrap import histogram_matrix, multinomial_percentiles
 from .counts import answer_counts, kish_neff
+from .intervals import nps_adjusted, nps_adjusted_wald, t_interval, wilson
+from .suppression import suppress
 
 __all__ = [
     "nps", "csat", "ces", "add_period",
@@ -36,8 +39,8 @@ __all__ = [
     "NPS_INTERVALS", "SHARE_INTERVALS", "DEFAULT_MIN_N",
 ]
 
-NPS_INTERVALS = ("adjusted-wald", "wald", "bootstrap")
-SHARE_INTERVALS = ("wilson", "bootstrap")
+NPS_INTERVALS = ("adjusted-wald", "wald", "bootstrap", "design")
+SHARE_INTERVALS = ("wilson", "bootstrap", "design")
 DEFAULT_MIN_N = 30
 
 
@@ -110,32 +113,46 @@ def totals(counts: pd.DataFrame, by: list[str], score: str, good: Sequence, bad:
 
 
 def _suppress(table: pd.DataFrame, value_cols: Sequence[str], min_n: int) -> pd.DataFrame:
-    """Blank figures of groups below ``min_n`` answers (or whose weights sum to zero) and say why."""
-    min_n = check_min_n(min_n)
-    small = table["n"] < min_n
-    note = table.get("note", pd.Series("", index=table.index)).astype(object)
-    # All-zero weights leave nothing to estimate from: blank and flag rather than show NaN unexplained.
-    weightless = (table["n_eff"] == 0) & (table["n"] > 0) if "n_eff" in table else pd.Series(False, table.index)
-    note = note.where(~weightless, "weights sum to zero: suppressed")
-    note = note.where(~small, f"fewer than min_n={min_n} answers: suppressed")
-    table["suppressed"] = small | weightless
-    table.loc[table["suppressed"], list(value_cols)] = np.nan
-    table["note"] = note
-    return table
+    """Answer tables: blank groups below ``min_n`` answers, whose weights sum to zero, or (weighted data)
+    whose Kish effective n is below ``min_n`` (:func:`suppress`)."""
+    return suppress(table, size_col="n", value_cols=value_cols, min_n=min_n, unit="answers", eff_col="n_eff")
 
 
-def _wilson(count, nobs, level):
-    count = np.asarray(count, dtype=float)
-    nobs = np.asarray(nobs, dtype=float)
-    lo = np.full(count.shape, np.nan)
-    hi = np.full(count.shape, np.nan)
-    ok = nobs > 0
-    if ok.any():
-        lo[ok], hi[ok] = proportion_confint(count[ok], nobs[ok], alpha=1 - level, method="wilson")
-        # Float round-off can put the bound a hair past the estimate at p = 0 or 1.
-        p = count[ok] / nobs[ok]
-        lo[ok], hi[ok] = np.minimum(lo[ok], p), np.maximum(hi[ok], p)
-    return lo, hi
+
+
+def design_se(counts: pd.DataFrame, by: Sequence[str], score: str, y, t: pd.DataFrame) -> np.ndarray:
+    """Linearisation (design-based) SE of each group's weighted mean of ``y(score)``, from a count table.
+
+    The design is R ``survey::svydesign(ids = ~1, weights = ~w)`` and groups are domains
+    (``svyby``): SE^2 = N/(N-1) * sum_i w_i^2 (y_i - ybar_g)^2 / W_g^2 over the group's rows,
+    N the rows of the whole table. ``y`` is constant within a cell of the count table, so the
+    cells' ``w2`` (sum of squared weights) give the sum exactly, on every engine. No strata,
+    clusters or finite-population correction (cxkit's data carry none).
+    """
+    y_cell = np.asarray(y(counts[score].astype(float).to_numpy()), dtype=float)
+    c = counts[list(by)].copy() if by else pd.DataFrame(index=counts.index)
+    c["w"], c["w2"], c["wy"] = counts["w"].to_numpy(float), counts["w2"].to_numpy(float), counts["w"] * y_cell
+    if by:
+        g = c.groupby(list(by), observed=True, sort=True)
+        ybar = g["wy"].transform("sum") / g["w"].transform("sum")
+    else:
+        ybar = c["wy"].sum() / c["w"].sum()
+    c["ss"] = c["w2"] * (y_cell - ybar) ** 2
+    ss = (c.groupby(list(by), observed=True, sort=True)["ss"].sum().to_numpy() if by
+          else np.array([c["ss"].sum()]))
+    N = float(t["n"].sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.sqrt(N / (N - 1) * ss / t["w"].to_numpy(float) ** 2)
+
+
+def _design_t(t: pd.DataFrame, level: float) -> np.ndarray:
+    """t quantile per group with the domain's degrees of freedom, its rows - 1.
+
+    As R ``degf(subset(design, group))`` for an ids = ~1 design, which ``svyciprop`` uses by default.
+    """
+    n = t["n"].to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        return stats.t.ppf(0.5 + level / 2, np.where(n > 1, n - 1, np.nan))
 
 
 def _mean_interval(t: pd.DataFrame, level: float) -> pd.DataFrame:
@@ -146,11 +163,9 @@ def _mean_interval(t: pd.DataFrame, level: float) -> pd.DataFrame:
         neff = t["n_eff"]
         var = var_w * neff / (neff - 1)
         sd = np.sqrt(var)
-        se = sd / np.sqrt(neff)
-        tq = stats.t.ppf(0.5 + level / 2, np.maximum(neff - 1, 1))
-    half = np.where(neff > 1, tq * se, np.nan)
-    return pd.DataFrame({"mean": mean, "sd": np.where(neff > 1, sd, np.nan),
-                         "mean_ci_low": mean - half, "mean_ci_high": mean + half})
+    lo, hi = t_interval(mean, sd, neff, level)
+    return pd.DataFrame({"mean": mean, "sd": np.where(neff > 1, sd, np.nan), "mean_ci_low": lo, "mean_ci_high": hi},
+                        index=t.index)
 
 
 def _notes(t: pd.DataFrame, share: pd.Series) -> pd.Series:
@@ -180,21 +195,18 @@ def nps_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "
     z = stats.norm.ppf(0.5 + level / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         se = np.sqrt((p_pro + p_det - est**2) / neff)
-    if ci == "wald":
-        centre, half = est, z * se
-    elif ci == "adjusted-wald":
-        # Rocks (2016): add 3/4 promoter, 3/4 detractor and 3/2 passive, centre on the
-        # adjusted estimate. Weighted data uses effective counts p * n_eff.
-        n_adj = neff + 3
-        a_pro = (p_pro * neff + 0.75) / n_adj
-        a_det = (p_det * neff + 0.75) / n_adj
-        centre = a_pro - a_det
-        half = z * np.sqrt((a_pro + a_det - centre**2) / n_adj)
+    if ci == "adjusted-wald":  # Rocks (2016); the default: keeps its coverage for small n
+        lo, hi = nps_adjusted_wald(p_pro, p_det, neff, level)
+        se = nps_adjusted(p_pro, p_det, neff)[1]  # the SE the interval used
+    elif ci == "design":  # linearisation, as survey::svycontrast on svymean(~pro + det) with df = degf
+        se = design_se(counts, by, score, lambda x: np.isin(x, scale.good) * 1.0 - np.isin(x, scale.bad), t)
+        tq = _design_t(t, level)
+        lo, hi = est - tq * se, est + tq * se
+    elif ci == "wald":
+        lo, hi = est - z * se, est + z * se
     else:
-        lo_b, hi_b = _nps_bootstrap(np.column_stack([p_det, p_pas, p_pro]), neff, level, n_boot, seed)
-        centre, half = (lo_b + hi_b) / 2, (hi_b - lo_b) / 2
-    lo = np.clip(centre - half, -1, 1)
-    hi = np.clip(centre + half, -1, 1)
+        lo, hi = _nps_bootstrap(np.column_stack([p_det, p_pas, p_pro]), neff, level, n_boot, seed)
+    lo, hi = np.clip(lo, -1, 1), np.clip(hi, -1, 1)
     out = t[by].copy()
     out["n"] = t["n"]
     out["promoters"] = t["good_n"].astype("int64")
@@ -209,9 +221,27 @@ def nps_from_counts(counts: pd.DataFrame, by: Sequence[str] = (), score: str = "
     out["ci_high"] = 100 * hi
     out["n_eff"] = neff
     out["method"] = ci
-    out["note"] = np.where(t["n"] < 2, "single answer: interval unreliable", "")
+    out["note"] = _nps_notes(t, est, lo, hi, ci)
     return _suppress(out, ["pct_promoters", "pct_passives", "pct_detractors", "nps", "se",
                            "ci_low", "ci_high"], min_n)
+
+
+def _nps_notes(t: pd.DataFrame, est: np.ndarray, lo: np.ndarray, hi: np.ndarray, ci: str) -> np.ndarray:
+    """Caveats of an NPS row: one answer, no variance, an interval that leaves out the estimate."""
+    n = t["n"].to_numpy()
+    one_kind = ((t[["good_w", "bad_w"]].to_numpy(float) == t[["w"]].to_numpy(float)).any(axis=1)
+                | ((t["good_w"] + t["bad_w"]).to_numpy(float) == 0))
+    with np.errstate(invalid="ignore"):
+        outside = (est < lo - 1e-12) | (est > hi + 1e-12)
+    pseudo = " (adjusted Wald adds 3 pseudo-answers)" if ci == "adjusted-wald" else ""
+    note = np.full(len(t), "", dtype=object)
+    note[(n >= 2) & one_kind] = "no variance: every answer is in one category" + (
+        "; the interval comes from the pseudo-answers" if ci == "adjusted-wald" else ": zero-width interval")
+    note[outside] = f"interval does not contain the NPS{pseudo}: too few answers at an extreme"
+    single = n < 2
+    note[single] = "single answer: interval unreliable"
+    note[single & outside] = f"single answer: interval unreliable; it does not contain the NPS{pseudo}"
+    return note
 
 
 def _nps_bootstrap(p: np.ndarray, neff: np.ndarray, level: float, n_boot: int, seed: int):
@@ -238,12 +268,19 @@ def nps(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None
     by : str or list of str, optional
         Group columns (segment, channel, touchpoint...).
     weight : str, optional
-        Survey weights; intervals then use Kish's effective sample size.
+        Survey weights; intervals then use Kish's effective sample size (or the
+        design-based SE with ``ci="design"``), and ``min_n`` applies to it.
     period : str, optional
         Date column; adds a ``period`` group at frequency ``freq``.
-    ci : {"adjusted-wald", "wald", "bootstrap"}
+    ci : {"adjusted-wald", "wald", "bootstrap", "design"}
         Interval method. Adjusted Wald (Rocks 2016) is the default: it keeps
-        its coverage for small n and extreme scores.
+        its coverage for small n and extreme scores. ``"design"``: the
+        linearisation (design-based) SE of weighted data and a t interval with
+        the group's rows - 1 degrees of freedom, as R ``survey::svycontrast`` on
+        ``svymean(~pro + det)`` for ``svydesign(ids = ~1, weights = ~w)`` (groups
+        as domains); it accounts for weights that go with the answers, which
+        Kish's n_eff ignores, but is a plain Wald interval (zero width when every
+        answer is in one category). See ``docs/statistics.md``.
     level : float
         Confidence level.
     min_n : int
@@ -256,7 +293,8 @@ def nps(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None
         promoters, passives, detractors : answer counts (9-10, 7-8, 0-6)
         pct_promoters, pct_passives, pct_detractors : weighted shares in %
         nps : % promoters - % detractors, in points (-100..100)
-        se : standard error of ``nps`` (points), sqrt((p+ + p- - nps^2) / n)
+        se : standard error (points) that the interval used: adjusted Wald, sqrt((a+ + a- - (a+ - a-)^2) / (n + 3))
+            on the adjusted shares a (Rocks 2016); Wald and bootstrap, sqrt((p+ + p- - nps^2) / n)
         ci_low, ci_high : interval in points
         n_eff, method, suppressed, note
     """
@@ -278,7 +316,7 @@ def _share_table(counts, by, score, scale, level, min_n, share_name, count_name,
     t = totals(counts, by, score, scale.good, scale.bad)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = t["good_w"] / t["w"]
-    lo, hi = _wilson(share * t["n_eff"], t["n_eff"], level)
+    lo, hi = wilson(share * t["n_eff"], t["n_eff"], level)
     out = t[by].copy()
     out["n"] = t["n"]
     out[count_name] = t["good_n"].astype("int64")
@@ -287,7 +325,23 @@ def _share_table(counts, by, score, scale, level, min_n, share_name, count_name,
     out["ci_high"] = 100 * hi
     out = pd.concat([out, _mean_interval(t, level)], axis=1)
     out["n_eff"] = t["n_eff"]
-    if ci == "bootstrap":
+    if ci == "design":
+        # Linearisation (survey::svyciprop(method = "logit") and svymean with df = degf): the share's interval
+        # on the logit scale stays inside 0..100.
+        tq = _design_t(t, level)
+        p = share.to_numpy(float)
+        se_p = design_se(counts, by, score, lambda x: np.isin(x, scale.good) * 1.0, t)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            eta, se_eta = np.log(p / (1 - p)), se_p / (p * (1 - p))
+            slo, shi = 1 / (1 + np.exp(-(eta - tq * se_eta))), 1 / (1 + np.exp(-(eta + tq * se_eta)))
+        extreme = (p == 0) | (p == 1)  # no variance: the logit interval degenerates to the share itself
+        out["ci_low"] = 100 * np.where(extreme, p, slo)
+        out["ci_high"] = 100 * np.where(extreme, p, shi)
+        se_m = design_se(counts, by, score, lambda x: x, t)
+        out["mean_ci_low"] = out["mean"] - tq * se_m
+        out["mean_ci_high"] = out["mean"] + tq * se_m
+        out["method"] = "design"
+    elif ci == "bootstrap":
         (slo, shi), (mlo, mhi) = _share_bootstrap(counts, by, score, scale, t, level, n_boot, seed)
         # One answer cannot be resampled meaningfully: no interval, as with the t interval.
         single = t["n_eff"].to_numpy(float) < 2
@@ -330,10 +384,13 @@ def csat(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | Non
     ----------
     scale : Scale, optional
         Defaults to 1..5 with top box 4-5. Other ranges must declare their top box.
-    ci : {"wilson", "bootstrap"}
+    ci : {"wilson", "bootstrap", "design"}
         ``"wilson"``: Wilson interval for the share and t interval for the mean.
         ``"bootstrap"``: percentile intervals for both from ``n_boot`` seeded
         multinomial resamples of each group's answer histogram.
+        ``"design"``: linearisation SEs of weighted data (R ``survey``): the share
+        as ``svyciprop(method = "logit")``, the mean as ``svymean`` with a t
+        interval on the group's rows - 1 degrees of freedom.
     (others as in :func:`nps`)
 
     Returns
@@ -380,7 +437,7 @@ def ces(data: pd.DataFrame, score: str = "score", by: str | Sequence[str] | None
         Required: CES scales differ in range and direction, and cxkit never
         guesses whether a high answer means easy (``higher_is_easier``) or
         hard (``higher_is_harder``).
-    ci : {"wilson", "bootstrap"}
+    ci : {"wilson", "bootstrap", "design"}
         As in :func:`csat`.
 
     Returns

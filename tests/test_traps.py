@@ -1,0 +1,149 @@
+"""Trap datasets (``cxkit.data.synth.write_trap``): each trap is flagged in the validation report in
+plain words, with the figures of its ground truth (``truth.json``, computed by brute force in the
+generator, not by cxkit's own code)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import cxkit as cx
+from cxkit.data.synth import TRAPS, write_trap
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+@pytest.fixture(scope="module")
+def traps(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = {}
+    for name in TRAPS:
+        spec = write_trap(name, tmp_path_factory.mktemp(name))
+        out[name] = (cx.validate_dataset(str(spec)), json.loads((spec.parent / "truth.json").read_text()))
+    return out
+
+
+def _messages(report, level: str | None = None) -> str:
+    return "\n".join(i.message for i in report.issues if level is None or i.level == level)
+
+
+def test_every_trap_loads_cleanly(traps: dict) -> None:
+    assert set(traps) == set(TRAPS)
+    for name, (report, truth) in traps.items():
+        assert report.ok, (name, report.text())
+        assert truth["trap"] == name and truth["spec_keys"]
+
+
+def test_write_trap_returns_spec_and_refuses_unknown_names(tmp_path: Path) -> None:
+    spec = write_trap("stale", tmp_path)
+    assert spec == tmp_path / "spec.yaml" and (tmp_path / "truth.json").exists()
+    with pytest.raises(cx.ParameterError, match="`name` must be one of"):
+        write_trap("nope", tmp_path)
+
+
+def test_leakage_flagged_with_figures(traps: dict) -> None:
+    report, truth = traps["leakage"]
+    warn = _messages(report, "warning")
+    assert "probable leakage: 'complaint'" in warn and "probable leakage: 'cancellation_fee'" in warn
+    assert (f"it marks {_pct(truth['complaint_churners_flagged'])} of churners and "
+            f"{_pct(truth['complaint_stayers_flagged'])} of stayers") in warn
+    assert f"AUC of {truth['complaint_auc']:.2f}" in warn
+    assert (f"it marks {_pct(truth['cancellation_fee_churners_flagged'])} of churners and "
+            f"{_pct(truth['cancellation_fee_stayers_flagged'])} of stayers") in warn
+    assert "cannot predict churn" in warn and "kept out of churn models" in warn
+    ds = report.dataset
+    assert set(ds.leaky()) == set(truth["leaky_columns"])
+    assert ds.leaky(["contract", "complaint", "segment"]) == ["complaint"]
+    sep = ds.separation.set_index("column")
+    assert sep.loc["complaint", "auc"] == pytest.approx(truth["complaint_auc"], abs=1e-4)
+    assert not sep.loc[["contract", "segment", "csat"], "leakage"].any()
+    assert "probable leakage, kept out of churn models: complaint" in report.text()
+
+
+def test_churn_study_leaves_leaky_controls_out(traps: dict) -> None:
+    ds = traps["leakage"][0].dataset
+    study = cx.churn_study(ds, controls=["complaint", "contract"], n_boot=50, hazard=False)
+    assert "complaint" not in str(study.models["controls"].tolist())
+    assert any("probable leakage: complaint" in n for n in study.notes)
+
+
+def test_duplicates_counted_shown_dropped(traps: dict) -> None:
+    report, truth = traps["duplicates"]
+    assert report.stats["responses"]["exact_duplicates"] == truth["exact_duplicate_rows"]
+    warn = _messages(report, "warning")
+    assert f"{truth['exact_duplicate_rows']} row(s) are exact copies of an earlier row" in warn
+    assert "dropped 300 as declared" in warn and "_row" not in _messages(report)
+    assert report.dataset.responses["customer_id"].nunique() == truth["rows_after_drop"]
+    assert "exact copies of a row: 300" in report.text()
+
+
+def test_not_applicable_counted_never_scored(traps: dict) -> None:
+    report, truth = traps["not_applicable"]
+    assert f"{truth['not_applicable']} answer(s) coded [0] mean 'not applicable'" in _messages(report)
+    assert f"not applicable: {truth['not_applicable']}" in report.text()
+    r = report.dataset.responses
+    assert len(r) == truth["answers"] and r["score"].min() >= 1
+    assert r["score"].isin([4, 5]).mean() == pytest.approx(truth["top_box_share"], abs=1e-4)
+
+
+def test_churn_labels_read(traps: dict) -> None:
+    report, truth = traps["churn_labels"]
+    assert int(report.dataset.customers["churned"].sum()) == truth["churners"]
+    assert (f"churn flag: {truth['churners']:,} of {truth['rows']:,} customers churned "
+            f"({100 * truth['churn_share']:.1f}%)") in _messages(report)
+
+
+def test_synonyms_merged(traps: dict) -> None:
+    report, truth = traps["synonyms"]
+    ds = report.dataset
+    assert sorted(ds.responses["channel"].unique()) == truth["channel_merged"]
+    assert (ds.responses["channel"] == "Phone").sum() == truth["phone_after_merge"]
+    assert sorted(ds.customers["segment"].unique()) == truth["segment_merged"]
+    assert (ds.customers["segment"] == "Credit Card").sum() == truth["credit_card_after_merge"]
+    assert "'Mobile Phone' -> 'Phone'" in _messages(report)
+
+
+def test_reversed_relation_explained(traps: dict) -> None:
+    report, truth = traps["reversed"]
+    text = _messages(report)
+    assert "'csat' runs in reverse: customers with better scores churned more, not less" in text
+    assert f"AUC {truth['csat_auc']:.2f}" in text and f"{truth['csat_auc_reversed']:.2f} the other way round" in text
+
+
+def test_customer_level_one_table(traps: dict) -> None:
+    report, truth = traps["customer_level"]
+    ds = report.dataset
+    assert len(ds.responses) == truth["rows"] and len(ds.customers) == truth["rows"]
+    assert int(ds.customers["churned"].sum()) == truth["churners"]
+    assert "carry no dates" in _messages(report) and "association, not a prediction" in _messages(report)
+    sep = ds.separation.set_index("column")
+    assert sep.loc["csat", "auc"] == pytest.approx(truth["csat_auc"], abs=1e-4)
+    assert "Satisfaction Score" not in sep.index  # measured once, as the metric
+
+
+def test_stale_data_warned(traps: dict) -> None:
+    report, truth = traps["stale"]
+    warn = _messages(report, "note")
+    assert f"the last answer is dated {truth['last_answer']}" in warn
+    assert "reports for a recent period will be empty" in warn
+
+
+def test_duplicate_customer_advice_works(tmp_path: Path) -> None:
+    """A customer repeated as an exact copy: the advice is `drop: exact`, and following it loads cleanly."""
+    import yaml
+
+    (tmp_path / "c.csv").write_text("id,sat,churn\nA,4,no\nB,2,yes\nA,4,no\nC,5,no\n")
+    spec = {"tables": {"customers": {"file": "c.csv", "columns": {"customer_id": "id", "churned": "churn"},
+                                     "scores": {"csat": "sat"}}},
+            "scales": {"csat": {"kind": "csat", "min": 1, "max": 5}}}
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec))
+    report = cx.validate_dataset(str(tmp_path / "s.yaml"))
+    err = _messages(report, "error")
+    assert "exact copies: declare `duplicates: {drop: exact}`" in err and "_row" not in err
+    spec["tables"]["customers"]["duplicates"] = {"drop": "exact"}
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec))
+    ds = cx.load_dataset(tmp_path / "s.yaml")
+    assert sorted(ds.customers["customer_id"]) == ["A", "B", "C"] and len(ds.responses) == 3
