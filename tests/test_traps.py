@@ -147,3 +147,29 @@ def test_duplicate_customer_advice_works(tmp_path: Path) -> None:
     (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec))
     ds = cx.load_dataset(tmp_path / "s.yaml")
     assert sorted(ds.customers["customer_id"]) == ["A", "B", "C"] and len(ds.responses) == 3
+
+
+def test_validate_lists_undeclared_personal_columns(tmp_path: Path) -> None:
+    """A `Surname` column (as in a real bank churn export) and e-mails/phones are listed though undeclared."""
+    import yaml
+
+    (tmp_path / "c.csv").write_text("id,Surname,contact,tel,sat,churn\n"
+                                    "A,Smith,a@example.com,+31 6 1234 5678,4,no\n"
+                                    "B,Jones,b@example.org,06-12345678,2,yes\n"
+                                    "C,Bakker,c@example.nl,0612345679,5,no\n")
+    spec = {"tables": {"customers": {"file": "c.csv", "columns": {"customer_id": "id", "churned": "churn"},
+                                     "scores": {"csat": "sat"}}},
+            "scales": {"csat": {"kind": "csat", "min": 1, "max": 5}}}
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec))
+    report = cx.validate_dataset(str(tmp_path / "s.yaml"))
+    personal = [i for i in report.issues if i.check == "personal"]
+    assert len(personal) == 1 and report.ok  # one note for the file, though it feeds two tables
+    msg = personal[0].message
+    assert "look personal, not declared" in msg and "'Surname' (column name suggests personal data)" in msg
+    assert "'contact' (values look like e-mail addresses)" in msg and "'tel'" in msg and "'sat'" not in msg
+    assert "declare them under `pii:`" in msg and "Surname" in report.text()
+    assert "Smith" not in report.text() and "a@example.com" not in report.text()  # names, never values
+    # Declared: no longer listed as undeclared.
+    spec["tables"]["customers"]["pii"] = ["Surname", "contact", "tel"]
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec))
+    assert not [i for i in cx.validate_dataset(str(tmp_path / "s.yaml")).issues if i.check == "personal"]

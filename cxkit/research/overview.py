@@ -241,7 +241,9 @@ def churn_overview(ds: Dataset, *, period_start: str | pd.Timestamp | None = Non
         What was computed instead of per-period rates, or why nothing was ("" for rates).
     """
     cust = ds.customers
-    by_ok = cust is not None and by in safe_group_by(cust, [by], ds, allow=allow_personal_data)[0]
+    # Missing column (a customer table without segments): no breakdown, as documented above.
+    by_ok = (cust is not None and by in cust.columns
+             and by in safe_group_by(cust, [by], ds, allow=allow_personal_data)[0])
     if cust is not None and "start_date" in cust:
         tables = {"churn": churn_rate(cust, period_start=period_start, period_end=period_end, freq=freq,
                                       level=level, min_n=min_n)}
