@@ -156,7 +156,8 @@ def test_not_applicable_status_reaches_index_and_kpis(tmp_path):
     assert extract_not_applicable(nb) == ["No NPS here at all."]
     run = tmp_path / "r1"
     run.mkdir()
-    (run / "manifest.json").write_text(json.dumps({"status": "not applicable", "error": "No NPS here at all.",
+    (run / "manifest.json").write_text(json.dumps({"cxkit_manifest": 1, "status": "not applicable",
+                                                   "error": "No NPS here at all.",
                                                    "outputs": {}}))
     page = write_index(tmp_path).read_text()
     assert "1 not applicable" in page and "0 failed" in page and "class='na'" in page
