@@ -251,8 +251,11 @@ def churn_overview(ds: Dataset, *, period_start: str | pd.Timestamp | None = Non
              and by in safe_group_by(cust, [by], ds, allow=allow_personal_data)[0])
     if cust is not None and "start_date" in cust:
         note = ""
-        latest = pd.concat([pd.to_datetime(cust[c], errors="coerce") for c in ("start_date", "end_date")
-                            if c in cust]).max()
+        # The data's last known date: customer starts and ends, and answers (a live export has recent ones).
+        dated = [pd.to_datetime(cust[c], errors="coerce") for c in ("start_date", "end_date") if c in cust]
+        if ds.has_answer_dates:
+            dated.append(pd.to_datetime(ds.responses["answered_at"], errors="coerce"))
+        latest = pd.concat(dated).max()
         if period_end is not None and pd.notna(latest) and \
                 latest < to_timestamp(period_end, "period_end") - pd.Timedelta(days=_STALE_DAYS):
             # Data that ends years before the run date: customers without an end date are not known to
@@ -260,6 +263,8 @@ def churn_overview(ds: Dataset, *, period_start: str | pd.Timestamp | None = Non
             note = _t("ov_churn_stale", lang, last=latest.date().isoformat(),
                       end=to_timestamp(period_end, "period_end").date().isoformat())
             period_end = latest
+            if period_start is not None and to_timestamp(period_start, "period_start") > latest:
+                period_start = None  # a period after the data: show the rates the data holds
         tables = {"churn": churn_rate(cust, period_start=period_start, period_end=period_end, freq=freq,
                                       level=level, min_n=min_n)}
         if by_ok:
