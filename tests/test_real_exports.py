@@ -1,9 +1,9 @@
 """Every notebook is useful on every dataset: status ``ok`` or ``not applicable`` with its reason, never a traceback.
 
 Runs the four report notebooks on every spec in ``data/specs/`` (public datasets in ../shared/data;
-skipped with a clear reason when absent) and on every trap dataset of ``cxkit.data.synth.write_trap``,
-in English and Dutch: to keep ``make test`` modest, each spec/trap runs one notebook (rotating) in Dutch
-and the other three in English, so every notebook runs in both languages and every dataset in both. The unit tests below check the
+skipped with a clear reason when absent), in English and Dutch: to keep ``make test`` modest, each spec
+runs one notebook (rotating) in Dutch and the other three in English. The trap datasets are run in
+``test_trap_notebooks.py`` (its own file, so ``--dist loadfile`` puts it on the other worker). The unit tests below check the
 package logic that decides what applies (period derivation, one-score loyalty, driver outcome)
 on small DataFrames, without a kernel.
 """
@@ -45,27 +45,6 @@ def test_notebooks_run_on_every_public_spec(spec, notebook, tmp_path):
     # Dutch for every spec of one notebook each, English for the rest: both languages, modest runtime.
     lang = "nl" if NOTEBOOKS.index(notebook) == SPECS.index(spec) % len(NOTEBOOKS) else "en"
     _run(notebook, spec, tmp_path, lang)
-
-
-def _traps() -> list[str]:
-    from cxkit.data import synth
-
-    return list(getattr(synth, "TRAPS", ()))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("notebook", NOTEBOOKS)
-@pytest.mark.parametrize("trap", _traps())
-def test_notebooks_run_on_every_trap_dataset(trap, notebook, tmp_path):
-    """Every trap x every notebook, each trap in Dutch for one notebook (rotating) and English for the other
-    three: both languages on every trap and every notebook, 32 runs of small data (~10 s each) instead of 64."""
-    from cxkit.data import synth
-
-    lang = "nl" if NOTEBOOKS.index(notebook) == _traps().index(trap) % len(NOTEBOOKS) else "en"
-    spec = synth.write_trap(trap, tmp_path / "data")
-    res = _run(notebook, spec, tmp_path / "out", lang)
-    if res.status == "not applicable" and lang == "nl":  # the reason is in the report's language
-        assert any(w in res.error for w in ("geen", "niet")), res.error
 
 
 # -- the package logic, without a kernel --------------------------------------------------------
