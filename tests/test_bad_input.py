@@ -207,6 +207,54 @@ def _churn_words(tmp: Path) -> object:
                                 ccols={"customer_id": "id", "churned": "st", "segment": "seg"}))
 
 
+# -- issue 13: the crashes real exports caused (each now a plain result, never a traceback) -----------------
+NB02 = ROOT / "notebooks" / "02_satisfaction_vs_loyalty.ipynb"
+NB04 = ROOT / "notebooks" / "04_drivers.ipynb"
+
+
+def _old_data(tmp: Path) -> Path:
+    """Answers from 2019 only (NPS and CSAT by segment): every one years before a 2025 period_start."""
+    body = "".join(f"{i},2019-0{1 + i % 6}-1{i % 9},{m},{v}\n" for i in range(1, 61)
+                   for m, v in (("nps", i % 11), ("csat", 1 + i % 5)))
+    cust = "id,start,end,seg\n" + "".join(f"{i},2018-01-01,,{'ab'[i % 2]}\n" for i in range(1, 61))
+    return spec(tmp, H + body, cust)
+
+
+def _one_score_churn(tmp: Path) -> Path:
+    """The commonest real churn export: one row per customer, a CSAT score and a churn flag, nothing else."""
+    lines = "".join(f"{i},{1 + i % 5},{'yes' if (i % 5 < 2) == (i % 3 > 0) else 'no'}\n" for i in range(120))
+    (tmp / "c.csv").write_text("id,sat,churn\n" + lines)
+    p = tmp / "spec.yaml"
+    p.write_text(yaml.safe_dump({"tables": {"customers": {
+        "file": "c.csv", "columns": {"customer_id": "id", "churned": "churn"}, "scores": {"csat": "sat"}}},
+        "scales": {"csat": {"kind": "csat", "min": 1, "max": 5, "top_box": [4, 5]}}}))
+    return p
+
+
+def _nb_run(nb: Path, make: Callable[[Path], Path], **params) -> Callable[[Path], object]:
+    fast = {"n_boot": 50} if nb.name.startswith("04") else {}
+    return lambda tmp: execute_notebook(nb, tmp / "out", {"spec": str(make(tmp)), **fast, **params})
+
+
+def _check_not_applicable(words: tuple[str, ...], shown: str = "") -> Callable[[object], None]:
+    def check(res) -> None:
+        assert res.status == "not applicable", (res.status, res.error)
+        assert all(w in res.error for w in words), res.error
+        page = res.html.read_text(encoding="utf-8")
+        assert "Traceback" not in page and shown in page  # what it can report, it reports
+    return check
+
+
+def _check_ok(res) -> None:
+    assert res.status == "ok", (res.status, res.error)
+    assert "Traceback" not in res.html.read_text(encoding="utf-8")
+
+
+def _check_validate_recode_null(report) -> None:
+    assert report.ok, report.text()
+    assert report.stats["responses"]["missing"] == {"score": 1} and report.stats["responses"]["rows_kept"] == 1
+
+
 # -- hostile inputs (issue 14): each must end in a clear error, none may hang ----------------
 RUNNER_NB = ROOT / "tests" / "fixtures" / "runner" / "report.ipynb"
 LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
@@ -624,6 +672,25 @@ CASES: list[Case] = [
              ropts={"extra": ["contact"]}))),
          cx.ParameterError, ("'contact'", "e-mail addresses", "allow_personal_data")),
     # ----------------------------------------------------------------- report
+    Case("validate-recode-null", "load", "`cxkit validate` of `recode: {csat: {map: {0: null}}}`",
+         lambda tmp: cx.validate_dataset(str(spec(tmp, rows(("csat", 4), ("csat", 0)),
+                                                  ropts={"recode": {"csat": {"map": {0: None}}}}))),
+         check=_check_validate_recode_null, expect="report OK, the 0 counted as missing (no TypeError)"),
+    Case("report-01-data-ends-before-period", "report",
+         "notebook 01 with `period_start: 2025-11-01` on answers from 2019 (was `KeyError: 'nps_by_segment'`)",
+         _nb_run(NB01, _old_data, period_start="2025-11-01", run_date="2026-11-01"),
+         check=_check_not_applicable(("2025-11-01", "2019-01-", "period_start")),
+         expect="status `not applicable`, saying where the answers lie and to leave period_start empty"),
+    Case("report-01-data-ends-long-ago-default", "report", "notebook 01, default period, answers from 2019",
+         _nb_run(NB01, _old_data, run_date="2026-11-01"), check=_check_ok,
+         expect="status `ok`: the period is the data's last 12 months"),
+    Case("report-02-one-score-and-churn", "report", "notebook 02 on a customer export with CSAT and churn, no NPS",
+         _nb_run(NB02, _one_score_churn), check=_check_not_applicable(("no NPS metric", "satisfied customers left", "retention by score"),
+                                                             shown="Satisfied but left"),
+         expect="status `not applicable` (no NPS), with satisfied-but-left and retention by score"),
+    Case("report-04-no-nps-outcome", "report", "notebook 04 on a customer export with CSAT and churn, no NPS",
+         _nb_run(NB04, _one_score_churn), check=_check_ok,
+         expect="status `ok`: churn is the outcome, and the report says there is no NPS"),
     Case("report-min_n-text", "report", "`execute_notebook(..., {\"min_n\": \"30\"})`",
          lambda tmp: execute_notebook(NB01, tmp / "out", {"min_n": "30"}),
          cx.ParameterError, ("01_cx_overview.ipynb", "`min_n`", "expects int", "'30'")),

@@ -1,12 +1,14 @@
-"""Trap datasets (``cxkit.data.synth.write_trap``): each trap is flagged in the validation report in
-plain words, with the figures of its ground truth (``truth.json``, computed by brute force in the
-generator, not by cxkit's own code)."""
+"""Trap datasets (``cxkit.data.synth.write_trap``): each trap is flagged in the validation report and in
+the generated text (churn/loyalty descriptions, the overview summary and period notes) in plain words,
+with the figures of its ground truth (``truth.json``, computed by brute force in the generator, not by
+cxkit's own code)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import cxkit as cx
@@ -147,3 +149,109 @@ def test_duplicate_customer_advice_works(tmp_path: Path) -> None:
     (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec))
     ds = cx.load_dataset(tmp_path / "s.yaml")
     assert sorted(ds.customers["customer_id"]) == ["A", "B", "C"] and len(ds.responses) == 3
+
+
+def test_validate_lists_undeclared_personal_columns(tmp_path: Path) -> None:
+    """A `Surname` column (as in a real bank churn export) and e-mails/phones are listed though undeclared."""
+    import yaml
+
+    (tmp_path / "c.csv").write_text("id,Surname,contact,tel,sat,churn\n"
+                                    "A,Smith,a@example.com,+31 6 1234 5678,4,no\n"
+                                    "B,Jones,b@example.org,06-12345678,2,yes\n"
+                                    "C,Bakker,c@example.nl,0612345679,5,no\n")
+    spec = {"tables": {"customers": {"file": "c.csv", "columns": {"customer_id": "id", "churned": "churn"},
+                                     "scores": {"csat": "sat"}}},
+            "scales": {"csat": {"kind": "csat", "min": 1, "max": 5}}}
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec))
+    report = cx.validate_dataset(str(tmp_path / "s.yaml"))
+    personal = [i for i in report.issues if i.check == "personal"]
+    assert len(personal) == 1 and report.ok  # one note for the file, though it feeds two tables
+    msg = personal[0].message
+    assert "look personal, not declared" in msg and "'Surname' (column name suggests personal data)" in msg
+    assert "'contact' (values look like e-mail addresses)" in msg and "'tel'" in msg and "'sat'" not in msg
+    assert "declare them under `pii:`" in msg and "Surname" in report.text()
+    assert "Smith" not in report.text() and "a@example.com" not in report.text()  # names, never values
+    # Declared: no longer listed as undeclared.
+    spec["tables"]["customers"]["pii"] = ["Surname", "contact", "tel"]
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec))
+    assert not [i for i in cx.validate_dataset(str(tmp_path / "s.yaml")).issues if i.check == "personal"]
+
+
+# -- the generated text: each trap is named where a manager reads it, with the truth's figures -------------
+
+
+def _study(traps: dict, name: str):
+    ds = traps[name][0].dataset
+    # notebook 03's default controls: those the data lacks are skipped
+    return cx.churn_study(ds, controls=["tenure_years", "segment", "contract", "channel"], n_boot=50,
+                          hazard=False, seed=1)
+
+
+def test_leakage_named_in_churn_report_text(traps: dict) -> None:
+    _, truth = traps["leakage"]
+    study = _study(traps, "leakage")
+    text = study.describe("en")
+    assert "Never used in these models, as probable leakage" in text
+    assert (f"'complaint': it marks {_pct(truth['complaint_churners_flagged'])} of churners and "
+            f"{_pct(truth['complaint_stayers_flagged'])} of stayers") in text
+    assert f"'cancellation_fee': it marks {_pct(truth['cancellation_fee_churners_flagged'])} of churners" in text
+    assert "records the churn rather than predicting it" in text
+    assert "complaint" not in str(study.models["controls"].tolist()) and "404359" not in text
+
+
+def test_reversed_relation_in_churn_report_text(traps: dict) -> None:
+    _, truth = traps["reversed"]
+    study = _study(traps, "reversed")
+    for lang in ("en", "nl"):
+        text = study.describe(lang)
+        low = f"{truth['csat_auc']:.2f}".replace(".", "," if lang == "nl" else ".")
+        rev = f"{truth['csat_auc_reversed']:.2f}".replace(".", "," if lang == "nl" else ".")
+        assert f"csat {low} (" in text and rev in text.split(f"csat {low} (")[1]
+    assert "below 0.5: the relation runs the other way" in study.describe("en")
+    assert "Churn rises as csat goes up" in study.describe("en")
+
+
+def test_undated_export_uses_association_wording(traps: dict) -> None:
+    _, truth = traps["customer_level"]
+    ds = traps["customer_level"][0].dataset
+    text = _study(traps, "customer_level").describe("en")
+    assert "'goes together with', not 'predicts'" in text
+    assert "within 180 days" not in text and "within 90 days" not in text and "predicts churn" not in text
+    loyalty = cx.loyalty_study(ds).describe("en")
+    assert "association only" in loyalty and "within 180 days" not in loyalty
+    # Notebook 01's summary names the churn share it computed (every headline computed is mentioned).
+    tables, note = cx.churn_overview(ds)
+    head = cx.headline(ds, cx.window(ds))
+    summary = cx.describe_overview(head, None, churn=tables["churn"])
+    assert f"Churn: {100 * truth['churn_share']:.1f}% of {truth['rows']:,} customers are flagged" in summary
+    assert "No customer start/end dates" in note
+
+
+def test_churn_labels_share_in_overview_text(traps: dict) -> None:
+    _, truth = traps["churn_labels"]
+    ds = traps["churn_labels"][0].dataset
+    tables, _ = cx.churn_overview(ds)
+    head = cx.headline(ds, cx.window(ds))
+    nl = cx.describe_overview(head, None, churn=tables["churn"], lang="nl")
+    assert f"{100 * truth['churn_share']:.1f}".replace(".", ",") + "% van 1.500 klanten" in nl
+
+
+def test_stale_data_period_explained_in_overview_text(traps: dict) -> None:
+    _, truth = traps["stale"]
+    ds = traps["stale"][0].dataset.as_of("2026-11-01")
+    start, note, missing = cx.overview_period(ds, "", "2026-11-01")
+    assert not missing and f"to {truth['last_answer']}" in note and "last 12 months of data" in note
+    assert start == str((pd.Timestamp(truth["last_answer"]).to_period("M") - 11).start_time.date())
+    # A recent period asked for explicitly: one plain paragraph naming where the data lies.
+    _, _, missing = cx.overview_period(ds, "2025-11-01", "2026-11-01", lang="nl")
+    assert f"tot {truth['last_answer']}" in missing and "period_start leeg" in missing
+    # Churn stops where the customer dates end, instead of a false 0% for 2026.
+    tables, churn_note = cx.churn_overview(ds, period_start=start, period_end="2026-11-01")
+    assert f"Customer dates end on {truth['last_customer_date']}, long before 2026-11-01" in churn_note
+    done = tables["churn"][tables["churn"]["complete"]]
+    assert str(done["period"].iloc[-1]) <= truth["last_customer_date"][:7]
+    summary = cx.describe_overview(cx.headline(ds, cx.window(ds, start, "2026-11-01")), None,
+                                   churn=tables["churn"])
+    assert "2026" not in summary
+    _, nl_note = cx.churn_overview(ds, period_start=start, period_end="2026-11-01", lang="nl")
+    assert "De klantdatums eindigen op" in nl_note

@@ -286,13 +286,13 @@ def _read_source(tspec: Mapping, base: Path, where: str, table: str, log: Qualit
     joined.attrs["decimal"] = decimal
     for n in notes:
         log.note(table, n)
-    _collect_secrets(joined, tspec, log)
+    _collect_secrets(joined, tspec, log, table)
     log.stat(table, "source", src)
     log.stat(table, "rows_read", n_read)
     return joined, src, origin
 
 
-def _collect_secrets(raw: pd.DataFrame, tspec: Mapping, log: QualityLog) -> None:
+def _collect_secrets(raw: pd.DataFrame, tspec: Mapping, log: QualityLog, table: str = "") -> None:
     """Remember the raw table's personal values, so messages quoting them can be redacted.
 
     Taken from the table as read, before any check: a table that then fails to load
@@ -301,10 +301,18 @@ def _collect_secrets(raw: pd.DataFrame, tspec: Mapping, log: QualityLog) -> None
     from .privacy import personal_columns  # privacy reads Dataset declarations; import here to stay light
 
     cols = tspec.get("columns") if isinstance(tspec.get("columns"), Mapping) else {}
-    names = [cols.get("customer_id"), *(tspec.get("pii") or []), *(tspec.get("free_text") or [])]
+    names = [cols.get("customer_id"), *(tspec.get("pii") or []), *(tspec.get("free_text") or []),
+             *(tspec.get("_declared_personal") or [])]
     names = [str(c) for c in names if c is not None and str(c) in raw.columns]
-    names += [c for c in personal_columns(raw.drop(columns=names + ["_row"], errors="ignore"))
-              if c not in names]
+    found = personal_columns(raw.drop(columns=names + ["_row"], errors="ignore"))
+    names += [c for c in found if c not in names]
+    if found:  # listed even when undeclared (a `Surname` column): what a privacy review must know
+        log.stat(table, "personal_columns", dict(found))
+        msg = ("column(s) that look personal, not declared: " + "; ".join(
+            f"{c!r} ({why})" for c, why in found.items()) + ". Reports never show them; declare them under "
+            "`pii:` (or `free_text:`) to say so, or leave them out of the export.")
+        if not any(i.check == "personal" and i.message == msg for i in log.issues):  # one file, two tables
+            log.add("note", table, "personal", msg, ", ".join(map(str, found)), len(found))
     for c in names:
         col = raw[c]
         if isinstance(col, pd.DataFrame):  # duplicate header names: every copy
@@ -658,6 +666,8 @@ def _split_customer_level(tables: dict) -> dict:
             cust["recode"] = {k: v for k, v in recode.items() if k not in resp["scores"]}
     if "labels" in cust:
         resp["labels"] = cust.pop("labels")
+    # Same rows: what the customers table declares personal is not "undeclared" in the answers read from it.
+    resp["_declared_personal"] = [*(cust.get("pii") or []), *(cust.get("free_text") or [])]
     # Both tables read the same rows (once, cached), so `duplicates: {drop: exact}` drops copies from both.
     return {"responses": resp, "customers": cust}
 

@@ -471,6 +471,10 @@ _TEXT.update({
                         "Er vallen geen antwoorden in de periode {start} tot {end}: de antwoorden in deze dataset "
                         "zijn van {first} tot {last}. Over deze periode valt niets te melden; laat period_start leeg "
                         "voor de laatste 12 maanden met data, of kies een periode binnen de data."),
+    "ov_churn_stale": ("Customer dates end on {last}, long before {end}: churn is shown up to {last}, not as if "
+                       "nobody had left since.",
+                       "De klantdatums eindigen op {last}, lang voor {end}: het verloop staat tot {last}, niet alsof "
+                       "sindsdien niemand meer is opgezegd."),
     "ov_no_answers": ("This dataset has no answers up to the run date {run_date}: no NPS, CSAT or CES can be "
                       "reported; what can be computed from the customers (churn) is shown below.",
                       "Deze dataset heeft geen antwoorden tot de rapportdatum {run_date}: er valt geen NPS, CSAT of "

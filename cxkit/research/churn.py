@@ -509,6 +509,12 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
         params["controls"] = controls
         notes.append(f"Left out of the models as probable leakage: {', '.join(leaky)} (each tells churners from "
                      "stayers almost perfectly on its own, so it records the churn rather than predicting it).")
+    unused = [c for c in ds.leaky() if c not in leaky and c not in metrics]
+    if unused:
+        # Named even when not asked for as a control: a reader of the churn report must not find it elsewhere.
+        notes.append("Never used in these models, as probable leakage: " + " ".join(
+            ds.leakage[c][len("probable leakage: "):].split(". ")[0] + "." for c in unused)
+            + " A column this close to churn records the churn rather than predicting it.")
     if keep == "all":
         notes.append("keep='all': the regressions cluster by customer, but the AUC intervals, DeLong tests and "
                      "trend tests treat every answer as independent, so with several answers per customer they "

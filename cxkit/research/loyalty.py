@@ -425,10 +425,7 @@ def retention_by_score(frame: pd.DataFrame, score: str, outcome: str = "churned"
                         "retained": g["sum"].astype(int).to_numpy()})
     out["retention"] = 100 * out["retained"] / out["n"]
     out["ci_low"], out["ci_high"] = 100 * lo, 100 * hi
-    out["suppressed"] = out["n"] < min_n
-    out.loc[out["suppressed"], ["retention", "ci_low", "ci_high"]] = np.nan
-    out["note"] = np.where(out["suppressed"], f"fewer than min_n={min_n} customers: suppressed", "")
-    return out
+    return suppress(out, size_col="n", value_cols=["retention", "ci_low", "ci_high"], min_n=min_n, unit="customers")
 
 
 def _score_churn_study(ds: Dataset, metric: str | None, *, window_days: int, horizon_days: int,

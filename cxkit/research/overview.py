@@ -73,7 +73,8 @@ def overview_period(ds: Dataset, period_start: str | None, run_date: str | pd.Ti
     first, last = upto.min().date().isoformat(), upto.max().date().isoformat()
     if not period_start:
         start = (upto.max().to_period("M") - 11).start_time.date().isoformat()
-        return start, _t("ov_period_derived", lang, start=start, end=end.date().isoformat(),
+        # The period ends with the data ("2017-03-01 to 2018-02-10"), not at a run date years later.
+        return start, _t("ov_period_derived", lang, start=start, end=last,
                          run_date=end.date().isoformat(), last=last), ""
     begin = to_timestamp(period_start, "period_start")
     if not (upto >= begin).any():
@@ -222,9 +223,12 @@ def _churn_lines(churn: pd.DataFrame | None, ci: str, to: str, lang: str) -> lis
                ci1=f"{fmt(r['ci_low'], 1, lang)} {to} {fmt(r['ci_high'], 1, lang)}")]
 
 
+_STALE_DAYS = 90  # customer dates ending this long before the period end count as data that stopped
+
+
 def churn_overview(ds: Dataset, *, period_start: str | pd.Timestamp | None = None,
                    period_end: str | pd.Timestamp | None = None, freq: str = "M", level: float = 0.95,
-                   min_n: int = 30, by: str = "segment", allow_personal_data: bool = False
+                   min_n: int = 30, by: str = "segment", allow_personal_data: bool = False, lang: str = "en"
                    ) -> tuple[dict[str, pd.DataFrame], str]:
     """Churn of the dataset's customers, whichever way the data allows (the overview report's churn section).
 
@@ -238,18 +242,36 @@ def churn_overview(ds: Dataset, *, period_start: str | pd.Timestamp | None = Non
     tables : dict of name to DataFrame
         ``churn`` and, where possible, ``churn_by_segment``; empty when churn cannot be computed.
     note : str
-        What was computed instead of per-period rates, or why nothing was ("" for rates).
+        What was computed instead of per-period rates, or why nothing was ("" for rates); when the
+        customer dates end more than 90 days before ``period_end``, that the rates stop there (``lang``).
     """
     cust = ds.customers
-    by_ok = cust is not None and by in safe_group_by(cust, [by], ds, allow=allow_personal_data)[0]
+    # Missing column (a customer table without segments): no breakdown, as documented above.
+    by_ok = (cust is not None and by in cust.columns
+             and by in safe_group_by(cust, [by], ds, allow=allow_personal_data)[0])
     if cust is not None and "start_date" in cust:
+        note = ""
+        # The data's last known date: customer starts and ends, and answers (a live export has recent ones).
+        dated = [pd.to_datetime(cust[c], errors="coerce") for c in ("start_date", "end_date") if c in cust]
+        if ds.has_answer_dates:
+            dated.append(pd.to_datetime(ds.responses["answered_at"], errors="coerce"))
+        latest = pd.concat(dated).max()
+        if period_end is not None and pd.notna(latest) and \
+                latest < to_timestamp(period_end, "period_end") - pd.Timedelta(days=_STALE_DAYS):
+            # Data that ends years before the run date: customers without an end date are not known to
+            # be active since, so later periods would show a false 0% churn.
+            note = _t("ov_churn_stale", lang, last=latest.date().isoformat(),
+                      end=to_timestamp(period_end, "period_end").date().isoformat())
+            period_end = latest
+            if period_start is not None and to_timestamp(period_start, "period_start") > latest:
+                period_start = None  # a period after the data: show the rates the data holds
         tables = {"churn": churn_rate(cust, period_start=period_start, period_end=period_end, freq=freq,
                                       level=level, min_n=min_n)}
         if by_ok:
             # Yearly by group: monthly rates per segment are too thin to read.
             tables["churn_by_segment"] = churn_rate(cust, by=by, period_start=period_start, period_end=period_end,
                                                     freq="Y", level=level, min_n=min_n)
-        return tables, ""
+        return tables, note
     if cust is not None and "churned" in cust:
         tables = {"churn": churn_share(cust, level=level, min_n=min_n)}
         if by_ok:
