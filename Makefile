@@ -6,10 +6,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 RUN_DATE ?= $(shell date +%F)
+# one report per core (nproc; 2 when it cannot tell)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 REPORTS ?= reports
 PYTEST_ARGS ?=
 
-.PHONY: report test lint install clean-venv sample browser
+.PHONY: report test lint install clean-venv sample browser screenshots
 
 # Reinstall only when the lock or the project metadata changes.
 $(STAMP): requirements.lock pyproject.toml
@@ -23,7 +25,7 @@ install: $(STAMP)
 
 # The default report set is listed in notebooks/reports.yaml (notebooks -> cxkit/notebooks, package data); an existing report is kept (its path is printed).
 report: $(STAMP)
-	$(VENV)/bin/cxkit run --batch notebooks/reports.yaml --run-date $(RUN_DATE) --output $(REPORTS) --skip-existing
+	$(VENV)/bin/cxkit run --batch notebooks/reports.yaml --run-date $(RUN_DATE) --output $(REPORTS) --skip-existing --jobs $(JOBS)
 
 # The browser test opens reports in Debian's headless chromium; install it (as root, e.g. on CI) when missing.
 # Without it the test is skipped and says why.
@@ -46,3 +48,11 @@ sample: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# Full-page 1400 px screenshots of the default reports (sample data, fixed date) for docs/screenshots/.
+SHOT_DATE ?= 2026-11-01
+screenshots: $(STAMP)
+	rm -rf .screenshots-reports
+	$(VENV)/bin/cxkit run --batch notebooks/reports.yaml --run-date $(SHOT_DATE) --output .screenshots-reports --quiet --jobs $(JOBS)
+	$(VENV)/bin/python docs/make_screenshots.py .screenshots-reports/$(SHOT_DATE) docs/screenshots
+	rm -rf .screenshots-reports

@@ -26,7 +26,7 @@ from .errors import ParameterError as ParameterError
 from .errors import SpecError as SpecError
 
 # Modules (relative to cxkit) offered as attributes: ``cx.plots``, ``cx.i18n``, ...
-_MODULES = ("data.privacy", "report.alttext", "report.i18n", "report.plots", "report.plots_research")
+_MODULES = ("data.privacy", "report.alttext", "report.i18n", "report.plots", "report.tables", "report.plots_research")
 
 # Module (relative to cxkit) -> the public names it defines.
 _EXPORTS: dict[str, tuple[str, ...]] = {
@@ -45,6 +45,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "stats.survival": ("CoxResult", "KaplanMeier", "cox", "kaplan_meier", "score_band"),
     "report.i18n": ("translate_columns",),
     "report.kpis": ("record_kpi", "record_kpis", "not_applicable"),
+    "report.tables": ("show",),
+    "report.summary": ("report_header",),
     "research.alignment": ("Aligned", "align_churn", "pair_answers"),
     "research.churn": ("ChurnStudy", "churn_applicable", "churn_by_score", "churn_study", "metric_models",
                        "revenue_at_risk", "trend_test", "validate_models"),

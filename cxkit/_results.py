@@ -23,6 +23,7 @@ description followed by the list of its tables.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -69,13 +70,19 @@ class Printer:
 
     def to_html(self) -> str:
         title, text, table, notes = self._parts()
-        text = [html.escape(t) for t in text if t]
+        # Escaped first, then the description's own markdown (**bold**, "- " bullets) becomes HTML,
+        # so a study reads as prose, not as literal asterisks in a monospace block.
+        text = [re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(t)) for t in text if t]
         head = f"<strong>{html.escape(title)}</strong>"
-        # One line sits next to the title; a study's description keeps its lines.
-        out = [f"<p>{head}: {text[0] if text else ''}</p>" if len(text) < 2
-               else f"<p>{head}</p>\n<pre>" + "\n".join(text) + "</pre>"]
+        if len(text) < 2:  # one line sits next to the title
+            out = [f"<p>{head}: {text[0] if text else ''}</p>"]
+        else:
+            items = "".join(f"<li>{t[2:] if t.startswith('- ') else t}</li>" for t in text)
+            out = [f"<p>{head}</p>\n<ul>{items}</ul>"]
         if len(table.columns):
-            out.append(table.head(self.max_rows).to_html(index=False, escape=True, na_rep="–", border=0))
+            from .report.tables import show  # lazily: the one table formatter lives in report
+
+            out.append(show(table.head(self.max_rows), technical=True).to_html())
         out += [f"<p><em>{html.escape(n)}</em></p>" for n in notes]
         return "\n".join(out)
 

@@ -1,5 +1,5 @@
-"""Command line: ``cxkit run`` executes a report notebook; ``cxkit sample`` regenerates sample data;
-``cxkit validate`` prints a dataset spec's data-quality report.
+"""Command line: ``cxkit run`` executes a report notebook; ``cxkit params`` lists a notebook's parameters;
+``cxkit sample`` regenerates sample data; ``cxkit validate`` prints a dataset spec's data-quality report.
 
 Only click is imported at start-up; each command imports what it needs, so
 ``cxkit --help`` stays fast (no pandas, matplotlib or papermill).
@@ -22,10 +22,13 @@ def main() -> None:
 @main.command()
 @click.argument("notebook", type=click.Path(dir_okay=False), required=False)
 @click.option("--batch", "batch", type=click.Path(dir_okay=False),
-              help="Batch YAML: reports x parameter grid (see cxkit.run.batch); `default` is the bundled "
-                   "default set. Replaces NOTEBOOK.")
+              help="Batch YAML file listing the reports to run: `reports:` entries with a `notebook`, optional "
+                   "`name`, `parameters` and a `grid` of parameter values (one run per combination), and "
+                   "`defaults:` parameters for every report; paths are relative to the file. `default` is the "
+                   "bundled default set (notebooks/reports.yaml). Replaces NOTEBOOK.")
 @click.option("--run-date", "run_dates", multiple=True,
-              help="Report date (YYYY-MM-DD); data after it is ignored. Repeat to backfill several dates.")
+              help="Report date (YYYY-MM-DD); data after it is ignored. Repeat to backfill several dates. "
+                   "Default: today.")
 @click.option("-p", "--param", "params", multiple=True, nargs=2, metavar="NAME VALUE",
               help="Notebook parameter for every run; VALUE is text for str parameters, else YAML "
                    "(numbers, lists, null).")
@@ -61,10 +64,15 @@ def run(notebook: str | None, batch: str | None, run_dates: tuple, params: tuple
     # cron and systemd stop jobs with SIGTERM: exit through Python so staging folders are cleaned up
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143)) if main_thread else None
+    import datetime as dt
+
+    # today unless the batch or a -p run_date sets it (plan_runs lets a report's own run_date win)
+    dates = run_dates or ((dt.date.today().isoformat(),) if "run_date" not in dict(params) else ())
     try:
         res = run_reports(batch, notebook=None if batch else (notebook or str(DEFAULT_NOTEBOOK)),
-                          run_date=run_dates, text_parameters=dict(params), output=output, jobs=jobs,
-                          force=force, skip_existing=skip_existing, timeout=timeout)
+                          run_date=dates, text_parameters=dict(params), output=output, jobs=jobs,
+                          force=force, skip_existing=skip_existing, timeout=timeout,
+                          progress=False if quiet else None)
     except CxkitError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -72,7 +80,40 @@ def run(notebook: str | None, batch: str | None, run_dates: tuple, params: tuple
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
     click.echo(res.table())
+    from pathlib import Path
+
+    for index in res.indexes:  # a link a terminal can open
+        click.echo(f"open: {Path(index).resolve().as_uri()}")
+    root = Path(output) / "index.html"
+    if root.exists():
+        click.echo(f"all dates: {root.resolve().as_uri()}")
     sys.exit(res.exit_code)
+
+
+@main.command()
+@click.argument("notebook", type=click.Path(dir_okay=False))
+def params(notebook: str) -> None:
+    """List NOTEBOOK's parameters: name, type, default and what it means (its comment).
+
+    NOTEBOOK may be a path or the name of a bundled report (e.g. 03_effort_nps_churn).
+    """
+    from pathlib import Path
+
+    from .run.batch import DEFAULT_NOTEBOOK
+    from .run.notebook import notebook_parameters
+
+    path = Path(notebook)
+    if not path.exists():  # a bundled report by name
+        bundled = DEFAULT_NOTEBOOK.parent / (path.name if path.suffix else f"{path.name}.ipynb")
+        path = bundled if bundled.exists() else path
+    try:
+        declared = notebook_parameters(path)
+    except CxkitError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    width = max((len(n) for n in declared), default=4)
+    for name, p in declared.items():
+        click.echo(f"{name:<{width}}  {p['type']:<6}  default {p['default']!r}" + (f"  # {p['help']}" if p["help"] else ""))
 
 
 @main.command()

@@ -63,7 +63,7 @@ def test_default_set_records_headline_kpis_matching_the_data(default_reports):
     assert {Path(e["path"]).name for e in man["inputs"]} == {"spec.yaml", "responses.csv", "customers.csv"}
 
 
-def _browser(tmp: Path):
+def _browser(tmp: Path, performance_log: bool = False):
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.skip(f"headless browser test skipped: Debian's chromium and chromium-driver are not installed "
                     f"({CHROMIUM} or {CHROMEDRIVER} missing). `make test` installs them with apt-get when "
@@ -78,6 +78,8 @@ def _browser(tmp: Path):
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  f"--user-data-dir={tmp / 'chromium-profile'}", "--window-size=1280,1000"):
         opts.add_argument(flag)
+    if performance_log:  # every request the page makes, to fail on any that leaves the machine
+        opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
 
 
@@ -112,16 +114,18 @@ def test_index_and_report_render_in_headless_chromium(default_reports, tmp_path)
     driver = _browser(tmp_path)
     try:
         text, _ = _check_page(driver, default_reports / "index.html", tmp_path / "index.png")
-        assert f"cxkit reports {RUN_DATE}" in text and re.search(r"(\d+) runs?: \1 ok, 0 failed", text)
-        assert "nps: " in text and "churn_rate 2026-10" in text
+        assert f"Customer experience reports, {RUN_DATE}" in text and re.search(r"(\d+) runs?: \1 ok, 0 failed", text)
+        assert "Net Promoter Score: " in text and "Churn rate, 2026-10" in text  # KPI names in words
         # follow the index's link as a reviewer would
         driver.set_window_size(1280, 1000)
-        driver.find_element("link text", "01_cx_overview").click()
+        driver.find_element("link text", "Customer experience overview").click()
         assert driver.current_url.endswith("01_cx_overview/01_cx_overview.html")
         text, n_images = _check_page(driver, default_reports / "01_cx_overview" / "01_cx_overview.html",
                                      tmp_path / "report.png")
         assert "Run parameters" in text and "Customer experience overview" in text
-        assert text.index("Run parameters") < text.index("Customer experience overview")  # parameters on top
+        # answer first: title, then the verdict; parameters and data quality in the appendix at the end
+        title, verdict = text.index("Customer experience overview"), text.index("What the data says")
+        assert title < verdict < text.index("Data quality") < text.index("Run parameters")
         assert "Recorded in kpis.json" in text
         assert n_images >= 4  # NPS composition per group, trends, churn
     finally:

@@ -162,9 +162,10 @@ def test_index_lists_every_run_with_status_kpis_and_links(batch_run):
     assert "4 runs: 3 ok, 1 failed" in html
     for name in ["tiny_channel-all", "tiny_channel-web", "tiny_channel-phone", "broken"]:
         assert f"href='{name}/{name}.html'" in html
-    assert "deliberate failure" in html and "suppressed (n = 20)" in html
+    # KPI names in words, suppressed figures said in words with their n
+    assert "deliberate failure" in html and "suppressed: too few answers" in html and "n = 20" in html
     expected, _ = _independent_nps("web")
-    assert f"nps: {expected:,.1f} points" in html
+    assert f"<b>Net Promoter Score</b>: {expected:,.1f} points" in html
 
 
 def test_second_run_without_force_leaves_the_first_untouched(batch_run):

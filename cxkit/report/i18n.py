@@ -19,6 +19,7 @@ import pandas as pd
 
 from .._checks import check_choice
 from ..stats.suppression import REASON_TEXT
+from .narrative import NARRATIVE
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -55,6 +56,61 @@ _TEXT: dict[str, tuple[str, str]] = {
     "churn_rate_pct": ("churn rate (%)", "churnpercentage (%)"),
     "simple_rate": ("simple (start - end) / start", "eenvoudig (begin - eind) / begin"),
     "nps_composition_by": ("NPS composition by {by}", "NPS-opbouw per {by}"),
+    # table formatter (cxkit.report.tables)
+    "yes": ("yes", "ja"), "no": ("no", "nee"),
+    "run_parameters": ("Run parameters", "Parameters van deze run"), "parameter": ("parameter", "parameter"),
+    "value": ("value", "waarde"), "appendix": ("Appendix", "Bijlage"), "contents": ("Contents", "Inhoud"),
+    "kpis_recorded": ("Recorded in kpis.json", "Vastgelegd in kpis.json"), "kpi_figure": ("figure", "cijfer"),
+    "kpi_interval_n": ("interval and n", "interval en n"),
+    # chart text (report.plots research charts) and chart titles of the notebooks
+    "pl_pct_row": ("% of the row", "% van de rij"), "pl_nps_category": ("NPS category", "NPS-categorie"),
+    "pl_nps_points": ("NPS (points)", "NPS (punten)"), "pl_still_customers": ("% still customers", "% nog klant"),
+    "pl_churned_horizon": ("% left within the horizon", "% vertrokken binnen de horizon"),
+    "pl_days_after": ("days after the answer", "dagen na het antwoord"),
+    "pl_or_per_point": ("odds ratio per point", "odds ratio per punt"),
+    "pl_auc": ("AUC (churn within the horizon)", "AUC (opzeggen binnen de horizon)"),
+    "pl_pct_r2": ("% of the explained variance in {outcome}", "% van de verklaarde variantie in {outcome}"),
+    "pl_value_lost": ("expected value lost", "verwachte verloren waarde"),
+    "pl_cal_predicted": ("predicted % churned (later answers)", "voorspeld % vertrokken (latere antwoorden)"),
+    "pl_cal_observed": ("observed % churned", "waargenomen % vertrokken"),
+    "band_hard": ("hard", "moeilijk"), "band_neutral": ("neutral", "neutraal"), "band_easy": ("easy", "makkelijk"),
+    "band_low": ("low", "laag"), "band_middle": ("middle", "midden"), "band_top box": ("top box", "topbox"),
+    "ti_crosstab": ("NPS category by {csat} answer (row %)", "NPS-categorie per {csat}-antwoord (rij-%)"),
+    "ti_segments": ("{csat} vs NPS by {by}", "{csat} tegenover NPS per {by}"),
+    "ti_retention": ("Still customers {days} days after the NPS answer", "Nog klant {days} dagen na het NPS-antwoord"),
+    "ti_churn_score": ("{m}: churn within {days} days", "{m}: opzeggingen binnen {days} dagen"),
+    "ti_churn_score_undated": ("{m}: churn", "{m}: opzeggingen"),
+    "ti_calibration": ("Observed vs predicted churn on later answers (deciles)",
+                       "Waargenomen en voorspelde opzeggingen bij latere antwoorden (decielen)"),
+    "ti_odds": ("Odds of churning per point higher", "Kans (odds) op opzeggen per punt hoger"),
+    "ti_auc": ("How well each score separates leavers from stayers", "Hoe goed elke score vertrekkers van blijvers scheidt"),
+    "ti_cox": ("Cox model, {m} bands", "Cox-model, banden van {m}"),
+    "mean_of": ("mean {m}", "gemiddelde {m}"),
+    "ti_drivers": ("Drivers of {y}: R² = {r2} (n = {n})", "Drijfveren van {y}: R² = {r2} (n = {n})"),
+    # notebook lines
+    "left_out": ("Left out: {n} {what}.", "Weggelaten: {n} {what}."),
+    "metric_by": ("{metric} by {by}", "{metric} per {by}"),
+    "changes_by": ("By {by}: {k} significant change(s) of {n} compared.",
+                   "Per {by}: {k} significante verandering(en) van de {n} vergeleken."),
+    "chi2_line": ("Chi-square test of independence: chi2 = {chi2}, df = {df}, p {p}, Cramér's V = {v}.",
+                  "Chi-kwadraattoets op onafhankelijkheid: chi2 = {chi2}, vg = {df}, p {p}, Cramérs V = {v}."),
+    "no_churn_comparison": ("No churn outcome in this dataset: the churn comparison is not available.",
+                            "Deze dataset heeft geen opzeggingen: de vergelijking van het verloop ontbreekt."),
+    "no_validation": ("No answer dates: the models cannot be checked on later answers.",
+                      "Geen antwoorddatums: de modellen zijn niet te toetsen op latere antwoorden."),
+    "no_segment_map": ("No segment column: no segment map.", "Geen segmentkolom: geen segmentkaart."),
+    "no_crosstab": ("No CSAT x NPS pairs in this dataset: no cross table.",
+                    "Geen paren van CSAT en NPS in deze dataset: geen kruistabel."),
+    "no_correlations": ("No CSAT x NPS pairs in this dataset: no rank correlations.",
+                        "Geen paren van CSAT en NPS in deze dataset: geen rangcorrelaties."),
+    "no_trends": ("No answer dates: no trends.", "Geen antwoorddatums: geen trends."),
+    "no_trends_period": ("No answers in the period: no trends.", "Geen antwoorden in de periode: geen trends."),
+    "no_retention": ("No churn or retention outcome in this dataset: behavioural loyalty cannot be shown.",
+                     "Deze dataset heeft geen opzeggingen of behoud: loyaliteit in gedrag valt niet te tonen."),
+    "sig_legend": ("▲ / ▼ significant rise / fall (coloured); unmarked: no significant change",
+                   "▲ / ▼ significante stijging / daling (gekleurd); zonder teken: geen significante verandering"),
+    "dash_legend": ("– not available or suppressed (too few answers)",
+                    "– niet beschikbaar of weggelaten (te weinig antwoorden)"),
     # Suppression reasons by code (cxkit.stats.suppression): the English wording is the tables' own.
     "suppressed": ("suppressed", "onderdrukt"),
     "suppressed_small_group": (REASON_TEXT["small_group"], "minder dan min_n={min_n} {unit}"),
@@ -97,7 +153,14 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "odds_ratio_high": ("odds ratio CI high", "odds ratio BI boven"),
     "hazard_ratio": ("hazard ratio", "hazard ratio"), "hazard_ratio_low": ("hazard ratio CI low", "hazard ratio BI onder"),
     "hazard_ratio_high": ("hazard ratio CI high", "hazard ratio BI boven"),
+    "auc": ("AUC", "AUC"), "rho": ("rho", "rho"), "tau": ("tau", "tau"), "events": ("events", "gebeurtenissen"),
+    "customers": ("customers", "klanten"), "answers": ("answers", "antwoorden"),
+    "revenue": ("revenue", "omzet"), "value_at_risk": ("value at risk", "waarde in gevaar"),
 }
+
+
+# The notebooks' narrative (markdown cells), kept in its own module for length.
+_TEXT.update(NARRATIVE)
 
 
 def check_lang(lang: str) -> str:
@@ -383,8 +446,8 @@ _TEXT.update({
                 "{name}.",
                 "- {k} drivers verklaren samen {r2}% van de variantie in {y}{r2ci}; n = {n} klanten; methode: "
                 "{name}."),
-    "dr_row": ("- #{rank} {d}: {share}% of the explained variance{ci}; correlation with {y} {r}.",
-               "- #{rank} {d}: {share}% van de verklaarde variantie{ci}; correlatie met {y} {r}."),
+    "dr_row": ("- No. {rank}, {d}: {share}% of the explained variance{ci}; correlation with {y} {r}.",
+               "- Nr. {rank}, {d}: {share}% van de verklaarde variantie{ci}; correlatie met {y} {r}."),
     "dr_overlap": ("- The intervals of {a} and {b} overlap: the data does not settle which matters more ({a} ranks "
                    "first in {p}% of bootstrap samples).",
                    "- De intervallen van {a} en {b} overlappen: de data beslist niet welke zwaarder weegt ({a} staat "

@@ -86,28 +86,19 @@ def _kpi(name: str, value: Any, *, n: Any, ci_low: Any = None, ci_high: Any = No
             "labels": {str(k): _label(v) for k, v in sorted((labels or {}).items())}}
 
 
-def _fmt(v: float | None) -> str:
-    return "–" if v is None else f"{v:,.1f}"
+def _display(kpis: list[dict[str, Any]], lang: str = "en") -> None:
+    """Show the figures to a reader (names in words, see :mod:`cxkit.report.summary`) and carry the
+    exact JSON for the runner."""
+    from .i18n import text
+    from .summary import kpi_interval, kpi_label, kpi_value
 
-
-def _display(kpis: list[dict[str, Any]]) -> None:
-    """Show the figures to a reader and carry the exact JSON for the runner."""
-    rows = []
-    for k in kpis:
-        labels = ", ".join(f"{a} {b}" for a, b in k["labels"].items())
-        if k["suppressed"]:
-            figure = "suppressed (too few answers)"
-        elif k["value"] is None:
-            figure = "not available"
-        else:
-            ci = "" if k["ci_low"] is None else f" ({_fmt(k['ci_low'])} to {_fmt(k['ci_high'])})"
-            figure = f"{_fmt(k['value'])} {k['unit']}{ci}"
-        rows.append(f"<tr><td>{html.escape(k['name'])}</td><td>{html.escape(labels)}</td>"
-                    f"<td>{html.escape(figure)}</td><td>{k['n']:,}</td></tr>")
-    table = ("<table class='cxkit-kpis'><caption>Recorded in kpis.json</caption>"
-             "<thead><tr><th>figure</th><th>for</th><th>value (interval)</th><th>n</th></tr></thead>"
+    rows = [f"<tr><td>{html.escape(kpi_label(k, lang))}</td><td>{html.escape(kpi_value(k, lang))}</td>"
+            f"<td>{html.escape(kpi_interval(k, lang))}</td></tr>" for k in kpis]
+    table = (f"<table class='cxkit-kpis'><caption>{html.escape(text('kpis_recorded', lang))}</caption>"
+             f"<thead><tr><th>{html.escape(text('kpi_figure', lang))}</th><th>{html.escape(text('value', lang))}"
+             f"</th><th>{html.escape(text('kpi_interval_n', lang))}</th></tr></thead>"
              f"<tbody>{''.join(rows)}</tbody></table>")
-    text = "\n".join(f"KPI {k['name']}: {k['value']} (n = {k['n']})" for k in kpis)
+    plain = "\n".join(f"{kpi_label(k, lang)}: {kpi_value(k, lang)} ({kpi_interval(k, lang)})" for k in kpis)
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -115,12 +106,12 @@ def _display(kpis: list[dict[str, Any]]) -> None:
         return
     if get_ipython() is None:
         return
-    display({KPI_MIME: {"kpis": kpis}, "text/html": table, "text/plain": text}, raw=True)
+    display({KPI_MIME: {"kpis": kpis}, "text/html": table, "text/plain": plain}, raw=True)
 
 
 def record_kpi(name: str, value: float | None, *, n: int, ci_low: float | None = None,
                ci_high: float | None = None, unit: str = "", level: float | None = None,
-               suppressed: bool = False, note: str = "", **labels: Any) -> dict[str, Any]:
+               suppressed: bool = False, note: str = "", lang: str = "en", **labels: Any) -> dict[str, Any]:
     """Record one headline figure for the run's ``kpis.json`` (and show it).
 
     Parameters
@@ -135,6 +126,8 @@ def record_kpi(name: str, value: float | None, *, n: int, ci_low: float | None =
         Unit (``"points"``), confidence level, a short note.
     suppressed : bool
         The group is below ``min_n``: value and interval are written as ``null``.
+    lang : {"en", "nl"}
+        Language of the table shown in the notebook (``kpis.json`` is the same in both).
     **labels
         What the figure is about (``segment="smb"``, ``period="2026-10"``).
 
@@ -144,14 +137,14 @@ def record_kpi(name: str, value: float | None, *, n: int, ci_low: float | None =
     """
     kpi = _kpi(name, value, n=n, ci_low=ci_low, ci_high=ci_high, unit=unit, level=level,
                suppressed=suppressed, note=note, labels=labels)
-    _display([kpi])
+    _display([kpi], lang)
     return kpi
 
 
 def record_kpis(table: pd.DataFrame, *, name: str | None = None, name_col: str = "metric",
                 value: str = "value", n: str = "n", ci_low: str = "ci_low", ci_high: str = "ci_high",
                 unit: str | None = None, level: float | None = None,
-                labels: str | Sequence[str] = ()) -> list[dict[str, Any]]:
+                labels: str | Sequence[str] = (), lang: str = "en") -> list[dict[str, Any]]:
     """Record every row of a metric table, e.g. ``cx.record_kpis(cx.headline(ds, answers))``.
 
     Parameters
@@ -167,6 +160,8 @@ def record_kpis(table: pd.DataFrame, *, name: str | None = None, name_col: str =
         Unit for every row; default: the ``unit`` column if there is one.
     labels : str or list of str
         Columns that say what each row is about (``segment``, ``period``).
+    lang : {"en", "nl"}
+        Language of the table shown in the notebook.
 
     A ``suppressed`` column is used when present; otherwise a row whose value
     is missing is flagged suppressed (its ``note`` says why).
@@ -186,7 +181,7 @@ def record_kpis(table: pd.DataFrame, *, name: str | None = None, name_col: str =
                          suppressed=sup, note=str(row.get("note", "") or ""),
                          labels={c: row[c] for c in labels}))
     if kpis:
-        _display(kpis)
+        _display(kpis, lang)
     return kpis
 
 

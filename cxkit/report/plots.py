@@ -18,6 +18,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from .._checks import check_columns, check_min_n
 from ..stats.survival import KaplanMeier
+from . import i18n
 from .i18n import check_lang, column_label, fmt, suppression_reason
 from .i18n import text as _t
 
@@ -44,7 +45,7 @@ def _axes(ax, size=(7, 4)):
 
 
 def nps_composition(table: pd.DataFrame, by: str, *, ax: plt.Axes | None = None,
-                    labels: dict | None = None, lang: str = "en") -> plt.Axes:
+                    labels: dict | None = None, lang: str = "en", title: str | None = None) -> plt.Axes:
     """Stacked horizontal bars of detractors / passives / promoters per group.
 
     ``table`` is the output of :func:`cxkit.nps`. Suppressed groups (and any
@@ -52,6 +53,7 @@ def nps_composition(table: pd.DataFrame, by: str, *, ax: plt.Axes | None = None,
     never a zero-length or zero-valued bar. The NPS and its interval are written
     beside each other bar. ``lang`` (``en``, ``nl``) sets the legend and axis
     words (Promoters / Promotors ...); ``labels`` overrides single legend entries.
+    ``title`` is drawn above the legend (never under it).
     """
     check_columns(table, [by, "pct_detractors", "pct_passives", "pct_promoters", "nps", "n"], argument="table")
     check_lang(lang)
@@ -80,6 +82,8 @@ def nps_composition(table: pd.DataFrame, by: str, *, ax: plt.Axes | None = None,
     ax.set_xlim(0, 100)
     ax.set_xlabel(_t("pct_answers", lang))
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, frameon=False, fontsize=8)
+    if title:  # above the legend row: padded by the legend's height
+        ax.set_title(title, pad=22)
     ax.invert_yaxis()
     return ax
 
@@ -157,15 +161,27 @@ _CAT_COLOURS = {"detractor": "#d7301f", "passive": "#969696", "promoter": "#1a98
                 "low": "#d7301f", "middle": "#969696", "top box": "#1a9850"}
 
 
-def _pfmt(p: float) -> str:
-    return "p < 1e-16" if p < 1e-16 else f"p = {p:.3g}"
+
+def _pfmt(p: float, lang: str = "en") -> str:
+    return f"p {i18n.pvalue(p, lang)}"  # "p < 0.001", never e-notation
+
+
+
+def _cat(c: object, lang: str) -> str:
+    """NPS category / score band in words of ``lang``."""
+    key = {"detractor": "detractors", "passive": "passives", "promoter": "promoters"}.get(str(c), f"band_{c}")
+    try:
+        return i18n.text(key, lang)
+    except KeyError:  # a band or group of the data's own, shown as it is
+        return str(c)
 
 
 def _err(values: pd.Series, lo: pd.Series, hi: pd.Series) -> np.ndarray:
     return np.vstack([(values - lo).clip(lower=0), (hi - values).clip(lower=0)]).astype(float)
 
 
-def crosstab_heatmap(table: pd.DataFrame, *, ax: plt.Axes | None = None, csat_label: str = "CSAT") -> plt.Axes:
+def crosstab_heatmap(table: pd.DataFrame, *, ax: plt.Axes | None = None, csat_label: str = "CSAT",
+                     lang: str = "en") -> plt.Axes:
     """Row shares of NPS categories per CSAT level (:func:`cxkit.loyalty.crosstab`), n per row on the axis."""
     check_columns(table, ["csat", "category", "pct", "row_n"], argument="table")
     ax = _axes(ax, (6, 0.5 * table["csat"].nunique() + 1.5))
@@ -173,15 +189,18 @@ def crosstab_heatmap(table: pd.DataFrame, *, ax: plt.Axes | None = None, csat_la
     wide = wide[[c for c in ("detractor", "passive", "promoter") if c in wide.columns]]
     n = table.groupby("csat")["row_n"].first()
     labels = [f"{int(v) if float(v).is_integer() else v} (n={n[v]:,})" for v in wide.index]
-    sns.heatmap(wide, annot=True, fmt=".0f", cmap="RdYlGn", vmin=0, vmax=100, cbar_kws={"label": "% of row"},
-                yticklabels=labels, ax=ax)
-    ax.set_xlabel("NPS category")
+    # A share is not good or bad by its size (59 % detractors is bad, 59 % promoters good): a neutral
+    # sequential map for the share; the category's meaning is in its label, not in a traffic-light colour.
+    sns.heatmap(wide, annot=True, fmt=".0f", cmap="Blues", vmin=0, vmax=100, cbar_kws={"label": _t("pl_pct_row", lang)},
+                yticklabels=labels, xticklabels=[_cat(c, lang) for c in wide.columns], ax=ax)
+    ax.set_xlabel(_t("pl_nps_category", lang))
     ax.set_ylabel(csat_label)
     ax.invert_yaxis()
     return ax
 
 
-def segment_map(table: pd.DataFrame, *, ax: plt.Axes | None = None, csat_label: str = "mean CSAT") -> plt.Axes:
+def segment_map(table: pd.DataFrame, *, ax: plt.Axes | None = None, csat_label: str = "mean CSAT",
+                lang: str = "en") -> plt.Axes:
     """Mean CSAT (x) vs NPS (y) per segment, bubble area = n, with both intervals (:func:`cxkit.loyalty.segment_map`)."""
     check_columns(table, ["segment", "n", "csat_mean", "nps", "csat_ci_low", "csat_ci_high", "nps_ci_low",
                           "nps_ci_high"], argument="table")
@@ -195,12 +214,13 @@ def segment_map(table: pd.DataFrame, *, ax: plt.Axes | None = None, csat_label: 
         ax.annotate(f"{r['segment']} (n={r['n']:,})", (r["csat_mean"], r["nps"]), fontsize=8,
                     xytext=(6, 6), textcoords="offset points")
     ax.set_xlabel(csat_label)
-    ax.set_ylabel("NPS (points)")
+    ax.set_ylabel(_t("pl_nps_points", lang))
     ax.axhline(0, color="grey", lw=0.5)
     return ax
 
 
-def retention(table: pd.DataFrame, *, ax: plt.Axes | None = None, ylabel: str = "% still customers") -> plt.Axes:
+def retention(table: pd.DataFrame, *, ax: plt.Axes | None = None, ylabel: str | None = None,
+              lang: str = "en") -> plt.Axes:
     """Retention per NPS category with Wilson intervals (:func:`cxkit.loyalty.retention_by_category`)."""
     check_columns(table, ["category", "retention", "ci_low", "ci_high", "n"], argument="table")
     ax = _axes(ax, (5, 3.5))
@@ -208,68 +228,69 @@ def retention(table: pd.DataFrame, *, ax: plt.Axes | None = None, ylabel: str = 
     x = np.arange(len(t))
     ax.bar(x, t["retention"], color=[_CAT_COLOURS.get(c, "#4c72b0") for c in t["category"]], alpha=0.8)
     ax.errorbar(x, t["retention"], yerr=_err(t["retention"], t["ci_low"], t["ci_high"]), fmt="none", ecolor="k")
-    ax.set_xticks(x, [f"{c}\n(n={n:,})" for c, n in zip(t["category"], t["n"], strict=True)])
-    lo = max(0, float(t["ci_low"].min()) - 10) if len(t) else 0
-    ax.set_ylim(lo, 100)
-    ax.set_ylabel(ylabel)
+    ax.set_xticks(x, [f"{_cat(c, lang)}\n(n = {i18n.fmt(n, 0, lang)})" for c, n in zip(t["category"], t["n"], strict=True)])
+    ax.set_ylim(0, 100)  # bars of shares start at zero: a cut axis makes 90 % look like twice 80 %
+    ax.set_ylabel(ylabel or _t("pl_still_customers", lang))
     return ax
 
 
-def churn_by_score(table: pd.DataFrame, *, ax: plt.Axes | None = None, label: str | None = None) -> plt.Axes:
+def churn_by_score(table: pd.DataFrame, *, ax: plt.Axes | None = None, label: str | None = None,
+                   lang: str = "en") -> plt.Axes:
     """Churn rate per answer value with Wilson intervals (:func:`cxkit.churn.churn_by_score`)."""
     check_columns(table, ["score", "churn_rate", "ci_low", "ci_high"], argument="table")
     ax = _axes(ax, (5, 3.5))
     t = table.dropna(subset=["churn_rate"])
     ax.errorbar(t["score"], t["churn_rate"], yerr=_err(t["churn_rate"], t["ci_low"], t["ci_high"]), marker="o",
                 capsize=3, label=label)
-    ax.set_xlabel(label or "score")
-    ax.set_ylabel("% churned within the horizon")
+    ax.set_xlabel(label or _t("score", lang))
+    ax.set_ylabel(_t("pl_churned_horizon", lang))
     ax.set_ylim(bottom=0)
     return ax
 
 
-def km_curves(km: KaplanMeier, *, ax: plt.Axes | None = None, title: str | None = None) -> plt.Axes:
+def km_curves(km: KaplanMeier, *, ax: plt.Axes | None = None, title: str | None = None,
+              lang: str = "en") -> plt.Axes:
     """Kaplan-Meier curves per group with pointwise interval bands."""
     ax = _axes(ax, (6, 4))
     for g, c in km.curves.groupby("group", sort=False, observed=True):
         colour = _CAT_COLOURS.get(str(g))
         n = km.groups.loc[km.groups["group"] == g, "n"]
-        lab = f"{g} (n={int(n.iloc[0]):,})" if len(n) else str(g)
+        lab = f"{_cat(g, lang)} (n = {i18n.fmt(int(n.iloc[0]), 0, lang)})" if len(n) else _cat(g, lang)
         ax.step(c["time"], 100 * c["survival"], where="post", color=colour, label=lab)
         ax.fill_between(c["time"], 100 * c["ci_low"], 100 * c["ci_high"], step="post", alpha=0.2, color=colour,
                         linewidth=0)
-    ax.set_xlabel("days after the answer")
-    ax.set_ylabel("% still customers")
+    ax.set_xlabel(_t("pl_days_after", lang))
+    ax.set_ylabel(_t("pl_still_customers", lang))
     if not np.isnan(km.logrank_p):
-        ax.set_title((title + "\n" if title else "") + f"log-rank {_pfmt(km.logrank_p)}", fontsize=10)
+        ax.set_title((title + "\n" if title else "") + f"log-rank {_pfmt(km.logrank_p, lang)}", fontsize=10)
     elif title:
         ax.set_title(title, fontsize=10)
     ax.legend(frameon=False, fontsize=8)
     return ax
 
 
-def odds_ratios(table: pd.DataFrame, *, ax: plt.Axes | None = None, label: str = "odds ratio per point") -> plt.Axes:
+def odds_ratios(table: pd.DataFrame, *, ax: plt.Axes | None = None, label: str | None = None,
+                lang: str = "en") -> plt.Axes:
     """Forest plot of odds ratios per metric and model (:func:`cxkit.research.churn.metric_models`), log scale."""
     check_columns(table, ["metric", "model", "odds_ratio", "odds_ratio_low", "odds_ratio_high"], argument="table")
     ax = _axes(ax, (6, 0.45 * len(table) + 1.2))
     t = table.dropna(subset=["odds_ratio"]).reset_index(drop=True)
     y = np.arange(len(t))
-    ax.errorbar(t["odds_ratio"], y, xerr=_err(t["odds_ratio"], t["odds_ratio_low"], t["odds_ratio_high"]), fmt="o",
-                capsize=3)
+    ax.errorbar(t["odds_ratio"], y, xerr=_err(t["odds_ratio"], t["odds_ratio_low"], t["odds_ratio_high"]), fmt="o", capsize=3)
     ax.axvline(1, color="grey", lw=1, ls="--")
     ax.set_xscale("log")
-    plain = mticker.FuncFormatter(lambda v, _: f"{v:g}")
+    plain = mticker.FuncFormatter(lambda v, _: i18n.num(v, "g", lang))
     ax.xaxis.set_major_formatter(plain)
     lo, hi = ax.get_xlim()
     # Label the minor ticks only on a narrow range; over decades they would pile up.
     ax.xaxis.set_minor_formatter(plain if hi / lo < 10 else mticker.NullFormatter())
     ax.set_yticks(y, [f"{m} ({k})" for m, k in zip(t["metric"], t["model"], strict=True)])
     ax.invert_yaxis()
-    ax.set_xlabel(label)
+    ax.set_xlabel(label or _t("pl_or_per_point", lang))
     return ax
 
 
-def auc_compare(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt.Axes:
+def auc_compare(table: pd.DataFrame, *, ax: plt.Axes | None = None, lang: str = "en") -> plt.Axes:
     """AUC per metric with bootstrap intervals (:func:`cxkit.auc.auc_table`); 0.5 is a coin flip."""
     col = "metric" if "metric" in table.columns else "score"
     check_columns(table, [col, "auc", "ci_low", "ci_high"], argument="table")
@@ -278,13 +299,15 @@ def auc_compare(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt.Axes:
     y = np.arange(len(t))
     ax.errorbar(t["auc"], y, xerr=_err(t["auc"], t["ci_low"], t["ci_high"]), fmt="o", capsize=3)
     ax.axvline(0.5, color="grey", lw=1, ls="--")
-    ax.set_yticks(y, [f"{m} (n={n:,})" for m, n in zip(t[col], t["n"], strict=True)])
+    ax.set_yticks(y, [f"{m} (n = {i18n.fmt(n, 0, lang)})" for m, n in zip(t[col], t["n"], strict=True)])
     ax.invert_yaxis()
-    ax.set_xlabel("AUC (churn within the horizon)")
+    ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: i18n.num(v, ".2f", lang)))
+    ax.set_xlabel(_t("pl_auc", lang))
     return ax
 
 
-def driver_importance(table: pd.DataFrame, *, ax: plt.Axes | None = None, outcome: str = "NPS") -> plt.Axes:
+def driver_importance(table: pd.DataFrame, *, ax: plt.Axes | None = None, outcome: str = "NPS",
+                      lang: str = "en") -> plt.Axes:
     """Share of explained variance per driver with bootstrap intervals (:func:`cxkit.drivers.relative_importance`)."""
     check_columns(table, ["driver", "pct_of_r2", "ci_low", "ci_high"], argument="table")
     ax = _axes(ax, (6, 0.4 * len(table) + 1.2))
@@ -297,11 +320,12 @@ def driver_importance(table: pd.DataFrame, *, ax: plt.Axes | None = None, outcom
                     capsize=2)
     ax.set_yticks(y, t["driver"])
     ax.invert_yaxis()
-    ax.set_xlabel(f"% of the explained variance in {outcome}")
+    ax.set_xlabel(_t("pl_pct_r2", lang, outcome=outcome))
     return ax
 
 
-def revenue_at_risk(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt.Axes:
+def revenue_at_risk(table: pd.DataFrame, *, ax: plt.Axes | None = None, lang: str = "en",
+                    currency: str = "€") -> plt.Axes:
     """Value at risk per group with its interval (:func:`cxkit.churn.revenue_at_risk`), total row left out."""
     group = table.columns[0]
     check_columns(table, [group, "at_risk", "ci_low", "ci_high"], argument="table")
@@ -313,11 +337,13 @@ def revenue_at_risk(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt.A
         ax.errorbar(x, t["at_risk"], yerr=_err(t["at_risk"], t["ci_low"], t["ci_high"]), fmt="none", ecolor="k",
                     capsize=3)
     ax.set_xticks(x, t[group].astype(str))
-    ax.set_ylabel("expected value lost")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{currency} {i18n.num(v, ',.0f', lang)}"))
+    ax.set_ylabel(_t("pl_value_lost", lang))
     return ax
 
 
-def calibration(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt.Axes:
+def calibration(table: pd.DataFrame, *, ax: plt.Axes | None = None, lang: str = "en") -> plt.Axes:
     """Observed vs predicted churn per decile of the prediction, with Wilson intervals, per metric and model
     (:func:`cxkit.research.churn.validate_models`); on the diagonal the model is calibrated."""
     check_columns(table, ["metric", "model", "predicted", "observed", "ci_low", "ci_high"], argument="table")
@@ -328,7 +354,7 @@ def calibration(table: pd.DataFrame, *, ax: plt.Axes | None = None) -> plt.Axes:
                     capsize=2, ls="-" if k == "alone" else ":", label=f"{m} ({k})")
         top = max(top, float(t["ci_high"].max()), float(t["predicted"].max()))
     ax.plot([0, top], [0, top], color="grey", lw=1, ls="--")
-    ax.set_xlabel("predicted % churned (later answers)")
-    ax.set_ylabel("observed % churned")
+    ax.set_xlabel(_t("pl_cal_predicted", lang))
+    ax.set_ylabel(_t("pl_cal_observed", lang))
     ax.legend(frameon=False, fontsize=8)
     return ax

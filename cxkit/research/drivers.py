@@ -441,12 +441,13 @@ class DriverStudy(Study):
     @property
     def figures(self) -> dict[str, Callable[..., Any]]:
         """``importance``: the drivers' shares of R² with their intervals."""
-        def importance(ax: Any = None) -> Any:
-            from ..report import plots
+        def importance(ax: Any = None, lang: str = "en") -> Any:
+            from ..report import i18n, plots
 
-            ax = plots.driver_importance(self.importance.table, ax=ax, outcome=self.importance.outcome)
-            ax.set_title(f"Drivers of {self.importance.outcome}: R² = {self.importance.r2:.2f} "
-                         f"(n = {self.importance.n:,})")
+            imp = self.importance
+            ax = plots.driver_importance(imp.table, ax=ax, outcome=imp.outcome, lang=lang)
+            ax.set_title(i18n.text("ti_drivers", lang, y=imp.outcome, r2=i18n.num(imp.r2, ".2f", lang),
+                                   n=i18n.fmt(imp.n, 0, lang)))
             return ax
 
         return {"importance": importance}

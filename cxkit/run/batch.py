@@ -337,6 +337,11 @@ def plan_runs(batch: str | Path | Mapping[str, Any] | None = None, *, notebook: 
                     name = "_".join([stem] + [f"{k}-{_slug(v)}" for k, v in point.items() if k != "run_date"])
                 name = _check_name(_slug(name), f"report {i} ({nb.name})")
                 shown = {k: v["default"] for k, v in declared.items()} | checked
+                # The language is part of the run name, so Dutch and English runs of one date sit side by side.
+                lang = shown.get("lang")
+                if isinstance(lang, str) and lang not in ("", "en") and not name.endswith(f"_{lang}") \
+                        and "lang" not in point:
+                    name = f"{name}_{_slug(lang)}"
                 # batch values are relative to the batch file, command-line values to the current folder
                 exec_params = _resolve({k: v for k, v in checked.items() if k not in cli}, base) | \
                     _resolve({k: v for k, v in checked.items() if k in cli}, Path.cwd())

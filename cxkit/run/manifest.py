@@ -17,7 +17,8 @@ from typing import Any
 from .._inputs import read_yaml, sha256_file
 from ..errors import CxkitError
 
-__all__ = ["sha256_file", "input_files", "merge_reads", "package_versions", "write_index", "MANIFEST", "KPIS"]
+__all__ = ["sha256_file", "input_files", "merge_reads", "package_versions", "write_index", "write_root_index",
+           "MANIFEST", "KPIS"]
 
 MANIFEST = "manifest.json"
 KPIS = "kpis.json"
@@ -121,6 +122,58 @@ def _read_json(path: Path) -> dict:
         return {}
 
 
+_TITLES: dict[str, tuple[str, str]] = {  # report titles in words for the index (the notebooks' own titles)
+    "01_cx_overview": ("Customer experience overview", "Overzicht klantbeleving"),
+    "02_satisfaction_vs_loyalty": ("Satisfaction vs loyalty", "Tevredenheid en loyaliteit"),
+    "03_effort_nps_churn": ("Effort (CES), NPS and satisfaction vs churn",
+                            "Inspanning (CES), NPS en tevredenheid tegenover opzeggingen"),
+    "04_drivers": ("What drives NPS?", "Wat drijft de NPS?"),
+}
+_INDEX_WORDS: dict[str, tuple[str, str]] = {
+    "title": ("Customer experience reports, {date}", "Rapporten klantbeleving, {date}"),
+    "all_title": ("Customer experience reports", "Rapporten klantbeleving"),
+    "runs": ("{n} runs: {ok} ok, {na}{failed} failed.", "{n} runs: {ok} gelukt, {na}{failed} mislukt."),
+    "intro": ("Each figure with its interval and n, and its change against the previous run of the same report "
+              "(▲ / ▼ significant). Suppressed groups had too few answers.",
+              "Elk cijfer met zijn interval en n, en de verandering ten opzichte van de vorige run van hetzelfde "
+              "rapport (▲ / ▼ significant). Weggelaten groepen hadden te weinig antwoorden."),
+    "report": ("report", "rapport"), "dataset": ("dataset", "dataset"), "status": ("status", "status"),
+    "figures": ("headline figures", "kerncijfers"), "duration": ("duration", "duur"), "files": ("files", "bestanden"),
+    "ok": ("ok", "gelukt"), "failed": ("failed", "mislukt"), "not applicable": ("not applicable", "niet van toepassing"),
+    "unknown": ("unknown", "onbekend"), "n_na": ("{n} not applicable, ", "{n} niet van toepassing, "), "none": ("none recorded", "geen vastgelegd"),
+    "more": ("… {n} more in kpis.json", "… nog {n} in kpis.json"),
+    "notebook": ("notebook", "notebook"), "manifest": ("manifest", "manifest"),
+    "all_dates": ("All dates", "Alle datums"), "date": ("run date", "rundatum"), "reports": ("reports", "rapporten"),
+}
+
+
+def _w(key: str, lang: str, **fields: Any) -> str:
+    return _INDEX_WORDS[key][0 if lang == "en" else 1].format(**fields)
+
+
+def _title(report: str, name: str, lang: str) -> str:
+    i = 0 if lang == "en" else 1
+    if report in _TITLES:
+        words = _TITLES[report][i]
+        extra = name[len(report):].strip("_-")
+        return f"{words} ({extra.replace('_', ' ')})" if extra else words
+    return name.replace("_", " ")
+
+
+def _dataset_name(man: Mapping[str, Any]) -> str:
+    """The ``name`` of the dataset spec the run read (from its recorded inputs)."""
+    for e in man.get("inputs", []):
+        path = Path(str(e.get("path", "")))
+        if e.get("table") is None and path.suffix.lower() in (".yaml", ".yml") and path.is_file():
+            try:
+                spec = read_yaml(path, "dataset spec")
+            except CxkitError:  # moved, edited or refused since the run: no name, never a crash
+                continue
+            if isinstance(spec, dict) and spec.get("name"):
+                return str(spec["name"])
+    return ""
+
+
 def _sane_manifest(man: Any, folder: Path) -> dict:
     """A manifest as the index needs it; a hand-edited or foreign one is listed as such, never a crash."""
     import logging
@@ -143,72 +196,129 @@ def _sane_manifest(man: Any, folder: Path) -> dict:
     return out
 
 
-def _kpi_text(k: Mapping[str, Any]) -> str:
-    labels = " ".join(f"{v}" for v in (k.get("labels") or {}).values())
-    name = f"{k.get('name')}{' ' + labels if labels else ''}"
-    if k.get("suppressed"):
-        return f"{name}: suppressed (n = {k.get('n', 0):,})"
-    if k.get("value") is None:
-        return f"{name}: not available (n = {k.get('n', 0):,})"
-    ci = f" ({k['ci_low']:,.1f} to {k['ci_high']:,.1f})" if k.get("ci_low") is not None else ""
-    return f"{name}: {k['value']:,.1f} {k.get('unit', '')}{ci}, n = {k.get('n', 0):,}"
-
-
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#222;max-width:80rem}
 h1{font-size:1.5rem} table{border-collapse:collapse;width:100%} caption{text-align:left;color:#555}
 th,td{border-bottom:1px solid #ddd;padding:.45rem .6rem;text-align:left;vertical-align:top;font-size:.92rem}
 th{background:#f4f4f4} .ok{color:#11632c;font-weight:600} .failed{color:#a40e0e;font-weight:700} .na{color:#8a5a00;font-weight:600}
 .err{color:#a40e0e;font-family:monospace;font-size:.85rem;white-space:pre-wrap} ul{margin:0;padding-left:1rem}
-.params{font-family:monospace;font-size:.82rem;color:#444} .files a{margin-right:.6rem}
+.sub{font-size:.82rem;color:#555} .files a{margin-right:.6rem} .up{color:#1a7f37;font-weight:600}
+.down{color:#b42318;font-weight:600} .same,.first{color:#555}
 """
 
 
 _STATUS_CLASS = {"ok": "ok", "not applicable": "na"}
 
 
-def write_index(folder: str | Path, *, max_kpis: int = 8) -> Path:
-    """Write ``folder/index.html``: every run under ``folder`` with status, headline KPIs and links.
+def _page(title: str, body: str, lang: str) -> str:
+    e = html.escape
+    return (f"<!DOCTYPE html><html lang='{e(lang)}'><head><meta charset='utf-8'><title>{e(title)}</title>"
+            f"<style>{_CSS}</style></head><body><h1>{e(title)}</h1>{body}</body></html>\n")
 
-    Runs are the subfolders holding a ``manifest.json``; the page is rebuilt
+
+def _index_lang(mans: list[dict]) -> str:
+    langs = {str(p.get("lang") or "en") if isinstance(p := m.get("parameters"), dict) else "en" for m in mans}
+    return "nl" if langs == {"nl"} else "en"
+
+
+def write_index(folder: str | Path, *, max_kpis: int = 8, lang: str | None = None) -> Path:
+    """Write ``folder/index.html`` (one run date) and the cross-date ``folder/../index.html``.
+
+    Every run under ``folder`` (subfolders holding a ``manifest.json``): report title
+    in words, dataset name, status, headline figures named in words with the
+    precision of their unit (AUC and R² two decimals), interval and n, and the
+    change against the previous run date of the same report. The page is rebuilt
     from those files, so it also lists runs of earlier batches on that date.
+    ``lang`` default: Dutch when every run is Dutch, else English.
     """
     from .._files import atomic_write
+    from ..report.summary import kpi_change, kpi_interval, kpi_label, kpi_value, match_previous
+    from .notebook import previous_run
 
     folder = Path(folder)
+    runs = [(d, _read_json(d / MANIFEST)) for d in sorted(p for p in folder.iterdir()
+                                                             if p.is_dir() and not p.name.startswith("."))]
+    runs = [(d, _sane_manifest(m, d)) for d, m in runs if m]
+    lang = lang or _index_lang([m for _, m in runs])
+    e = html.escape
     rows, n_ok, n_na, n_failed = [], 0, 0, 0
-    for d in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        man = _read_json(d / MANIFEST)
-        if not man:
-            continue
-        man = _sane_manifest(man, d)
+    for d, man in runs:
         status = str(man.get("status", "unknown"))
         n_ok += status == "ok"
         n_na += status == "not applicable"  # ran, but the data lacks what the question needs
         n_failed += status not in ("ok", "not applicable")
         outs = man.get("outputs", {})
-        e = html.escape
         link = f"{d.name}/{outs.get('html', '')}"
         kpis = _read_json(d / KPIS).get("kpis", [])
-        kpi_html = "".join(f"<li>{e(_kpi_text(k))}</li>" for k in kpis[:max_kpis])
+        prev, prev_date = previous_run(folder, d.name)
+        items = []
+        for k, p in list(zip(kpis, match_previous(kpis, prev), strict=True))[:max_kpis]:
+            change, cls = kpi_change(k, p, lang, prev_date)
+            items.append(f"<li><b>{e(kpi_label(k, lang))}</b>: {e(kpi_value(k, lang))} "
+                         f"<span class='sub'>({e(kpi_interval(k, lang))})</span> "
+                         f"<span class='{cls} sub'>{e(change)}</span></li>")
         if len(kpis) > max_kpis:
-            kpi_html += f"<li>… {len(kpis) - max_kpis} more in kpis.json</li>"
-        params = man.get("overrides", {})
-        ptxt = "<br>".join(f"{e(str(k))} = {e(json.dumps(v, ensure_ascii=False))}" for k, v in params.items())
+            items.append(f"<li>{e(_w('more', lang, n=len(kpis) - max_kpis))}</li>")
         err = f"<div class='err'>{e(str(man.get('error', '')))}</div>" if man.get("error") else ""
-        files = "".join(f"<a href='{e(d.name)}/{e(str(v))}'>{e(str(k))}</a>" for k, v in outs.items() if k != "html")
-        files += f"<a href='{e(d.name)}/{MANIFEST}'>manifest</a>"
+        files = "".join(f"<a href='{e(d.name)}/{e(str(v))}'>{e(str(v))}</a>" for k, v in outs.items() if k != "html")
+        files += f"<a href='{e(d.name)}/{MANIFEST}'>{MANIFEST}</a>"
+        report = str(man.get("report") or d.name)
         rows.append(
-            f"<tr><td><a href='{e(link)}'>{e(d.name)}</a><div class='params'>{ptxt}</div></td>"
-            f"<td class='{_STATUS_CLASS.get(status, 'failed')}'>{e(status)}</td>"
-            f"<td><ul>{kpi_html or '<li>none recorded</li>'}</ul>{err}</td>"
-            f"<td>{man.get('duration_s', 0):.1f} s</td><td class='files'>{files}</td></tr>")
-    title = f"cxkit reports {folder.name}"
-    body = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"
-            f"<p>{n_ok + n_na + n_failed} run{'' if n_ok + n_na + n_failed == 1 else 's'}: {n_ok} ok, "
-            f"{f'{n_na} not applicable, ' if n_na else ''}{n_failed} failed. Figures are shown with their interval "
-            f"and n; suppressed groups had too few answers.</p>"
-            "<table><thead><tr><th>run (parameters)</th><th>status</th><th>headline figures</th>"
-            f"<th>duration</th><th>files</th></tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>\n")
-    return atomic_write(folder / "index.html", body)
+            f"<tr><td><a href='{e(link)}'>{e(_title(report, d.name, lang))}</a><div class='sub'>{e(d.name)}</div></td>"
+            f"<td>{e(_dataset_name(man))}</td>"
+            f"<td class='{_STATUS_CLASS.get(status, 'failed')}'>{e(_w(status, lang) if status in _STATUS_WORDS else status)}</td>"
+            f"<td><ul>{''.join(items) or '<li>' + e(_w('none', lang)) + '</li>'}</ul>{err}</td>"
+            f"<td>{_fmt_duration(man.get('duration_s', 0), lang)} s</td><td class='files'>{files}</td></tr>")
+    n = n_ok + n_na + n_failed
+    body = (f"<p><a href='../index.html'>{e(_w('all_dates', lang))}</a></p>"
+            f"<p>{e(_w('runs', lang, n=n, ok=n_ok, failed=n_failed, na=_w('n_na', lang, n=n_na) if n_na else ''))} {e(_w('intro', lang))}</p>"
+            f"<table><thead><tr><th>{e(_w('report', lang))}</th><th>{e(_w('dataset', lang))}</th>"
+            f"<th>{e(_w('status', lang))}</th><th>{e(_w('figures', lang))}</th><th>{e(_w('duration', lang))}</th>"
+            f"<th>{e(_w('files', lang))}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    out = atomic_write(folder / "index.html", _page(_w("title", lang, date=folder.name), body, lang))
+    write_root_index(folder.parent)
+    return out
+
+
+def _fmt_duration(x: Any, lang: str) -> str:
+    from ..report.i18n import fmt
+
+    return fmt(float(x or 0), 1, lang)
+
+
+def write_root_index(root: str | Path) -> Path | None:
+    """Write ``root/index.html``: every run date under ``root`` (newest first) with its runs and their status."""
+    import re
+
+    from .._files import atomic_write
+
+    root = Path(root)
+    dates = sorted((d for d in root.iterdir() if d.is_dir() and re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.name)
+                    and (d / "index.html").is_file()), reverse=True)
+    if not dates:
+        return None
+    mans = [m for d in dates for m in (_read_json(r / MANIFEST) for r in d.iterdir() if r.is_dir())
+            if isinstance(m, dict) and m]
+    lang = _index_lang(mans)
+    e = html.escape
+    rows = []
+    for d in dates:
+        runs = [(r, _read_json(r / MANIFEST)) for r in sorted(d.iterdir()) if r.is_dir() and not r.name.startswith(".")]
+        runs = [(r, m) for r, m in runs if isinstance(m, dict) and m]  # the date's index warns about odd ones
+        links = ", ".join(
+            f"<a href='{e(d.name)}/{e(r.name)}/{e(str(m.get('outputs', {}).get('html', '')))}'>"
+            f"{e(_title(str(m.get('report') or r.name), r.name, lang))}</a>"
+            + ("" if m.get("status") == "ok" else _root_status(str(m.get("status", "unknown")), lang))
+            for r, m in runs if m)
+        rows.append(f"<tr><td><a href='{e(d.name)}/index.html'>{e(d.name)}</a></td><td>{links}</td></tr>")
+    body = (f"<table><thead><tr><th>{e(_w('date', lang))}</th><th>{e(_w('reports', lang))}</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+    return atomic_write(root / "index.html", _page(_w("all_title", lang), body, lang))
+
+
+_STATUS_WORDS = ("ok", "failed", "not applicable", "unknown")
+
+
+def _root_status(status: str, lang: str) -> str:
+    word = _w(status, lang) if status in _STATUS_WORDS else status
+    return f" <span class='{_STATUS_CLASS.get(status, 'failed')}'>({html.escape(word)})</span>"

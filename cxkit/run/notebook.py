@@ -23,7 +23,7 @@ from ..errors import OutputError, ParameterError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ReportResult", "execute_notebook", "render_html", "atomic_write", "notebook_parameters",
+__all__ = ["ReportResult", "execute_notebook", "render_html", "previous_run", "atomic_write", "notebook_parameters",
            "check_parameters", "parse_parameter_text"]
 
 
@@ -242,6 +242,12 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {{ super() }}
 {%- endif -%}
 {%- endblock data_png -%}
+{#- Self-contained: no script from a CDN (require.js, MathJax, mermaid, widgets), so
+    opening a report on an intranet or offline makes no network request. -#}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 """
 
 
@@ -250,11 +256,16 @@ _TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 # outputs of their own (``image/png``) and keep their ``<img>`` and alt text untouched.
 _HTML_TAGS = ["a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details",
               "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
-              "ol", "p", "pre", "s", "samp", "small", "span", "strong", "style", "sub", "summary", "sup", "table",
+              "nav", "ol", "p", "pre", "s", "samp", "small", "span", "strong", "style", "sub", "summary", "sup", "table",
               "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul"]
-_HTML_ATTRS = {"*": ["class", "id", "title", "align"], "a": ["href", "title"], "img": ["src", "alt", "width", "height"],
+_HTML_ATTRS = {"*": ["class", "id", "title", "align", "style"], "a": ["href", "title"], "img": ["src", "alt", "width", "height"],
                "td": ["colspan", "rowspan"], "th": ["colspan", "rowspan"], "table": ["border"], "style": ["type"],
                "ol": ["start"]}
+
+# Inline ``style`` attributes keep only these properties (bleach's CSS sanitizer): the report header,
+# navigation and table captions use them; none of them can load a URL.
+_CSS_PROPERTIES = ["color", "background-color", "font-size", "font-weight", "font-style", "text-align",
+                   "white-space", "padding", "margin"]
 
 
 def _sanitizer() -> Any:
@@ -266,7 +277,7 @@ def _sanitizer() -> Any:
     """
     from nbconvert.preprocessors.sanitize import SanitizeHTML
 
-    return SanitizeHTML(tags=_HTML_TAGS, attributes=_HTML_ATTRS, strip=True, styles=[])
+    return SanitizeHTML(tags=_HTML_TAGS, attributes=_HTML_ATTRS, strip=True, styles=_CSS_PROPERTIES)
 
 
 _HREF = re.compile(r"""(<a\b[^>]*?\bhref\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
@@ -287,27 +298,128 @@ def _safe_links(body: str) -> str:
     return _HREF.sub(fix, body)
 
 
-def render_html(notebook: str | Path, html_path: str | Path, *, title: str | None = None,
-                parameters: Mapping[str, Any] | None = None) -> Path:
-    """Render an executed notebook to HTML with code hidden (outputs and markdown only).
+def _tags(cell: Any) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
 
-    The run's parameters are listed at the top so a reviewer sees what produced it. Outputs and
-    Markdown are sanitised (an allow list of tags and attributes): a report is safe to share.
+
+def _html_cell(markup: str) -> Any:
+    """A code cell (input hidden on export) whose only output is ``markup``: HTML as generated, not markdown."""
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": markup})]
+    return cell
+
+
+def _headings(cells: list[Any]) -> list[str]:
+    out = []
+    for c in cells:
+        if c.cell_type == "markdown":
+            out += [m.group(1).strip() for m in re.finditer(r"^## +(.+)$", c.source, flags=re.M)]
+    return out
+
+
+def _anchor(heading: str) -> str:
+    # nbconvert's heading ids: the text with spaces as hyphens
+    return heading.replace(" ", "-")
+
+
+def _parameter_text(value: Any, lang: str) -> str:
+    from ..report.i18n import text
+
+    if isinstance(value, bool):
+        return text("yes" if value else "no", lang)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "–"
+    if value in (None, ""):
+        return "–"
+    return str(value)
+
+
+def _layout(nb: Any, parameters: Mapping[str, Any] | None, lang: str,
+            previous_kpis: list[dict[str, Any]] | None, previous_date: str) -> None:
+    """Answer first: title, header, KPI tiles, cells tagged ``summary`` (the verdict), contents, the body,
+    then an appendix of cells tagged ``appendix`` (data quality, pairing counts, method notes) and the run
+    parameters. The notebook computes in its own order; only the page is reordered.
+    """
+    import pandas as pd
+
+    from ..report.i18n import text
+    from ..report.kpis import extract_kpis
+    from ..report.summary import nav_html, tiles_html
+    from ..report.tables import show
+
+    cells = list(nb.cells)
+    for c in cells:  # the narrative in the report's language (the cell names its i18n key)
+        key = c.get("metadata", {}).get("cxkit", {}).get("text") if c.cell_type == "markdown" else None
+        if key and lang != "en":
+            c.source = text(key, lang)
+    title = cells[:1] if cells and cells[0].cell_type == "markdown" and cells[0].source.lstrip().startswith("# ") \
+        else []
+    rest = cells[len(title):]
+    header = [c for c in rest if "header" in _tags(c)]
+    summary = [c for c in rest if "summary" in _tags(c)]
+    appendix = [c for c in rest if "appendix" in _tags(c)]
+    body = [c for c in rest if not _tags(c) & {"header", "summary", "appendix"}]
+    kpis = extract_kpis(nb)
+    tiles = tiles_html(kpis, previous_kpis or [], lang, previous_date)
+    params = [] if not parameters else [_html_cell("<div class='cx-data'>" + show(
+        pd.DataFrame({"parameter": list(parameters), "value": [_parameter_text(v, lang) for v in parameters.values()]}),
+        lang, caption=text("run_parameters", lang), labels={"parameter": text("parameter", lang),
+                                                             "value": text("value", lang)}).to_html() + "</div>")]
+    tail = appendix + params
+    appendix_head = [nbformat.v4.new_markdown_cell(f"## {text('appendix', lang)}")] if tail else []
+    sections = _headings(summary + body + appendix_head)
+    toc = []
+    if len(sections) >= 4:  # long reports get a table of contents
+        items = "".join(f"<li><a href='#{html.escape(_anchor(h), quote=True)}'>{html.escape(h)}</a></li>"
+                        for h in sections)
+        toc = [_html_cell(f"<details open class='cx-toc'><summary><b>{html.escape(text('contents', lang))}</b>"
+                          f"</summary><ol>{items}</ol></details>")]
+    nb.cells = ([_html_cell(nav_html(lang))] + title + header + ([_html_cell(tiles)] if tiles else []) + summary
+                + toc + body + appendix_head + tail + [_html_cell(nav_html(lang))])
+
+
+def render_html(notebook: str | Path, html_path: str | Path, *, title: str | None = None,
+                parameters: Mapping[str, Any] | None = None, lang: str | None = None,
+                previous_kpis: list[dict[str, Any]] | None = None, previous_date: str = "") -> Path:
+    """Render an executed notebook to HTML with code hidden (outputs and markdown only), answer first.
+
+    The page opens with the title, the header line (dataset, period, run date), the
+    KPI tiles (with the change against ``previous_kpis``, the same report's
+    previous run of ``previous_date``) and the verdict; the run parameters and
+    cells tagged ``appendix`` close it. ``lang`` default: the ``lang`` parameter.
+    Outputs and Markdown are sanitised (an allow list of tags and attributes): a report is safe to share.
     """
     import jinja2
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(notebook), as_version=4)
-    # The injected-parameters cell is code; hide it but show its values as markdown.
-    if parameters:
-        rows = "\n".join(f"| `{k}` | `{v!r}` |" for k, v in parameters.items())
-        nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"**Run parameters**\n\n| parameter | value |\n|---|---|\n{rows}"))
+    lang = lang or str((parameters or {}).get("lang") or "en")
+    if lang not in ("en", "nl"):
+        lang = "en"
+    _layout(nb, parameters, lang, previous_kpis, previous_date)
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            extra_loaders=[jinja2.DictLoader({"cxkit.html.j2": _TEMPLATE})],
+                            language_code=lang, extra_loaders=[jinja2.DictLoader({"cxkit.html.j2": _TEMPLATE})],
                             template_file="cxkit.html.j2")
     exporter.register_preprocessor(_sanitizer(), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or Path(notebook).stem}})
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or Path(notebook).stem},
+                                                         "language_code": lang})
     return atomic_write(html_path, _safe_links(body))
+
+
+def previous_run(date_dir: str | Path, name: str) -> tuple[list[dict[str, Any]], str]:
+    """KPIs and date of the latest run called ``name`` before ``date_dir`` (a ``reports/<date>`` folder)."""
+    import json
+
+    date_dir = Path(date_dir)
+    earlier = sorted((d for d in date_dir.parent.glob("*") if d.is_dir() and d.name < date_dir.name
+                      and re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.name) and (d / name / "kpis.json").is_file()),
+                     reverse=True)
+    for d in earlier:
+        try:
+            return json.loads((d / name / "kpis.json").read_text(encoding="utf-8")).get("kpis", []), d.name
+        except (OSError, ValueError):
+            continue
+    return [], ""
 
 
 def _absolutise(parameters: Mapping[str, Any]) -> dict[str, Any]:
@@ -364,6 +476,9 @@ def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: M
     except Exception as exc:  # dead kernel, cell timeout, missing kernel: still a failed report, not a crash
         status, error = "failed", f"{type(exc).__name__}: {exc}"
     shown = checked if shown_parameters is None else shown_parameters
+    # reports/<date>/<run>/ (or a staging folder beside <run>): earlier dates sit beside <date>
+    date_dir = output_dir.parent
+    prev, prev_date = previous_run(date_dir, stem) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_dir.name) else ([], "")
     if tmp_nb.exists():
         os.replace(tmp_nb, out_nb)
         if status == "ok":  # the notebook ran but said its question needs what the data lacks
@@ -372,7 +487,7 @@ def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: M
             reasons = extract_not_applicable(out_nb)
             if reasons:
                 status, error = NOT_APPLICABLE, " ".join(reasons)
-        render_html(out_nb, out_html, title=stem, parameters=shown)
+        render_html(out_nb, out_html, title=stem, parameters=shown, previous_kpis=prev, previous_date=prev_date)
     else:  # the kernel never ran a cell: keep a page that says why
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
             f"# {stem}\n\n**This report failed before any cell ran.**\n\n```\n{error}\n```")])

@@ -1,0 +1,112 @@
+"""Narrative of the report notebooks (their markdown cells) in English and Dutch.
+
+Each markdown cell of ``cxkit/notebooks/0*.ipynb`` names its key in its metadata
+(``{"cxkit": {"text": key}}``); the English text is the cell itself (a test keeps both equal),
+so analysts read plain markdown in JupyterLab, and the rendered page of a Dutch run
+(:func:`cxkit.run.notebook.render_html`) shows the Dutch text. :func:`cxkit.report.i18n.text` knows
+these keys too.
+"""
+
+from __future__ import annotations
+
+__all__ = ["NARRATIVE"]
+
+# key -> (English, Dutch)
+NARRATIVE: dict[str, tuple[str, str]] = {
+    'nb01_intro': (
+        '# Customer experience overview\n\nHow satisfied are customers (CSAT, CES), how loyal are they (NPS, churn), per segment and channel, and what changed since the previous period?\nEvery figure is computed by `cxkit` from the data named in the parameters, with its number of answers (`n`) and a confidence interval.\nGroups with fewer than `min_n` answers are suppressed rather than shown as if they meant something; the section *Suppressed groups* says how many and why.\nPersonal data (customer identifiers, names, e-mail addresses, free-text answers) is never shown unless `allow_personal_data` is set.',
+        '# Overzicht klantbeleving\n\nHoe tevreden zijn klanten (CSAT, CES), hoe loyaal zijn ze (NPS, opzeggingen), per segment en kanaal, en wat is er veranderd sinds de vorige periode?\nElk cijfer berekent `cxkit` uit de data die in de parameters staat, met het aantal antwoorden (`n`) en een betrouwbaarheidsinterval.\nGroepen met minder dan `min_n` antwoorden worden weggelaten in plaats van getoond alsof ze iets betekenen; de paragraaf *Weggelaten groepen* zegt hoeveel en waarom.\nPersoonsgegevens (klantnummers, namen, e-mailadressen, vrije tekst) verschijnen nooit, tenzij `allow_personal_data` aan staat.'),
+    'nb01_quality': (
+        '## Data quality\n\nThe dataset is validated first: rows read and kept per table, columns mapped, missing values, answers out of range, unknown labels, duplicates and the date range. Any error stops the report here, listing every problem with its file, column and rows.',
+        '## Datakwaliteit\n\nEerst wordt de dataset gecontroleerd: gelezen en behouden rijen per tabel, gekoppelde kolommen, ontbrekende waarden, antwoorden buiten het bereik, onbekende labels, dubbele rijen en de datumreeks. Bij een fout stopt het rapport hier, met elk probleem en het bijbehorende bestand, de kolom en de rijen.'),
+    'nb01_headline': (
+        '## Headline figures\n\nNPS in points (-100..100); CSAT as the % of answers in the top box; CES as the % of answers counted as easy on its declared scale. Intervals: adjusted Wald (NPS), Wilson (shares), t (means).',
+        '## Kerncijfers\n\nNPS in punten (-100..100); CSAT als het % antwoorden in de topbox; CES als het % antwoorden dat op de opgegeven schaal als makkelijk telt. Intervallen: aangepaste Wald (NPS), Wilson (aandelen), t (gemiddelden).'),
+    'nb01_groups': (
+        '## By group\n\nOne table per metric and drill-down column; the NPS composition chart shows detractors, passives and promoters per group.',
+        '## Per groep\n\nEén tabel per maatstaf en uitsplitsing; de NPS-opbouw toont criticasters, passieven en promotors per groep.'),
+    'nb01_trends': (
+        '## Trends\n\nEach metric per period with its interval band. Periods without answers are absent (NPS is asked in waves).',
+        '## Ontwikkeling\n\nElke maatstaf per periode met de band van het interval. Perioden zonder antwoorden ontbreken (de NPS wordt in golven gevraagd).'),
+    'nb01_churn': (
+        '## Churn\n\n`churn_rate` is the share of customers active at the start of a period who left during it. `simple_rate` is the figure many articles use, (customers at start - customers at end) / customers at start: it nets new customers against leavers, so in a growing base it understates churn and can even be negative. Periods not fully observed are flagged.',
+        '## Opzeggingen\n\nHet `churn_rate` is het aandeel klanten dat aan het begin van een periode actief was en in die periode opzegde. Het `simple_rate` is het cijfer dat veel artikelen gebruiken, (klanten aan het begin - klanten aan het eind) / klanten aan het begin: het verrekent nieuwe klanten met vertrekkers, dus bij een groeiend klantenbestand onderschat het de opzeggingen en kan het zelfs negatief worden. Perioden die niet volledig zijn waargenomen, zijn gemarkeerd.'),
+    'nb01_changes': (
+        '## Significant changes since the previous period\n\nThe last period with answers against the one before, per metric, with Holm correction across all comparisons shown.',
+        '## Significante veranderingen sinds de vorige periode\n\nDe laatste periode met antwoorden tegenover de periode ervoor, per maatstaf, met Holm-correctie over alle getoonde vergelijkingen.'),
+    'nb01_suppressed': (
+        '## Suppressed groups\n\nA group with fewer than `min_n` answers (customers at the period start, for churn) gets no figure in any table or chart above: its values are blank and its bar or point is marked *suppressed*. So few answers give intervals too wide to act on, and could point at individual customers.',
+        '## Weggelaten groepen\n\nEen groep met minder dan `min_n` antwoorden (bij opzeggingen: klanten aan het begin van de periode) krijgt in geen enkele tabel of grafiek hierboven een cijfer: de waarden blijven leeg en de staaf of het punt is als *weggelaten* gemarkeerd. Zo weinig antwoorden geven intervallen die te breed zijn om op te handelen, en zouden naar individuele klanten kunnen wijzen.'),
+    'h_verdict': (
+        '## What the data says',
+        '## Wat de data zegt'),
+    'nb01_recorded': (
+        "## Figures recorded for the scheduled report\n\nThe headline NPS, CSAT and CES and the churn rate of the last complete period, as written to this run's `kpis.json` by `cxkit run` (value, interval and n; a suppressed figure is kept with its n but no value).",
+        '## Vastgelegde cijfers voor het geplande rapport\n\nDe kerncijfers NPS, CSAT en CES en het opzegpercentage van de laatste volledige periode, zoals `cxkit run` ze in `kpis.json` van deze run schrijft (waarde, interval en n; een weggelaten cijfer houdt zijn n maar krijgt geen waarde).'),
+    'nb02_intro': (
+        "# Satisfaction vs loyalty\n\nAre satisfied customers loyal? This notebook pairs each customer's satisfaction (CSAT) answer with their\nlikelihood to recommend (NPS) and, where the data has it, with whether they actually stayed.\nEvery figure comes with its number of customers (`n`) and a confidence interval; groups smaller than\n`min_n` are suppressed.",
+        '# Tevredenheid en loyaliteit\n\nZijn tevreden klanten loyaal? Dit rapport koppelt het tevredenheidsantwoord (CSAT) van elke klant aan de\nbereidheid om aan te bevelen (NPS) en, waar de data dat heeft, aan de vraag of de klant werkelijk bleef.\nElk cijfer komt met het aantal klanten (`n`) en een betrouwbaarheidsinterval; groepen kleiner dan\n`min_n` worden weggelaten.'),
+    'h_data_quality': (
+        '## Data quality',
+        '## Datakwaliteit'),
+    'nb02_pairing': (
+        "## Pairing the answers\n\nOne CSAT and one NPS answer per customer: the customer's earliest NPS answer that has a CSAT answer of theirs\nwithin `window_days`, paired with the nearest such CSAT answer. Later pairs of the same customer are left out so\nthat every customer counts once. Without answer dates the answers are paired per customer as given.",
+        '## Het koppelen van de antwoorden\n\nEén CSAT- en één NPS-antwoord per klant: het vroegste NPS-antwoord van de klant waarbij binnen `window_days`\neen CSAT-antwoord van dezelfde klant ligt, gekoppeld aan het dichtstbijzijnde CSAT-antwoord. Latere paren van\ndezelfde klant vallen weg, zodat elke klant één keer telt. Zonder antwoorddatums worden de antwoorden per\nklant gekoppeld zoals ze er staan.'),
+    'nb02_crosstab': (
+        '## CSAT level x NPS category\n\nEach row is a CSAT answer; the cells show how those customers split into detractors, passives and promoters\n(row %, Wilson intervals in the table). If satisfaction and loyalty were the same thing, every top-box row\nwould be all promoters.',
+        '## CSAT-niveau x NPS-categorie\n\nElke rij is een CSAT-antwoord; de cellen tonen hoe die klanten zich verdelen over criticasters, passieven en\npromotors (rijpercentages, Wilson-intervallen in de tabel). Als tevredenheid en loyaliteit hetzelfde waren,\nbestond elke topboxrij volledig uit promotors.'),
+    'nb02_corr': (
+        "## How strongly do satisfaction and likelihood to recommend go together?\n\nRank correlations suit ordinal answers: Spearman's rho and Kendall's tau-b (which handles the many ties of\nshort scales). Intervals use Fisher's z transform.",
+        '## Hoe sterk hangen tevredenheid en aanbevelingsbereidheid samen?\n\nRangcorrelaties passen bij ordinale antwoorden: Spearmans rho en Kendalls tau-b (die de vele gelijke waarden\nvan korte schalen aankan). De intervallen gebruiken de z-transformatie van Fisher.'),
+    'nb02_satisfied': (
+        "## Satisfied but not promoting\n\nThe share of satisfied customers (CSAT top box) who are *not* promoters, and of those who are even detractors,\nwith Wilson intervals. Where the data records churn, the churn of satisfied non-promoters is compared with\nthat of satisfied promoters (difference with Newcombe's interval, score test).",
+        '## Tevreden maar geen promotor\n\nHet aandeel tevreden klanten (CSAT-topbox) dat *geen* promotor is, en het deel daarvan dat zelfs criticaster\nis, met Wilson-intervallen. Waar de data opzeggingen bevat, worden de opzeggingen van tevreden niet-promotors\nvergeleken met die van tevreden promotors (verschil met het interval van Newcombe, scoretoets).'),
+    'nb02_segments': (
+        '## Segment map\n\nMean CSAT against NPS per segment; the bubble area is the number of customers, the bars are the intervals.',
+        '## Segmentkaart\n\nGemiddelde CSAT tegenover NPS per segment; de oppervlakte van de bel is het aantal klanten, de lijnen zijn de intervallen.'),
+    'nb02_said_did': (
+        '## Said vs did: attitudinal vs behavioural loyalty\n\nNPS is what customers *say*; retention is what they *do*. Share of customers still with the company\n`horizon_days` after their NPS answer, per NPS category (answers whose horizon had not ended by the\ncut-off are left out, see the counts).',
+        '## Zeggen en doen: loyaliteit in houding en in gedrag\n\nDe NPS is wat klanten *zeggen*; behoud is wat ze *doen*. Aandeel klanten dat `horizon_days` na hun\nNPS-antwoord nog klant is, per NPS-categorie (antwoorden waarvan de horizon op de peildatum nog niet voorbij\nwas, vallen weg; zie de aantallen).'),
+    'h_recorded': (
+        '## Figures recorded for the scheduled report',
+        '## Vastgelegde cijfers voor het geplande rapport'),
+    'nb03_intro': (
+        "# Effort (CES), NPS and satisfaction vs churn\n\nWhich score tells us who is going to leave? Each customer's answer is paired with what happened *after* it:\nchurn within `horizon_days` of the answer. Answers whose horizon had not ended by the cut-off (`run_date`) are\nleft out and counted, because keeping them would count only the churn that already happened.\nEvery figure has its `n` and a confidence interval. Degenerate data (a score that perfectly predicts churn,\nno churn at all, a predictor that is a copy of the outcome) is reported in plain words, never as a huge\ncoefficient.",
+        '# Inspanning (CES), NPS en tevredenheid tegenover opzeggingen\n\nWelke score vertelt ons wie gaat vertrekken? Het antwoord van elke klant wordt gekoppeld aan wat er *daarna*\ngebeurde: opzeggen binnen `horizon_days` na het antwoord. Antwoorden waarvan de horizon op de peildatum\n(`run_date`) nog niet voorbij was, vallen weg en worden geteld, want wie ze meetelt, telt alleen de opzeggingen\ndie al gebeurd zijn. Elk cijfer heeft zijn `n` en een betrouwbaarheidsinterval. Ontaarde data (een score die\nopzeggen perfect voorspelt, helemaal geen opzeggingen, een voorspeller die een kopie van de uitkomst is) wordt\nin gewone woorden gemeld, nooit als een enorme coëfficiënt.'),
+    'nb03_by_score': (
+        '## Churn rate by score\n\nShare of customers who left within the horizon, per answer value, with Wilson intervals; the\nCochran-Armitage test asks whether churn moves steadily with the score (Holm-adjusted across metrics).',
+        '## Opzeggingen per score\n\nAandeel klanten dat binnen de horizon vertrok, per antwoordwaarde, met Wilson-intervallen; de\nCochran-Armitage-toets vraagt of het opzeggen gelijkmatig met de score meebeweegt (Holm-gecorrigeerd over de maatstaven).'),
+    'nb03_logit': (
+        "## Logistic regression: odds ratio per point\n\nChurn within the horizon on each metric alone, and with the controls the data has. An odds ratio below 1 means\nfewer leavers per point higher. When the data separates (some scores: everyone left, or nobody did), maximum\nlikelihood has no finite answer; the table then says so and shows Firth's penalised estimate.",
+        '## Logistische regressie: odds ratio per punt\n\nOpzeggen binnen de horizon op elke maatstaf alleen, en met de controlevariabelen die de data heeft. Een odds\nratio onder 1 betekent minder vertrekkers per punt hoger. Als de data scheidt (bij sommige scores vertrok\niedereen, of niemand), heeft de meest aannemelijke schatting geen eindig antwoord; de tabel zegt dat dan en\ntoont de bestrafte schatting van Firth.'),
+    'nb03_auc': (
+        "## Which score predicts churn best?\n\nAUC per metric on its own answers (bootstrap intervals), then paired comparisons on the customers who answered\nboth metrics within `window_days` (DeLong's test; paired bootstrap interval in `boot_low`/`boot_high`), and\nlikelihood-ratio tests of nested models: does one metric add anything once the other is known?",
+        '## Welke score voorspelt opzeggingen het best?\n\nAUC per maatstaf op de eigen antwoorden (bootstrap-intervallen), daarna gepaarde vergelijkingen bij de klanten\ndie beide maatstaven binnen `window_days` beantwoordden (toets van DeLong; gepaard bootstrap-interval in\n`boot_low`/`boot_high`), en likelihood-ratiotoetsen van geneste modellen: voegt een maatstaf iets toe als de\nandere al bekend is?'),
+    'nb03_validation': (
+        "## Do the models hold on later answers?\n\nA model can rank customers well on the answers it was fitted to and still fail on the next ones. Each model is\nrefitted on the answers given before a cut-off date (`split_at`, by default the date before which 70% of the\nanswers were given) and checked on the answers given from then on: out-of-sample AUC (DeLong interval), Brier\nscore (against predicting the training churn rate for everyone), calibration slope (1 = predicted risks spread\nright; below 1 = too extreme), observed vs predicted churn per decile with Wilson intervals, and the\ntime-dependent AUC at `horizon_days` on every later answer, censoring allowed for (Uno's weights).",
+        "## Houden de modellen stand bij latere antwoorden?\n\nEen model kan klanten goed ordenen op de antwoorden waarop het is geschat en toch falen op de volgende. Elk model wordt\nopnieuw geschat op de antwoorden van vóór een peildatum (`split_at`, standaard de datum waarvoor 70% van de\nantwoorden is gegeven) en getoetst op de antwoorden vanaf die datum: AUC buiten de steekproef (DeLong-interval), Brier-score\n(tegenover voor iedereen het opzegpercentage van de schattingsperiode voorspellen), kalibratiehelling (1 = voorspelde risico's goed\ngespreid; onder 1 = te extreem), waargenomen tegenover voorspelde opzeggingen per deciel met Wilson-intervallen, en de\ntijdsafhankelijke AUC op `horizon_days` bij elk later antwoord, rekening houdend met censurering (gewichten van Uno)."),
+    'nb03_time': (
+        '## Time to churn\n\nKaplan-Meier curves from the answer onwards by score band (NPS category; CES hard / neutral / easy; CSAT\nlow / middle / top box), log-rank tests, and a Cox model of the bands with the controls, including a check of\nthe proportional-hazards assumption (scaled Schoenfeld residuals against the rank of time).',
+        "## Tijd tot opzeggen\n\nKaplan-Meier-curven vanaf het antwoord per scoreband (NPS-categorie; CES moeilijk / neutraal / makkelijk; CSAT\nlaag / midden / topbox), log-ranktoetsen en een Cox-model van de banden met de controlevariabelen, met een\ncontrole van de aanname van proportionele risico's (geschaalde Schoenfeld-residuen tegen de rang van de tijd)."),
+    'nb03_hazard': (
+        '## Monthly churn hazard\n\nThe most direct model of churn: one row per customer-month, the chance of leaving that month given the latest\nanswers known when the month started (answers not given yet count as such). Odds ratios are per month.',
+        "## Maandelijks opzegrisico\n\nHet meest directe model van opzeggen: één rij per klantmaand, de kans om die maand te vertrekken gegeven de\nlaatste antwoorden die bekend waren toen de maand begon (nog niet gegeven antwoorden tellen als zodanig).\nOdds ratio's gelden per maand."),
+    'nb03_revenue': (
+        "## Revenue at risk\n\nChurn probability x value, per segment. The interval reflects the model's uncertainty.",
+        '## Omzet in gevaar\n\nKans op opzeggen x waarde, per segment. Het interval geeft de onzekerheid van het model weer.'),
+    'nb03_pairing': (
+        '## Pairing the answers with churn',
+        '## Het koppelen van antwoorden aan opzeggingen'),
+    'nb04_intro': (
+        "# What drives NPS?\n\nWhich touchpoints or attributes go together with a higher likelihood to recommend? Correlated ratings make\nregression coefficients unstable, so the model's explained variance (R²) is split between the drivers:\nthe Shapley decomposition (up to 12 drivers) or Johnson's relative weights (more drivers), with bootstrap\nintervals. Importance is association, not proof of cause.",
+        '# Wat drijft de NPS?\n\nWelke contactmomenten of kenmerken gaan samen met een hogere bereidheid om aan te bevelen? Samenhangende\nbeoordelingen maken regressiecoëfficiënten instabiel, dus wordt de verklaarde variantie van het model (R²)\nverdeeld over de drijfveren: de Shapley-decompositie (tot 12 drijfveren) of de relatieve gewichten van Johnson\n(meer drijfveren), met bootstrap-intervallen. Belang is samenhang, geen bewijs van oorzaak.'),
+    'nb04_answers': (
+        '## Drivers and their answers\n\nOne row per customer: their first answer to the outcome and their nearest answer to each driver within\n`window_days`. The counts show how many customers answered each driver.',
+        '## Drijfveren en hun antwoorden\n\nEén rij per klant: het eerste antwoord op de uitkomst en het dichtstbijzijnde antwoord op elke drijfveer binnen\n`window_days`. De aantallen tonen hoeveel klanten elke drijfveer beantwoordden.'),
+    'nb04_importance': (
+        "## Relative importance\n\n`pct_of_r2` is each driver's share of the explained variance, with its bootstrap interval; `p_top` is how\noften it ranked first across bootstrap samples; `correlation` gives the direction.",
+        '## Relatief belang\n\n`pct_of_r2` is het aandeel van elke drijfveer in de verklaarde variantie, met het bootstrap-interval; `p_top` is\nhoe vaak de drijfveer in de bootstrap-steekproeven als eerste eindigde; `correlation` geeft de richting.'),
+    'h_recorded_one': (
+        '## Figure recorded for the scheduled report',
+        '## Vastgelegd cijfer voor het geplande rapport'),
+}

@@ -1,0 +1,218 @@
+"""One table formatter for everything a reader sees: notebooks, result reprs and reports.
+
+:func:`show` turns a computed table into a pandas ``Styler`` with display headers
+in the report language, no index column, a precision chosen per column (shares
+1 dp, AUC / correlations / odds ratios 2 dp, counts with thousands separators,
+money with its currency, p-values as ``< 0.001``), never scientific notation,
+words or marks instead of ``True``/``False``/``NaN``, significance shown in the
+cell (arrow and colour, explained under the table) and technical columns
+(method, SE, effective n, notes...) left out unless ``technical=True``.
+
+Written on pandas' Styler rather than great-tables: the Styler ships with pandas,
+renders in JupyterLab and nbconvert alike, and needs no new dependency.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import i18n
+
+__all__ = ["show", "to_html", "TECHNICAL", "column_kind", "format_value"]
+
+#: Columns an analyst needs but a manager does not: hidden unless ``technical=True``.
+TECHNICAL = frozenset({"method", "se", "n_eff", "note", "kind", "suppressed", "statistic", "scale", "unit",
+                       "mean_ci_low", "mean_ci_high", "sd", "direction", "z", "df", "coef", "ci_low_coef",
+                       "ci_high_coef", "level"})
+
+_P = re.compile(r"^(p|p_value|p_adj|p_holm|pvalue|p_trend|p_.*)$")
+_TWO = re.compile(r"(^|_)(auc|rho|tau|r|r2|odds_ratio|hazard_ratio|or|hr|corr|correlation|importance_share)"
+                  r"($|_)|odds|hazard|auc|rho|tau")
+_PCT = re.compile(r"(^|_)(pct|share|rate|csat|percent|top_box_pct)($|_)|%")
+_MONEY = re.compile(r"(^|_)(revenue|money|amount|value_at_risk|at_risk|spend|arr|mrr)($|_)")
+_COUNT = re.compile(r"^(n|n_.*|.*_n|count|promoters|passives|detractors|churned|joined|at_start|at_end|events|"
+                    r"customers|answers|rows|top_box|easy)$")
+
+
+def column_kind(name: str, series: pd.Series) -> str:
+    """How a column is formatted: ``p``, ``two``, ``pct``, ``money``, ``count``, ``bool``, ``number`` or ``text``."""
+    key = str(name).lower()
+    if pd.api.types.is_bool_dtype(series):
+        return "bool"
+    numeric = pd.api.types.is_numeric_dtype(series)
+    if not numeric:
+        vals = series.dropna()
+        if len(vals) and vals.map(lambda v: isinstance(v, bool | np.bool_)).all():
+            return "bool"
+        return "text"
+    if _P.match(key):
+        return "p"
+    if _MONEY.search(key):
+        return "money"
+    if _TWO.search(key):
+        return "two"
+    if _COUNT.match(key) or pd.api.types.is_integer_dtype(series):
+        return "count"
+    if _PCT.search(key):
+        return "pct"
+    return "number"
+
+
+def _missing(v: Any) -> bool:
+    try:
+        return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float | np.floating) and math.isnan(v))
+    except TypeError:
+        return False
+
+
+DASH = "–"
+
+
+def format_value(v: Any, kind: str, lang: str = "en", currency: str = "€") -> str:
+    """One cell as plain text (escaped later, by the Styler). Missing values are a dash."""
+    if _missing(v):
+        return DASH
+    if kind == "bool":
+        return i18n.text("yes" if bool(v) else "no", lang)
+    if kind == "text":
+        if isinstance(v, list | tuple | set):
+            v = ", ".join(str(x) for x in v)
+        elif isinstance(v, Mapping):
+            v = ", ".join(f"{k}: {x}" for k, x in v.items())
+        elif isinstance(v, float | np.floating):
+            v = i18n.num(float(v), ",.1f", lang)
+        elif isinstance(v, bool | np.bool_):
+            v = i18n.text("yes" if v else "no", lang)
+        return str(v)
+    x = float(v)
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    if kind == "p":
+        return f"< {i18n.num(0.001, '.3f', lang)}" if x < 0.001 else i18n.num(x, ".3f", lang)
+    if kind == "two":
+        return i18n.num(x, ",.2f", lang)
+    if kind == "money":
+        return f"{currency} {i18n.num(x, ',.0f', lang)}"
+    if kind == "count":
+        return i18n.num(x, ",.0f", lang) if float(x).is_integer() else i18n.num(x, ",.1f", lang)
+    return i18n.num(x, ",.1f", lang)
+
+
+def _sup(k: int) -> str:
+    """Footnote mark as superscript digits (plain text, so cells stay escapable)."""
+    return str(k).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+
+
+def _sig_column(table: pd.DataFrame) -> str | None:
+    for c in ("diff", "difference", "change", "coef", "odds_ratio"):
+        if c in table.columns and pd.api.types.is_numeric_dtype(table[c]):
+            return c
+    return None
+
+
+def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, technical: bool = False,
+         labels: Mapping[str, str] | None = None, currency: str = "€", hide: Iterable[str] = (),
+         max_rows: int | None = None) -> Any:
+    """A reader's view of ``table``: a pandas ``Styler`` (renders as HTML in notebooks and reports).
+
+    Parameters
+    ----------
+    table : DataFrame
+        A computed cxkit table (English column names).
+    lang : {"en", "nl"}
+        Language of headers, words and number format.
+    caption : str, optional
+        Title shown above the table (escaped).
+    technical : bool
+        Keep technical columns (method, SE, effective n, note, ...) for the appendix
+        or an analyst's view; by default they are left out and non-empty notes
+        become numbered footnotes.
+    labels : mapping, optional
+        Display headers for columns (override the i18n headers).
+    currency : str
+        Prefix of money columns (``revenue``, ``value_at_risk``...).
+    hide : iterable of str
+        Further columns to leave out.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+        With escaped data strings, no index and a footnote legend when needed.
+    """
+    i18n.check_lang(lang)
+    if not isinstance(table, pd.DataFrame):
+        table = pd.DataFrame(table)
+    data = table.reset_index(drop=True)  # the index is never shown; named indexes are columns first
+    if max_rows is not None:
+        data = data.head(max_rows)
+    footnotes: list[str] = []
+    notes = data["note"] if ("note" in data.columns and not technical) else None
+    sig = data["significant"] if "significant" in data.columns else None
+    sig_col = _sig_column(data) if sig is not None else None
+    drop = set(hide) | (set() if technical else TECHNICAL)
+    if sig_col is not None:
+        drop.add("significant")
+    cols = [c for c in data.columns if c not in drop]
+    shown = data[cols].copy()
+    kinds = {c: column_kind(c, data[c]) for c in cols}
+    cells = pd.DataFrame({c: [format_value(v, kinds[c], lang, currency) for v in shown[c]] for c in cols},
+                         index=shown.index)
+    if notes is not None and len(cols):
+        marks: dict[str, int] = {}
+        first = cols[0]
+        for i, note in notes.items():
+            note = "" if _missing(note) else str(note).strip()
+            if note:
+                k = marks.setdefault(note, len(marks) + 1)
+                cells.loc[i, first] = f"{cells.loc[i, first]} {_sup(k)}"
+        footnotes += [f"{_sup(k)} {html.escape(n)}" for n, k in marks.items()]
+    styles = pd.DataFrame("", index=cells.index, columns=cells.columns)
+    if sig_col is not None and sig_col in cells.columns:
+        up = "#1a7f37"
+        down = "#b42318"
+        any_sig = False
+        for i in cells.index:
+            if bool(sig.loc[i]) and not _missing(data.loc[i, sig_col]):
+                any_sig = True
+                positive = float(data.loc[i, sig_col]) > (1 if sig_col == "odds_ratio" else 0)
+                cells.loc[i, sig_col] = f"{'▲' if positive else '▼'} {cells.loc[i, sig_col]}"
+                styles.loc[i, sig_col] = f"color: {up if positive else down}; font-weight: bold"
+        if any_sig:
+            footnotes.append(html.escape(i18n.text("sig_legend", lang)))
+    if (cells == DASH).any().any():
+        footnotes.append(html.escape(i18n.text("dash_legend", lang)))
+    headers = {c: (labels or {}).get(c, i18n.column_label(str(c), lang)) for c in cols}
+    cells = cells.rename(columns=headers)
+    styles = styles.rename(columns=headers)
+    numeric = [headers[c] for c in cols if kinds[c] not in ("text", "bool")]
+    # every cell is text by now; the Styler escapes it, so data can never inject markup
+    styler = cells.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
+    styler = styler.apply(lambda _: styles, axis=None)
+    if numeric:
+        styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
+    styler = styler.set_table_attributes('class="cxkit-table"')
+    styler = styler.set_table_styles([
+        {"selector": "caption", "props": "caption-side: top; text-align: left; font-weight: bold;"},
+        {"selector": "th", "props": "text-align: left;"},
+        {"selector": "td, th", "props": "padding: 2px 8px;"},
+    ])
+    head = html.escape(caption) if caption else ""
+    if footnotes:  # Styler has no footer; the legend goes under the caption, small
+        head += ("<br>" if head else "") + "<span style='font-weight: normal; font-size: 85%'>" + \
+            "; ".join(footnotes) + "</span>"
+    if head:
+        styler = styler.set_caption(head)
+    return styler
+
+
+def to_html(table: pd.DataFrame, lang: str = "en", **kwargs: Any) -> str:
+    """:func:`show` as an HTML string."""
+    return show(table, lang, **kwargs).to_html()
+

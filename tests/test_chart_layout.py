@@ -1,0 +1,81 @@
+"""Charts a manager can read: no text drawn over other text, shares on bars from zero.
+
+Every chart of the report notebooks is drawn from the sample data with the
+calls the notebooks make; the test collects the window extents (matplotlib's
+renderer) of titles, legends, tick labels, axis labels and annotations and fails
+on any two that overlap.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+
+import cxkit as cx  # noqa: E402
+from cxkit.report import plots_research as rplots  # noqa: E402
+
+
+def _boxes(fig):
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    out = []
+    for ax in fig.axes:
+        parts = [("title", t) for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()]
+        parts += [("xlabel", ax.xaxis.label), ("ylabel", ax.yaxis.label)]
+        parts += [("xtick", t) for t in ax.get_xticklabels() if t.get_text() and t.get_visible()]
+        parts += [("ytick", t) for t in ax.get_yticklabels() if t.get_text() and t.get_visible()]
+        parts += [("text", t) for t in ax.texts if t.get_text()]
+        if ax.get_legend() is not None:
+            parts.append(("legend", ax.get_legend()))
+        for kind, artist in parts:
+            if kind in ("xlabel", "ylabel") and not artist.get_text():
+                continue
+            out.append((f"{kind}:{getattr(artist, 'get_text', lambda: 'legend')()}", artist.get_window_extent(r)))
+    return out
+
+
+def _overlaps(fig) -> list[str]:
+    bad = []
+    for (a, ba), (b, bb) in itertools.combinations(_boxes(fig), 2):
+        # overlapping by more than a pixel in both directions
+        if min(ba.x1, bb.x1) - max(ba.x0, bb.x0) > 1 and min(ba.y1, bb.y1) - max(ba.y0, bb.y0) > 1:
+            bad.append(f"{a!r} overlaps {b!r}")
+    return bad
+
+
+@pytest.fixture(scope="module")
+def sample():
+    ds = cx.load_dataset(cx.sample_spec_path()).as_of("2026-11-01")
+    return ds, cx.window(ds, "2025-11-01", "2026-11-01")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_nps_composition_legend_never_overlaps_its_title(sample, lang):
+    ds, answers = sample
+    for by in ("segment", "channel"):
+        table = cx.nps(answers[answers["metric"] == "nps"], by=by)
+        ax = cx.plots.nps_composition(table, by, lang=lang, title=cx.i18n.text("nps_composition_by", lang, by=by))
+        assert _overlaps(ax.figure) == []
+        assert ax.get_xlim()[0] == 0
+        plt.close(ax.figure)
+
+
+def test_research_charts_have_no_overlapping_text_and_bars_of_shares_from_zero(sample):
+    ds, _ = sample
+    study = cx.loyalty_study(ds, as_of="2026-11-01")
+    for lang in ("en", "nl"):
+        ax = rplots.retention(study.retention, lang=lang)
+        ax.set_title(cx.i18n.text("ti_retention", lang, days=180))
+        assert ax.get_ylim()[0] == 0, "retention bars start at 0"
+        assert _overlaps(ax.figure) == []
+        plt.close(ax.figure)
+        ax = rplots.crosstab_heatmap(study.crosstab, csat_label=study.csat, lang=lang)
+        ax.set_title(cx.i18n.text("ti_crosstab", lang, csat=study.csat))
+        assert ax.collections[0].get_cmap().name == "Blues"  # a neutral map: colour is share, not good/bad
+        assert _overlaps(ax.figure) == []
+        plt.close(ax.figure)

@@ -1,0 +1,235 @@
+"""What a manager's browser gets from a rendered report: a self-contained page.
+
+The browser check opens a rendered page in headless Chromium with its
+performance log on and fails on any request to a non-file URL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from cxkit.run.notebook import render_html
+
+from .test_report_browser import _browser
+from .test_report_browser import default_reports as default_reports  # noqa: F401  (the English default set)
+
+
+def _notebook(tmp: Path) -> Path:
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# A report\n\nWith $x^2$ maths and a table.\n\n```mermaid\ngraph TD; A-->B\n```"),
+        nbformat.v4.new_code_cell("1 + 1", outputs=[nbformat.v4.new_output(
+            "execute_result", data={"text/plain": "2", "text/html": "<b>2</b>"}, execution_count=1)]),
+    ])
+    path = tmp / "nb.ipynb"
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_rendered_html_loads_nothing_from_the_network(tmp_path):
+    html = render_html(_notebook(tmp_path), tmp_path / "nb.html").read_text()
+    # no script, stylesheet, image or module import from a CDN
+    assert not re.search(r"""(src|href)=["']https?://""", html)
+    assert not re.search(r"""import\(["']https?://""", html)
+    for cdn in ("cdnjs", "mathjax", "require.min.js", "mermaid.esm", "unpkg", "jsdelivr"):
+        assert cdn not in html.lower().replace("jp-mermaid", ""), cdn
+
+
+def _network_requests(driver, page: Path) -> list[str]:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(page.as_uri())
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    urls = []
+    for entry in driver.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg.get("method") == "Network.requestWillBeSent":
+            urls.append(msg["params"]["request"]["url"])
+    # the browser's own pages (chrome://) never leave the machine; every other scheme could
+    local = ("file:", "data:", "about:", "blob:", "chrome:", "chrome-untrusted:", "chrome-extension:", "devtools:")
+    return [u for u in urls if not u.startswith(local)]
+
+
+def test_opened_report_makes_no_network_request(tmp_path):
+    page = render_html(_notebook(tmp_path), tmp_path / "nb.html")
+    driver = _browser(tmp_path, performance_log=True)
+    try:
+        assert _network_requests(driver, page) == []
+    finally:
+        driver.quit()
+
+
+def _fake_run(root: Path, date: str, name: str, kpis: list[dict]) -> None:
+    d = root / date / name
+    d.mkdir(parents=True)
+    (d / f"{name}.html").write_text("<html></html>")
+    (d / "kpis.json").write_text(json.dumps({"kpis": kpis}))
+    (d / "manifest.json").write_text(json.dumps({
+        "name": name, "report": name, "run_date": date, "status": "ok", "duration_s": 1.0, "parameters": {},
+        "outputs": {"html": f"{name}.html", "kpis": "kpis.json"}, "inputs": []}))
+
+
+def _kpi(name, value, lo, hi, n, unit, **labels):
+    return {"name": name, "value": value, "ci_low": lo, "ci_high": hi, "n": n, "unit": unit, "level": 0.95,
+            "suppressed": False, "note": "", "labels": labels}
+
+
+def test_index_names_kpis_in_words_two_decimals_and_change_against_the_previous_date(tmp_path):
+    from cxkit.run.manifest import write_index
+
+    name = "03_effort_nps_churn"
+    _fake_run(tmp_path, "2026-10-01", name, [_kpi("ces", 0.60, 0.58, 0.62, 9000, "AUC"),
+                                             _kpi("nps", 0.57, 0.55, 0.59, 9000, "AUC")])
+    _fake_run(tmp_path, "2026-11-01", name, [_kpi("ces", 0.6812, 0.665, 0.697, 9500, "AUC"),
+                                             _kpi("nps", 0.5731, 0.55, 0.59, 9500, "AUC")])
+    _fake_run(tmp_path, "2026-11-01", "04_drivers", [_kpi("drivers_r2", 0.1234, 0.1, 0.15, 900, "R2")])
+    write_index(tmp_path / "2026-10-01")  # as each date's batch does
+    write_index(tmp_path / "2026-11-01")
+    page = (tmp_path / "2026-11-01" / "index.html").read_text()
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "0.68 AUC" in text and "0.57 AUC" in text and "0.12 R²" in text  # two decimals
+    assert "0.7 AUC" not in text
+    assert "Customer effort (CES): how well it predicts churn (AUC)" in text
+    assert "NPS explained by the drivers" in text and "drivers_r2" not in text
+    assert "Effort (CES), NPS and satisfaction vs churn" in text and "What drives NPS?" in text
+    assert "▲ +0.08 vs 2026-10-01 (significant)" in text  # 0.68 vs 0.60, intervals far apart
+    assert "+0.00 vs 2026-10-01 (not significant)" in text
+    assert "no earlier run to compare" in text  # 04 has no previous date
+    root = (tmp_path / "index.html").read_text()  # the cross-date index
+    assert "2026-11-01/index.html" in root and "2026-10-01/index.html" in root
+    assert root.index("2026-11-01") < root.index("2026-10-01")  # newest first
+    assert "href='../index.html'" in page  # back to all dates
+
+
+def test_every_notebook_narrative_cell_has_its_english_and_dutch_text():
+    from cxkit.report import i18n
+    from cxkit.report.narrative import NARRATIVE
+
+    from .conftest import ROOT
+
+    for path in sorted((ROOT / "cxkit" / "notebooks").glob("0*.ipynb")):
+        for cell in nbformat.read(str(path), as_version=4).cells:
+            if cell.cell_type != "markdown":
+                continue
+            key = cell.metadata.get("cxkit", {}).get("text")
+            assert key in NARRATIVE, f"{path.name}: markdown cell without an i18n key: {cell.source[:60]!r}"
+            assert i18n.text(key, "en") == cell.source, f"{path.name}: {key} differs from the cell"
+            assert i18n.text(key, "nl") != cell.source
+
+
+# ---- acceptance: every report of the default set, English and Dutch, as a browser renders it
+
+@pytest.fixture(scope="module")
+def dutch_reports(tmp_path_factory):
+    from cxkit.run.batch import run_reports
+
+    from .conftest import ROOT
+    from .sessiondata import once
+    from .test_report_browser import RUN_DATE
+
+    def make(folder: Path) -> dict:
+        res = run_reports(ROOT / "notebooks" / "reports.yaml", run_date=RUN_DATE, output=folder / "reports",
+                          parameters={"lang": "nl"})
+        return {"exit_code": res.exit_code, "summary": res.table()}
+
+    folder, res = once(tmp_path_factory, "default-reports-nl", make)
+    assert res["exit_code"] == 0, res["summary"]
+    return folder / "reports" / RUN_DATE
+
+
+_PAGE_JS = """
+const tables = [...document.querySelectorAll('table')].filter(t => t.offsetParent !== null);
+const pos = el => el ? [...document.querySelectorAll('*')].indexOf(el) : -1;
+const heading = re => [...document.querySelectorAll('h1, h2, h3')].find(h => re.test(h.innerText));
+return {
+  cells: [...document.querySelectorAll('td')].map(td => td.innerText.trim()),
+  headings: [...document.querySelectorAll('h1, h2, h3, h4')].map(h => h.innerText.trim()),
+  firstTable: pos(tables[0]), tiles: pos(document.querySelector('.cx-tiles')),
+  verdict: pos(heading(/^(What the data says|Wat de data zegt)/)),
+  quality: pos(heading(/^(Data quality|Datakwaliteit)/)),
+  params: pos([...document.querySelectorAll('caption')].find(c => /Run parameters|Parameters van deze run/.test(c.innerText))),
+  text: document.body.innerText,
+  // text a reader sees: not styles or scripts, not the data's own values (dataset name, paths: class cx-data)
+  nodes: (() => { const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); const out = [];
+                  while (w.nextNode()) { const n = w.currentNode, t = n.textContent.trim();
+                    if (t && !n.parentElement.closest('style, script, .cx-data')) out.push(t); } return out; })(),
+};
+"""
+
+
+def _read_page(driver, page: Path) -> dict:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    requests = _network_requests(driver, page)
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    return {"requests": requests, **driver.execute_script(_PAGE_JS)}
+
+
+def _sentences(nodes: list[str]) -> set[str]:
+    out = set()
+    for node in nodes:
+        for s in re.split(r"(?<=[.!?:;])\s+|\n", node):
+            words = re.findall(r"[A-Za-zÀ-ÿ]{2,}", s)
+            if len(words) >= 4:
+                out.add(" ".join(w.lower() for w in words))
+    return out
+
+
+def _check(page: dict, name: str) -> None:
+    assert page["requests"] == [], f"{name}: network requests {page['requests'][:3]}"
+    assert 0 <= page["tiles"] < page["firstTable"], f"{name}: KPI tiles not before the first table"
+    assert 0 <= page["verdict"] < page["firstTable"], f"{name}: the verdict is not before the first table"
+    assert page["verdict"] < page["quality"] and page["verdict"] < page["params"], \
+        f"{name}: parameters or data quality before the findings"
+    cells = page["cells"]
+    assert not [c for c in cells if re.search(r"\de[+-]\d\d", c)], f"{name}: e-notation in a table"
+    bad = [c for c in cells if c in ("True", "False", "NaN", "nan", "None", "NaT", "<NA>")]
+    assert not bad, f"{name}: {len(bad)} cells read {bad[:3]}"
+    reprs = re.findall(r"\{'|\[\{|np\.float64|<cxkit\.|<Axes:", page["text"])
+    assert not reprs, f"{name}: Python repr on the page: {reprs[:3]}"
+    assert not [h for h in page["headings"] if re.match(r"^#?\d+\b", h)], f"{name}: heading made from a bullet"
+
+
+def test_every_report_answer_first_and_clean_in_english_and_dutch(default_reports, dutch_reports, tmp_path):
+    """Structure and cell text of every page, en and nl; the en/nl sentence check is the next test."""
+    driver = _browser(tmp_path, performance_log=True)
+    try:
+        en = {p.parent.name: _read_page(driver, p) for p in sorted(default_reports.glob("*/*.html"))}
+        nl = {p.parent.name: _read_page(driver, p) for p in sorted(dutch_reports.glob("*/*.html"))}
+    finally:
+        driver.quit()
+    assert len(en) == 4 and sorted(nl) == sorted(f"{n}_nl" for n in en)  # the language is in the run name
+    for name, page in {**en, **nl}.items():
+        _check(page, name)
+
+
+@pytest.mark.xfail(reason="not complete yet: English notes of the research results (Aligned, ChurnStudy, hazard and "
+                          "revenue notes), the data-quality report, describe_suppression and test/model names in "
+                          "tables have no Dutch text yet (issue 12, item 5)", strict=False)
+def test_dutch_reports_share_no_sentence_with_the_english_ones(default_reports, dutch_reports, tmp_path):
+    driver = _browser(tmp_path, performance_log=True)
+    try:
+        en = {p.parent.name: _read_page(driver, p) for p in sorted(default_reports.glob("*/*.html"))}
+        nl = {p.parent.name: _read_page(driver, p) for p in sorted(dutch_reports.glob("*/*.html"))}
+    finally:
+        driver.quit()
+    for name, page in en.items():
+        common = _sentences(page["nodes"]) & _sentences(nl[f"{name}_nl"]["nodes"])
+        assert not common, f"{name}: {len(common)} sentences in both the English and Dutch page, e.g. {sorted(common)[:3]}"
+
+
+def test_cli_params_lists_types_defaults_and_comments():
+    from click.testing import CliRunner
+
+    from cxkit.cli import main
+
+    res = CliRunner().invoke(main, ["params", "03_effort_nps_churn"])
+    assert res.exit_code == 0, res.output
+    line = [x for x in res.output.splitlines() if x.startswith("horizon_days")][0]
+    assert "int" in line and "180" in line and "# churn counts" in line
+    help_text = CliRunner().invoke(main, ["run", "--help"]).output
+    assert "Default: today" in help_text and "`grid`" in help_text

@@ -1,0 +1,93 @@
+"""The one table formatter (cx.show): what a reader sees in a table cell."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cxkit as cx
+
+
+@pytest.fixture
+def table() -> pd.DataFrame:
+    return pd.DataFrame({
+        "metric": ["nps", "csat", "<script>alert(1)</script>"], "kind": ["nps", "csat", "ces"],
+        "value": [12.345, 70.05, np.nan], "ci_low": [1e-5, 65.0, np.nan], "p_value": [9.7e-58, 0.0412, np.nan],
+        "diff": [3.2, -4.1, 0.5], "significant": [True, True, False], "n": [12345, 3456, 12],
+        "auc": [0.6812, 0.5731, 0.5], "odds_ratio": [1.2345, 0.8, 1.0], "revenue": [348000.0, 1234.5, 0.0],
+        "complete": [True, False, True], "method": ["wald", "wilson", "t"], "se": [0.1, 0.2, 0.3],
+        "note": ["", "two waves", None]}, index=[5, 6, 7])
+
+
+def _cells(html: str) -> list[str]:
+    return re.findall(r"<td[^>]*>(.*?)</td>", html, flags=re.S)
+
+
+def _headers(html: str) -> list[str]:
+    return re.findall(r"<th\b[^>]*>(.*?)</th>", html.replace("<thead>", ""), flags=re.S)
+
+
+def test_precision_per_column_and_no_e_notation(table):
+    html = cx.show(table).to_html()
+    cells = _cells(html)
+    assert not any(re.search(r"\de[+-]\d", c) for c in cells)
+    assert "12.3" in cells and "0.68" in cells and "1.23" in cells  # value 1 dp; AUC, odds ratio 2 dp
+    assert "&lt; 0.001" in cells and "0.041" in cells  # p-values
+    assert "12,345" in cells and "€ 348,000" in cells  # counts and money with thousands separators
+
+
+def test_no_index_no_true_false_nan_and_technical_columns_hidden(table):
+    html = cx.show(table).to_html()
+    cells = _cells(html)
+    assert not {"True", "False", "NaN", "nan", "None"} & set(cells)
+    assert "–" in cells and "not available" in html  # a dash, explained under the table
+    assert "yes" in cells and "no" in cells
+    heads = _headers(html)
+    assert "method" not in heads and "SE" not in heads and "5" not in cells[0]
+    assert "¹ two waves" in html and "csat ¹" in cells
+    full = cx.show(table, technical=True).to_html()
+    assert "method" in _headers(full) and "wilson" in _cells(full)
+
+
+def test_significance_marked_in_the_cell_with_a_legend(table):
+    html = cx.show(table).to_html()
+    cells = _cells(html)
+    assert "▲ 3.2" in cells and "▼ -4.1" in cells and "0.5" in cells
+    assert "significant rise" in html and "significant" not in _headers(html)
+
+
+def test_data_strings_are_escaped(table):
+    html = cx.show(table, caption="<b>caption</b>").to_html()
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;caption" in html
+
+
+def test_dutch_headers_and_numbers(table):
+    html = cx.show(table, "nl").to_html()
+    cells, heads = _cells(html), _headers(html)
+    assert "12,3" in cells and "12.345" in cells and "0,68" in cells and "€ 348.000" in cells
+    assert "&lt; 0,001" in cells and "ja" in cells and "nee" in cells
+    assert "maatstaf" in heads and "waarde" in heads
+    assert "niet beschikbaar" in html and "significante stijging" in html
+
+
+def test_result_html_uses_the_formatter_and_renders_markdown():
+    from cxkit._results import Printer, Study
+
+    class Demo(Study):
+        title = "Demo"
+
+        def summary(self):
+            return pd.DataFrame({"p_value": [1e-9], "flag": [False]})
+
+        def tables(self):
+            return {}
+
+        def describe(self, lang="en"):
+            return "- **Bottom line**: nothing.\n- second"
+
+    html = Printer(Demo()).to_html()
+    assert "**" not in html and "<strong>Bottom line</strong>" in html and "<li>" in html
+    assert "&lt; 0.001" in html and ">False<" not in html
