@@ -75,6 +75,8 @@ def date_formats(tspec: Mapping, where: str) -> dict[str, str | None]:
     raise SpecError(f"{where}: `date_format` must be a format like '%d-%m-%Y' or a mapping per column.")
 
 
+_YEAR = r"(?<!\d)(\d{4})(?!\d)"  # the first four-digit number: the year in ISO and in declared formats
+_SPAN = f"{(pd.Timestamp.min + pd.Timedelta(days=1)).date()}..{(pd.Timestamp.max - pd.Timedelta(days=1)).date()}"
 _SLASHED = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(\s.*)?$")
 
 
@@ -93,6 +95,19 @@ def parse_dates(df: pd.DataFrame, col: str, where: str, fmt: str | None, table: 
     if bad.any():
         examples = list(pd.unique(text[bad])[:3])
         rows = rows_text(df.loc[bad, "_row"])
+        years = text[bad].str.extract(_YEAR, expand=False).astype(float)
+        far_idx = years.index[((years < pd.Timestamp.min.year + 1) | (years > pd.Timestamp.max.year - 1)).to_numpy()]
+        if len(far_idx):
+            far = list(pd.unique(text[far_idx])[:3])
+            log.error(table, "date", f"{where} ({col}): values {far} in {rows_text(df.loc[far_idx, '_row'])} "
+                      f"are dates outside {_SPAN}, the range cxkit can hold (pandas' nanosecond timestamps); "
+                      "if they stand for 'unknown' (such as 1600-01-01 or 9999-12-31), declare them in "
+                      "`missing_values` for this table.", col, len(far_idx))
+            bad = bad & ~bad.index.isin(far_idx)
+            if not bad.any():
+                return parsed
+            examples = list(pd.unique(text[bad])[:3])
+            rows = rows_text(df.loc[bad, "_row"])
         if fmt:
             log.error(table, "date", f"{where} ({col}): values {examples} in {rows} are not dates in the "
                       f"declared format {fmt!r}.", col, df.loc[bad, "_row"].nunique())
