@@ -38,9 +38,15 @@ def auto_type(s: pd.Series, decimal: str) -> pd.Series:
     present = s.notna()
     if not present.any():
         return s.to_numpy()
-    num = to_number(s, decimal)
-    if num[present].notna().all():
-        return num.to_numpy()
+    # A text column is usually told by its first values: convert the whole column only when they fit
+    # (each attempt builds a column-sized temporary, the largest part of a big load's peak memory).
+    first = s[present].head(1000)
+    if to_number(first, decimal).notna().all():
+        num = to_number(s, decimal)
+        if num[present].notna().all():
+            return num.to_numpy()
+    if not first.astype("string").str.strip().str.lower().isin(["true", "false"]).all():
+        return s.to_numpy()
     low = s.astype("string").str.strip().str.lower()
     if low[present].isin(["true", "false"]).all():
         return low.map({"true": True, "false": False}).astype("boolean").to_numpy()
@@ -156,11 +162,15 @@ def apply_duplicates(df: pd.DataFrame, tspec: Mapping, table: str, where: str, d
         raise SpecError(f"{where}: `duplicates.keep` must be one of {allowed} for {table}; got {keep!r}.")
     check_columns(df.drop(columns="_row", errors="ignore"), on, argument="duplicates.on", source=where,
                   error=SpecError)
-    dup = df.duplicated(on, keep=False)
-    surplus = int(df.duplicated(on, keep="first").sum())
+    # One 64-bit hash per row first: equal keys hash equal, so no repeated hash means no repeated key,
+    # without pandas' per-column factorising (a hash table of every id: the peak of a large load).
+    hashed = pd.util.hash_pandas_object(df[on], index=False)
+    surplus = int(df.duplicated(on, keep="first").sum()) if hashed.duplicated().any() else 0
+    del hashed
     log.stat(table, "duplicates", surplus)
-    if not surplus:
+    if not surplus:  # the usual case: one hashing pass, no second one for the (unneeded) keep=False mask
         return df
+    dup = df.duplicated(on, keep=False)
     examples = df.loc[dup, on].drop_duplicates().head(3).astype(str).agg(" / ".join, axis=1).tolist()
     msg = (f"{where}: keys {examples} appear more than once ({rows_text(df.loc[dup, '_row'])}), "
            f"{surplus:,} surplus row(s)")
