@@ -39,9 +39,12 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Replace earlier runs of the same date and name.")
 @click.option("--skip-existing", is_flag=True, help="Keep earlier runs (print where they are) and run the rest.")
 @click.option("--timeout", default=None, type=click.IntRange(min=1), help="Seconds allowed per cell [1200].")
+@click.option("--notebook-timeout", default=None, type=click.IntRange(min=1),
+              help="Seconds allowed per notebook (all its cells); a run over it fails [no limit].")
 @click.option("-q", "--quiet", is_flag=True, help="Log warnings and errors only.")
 def run(notebook: str | None, batch: str | None, run_dates: tuple, params: tuple, output: str, jobs: int,
-        force: bool, skip_existing: bool, timeout: int | None, quiet: bool) -> None:
+        force: bool, skip_existing: bool, timeout: int | None, notebook_timeout: int | None,
+        quiet: bool) -> None:
     """Execute NOTEBOOK (default: the overview) or a --batch with papermill; render HTML (code hidden).
 
     Each run writes OUTPUT/<run-date>/<run>/: <run>.ipynb, <run>.html,
@@ -72,7 +75,7 @@ def run(notebook: str | None, batch: str | None, run_dates: tuple, params: tuple
         res = run_reports(batch, notebook=None if batch else (notebook or str(DEFAULT_NOTEBOOK)),
                           run_date=dates, text_parameters=dict(params), output=output, jobs=jobs,
                           force=force, skip_existing=skip_existing, timeout=timeout,
-                          progress=False if quiet else None)
+                          notebook_timeout=notebook_timeout, progress=False if quiet else None)
     except CxkitError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

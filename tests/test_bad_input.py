@@ -325,6 +325,16 @@ def _date_list(tmp: Path) -> object:
     return _plain(read_yaml(tmp / "b.yaml", "batch file")["periods"])
 
 
+def _zipped(text: str) -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("r.csv", text)
+    return buf.getvalue()
+
+
 def _check_equal(got, expected) -> None:
     assert got == expected
 
@@ -390,6 +400,28 @@ CASES: list[Case] = [
          check=lambda v: _check_equal(v, ["2026-01-31"]), expect="ISO text, as papermill's JSON needs"),
     Case("hostile-edited-manifest", "hostile", "a sibling run's `manifest.json` edited by hand", _edited_manifest,
          check=_check_edited_index, expect="index lists both runs with status unknown, no crash"),
+    Case("hostile-utf16-bom", "hostile", "a UTF-16 file with its byte-order mark (Excel 'Unicode text')",
+         load(GOOD.encode("utf-16")), check=lambda ds: _check_equal(len(ds.responses), 2),
+         expect="read as UTF-16: both answers loaded"),
+    Case("hostile-utf16-no-bom", "hostile", "UTF-16 text without a byte-order mark",
+         load(GOOD.encode("utf-16-le")), cx.DataError, ("r.csv", "NUL bytes", "utf-16-le")),
+    Case("hostile-decode-data-row", "hostile", "a byte that is not UTF-8 in data row 2, header on line 2",
+         load(b"exported by X\n" + (H + "1,2025-01-01,nps,9\n").encode() + b"2,2025-01-02,csat,\xff\n",
+              ropts={"encoding": "utf-8", "header_row": 2}),
+         cx.DataError, ("r.csv", "cannot decode as utf-8", "data row 2)")),
+    Case("hostile-date-before-1677", "hostile", "an answer dated 1600-01-01 (a placeholder)",
+         load(H + "1,1600-01-01,nps,9\n2,2025-01-02,csat,4\n"),
+         cx.DataError, ("r.csv", "'1600-01-01'", "row 1", "outside 1677-09-22", "missing_values")),
+    Case("hostile-date-after-2262", "hostile", "an answer dated 9999-12-31",
+         load(H + "1,9999-12-31,nps,9\n2,2025-01-02,csat,4\n"),
+         cx.DataError, ("r.csv", "'9999-12-31'", "row 1", "..2262-04-10")),
+    Case("hostile-zip-named-csv", "hostile", "a zip archive saved as `r.csv`",
+         lambda tmp: cx.load_dataset(spec(tmp, _zipped(GOOD))), cx.DataError, ("r.csv", "zip archive", "not CSV")),
+    Case("hostile-columns-q-and-q1", "hostile", "real columns `q` and `q.1` (not a renamed repeat)",
+         load("id,date,q,q.1,a\n1,2025-01-01,nps,x,9\n2,2025-01-02,csat,y,4\n", ropts={"extra": ["q.1"]}),
+         check=lambda ds: _check_equal(list(ds.responses["q.1"]), ["x", "y"]), expect="loaded, `q.1` kept"),
+    Case("hostile-header-exact-duplicate", "hostile", "headers `q,q` (a true repeat)",
+         load("id,date,q,q,a\n1,2025-01-01,nps,x,9\n"), cx.DataError, ("r.csv", "['q']", "more than once")),
     # ---------------------------------------------------------------- loading
     Case("load-empty-file", "load", "responses file of 0 bytes", load(""),
          cx.DataError, ("r.csv", "empty", "header row")),
@@ -405,7 +437,7 @@ CASES: list[Case] = [
          check=_check_semicolon, expect="the delimiter is sniffed: both answers load"),
     Case("load-duplicated-header", "load", "two columns both called `a`",
          load("id,date,q,a,a\n1,2025-01-01,nps,9,9\n"),
-         cx.DataError, ("r.csv", "duplicated column names", "a.1", "unique header")),
+         cx.DataError, ("r.csv", "column names ['a']", "more than once", "unique header")),
     Case("load-ragged-rows", "load", "a data row with more fields than the header",
          load(H + "1,2025-01-01,nps,9\n2,2025-01-01,nps,8,x,y\n"),
          cx.DataError, ("r.csv", "cannot be read as CSV", "line 3")),

@@ -383,3 +383,28 @@ def test_na_in_a_score_column_is_not_silently_missing(tmp_path):
         cx.load_dataset(_region_spec(tmp_path, csv_text))
     ds = cx.load_dataset(_region_spec(tmp_path, csv_text, missing_values=["NA"]))
     assert ds.responses["score"].notna().sum() == 1
+
+
+# -- low: reports are byte-reproducible ----------------------------------------------------------
+def test_the_same_run_twice_gives_byte_identical_html(tmp_path):
+    """Cell ids (random in nbformat) and pandas Styler uuids (random per table) no longer vary."""
+    import nbformat
+
+    from cxkit.run.notebook import execute_notebook
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell("label = 'web'", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_markdown_cell("# A report"),
+                nbformat.v4.new_code_cell("import pandas as pd\n"
+                                          "df = pd.DataFrame({'g': [label, 'b'], 'x': [1.5, 2.5]})\n"
+                                          "display(df.style.highlight_max('x'))\ndf.style.format('{:.1f}', subset='x')")]
+    path = tmp_path / "styled.ipynb"
+    nbformat.write(nb, path)
+    pages = []
+    for out in ("one", "two"):
+        res = execute_notebook(path, tmp_path / out, {"label": "web"})
+        assert res.status == "ok", res.error
+        pages.append(res.html.read_bytes())
+    assert b"T_t0001" in pages[0] and b"T_t0002" in pages[0]  # two styled tables, numbered
+    assert pages[0] == pages[1]

@@ -256,3 +256,20 @@ def test_force_over_a_read_only_run_fails_before_executing(tmp_path, monkeypatch
     with pytest.raises(OutputError, match="cannot replace .* is not writable. Nothing was run"):
         batch.run_reports(notebook=NB, run_date=DATE, output=tmp_path, force=True)
     assert (tmp_path / DATE / "report" / "manifest.json").read_bytes() == old
+
+
+def test_notebook_timeout_bounds_the_whole_notebook_in_the_workers(tmp_path):
+    """`--timeout` is per cell; `--notebook-timeout` stops a notebook whose cells together run too long."""
+    cmd = [sys.executable, "-m", "cxkit", "run", "--batch", str(_batch(tmp_path)), "--run-date", DATE,
+           "--output", str(tmp_path / "reports"), "--jobs", "2", "-p", "sleep_s", "120",
+           "--timeout", "600", "--notebook-timeout", "8"]
+    t0 = time.monotonic()
+    proc = subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    assert time.monotonic() - t0 < 110  # far below the 120 s cell: the notebook limit stopped it
+    day = tmp_path / "reports" / DATE
+    manifests = [json.loads(p.read_text()) for p in sorted(day.glob("*/manifest.json"))]
+    assert len(manifests) == 2
+    for m in manifests:
+        assert m["status"] == "failed" and "limit of 8 s" in m["error"] and "--notebook-timeout" in m["error"]
+    assert (day / "index.html").exists()

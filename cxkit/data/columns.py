@@ -38,9 +38,15 @@ def auto_type(s: pd.Series, decimal: str) -> pd.Series:
     present = s.notna()
     if not present.any():
         return s.to_numpy()
-    num = to_number(s, decimal)
-    if num[present].notna().all():
-        return num.to_numpy()
+    # A text column is usually told by its first values: convert the whole column only when they fit
+    # (each attempt builds a column-sized temporary, the largest part of a big load's peak memory).
+    first = s[present].head(1000)
+    if to_number(first, decimal).notna().all():
+        num = to_number(s, decimal)
+        if num[present].notna().all():
+            return num.to_numpy()
+    if not first.astype("string").str.strip().str.lower().isin(["true", "false"]).all():
+        return s.to_numpy()
     low = s.astype("string").str.strip().str.lower()
     if low[present].isin(["true", "false"]).all():
         return low.map({"true": True, "false": False}).astype("boolean").to_numpy()
@@ -75,6 +81,8 @@ def date_formats(tspec: Mapping, where: str) -> dict[str, str | None]:
     raise SpecError(f"{where}: `date_format` must be a format like '%d-%m-%Y' or a mapping per column.")
 
 
+_YEAR = r"(?<!\d)(\d{4})(?!\d)"  # the first four-digit number: the year in ISO and in declared formats
+_SPAN = f"{(pd.Timestamp.min + pd.Timedelta(days=1)).date()}..{(pd.Timestamp.max - pd.Timedelta(days=1)).date()}"
 _SLASHED = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(\s.*)?$")
 
 
@@ -93,6 +101,19 @@ def parse_dates(df: pd.DataFrame, col: str, where: str, fmt: str | None, table: 
     if bad.any():
         examples = list(pd.unique(text[bad])[:3])
         rows = rows_text(df.loc[bad, "_row"])
+        years = text[bad].str.extract(_YEAR, expand=False).astype(float)
+        far_idx = years.index[((years < pd.Timestamp.min.year + 1) | (years > pd.Timestamp.max.year - 1)).to_numpy()]
+        if len(far_idx):
+            far = list(pd.unique(text[far_idx])[:3])
+            log.error(table, "date", f"{where} ({col}): values {far} in {rows_text(df.loc[far_idx, '_row'])} "
+                      f"are dates outside {_SPAN}, the range cxkit can hold (pandas' nanosecond timestamps); "
+                      "if they stand for 'unknown' (such as 1600-01-01 or 9999-12-31), declare them in "
+                      "`missing_values` for this table.", col, len(far_idx))
+            bad = bad & ~bad.index.isin(far_idx)
+            if not bad.any():
+                return parsed
+            examples = list(pd.unique(text[bad])[:3])
+            rows = rows_text(df.loc[bad, "_row"])
         if fmt:
             log.error(table, "date", f"{where} ({col}): values {examples} in {rows} are not dates in the "
                       f"declared format {fmt!r}.", col, df.loc[bad, "_row"].nunique())
@@ -141,11 +162,15 @@ def apply_duplicates(df: pd.DataFrame, tspec: Mapping, table: str, where: str, d
         raise SpecError(f"{where}: `duplicates.keep` must be one of {allowed} for {table}; got {keep!r}.")
     check_columns(df.drop(columns="_row", errors="ignore"), on, argument="duplicates.on", source=where,
                   error=SpecError)
-    dup = df.duplicated(on, keep=False)
-    surplus = int(df.duplicated(on, keep="first").sum())
+    # One 64-bit hash per row first: equal keys hash equal, so no repeated hash means no repeated key,
+    # without pandas' per-column factorising (a hash table of every id: the peak of a large load).
+    hashed = pd.util.hash_pandas_object(df[on], index=False)
+    surplus = int(df.duplicated(on, keep="first").sum()) if hashed.duplicated().any() else 0
+    del hashed
     log.stat(table, "duplicates", surplus)
-    if not surplus:
+    if not surplus:  # the usual case: one hashing pass, no second one for the (unneeded) keep=False mask
         return df
+    dup = df.duplicated(on, keep=False)
     examples = df.loc[dup, on].drop_duplicates().head(3).astype(str).agg(" / ".join, axis=1).tolist()
     msg = (f"{where}: keys {examples} appear more than once ({rows_text(df.loc[dup, '_row'])}), "
            f"{surplus:,} surplus row(s)")

@@ -247,10 +247,16 @@ def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None,
     ``cache`` shares reads within one load: specs often take responses and
     customers from the same workbook, and Excel is slow to parse.
     """
-    key = repr(sorted((k, str(entry[k])) for k in _READ_OPTIONS if k in entry))
+    key = _read_key(entry)
+    # How many reads of this file the load will still make (planned by read_dataset): the cache
+    # keeps a table only for a later read, and the last read takes it without a copy.
+    uses = cache.setdefault(_USES, {}) if cache is not None else {}
+    left = uses.get(key, 2) - 1
+    if key in uses:
+        uses[key] = left
     if cache is not None and key in cache:
-        df, src = cache[key]
-        out = df.copy()
+        df, src = cache.pop(key) if left <= 0 else cache[key]
+        out = df if left <= 0 else df.copy()
         out.attrs = {**df.attrs, "notes": list(df.attrs.get("notes", []))}
         return out, src
     if "query" in entry:
@@ -268,9 +274,28 @@ def _read_one(entry: Mapping, base: Path, where: str, cache: dict | None = None,
             regular_file(path, f"{where}: data file", DataError)
         df, src = read_table(path, entry), str(path)
         record_read(path, table=table, rows=len(df), how=how)  # rows as loaded, for the run's manifest
-    if cache is not None:
+    if cache is not None and left > 0:
         cache[key] = (df, src)
-    return df.copy(), src
+        return df.copy(), src
+    return df, src
+
+
+_USES = "__uses__"
+
+
+def _read_key(entry: Mapping) -> str:
+    return repr(sorted((k, str(entry[k])) for k in _READ_OPTIONS if k in entry))
+
+
+def _planned_reads(tables: Mapping[str, Mapping]) -> dict[str, int]:
+    """How often one load reads each file (tables and their joins), so a table read once is never cached."""
+    counts: dict[str, int] = {}
+    for t in tables.values():
+        joins = t.get("join") if isinstance(t, Mapping) else None
+        for entry in [t, *(joins if isinstance(joins, list) else [])]:
+            if isinstance(entry, Mapping):
+                counts[_read_key(entry)] = counts.get(_read_key(entry), 0) + 1
+    return counts
 
 
 def _read_source(tspec: Mapping, base: Path, where: str, table: str, log: QualityLog,
@@ -406,6 +431,7 @@ def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str,
                 raise SpecError(f"{where}: `tables.responses` needs `columns.{need}` "
                                 "or a `scores` mapping (one column per metric).")
         df, cols = _map_columns(raw, tspec, RESPONSE_COLUMNS, src, where)
+        del raw  # the text table: its unmapped columns (and, once converted, the raw cells) can go
         score_col = {m: cols["score"] for m in scales}
         df["metric"] = df["metric"].astype("string").str.strip()
     log.stat("responses", "columns", {**cols, **{f"score[{m}]": c for m, c in score_col.items()}} if wide else cols)
@@ -413,7 +439,9 @@ def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str,
     empty = df["score"].isna() | (df["score"].astype("string").str.strip() == "")
     log.stat("responses", "missing_scores", {m: int(empty[df["metric"] == m].sum()) for m in scales
                                              if (df["metric"] == m).any()})
-    df = df[~empty.to_numpy()].reset_index(drop=True)
+    if empty.any():  # (a filter copies every column: only when something goes)
+        df = df[~empty.to_numpy()].reset_index(drop=True)
+    del empty
     if df.empty:
         # Every score blank (whitespace included): nothing to analyse, and nothing to go on silently.
         where_score = col_where(src, origin, cols, "score") if "score" in cols else src
@@ -461,11 +489,15 @@ def _load_responses(tspec: Mapping, base: Path, where: str, scales: Mapping[str,
     d_where = f"{src}, columns {d_names}"
     df = apply_duplicates(df, tspec, "responses", d_where, on, "all", "answered_at" if "answered_at" in df else None,
                      cols, log)
-    df = df[df["score"].notna() & df["metric"].isin(list(scales))]
+    keep = (df["score"].notna() & df["metric"].isin(list(scales))).to_numpy(dtype=bool)
+    if not keep.all():
+        df = df[keep].reset_index(drop=True)
+    elif not isinstance(df.index, pd.RangeIndex) or df.index.start != 0 or df.index.step != 1:
+        df = df.reset_index(drop=True)
     log.stat("responses", "rows_kept", len(df))
     if "answered_at" in df and df["answered_at"].notna().any():
         log.stat("responses", "date_range", (df["answered_at"].min(), df["answered_at"].max()))
-    return df.reset_index(drop=True), Path(src) if not src.endswith("query") else src
+    return df, Path(src) if not src.endswith("query") else src
 
 
 # -- customers ----------------------------------------------------------------------------------
@@ -687,7 +719,7 @@ def read_dataset(spec: str | Path | Mapping[str, Any]) -> tuple[Dataset | None, 
     tables = _split_customer_level({name: _fix_table(t) for name, t in data["tables"].items()})
     tables = _same_rows_scores(tables)
     log = QualityLog()
-    cache: dict = {}
+    cache: dict = {_USES: _planned_reads(tables)}
     responses = customers = None
     files: dict[str, Path | str] = {}
     try:

@@ -25,7 +25,7 @@ from ..errors import DataError, SpecError
 __all__ = ["read_table", "read_query", "to_number", "missing_tokens", "missing_values", "FORMATS", "ENCODINGS"]
 
 FORMATS = ("csv", "parquet", "excel", "spss")
-ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
+ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "utf-16", "utf-16-le", "utf-16-be")
 _SUFFIX = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".parquet": "parquet", ".pq": "parquet",
            ".xlsx": "excel", ".xlsm": "excel", ".xls": "excel", ".sav": "spss", ".zsav": "spss"}
 _DELIMITERS = ",;\t|"
@@ -76,18 +76,51 @@ def _format_of(path: Path, declared: str | None) -> str:
     return _SUFFIX[suffix]
 
 
-def _decode(path: Path, declared: str | None, notes: list[str]) -> tuple[str, str]:
-    """The file's text and the encoding used: declared, else UTF-8 (BOM or not), else cp1252."""
+# File signatures of formats that are sometimes saved (or renamed) with a .csv suffix.
+_MAGIC = ((b"PK\x03\x04", "a zip archive (an .xlsx workbook or a zipped export)"),
+          (b"\x1f\x8b", "a gzip-compressed file"), (b"PAR1", "a Parquet file"),
+          (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) workbook"), (b"$FL2", "an SPSS .sav file"),
+          (b"$FL3", "an SPSS .zsav file"))
+
+
+def _check_magic(path: Path, head: bytes) -> None:
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise DataError(f"{path}: is {what}, not CSV text (its first bytes are {head[:4]!r}); unpack or "
+                            "re-export it as CSV, or name it with its real suffix (or declare `format`).")
+
+
+def _decode(path: Path, declared: str | None, notes: list[str], header_row: int = 1) -> tuple[str, str]:
+    """The file's text and the encoding used: declared, else by BOM (UTF-8, UTF-16), else UTF-8, else cp1252."""
     data = path.read_bytes()
+    _check_magic(path, data[:8])
+
+    def row_of(exc: UnicodeDecodeError, width: int = 1) -> str:
+        # The data row (1 = first row after the header), as in every other message; a quoted
+        # cell spanning lines would shift it, which is rare enough for a hint.
+        newline = "\n".encode("utf-16-le" if width == 2 else "ascii")
+        line = data[:exc.start].count(newline)
+        row = line - (header_row - 1)
+        return f"data row {row}" if row >= 1 else f"header (line {line + 1})"
+
     if declared:
         if declared.lower().replace("_", "-") not in ENCODINGS:
             raise SpecError(f"{path}: `encoding` must be one of {ENCODINGS}; got {declared!r}.")
         try:
             return data.decode(declared), declared
         except UnicodeDecodeError as exc:
-            line = data[:exc.start].count(b"\n")  # header is line 0, so this is the data row
+            width = 2 if declared.lower().startswith("utf-16") else 1
             raise DataError(f"{path}: cannot decode as {declared} ({exc.reason} at byte {exc.start}, "
-                            f"data row {line}); declare the file's `encoding` (one of {ENCODINGS}).") from None
+                            f"{row_of(exc, width)}); declare the file's `encoding` (one of {ENCODINGS}).") from None
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 byte-order mark (Excel "Unicode text", some BI tools)
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{path}: starts with a UTF-16 byte-order mark but cannot be decoded as UTF-16 "
+                            f"({exc.reason} at byte {exc.start}, {row_of(exc, 2)}); re-export the file as UTF-8.") from None
+    if b"\x00" in data[:4096]:  # NUL bytes in a text export: UTF-16 without its byte-order mark
+        raise DataError(f"{path}: holds NUL bytes, as UTF-16 text without a byte-order mark does; declare "
+                        "`encoding: utf-16-le` (or utf-16-be) for this table, or re-export the file as UTF-8.")
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -95,8 +128,8 @@ def _decode(path: Path, declared: str | None, notes: list[str]) -> tuple[str, st
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError as exc:
-            raise DataError(f"{path}: neither UTF-8 nor cp1252 ({exc.reason} at byte {exc.start}); "
-                            "re-export the file as UTF-8.") from None
+            raise DataError(f"{path}: neither UTF-8 nor cp1252 ({exc.reason} at byte {exc.start}, "
+                            f"{row_of(exc)}); re-export the file as UTF-8.") from None
         notes.append(f"{path.name}: not valid UTF-8, read as cp1252 (declare `encoding` to silence this)")
         return text, "cp1252"
 
@@ -132,16 +165,30 @@ def _sniff_decimal(path: Path, df: pd.DataFrame, delimiter: str, notes: list[str
     return "."
 
 
+def _refuse_duplicate_headers(path: Path, head: str, delim: str, skip: int) -> None:
+    """Refuse a header that names a column twice (``a ,a`` included) before pandas renames the repeat ``a.1``.
+
+    Checked on the header itself, so that real columns called ``q`` and ``q.1`` are fine.
+    """
+    lines = head.lstrip("\ufeff").splitlines()[skip:]
+    header = next(csv.reader(lines, delimiter=delim, skipinitialspace=True), [])
+    names = pd.Index([h.strip() for h in header])
+    if names.duplicated().any():
+        raise DataError(f"{path}: column names {sorted(set(names[names.duplicated()]))} occur more than once "
+                        "(surrounding spaces ignored); give every column a unique header.")
+
+
 def _read_csv(path: Path, options: Mapping[str, Any], notes: list[str]) -> pd.DataFrame:
 
-    text, encoding = _decode(path, options.get("encoding"), notes)
+    skip = int(options.get("header_row", 1)) - 1
+    text, encoding = _decode(path, options.get("encoding"), notes, skip + 1)
     if not text or text.isspace():  # (text.strip() would copy a file of millions of rows)
         raise DataError(f"{path}: the file is empty; expected a header row and data rows.")
     head = text[:1 << 16]
     head = head[:head.rfind("\n") + 1] or head  # whole lines only: enough to sniff, not a split of the file
     delim = options.get("delimiter") or _sniff_delimiter(path, head, notes)
+    _refuse_duplicate_headers(path, head, delim, skip)
     del text  # pandas streams the (checked) file itself: the decoded copy would double the peak memory
-    skip = int(options.get("header_row", 1)) - 1
     try:
         df = pd.read_csv(path, sep=delim, dtype=str, keep_default_na=False,
                          na_values=missing_tokens(options), encoding=encoding, skipinitialspace=True,
@@ -223,6 +270,12 @@ def read_table(path: str | Path, options: Mapping[str, Any] | None = None) -> pd
                     sheets = pd.ExcelFile(path).sheet_names
                     raise SpecError(f"{path}: sheet {sheet!r} not found; the workbook has {sheets}.") from None
                 raise
+            # pandas renames a repeated header `a` to `a.1`: check the header row as written.
+            raw = pd.read_excel(path, sheet_name=sheet, header=None, skiprows=header, nrows=1)
+            names = pd.Index([str(c).strip() for c in raw.iloc[0] if pd.notna(c)] if len(raw) else [])
+            if names.duplicated().any():
+                raise DataError(f"{path}: column names {sorted(set(names[names.duplicated()]))} occur more "
+                                f"than once on row {header + 1} of sheet {sheet!r}; give every column a unique header.")
             df.columns = [str(c).strip() for c in df.columns]
             unnamed = [c for c in df.columns if c.startswith("Unnamed:")]
             if unnamed and len(unnamed) == len(df.columns):
@@ -236,11 +289,6 @@ def read_table(path: str | Path, options: Mapping[str, Any] | None = None) -> pd
         df = _declared_missing(df, options)
     if df.empty:
         raise DataError(f"{path}: has a header but no data rows.")
-    dup = [c for c in df.columns if str(c).rsplit(".", 1)[0] in df.columns and str(c) != str(c).rsplit(".", 1)[0]
-           and str(c).rsplit(".", 1)[-1].isdigit()]
-    if dup:
-        raise DataError(f"{path}: duplicated column names {dup} (pandas renamed the repeats); "
-                        "give every column a unique header.")
     same = pd.Index([str(c) for c in df.columns])
     if same.duplicated().any():  # `a ,a`: distinct until surrounding spaces are stripped
         raise DataError(f"{path}: column names {sorted(set(same[same.duplicated()]))} occur more than once once "

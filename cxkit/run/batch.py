@@ -68,7 +68,7 @@ DEFAULT_NOTEBOOK = _NOTEBOOKS / "01_cx_overview.ipynb"
 log = logging.getLogger("cxkit.run")
 LOCK_NAME = ".cxkit-run.lock"
 TABLES = "tables"  # a run's CSV copies (notebook parameter `output_dir`), inside its folder
-_BATCH_KEYS = {"defaults", "reports", "timeout"}
+_BATCH_KEYS = {"defaults", "reports", "timeout", "notebook_timeout"}
 _REPORT_KEYS = {"notebook", "name", "parameters", "grid"}
 
 
@@ -84,6 +84,7 @@ class RunSpec:
     exec_parameters: dict[str, Any]  # the same with relative input paths made absolute
     shown: dict[str, Any]  # every parameter of the notebook: its defaults overridden by `parameters`
     timeout: int = 1200
+    notebook_timeout: int | None = None  # seconds for the whole notebook (None: no limit beyond the cells')
     exports: Path | None = None  # `output_dir` given: CSV copies go to <output_dir>/<run_date>/<name>/
 
 
@@ -276,7 +277,7 @@ def _resolve(params: Mapping[str, Any], base: Path) -> dict[str, Any]:
 def plan_runs(batch: str | Path | Mapping[str, Any] | None = None, *, notebook: str | Path | None = None,
               run_dates: Sequence[str] = (), parameters: Mapping[str, Any] | None = None,
               text_parameters: Mapping[str, str] | None = None, output: str | Path = "reports",
-              timeout: int | None = None) -> list[RunSpec]:
+              timeout: int | None = None, notebook_timeout: int | None = None) -> list[RunSpec]:
     """Every run of a batch (or of one ``notebook``), with checked parameters. Executes nothing.
 
     ``parameters`` and ``text_parameters`` (command-line text, parsed per the
@@ -295,6 +296,10 @@ def plan_runs(batch: str | Path | Mapping[str, Any] | None = None, *, notebook: 
         data.setdefault("_base", Path.cwd())
     base = Path(data["_base"])
     timeout = int(timeout or data.get("timeout") or 1200)
+    notebook_timeout = notebook_timeout or data.get("notebook_timeout")
+    if notebook_timeout is not None and (isinstance(notebook_timeout, bool) or not isinstance(notebook_timeout, int)
+                                         or notebook_timeout < 1):
+        raise ParameterError(f"`notebook_timeout` must be a whole number of seconds >= 1; got {notebook_timeout!r}.")
     run_dates = [_check_date(d, "`run_date`") for d in run_dates]
     overrides = dict(parameters or {})
     text = dict(text_parameters or {})
@@ -355,7 +360,8 @@ def plan_runs(batch: str | Path | Mapping[str, Any] | None = None, *, notebook: 
                     exports = root.resolve() / run_date / name
                 runs.append(RunSpec(name=name, notebook=nb, run_date=run_date,
                                     folder=Path(output) / run_date / name, parameters=checked,
-                                    exec_parameters=exec_params, shown=shown, timeout=timeout, exports=exports))
+                                    exec_parameters=exec_params, shown=shown, timeout=timeout,
+                                    notebook_timeout=notebook_timeout, exports=exports))
     unused = (set(defaults) | set(overrides) | set(text)) - declared_anywhere
     if unused:
         raise ParameterError(f"parameters {sorted(unused)} are declared by no notebook of the batch; "
@@ -403,7 +409,8 @@ def _execute(spec: RunSpec) -> tuple[RunResult, Path]:
             params["output_dir"] = str(stage / TABLES)
         try:
             res = execute_notebook(spec.notebook, stage, params, name=spec.name,
-                                   timeout=spec.timeout, shown_parameters=spec.shown)
+                                   timeout=spec.timeout, shown_parameters=spec.shown,
+                                   notebook_timeout=spec.notebook_timeout)
             status, error = res.status, res.error
         except Exception as exc:  # isolate: one broken run must not end the batch
             status, error = "failed", f"{type(exc).__name__}: {exc}"
@@ -535,7 +542,7 @@ def run_reports(batch: str | Path | Mapping[str, Any] | None = None, *, notebook
                 run_date: str | Sequence[str] = (), parameters: Mapping[str, Any] | None = None,
                 text_parameters: Mapping[str, str] | None = None, output: str | Path = "reports",
                 jobs: int = 1, force: bool = False, skip_existing: bool = False, timeout: int | None = None,
-                progress: bool | None = None) -> BatchResult:
+                progress: bool | None = None, notebook_timeout: int | None = None) -> BatchResult:
     """Run a batch file (or one ``notebook``) into ``output/<run_date>/``; see the module docstring.
 
     Parameters
@@ -556,6 +563,9 @@ def run_reports(batch: str | Path | Mapping[str, Any] | None = None, *, notebook
         Keep earlier runs and report them as ``exists`` instead of refusing.
     progress : bool, optional
         Progress bar on stderr; default: only on a terminal.
+    timeout, notebook_timeout : int, optional
+        Seconds allowed per cell (default 1200) and for each whole notebook (default: no limit;
+        batch file keys ``timeout`` and ``notebook_timeout``). A run over either fails; the batch goes on.
 
     Raises
     ------
@@ -569,7 +579,8 @@ def run_reports(batch: str | Path | Mapping[str, Any] | None = None, *, notebook
         raise ParameterError(f"`jobs` must be a whole number >= 1; got {jobs!r}.")
     dates = [run_date] if isinstance(run_date, str | dt.date) else list(run_date)
     runs = plan_runs(batch, notebook=notebook, run_dates=dates, parameters=parameters,
-                     text_parameters=text_parameters, output=output, timeout=timeout)
+                     text_parameters=text_parameters, output=output, timeout=timeout,
+                     notebook_timeout=notebook_timeout)
     date_dirs = sorted({r.folder.parent for r in runs})
     with ExitStack() as stack:
         for d in date_dirs:  # sorted order: two batches over overlapping dates cannot deadlock (timeout 0 anyway)

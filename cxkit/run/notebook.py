@@ -8,6 +8,7 @@ import difflib
 import html
 import os
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -401,9 +402,28 @@ def render_html(notebook: str | Path, html_path: str | Path, *, title: str | Non
                             language_code=lang, extra_loaders=[jinja2.DictLoader({"cxkit.html.j2": _TEMPLATE})],
                             template_file="cxkit.html.j2")
     exporter.register_preprocessor(_sanitizer(), enabled=True)
+    for i, cell in enumerate(nb.cells):  # nbformat gives new cells random ids; the HTML carries them
+        cell["id"] = f"c{i}"
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or Path(notebook).stem},
                                                          "language_code": lang})
-    return atomic_write(html_path, _safe_links(body))
+    return atomic_write(html_path, _stable_styler_ids(_safe_links(body)))
+
+
+_STYLER_ID = re.compile(r"(?<![\w-])T_([0-9a-f]{5})(?![0-9a-zA-Z])")
+
+
+def _stable_styler_ids(body: str) -> str:
+    """Number pandas Styler table ids (``T_<random uuid>``) in order of appearance.
+
+    Styler draws a random 5-hex uuid per table unless the notebook calls ``set_uuid``; renumbering
+    here keeps every report byte-reproducible whatever its notebooks do (ids stay unique per page).
+    """
+    seen: dict[str, str] = {}
+
+    def number(m: re.Match[str]) -> str:
+        return "T_" + seen.setdefault(m.group(1), f"t{len(seen) + 1:04d}")
+
+    return _STYLER_ID.sub(number, body)
 
 
 def previous_run(date_dir: str | Path, name: str) -> tuple[list[dict[str, Any]], str]:
@@ -436,9 +456,26 @@ def _absolutise(parameters: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _cell_timeout(timeout: float, notebook_timeout: float | None) -> Any:
+    """nbclient's per-cell ``timeout_func``: the cell limit, or less once the notebook's own limit nears.
+
+    nbclient interrupts a cell that runs out its time and papermill fails the notebook, so the
+    whole-notebook limit needs no second mechanism (and no killed kernel left behind).
+    """
+    if not notebook_timeout:
+        return None
+    deadline = time.monotonic() + notebook_timeout
+
+    def cell_timeout(cell: Any) -> float:
+        return max(0.01, min(float(timeout), deadline - time.monotonic()))
+
+    return cell_timeout
+
+
 def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: Mapping[str, Any] | None = None,
                      *, force: bool = False, name: str | None = None, kernel_name: str | None = None,
-                     timeout: int = 1200, shown_parameters: Mapping[str, Any] | None = None) -> ReportResult:
+                     timeout: int = 1200, shown_parameters: Mapping[str, Any] | None = None,
+                     notebook_timeout: float | None = None) -> ReportResult:
     """Execute ``notebook`` with papermill into ``output_dir`` and render HTML beside it.
 
     Parameters are checked against the notebook's parameters cell first
@@ -447,6 +484,8 @@ def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: M
     ``.html`` (with the error visible) and returns ``status="failed"``. A notebook that
     called :func:`cxkit.not_applicable` returns ``status="not applicable"`` with its reason as ``error``.
     ``shown_parameters`` (default: ``parameters``) are listed at the top of the HTML.
+    ``timeout`` is per cell; ``notebook_timeout`` (seconds, default none) bounds the whole
+    notebook: the cell running when it is spent is interrupted and the report fails.
     """
     import papermill as pm
 
@@ -464,10 +503,11 @@ def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: M
     params = _absolutise(checked)
     tmp_nb = output_dir / f".{stem}.running.ipynb"
     status, error = "ok", ""
+    t0 = time.monotonic()
     try:
         pm.execute_notebook(str(notebook), str(tmp_nb), parameters=params, cwd=str(notebook.parent.resolve()),
                             kernel_name=kernel_name, progress_bar=False, log_output=False,
-                            execution_timeout=timeout,
+                            execution_timeout=timeout, timeout_func=_cell_timeout(timeout, notebook_timeout),
                             # The kernel's start-up warning about unencrypted local TCP
                             # would print on every scheduled run; errors still show.
                             extra_arguments=["--IPKernelApp.log_level=ERROR"])
@@ -475,6 +515,9 @@ def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: M
         status, error = "failed", f"{exc.ename}: {exc.evalue}"
     except Exception as exc:  # dead kernel, cell timeout, missing kernel: still a failed report, not a crash
         status, error = "failed", f"{type(exc).__name__}: {exc}"
+    if status == "failed" and notebook_timeout and time.monotonic() - t0 >= notebook_timeout:
+        error = (f"NotebookTimeout: the notebook ran longer than its limit of {notebook_timeout:g} s "
+                 f"(--notebook-timeout) and was stopped ({error})")
     shown = checked if shown_parameters is None else shown_parameters
     # reports/<date>/<run>/ (or a staging folder beside <run>): earlier dates sit beside <date>
     date_dir = output_dir.parent
