@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .._blas import one_blas_thread
 from .._checks import as_list, check_choice, check_columns
 from .._results import Study
 from ..data.dataset import Dataset
@@ -443,6 +444,7 @@ def churn_applicable(ds: Dataset, metrics: Sequence[str] | None = None, lang: st
     return ""
 
 
+@one_blas_thread()  # tall, narrow matrices: BLAS threads only wait (cxkit/_blas.py)
 def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_days: int = 180,
                 window_days: int = 90, as_of: str | pd.Timestamp | None = None,
                 controls: Sequence[str] = ("tenure_years", "segment", "channel"), keep: str = "first",
