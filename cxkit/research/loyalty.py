@@ -579,7 +579,8 @@ def _score_churn_study(ds: Dataset, metric: str | None, *, window_days: int, hor
     return LoyaltyStudy(**{**base, "churn_aligned": al, "timed": al.timed}, pair_steps=steps,
                         missing=_t("lo_na_one_score", "en", m=metric, lacking=lacking),
                         score_retention=retention_by_score(f, metric, level=level, min_n=min_n),
-                        satisfied_left=left, dissatisfied_stayed=stayed)
+                        satisfied_left=left, dissatisfied_stayed=stayed,
+                        notes=tuple(ds.unweighted_note()))  # this one-score view is not weighted: say so
 
 
 # -- generated text -------------------------------------------------------------------------
