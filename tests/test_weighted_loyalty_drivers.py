@@ -137,3 +137,11 @@ def test_studies_apply_weights_and_say_which_figures_stay_unweighted(sample):
     assert any("Survey weights applied" in n for n in dr.notes)
     assert "weight" not in dr.tables["answers"]["column"].tolist()
     assert dr.importance.r2 != pytest.approx(cx.driver_study(sample, n_boot=0).importance.r2, rel=1e-6)
+
+
+def test_weighted_crosstab_with_a_zero_weight_row_still_tests_the_rest(data):
+    d = data.assign(w=data["w"].where(data["csat"] != 1, 0.0))
+    table, test = loyalty.crosstab(d, "csat", "nps", weights="w")
+    row = table[table["csat"] == 1]
+    assert row["pct"].isna().all() and (row["row_n_eff"] == 0).all()
+    assert test["df"] == (4 - 1) * (3 - 1) and np.isfinite(test["chi2"])

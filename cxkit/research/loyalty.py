@@ -111,6 +111,8 @@ def crosstab(frame: pd.DataFrame, csat: str, nps_col: str, *, nps_scale: Scale |
     test = {"chi2": np.nan, "df": 0, "p_value": np.nan, "n": n_all if weights else int(n_all), "cramers_v": np.nan,
             "note": ""}
     t = tab.loc[tab.sum(axis=1) > 0, tab.sum(axis=0) > 0]
+    if weights:  # rows or columns whose weights sum to zero carry nothing to test
+        t = t.loc[wtab.loc[t.index].sum(axis=1) > 0, wtab[t.columns].sum(axis=0) > 0]
     if t.shape[0] >= 2 and t.shape[1] >= 2:
         # Weighted: the weighted table scaled to the effective n (Kish), so the test has the power of n_eff.
         tt = wtab.loc[t.index, t.columns].to_numpy() if weights else t.to_numpy()
