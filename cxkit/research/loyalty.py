@@ -44,7 +44,7 @@ from ..stats.suppression import suppress
 from ..stats.survival import score_band
 from .alignment import Aligned, align_churn, pair_answers, plain_ids
 
-__all__ = ["crosstab", "rank_correlation", "share", "compare_churn", "segment_map", "retention_by_category",
+__all__ = ["crosstab", "rank_correlation", "share", "weighted_share", "compare_churn", "segment_map", "retention_by_category",
            "LoyaltyStudy", "loyalty_study"]
 
 NPS_CATEGORIES = ["detractor", "passive", "promoter"]
@@ -55,37 +55,71 @@ def nps_category(score: pd.Series, scale: Scale | None = None) -> pd.Categorical
     return score_band(score, scale or Scale.nps())
 
 
+def _kish(w: pd.Series | np.ndarray) -> float:
+    """Kish's effective sample size ``(sum w)^2 / sum w^2`` (0 when the weights sum to zero)."""
+    w = np.asarray(w, dtype=float)
+    w2 = float((w**2).sum())
+    return float(w.sum() ** 2 / w2) if w2 > 0 else 0.0
+
+
 def crosstab(frame: pd.DataFrame, csat: str, nps_col: str, *, nps_scale: Scale | None = None,
-             level: float = 0.95) -> tuple[pd.DataFrame, dict]:
+             level: float = 0.95, weights: str | None = None) -> tuple[pd.DataFrame, dict]:
     """CSAT level x NPS category: counts and row shares with Wilson intervals.
+
+    With ``weights`` (survey weights) the row shares are weighted and each row's Wilson interval
+    uses Kish's effective n of that row (``row_n_eff``); the chi-square test is Pearson's on the
+    weighted table rescaled to the overall effective n (a first-order design-effect correction,
+    like Rao-Scott's with one design effect ``n / n_eff`` for every cell).
 
     Returns
     -------
     table : DataFrame, one row per CSAT level x NPS category
-        csat, category, n (cell count), row_n (answers at that CSAT level),
-        pct (share of the row in %), ci_low, ci_high
+        csat, category, n (cell count, rows), row_n (answers at that CSAT level),
+        pct (share of the row in %, weighted with ``weights``), ci_low, ci_high;
+        with ``weights`` also row_n_eff
     test : dict
-        ``chi2, df, p_value, n, cramers_v`` (chi-square test of independence)
-        and ``note`` (expected counts below 5 make it approximate).
+        ``chi2, df, p_value, n, cramers_v`` (chi-square test of independence; ``n`` is the
+        effective n with ``weights``) and ``note`` (expected counts below 5 make it approximate).
     """
-    check_columns(frame, [csat, nps_col], argument="csat/nps")
-    d = frame[[csat, nps_col]].dropna()
+    check_columns(frame, [csat, nps_col] + ([weights] if weights else []), argument="csat/nps/weights")
+    d = frame[[csat, nps_col] + ([weights] if weights else [])].dropna()
     cat = pd.Series(nps_category(d[nps_col], nps_scale), index=d.index)
     tab = pd.crosstab(d[csat], cat).reindex(columns=NPS_CATEGORIES, fill_value=0)
+    if weights:
+        w = d[weights].astype(float)
+        wtab = pd.crosstab(d[csat], cat, values=w, aggfunc="sum").reindex(columns=NPS_CATEGORIES).fillna(0.0)
+        wsum, w2sum = w.groupby(d[csat]).sum(), (w**2).groupby(d[csat]).sum()
+        row_eff = (wsum**2 / w2sum.where(w2sum > 0)).fillna(0.0).reindex(tab.index)
+    else:
+        wtab = tab.astype(float)
+        row_eff = tab.sum(axis=1).astype(float)
     rows = []
     for lvl, r in tab.iterrows():
-        lo, hi = wilson(r.to_numpy(), np.full(3, r.sum()), level)
+        wr = wtab.loc[lvl]
+        tot = float(wr.sum())
+        p = wr.to_numpy() / tot if tot > 0 else np.full(3, np.nan)
+        ne = float(row_eff.loc[lvl])
+        lo, hi = wilson(p * ne, np.full(3, ne), level)
         for j, c in enumerate(NPS_CATEGORIES):
-            rows.append({"csat": lvl, "category": c, "n": int(r[c]), "row_n": int(r.sum()),
-                         "pct": 100 * r[c] / r.sum() if r.sum() else np.nan,
-                         "ci_low": 100 * lo[j], "ci_high": 100 * hi[j]})
+            row = {"csat": lvl, "category": c, "n": int(r[c]), "row_n": int(r.sum()),
+                   "pct": 100 * p[j] if r.sum() else np.nan, "ci_low": 100 * lo[j], "ci_high": 100 * hi[j]}
+            if weights:
+                row["row_n_eff"] = ne
+            rows.append(row)
     out = pd.DataFrame(rows)
-    test = {"chi2": np.nan, "df": 0, "p_value": np.nan, "n": int(tab.to_numpy().sum()), "cramers_v": np.nan,
+    n_all = _kish(d[weights]) if weights else float(tab.to_numpy().sum())
+    test = {"chi2": np.nan, "df": 0, "p_value": np.nan, "n": n_all if weights else int(n_all), "cramers_v": np.nan,
             "note": ""}
     t = tab.loc[tab.sum(axis=1) > 0, tab.sum(axis=0) > 0]
+    if weights:  # rows or columns whose weights sum to zero carry nothing to test
+        t = t.loc[wtab.loc[t.index].sum(axis=1) > 0, wtab[t.columns].sum(axis=0) > 0]
     if t.shape[0] >= 2 and t.shape[1] >= 2:
-        res = stats.chi2_contingency(t.to_numpy())
-        n = t.to_numpy().sum()
+        # Weighted: the weighted table scaled to the effective n (Kish), so the test has the power of n_eff.
+        tt = wtab.loc[t.index, t.columns].to_numpy() if weights else t.to_numpy()
+        if weights:
+            tt = tt / tt.sum() * n_all
+        res = stats.chi2_contingency(tt)
+        n = tt.sum()
         v = np.sqrt(res.statistic / (n * (min(t.shape) - 1)))
         test.update(chi2=float(res.statistic), df=int(res.dof), p_value=float(res.pvalue), cramers_v=float(v))
         if (res.expected_freq < 5).any():
@@ -141,84 +175,155 @@ def share(hits: int, n: int, *, level: float = 0.95) -> dict:
             "ci_low": 100 * float(lo[0]), "ci_high": 100 * float(hi[0])}
 
 
+def weighted_share(hit: Sequence[bool], weights: Sequence[float], *, level: float = 0.95) -> dict:
+    """A weighted share in % with the Wilson interval on Kish's effective n.
+
+    ``hit`` flags the rows of the base (every row counts in the denominator) that count in the
+    numerator; ``weights`` are their survey weights.
+
+    Returns
+    -------
+    dict with ``hits, n`` (rows), ``n_eff`` (Kish), ``pct`` (weighted), ``ci_low, ci_high``.
+    """
+    h, w = np.asarray(hit, bool), np.asarray(weights, float)
+    tot = float(w.sum())
+    p = float(w[h].sum() / tot) if tot > 0 else np.nan
+    ne = _kish(w)
+    lo, hi = wilson(np.array([p * ne]), np.array([ne]), level)
+    return {"hits": int(h.sum()), "n": int(len(h)), "n_eff": ne, "pct": 100 * p, "ci_low": 100 * float(lo[0]),
+            "ci_high": 100 * float(hi[0])}
+
+
 def compare_churn(churned_a: Sequence[bool], churned_b: Sequence[bool], *, level: float = 0.95,
-                  labels: tuple[str, str] = ("a", "b")) -> dict:
+                  labels: tuple[str, str] = ("a", "b"), weights_a: Sequence[float] | None = None,
+                  weights_b: Sequence[float] | None = None) -> dict:
     """Churn rate of group a minus group b (percentage points): Newcombe interval, score test.
+
+    With ``weights_a`` and ``weights_b`` (survey weights) the rates are weighted and the interval
+    and test use each group's effective counts (weighted share x Kish's n_eff).
 
     Returns
     -------
     dict with ``a, b, n_a, n_b, churned_a, churned_b, rate_a, rate_b`` (in %),
-    ``diff`` (points), ``ci_low, ci_high, p_value, note``.
+    ``diff`` (points), ``ci_low, ci_high, p_value, note``; weighted also ``n_eff_a, n_eff_b``.
     """
     ya, yb = np.asarray(churned_a, bool), np.asarray(churned_b, bool)
     na, nb, ca, cb = len(ya), len(yb), int(ya.sum()), int(yb.sum())
+    weighted = weights_a is not None and weights_b is not None
+    # Effective counts: the statistics below see a weighted group as n_eff answers with its weighted share.
+    if weighted:
+        wa, wb = np.asarray(weights_a, float), np.asarray(weights_b, float)
+        ea, eb = _kish(wa), _kish(wb)
+        pa = float(wa[ya].sum() / wa.sum()) if wa.sum() > 0 else np.nan
+        pb = float(wb[yb].sum() / wb.sum()) if wb.sum() > 0 else np.nan
+    else:
+        ea, eb = float(na), float(nb)
+        pa, pb = (ca / na if na else np.nan), (cb / nb if nb else np.nan)
     out = {"a": labels[0], "b": labels[1], "n_a": na, "n_b": nb, "churned_a": ca, "churned_b": cb,
-           "rate_a": 100 * ca / na if na else np.nan, "rate_b": 100 * cb / nb if nb else np.nan,
+           "rate_a": 100 * pa, "rate_b": 100 * pb,
            "diff": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan, "note": ""}
-    if na == 0 or nb == 0:
-        out["note"] = f"no customers in {labels[0] if na == 0 else labels[1]}: no comparison"
+    if weighted:
+        out.update(n_eff_a=ea, n_eff_b=eb)
+    if na == 0 or nb == 0 or ea == 0 or eb == 0:
+        out["note"] = f"no customers in {labels[0] if na == 0 or ea == 0 else labels[1]}: no comparison"
         return out
     out["diff"] = out["rate_a"] - out["rate_b"]
-    lo, hi = confint_proportions_2indep(ca, na, cb, nb, method="newcombe", compare="diff", alpha=1 - level)
+    xa, xb = (pa * ea, pb * eb) if weighted else (ca, cb)
+    lo, hi = confint_proportions_2indep(xa, ea, xb, eb, method="newcombe", compare="diff", alpha=1 - level)
     out["ci_low"], out["ci_high"] = 100 * lo, 100 * hi
     if (ca in (0, na)) and (cb in (0, nb)) and ca / na == cb / nb:
         out["p_value"] = 1.0
         out["note"] = "both groups all churned or all stayed"
     else:
-        out["p_value"] = float(test_proportions_2indep(ca, na, cb, nb, method="score", compare="diff",
+        out["p_value"] = float(test_proportions_2indep(xa, ea, xb, eb, method="score", compare="diff",
                                                        correction=False).pvalue)
     return out
 
 
 def segment_map(frame: pd.DataFrame, by: str, csat: str, nps_col: str, *, csat_scale: Scale | None = None,
-                level: float = 0.95, min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+                level: float = 0.95, min_n: int = DEFAULT_MIN_N, weights: str | None = None) -> pd.DataFrame:
     """Mean CSAT and NPS per segment (for the bubble chart: x = CSAT, y = NPS, size = n).
+
+    With ``weights`` (survey weights) the means and NPS are weighted, the intervals use Kish's
+    effective n (``n_eff``; the t interval's df are ``n_eff - 1``) and ``min_n`` applies to it.
 
     Returns
     -------
     DataFrame with one row per segment
         segment, n, csat_mean, csat_ci_low, csat_ci_high (t interval),
-        nps, nps_ci_low, nps_ci_high (adjusted Wald, points), suppressed (and its reason columns), note
+        nps, nps_ci_low, nps_ci_high (adjusted Wald, points), suppressed (and its reason columns), note;
+        with ``weights`` also n_eff
     """
-    check_columns(frame, [by, csat, nps_col], argument="by/csat/nps")
-    d = frame[[by, csat, nps_col]].dropna()
+    check_columns(frame, [by, csat, nps_col] + ([weights] if weights else []), argument="by/csat/nps/weights")
+    d = frame[[by, csat, nps_col] + ([weights] if weights else [])].dropna()
     if d.empty:
         raise DegenerateDataError(f"no rows with {by}, {csat} and {nps_col} all answered.")
-    g = d.groupby(by, observed=True)[csat].agg(["size", "mean", "std"]).reset_index()
-    lo, hi = t_interval(g["mean"], g["std"], g["size"], level)
+    if weights:
+        w = d[weights].astype(float)
+        x = d[csat].astype(float)
+        a = d.assign(_w=w, _wx=w * x, _w2=w**2).groupby(by, observed=True)[["_w", "_wx", "_w2"]].sum()
+        mean = a["_wx"] / a["_w"].where(a["_w"] > 0)
+        # Weighted SD with the n_eff / (n_eff - 1) correction, as the weighted metric tables use.
+        dev = d.assign(_d=w * (x - d[by].map(mean)) ** 2).groupby(by, observed=True)["_d"].sum()
+        neff = (a["_w"] ** 2 / a["_w2"].where(a["_w2"] > 0)).fillna(0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sd = np.sqrt(dev / a["_w"] * neff / (neff - 1))
+        g = pd.DataFrame({by: a.index, "size": d.groupby(by, observed=True).size().reindex(a.index).to_numpy(),
+                          "mean": mean.to_numpy(), "std": sd.to_numpy(), "n_eff": neff.to_numpy()})
+        lo, hi = t_interval(g["mean"], g["std"], g["n_eff"], level)
+    else:
+        g = d.groupby(by, observed=True)[csat].agg(["size", "mean", "std"]).reset_index()
+        lo, hi = t_interval(g["mean"], g["std"], g["size"], level)
     out = pd.DataFrame({"segment": g[by].astype(str), "n": g["size"].astype(int), "csat_mean": g["mean"],
                         "csat_ci_low": lo, "csat_ci_high": hi})
-    nt = nps(d.rename(columns={nps_col: "_nps"}), "_nps", by, level=level, min_n=0)
+    if weights:
+        out["n_eff"] = g["n_eff"].to_numpy()
+    nt = nps(d.rename(columns={nps_col: "_nps"}), "_nps", by, weights, level=level, min_n=0)
     nt = nt.assign(segment=nt[by].astype(str))[["segment", "nps", "ci_low", "ci_high"]]
     out = out.merge(nt.rename(columns={"ci_low": "nps_ci_low", "ci_high": "nps_ci_high"}), on="segment")
     cols = ["csat_mean", "csat_ci_low", "csat_ci_high", "nps", "nps_ci_low", "nps_ci_high"]
-    return suppress(out, size_col="n", value_cols=cols, min_n=min_n, unit="customers")
+    return suppress(out, size_col="n", value_cols=cols, min_n=min_n, unit="customers",
+                    eff_col="n_eff" if weights else None)
 
 
 def retention_by_category(frame: pd.DataFrame, nps_col: str, outcome: str = "churned", *,
                           nps_scale: Scale | None = None, level: float = 0.95,
-                          min_n: int = DEFAULT_MIN_N) -> pd.DataFrame:
+                          min_n: int = DEFAULT_MIN_N, weights: str | None = None) -> pd.DataFrame:
     """Attitudinal vs behavioural loyalty: share still a customer per NPS category.
+
+    With ``weights`` (survey weights) the retention is the weighted share, its Wilson interval
+    uses Kish's effective n (``n_eff``) and ``min_n`` applies to it.
 
     Returns
     -------
     DataFrame with one row per category
         category, n, retained, retention (in %), ci_low, ci_high (Wilson), note, suppressed (and its
-        reason columns, :func:`cxkit.stats.suppression.suppress`)
+        reason columns, :func:`cxkit.stats.suppression.suppress`); with ``weights`` also n_eff
     """
-    check_columns(frame, [nps_col, outcome], argument="nps/outcome")
-    d = frame[[nps_col, outcome]].dropna()
+    check_columns(frame, [nps_col, outcome] + ([weights] if weights else []), argument="nps/outcome/weights")
+    d = frame[[nps_col, outcome] + ([weights] if weights else [])].dropna()
     cat = pd.Series(nps_category(d[nps_col], nps_scale), index=d.index)
-    g = (~d[outcome].astype(bool)).groupby(cat, observed=False).agg(["size", "sum"]).reindex(NPS_CATEGORIES,
-                                                                                             fill_value=0)
-    lo, hi = wilson(g["sum"].to_numpy(), g["size"].to_numpy(), level)
+    kept = ~d[outcome].astype(bool)
+    g = kept.groupby(cat, observed=False).agg(["size", "sum"]).reindex(NPS_CATEGORIES, fill_value=0)
     out = pd.DataFrame({"category": NPS_CATEGORIES, "n": g["size"].astype(int).to_numpy(),
                         "retained": g["sum"].astype(int).to_numpy()})
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["retention"] = 100 * out["retained"] / out["n"]
+    if weights:
+        w = d[weights].astype(float)
+        a = pd.DataFrame({"w": w, "wy": w * kept, "w2": w**2}).groupby(cat, observed=False).sum().reindex(
+            NPS_CATEGORIES, fill_value=0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = (a["wy"] / a["w"].where(a["w"] > 0)).to_numpy()
+            neff = (a["w"] ** 2 / a["w2"].where(a["w2"] > 0)).fillna(0.0).to_numpy()
+        lo, hi = wilson(p * neff, neff, level)
+        out["n_eff"] = neff
+        out["retention"] = 100 * p
+    else:
+        lo, hi = wilson(g["sum"].to_numpy(), g["size"].to_numpy(), level)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["retention"] = 100 * out["retained"] / out["n"]
     out["ci_low"], out["ci_high"] = 100 * lo, 100 * hi
     return suppress(out, size_col="n", value_cols=["retention", "ci_low", "ci_high"], min_n=min_n,
-                    unit="customers")
+                    unit="customers", eff_col="n_eff" if weights else None)
 
 
 # -- the study ------------------------------------------------------------------------------
@@ -351,7 +456,7 @@ def loyalty_study(ds: Dataset, csat: str | None = None, nps_metric: str | None =
     cs, ns = ds.scale(csat), ds.scale(nps_metric)
     check_choice("csat scale kind", cs.kind, ("csat",))
     check_choice("nps scale kind", ns.kind, ("nps",))
-    notes: list[str] = ds.unweighted_note()
+    notes: list[str] = []
     pairs, steps = pair_answers(ds.responses, [nps_metric, csat], window_days=window_days)
     timed = bool(pairs["answered_at"].notna().any())
     before = len(pairs)
@@ -370,12 +475,25 @@ def loyalty_study(ds: Dataset, csat: str | None = None, nps_metric: str | None =
     if pairs.empty:
         raise DegenerateDataError(f"no customer answered both {csat} and {nps_metric}"
                                   + (f" within {window_days} days" if timed else "") + ".")
-    ct, ct_test = crosstab(pairs, csat, nps_metric, nps_scale=ns, level=level)
+    # Survey weights: each pair carries the weight of its NPS answer (the anchor of the pairing).
+    wcol = "weight" if ds.weighted and "weight" in pairs.columns else None
+    if wcol:
+        notes.append("Survey weights applied (each CSAT-NPS pair weighted by its NPS answer's weight) to the "
+                     "crosstab shares and chi-square test, the satisfied shares, the churn comparison, the "
+                     "retention by category and the segment map, with intervals and min_n on Kish's effective "
+                     "n. Not weighted: the rank correlations (Spearman, Kendall), which describe the "
+                     "respondents as they answered.")
+    ct, ct_test = crosstab(pairs, csat, nps_metric, nps_scale=ns, level=level, weights=wcol)
     corr = rank_correlation(pairs, csat, nps_metric, level=level)
     sat = pairs[csat].isin(cs.good)
     cat = pd.Series(nps_category(pairs[nps_metric], ns), index=pairs.index)
-    snp = share(int((sat & (cat != "promoter")).sum()), int(sat.sum()), level=level)
-    sdet = share(int((sat & (cat == "detractor")).sum()), int(sat.sum()), level=level)
+    if wcol:
+        ws = pairs.loc[sat, wcol].astype(float)
+        snp = weighted_share((cat != "promoter")[sat], ws, level=level)
+        sdet = weighted_share((cat == "detractor")[sat], ws, level=level)
+    else:
+        snp = share(int((sat & (cat != "promoter")).sum()), int(sat.sum()), level=level)
+        sdet = share(int((sat & (cat == "detractor")).sum()), int(sat.sum()), level=level)
     churn_cmp, churn_al, retention, ret_al = None, None, None, None
     has_churn = ds.customers is not None and "churned" in ds.customers.columns
     if has_churn:
@@ -384,17 +502,23 @@ def loyalty_study(ds: Dataset, csat: str | None = None, nps_metric: str | None =
         f = churn_al.frame
         fs = f[f[csat].isin(cs.good)]
         fcat = pd.Series(nps_category(fs[nps_metric], ns), index=fs.index)
-        churn_cmp = compare_churn(fs.loc[fcat != "promoter", "churned"], fs.loc[fcat == "promoter", "churned"],
-                                  level=level, labels=("satisfied non-promoters", "satisfied promoters"))
+        a_rows, b_rows = fcat != "promoter", fcat == "promoter"
+        fw = wcol if wcol and wcol in fs.columns else None
+        churn_cmp = compare_churn(fs.loc[a_rows, "churned"], fs.loc[b_rows, "churned"],
+                                  level=level, labels=("satisfied non-promoters", "satisfied promoters"),
+                                  weights_a=fs.loc[a_rows, fw] if fw else None,
+                                  weights_b=fs.loc[b_rows, fw] if fw else None)
         ret_al = align_churn(ds, nps_metric, horizon_days=horizon_days, as_of=as_of)
-        retention = retention_by_category(ret_al.frame, nps_metric, nps_scale=ns, level=level, min_n=min_n)
+        rw = wcol if wcol and wcol in ret_al.frame.columns else None
+        retention = retention_by_category(ret_al.frame, nps_metric, nps_scale=ns, level=level, min_n=min_n,
+                                          weights=rw)
     else:
         notes.append("This dataset has no churn or retention outcome: behavioural loyalty (who actually stayed) "
                      "cannot be compared with what customers said.")
     seg_col = _segment_column(ds, pairs, segment)
     segments = None
     if seg_col:
-        segments = segment_map(pairs, seg_col, csat, nps_metric, level=level, min_n=min_n)
+        segments = segment_map(pairs, seg_col, csat, nps_metric, level=level, min_n=min_n, weights=wcol)
     elif segment:
         notes.append(f"No column {segment!r} in the data: no segment map.")
     params = {"window_days": window_days, "horizon_days": horizon_days, "as_of": as_of, "level": level,
@@ -454,7 +578,8 @@ def _score_churn_study(ds: Dataset, metric: str | None, *, window_days: int, hor
     return LoyaltyStudy(**{**base, "churn_aligned": al, "timed": al.timed}, pair_steps=steps,
                         missing=_t("lo_na_one_score", "en", m=metric, lacking=lacking),
                         score_retention=retention_by_score(f, metric, level=level, min_n=min_n),
-                        satisfied_left=left, dissatisfied_stayed=stayed)
+                        satisfied_left=left, dissatisfied_stayed=stayed,
+                        notes=tuple(ds.unweighted_note()))  # this one-score view is not weighted: say so
 
 
 # -- generated text -------------------------------------------------------------------------

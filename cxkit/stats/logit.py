@@ -493,6 +493,7 @@ def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
         notes.append(f"{gone} are linear combinations of other columns (collinear): left out.")
         X = X[kept_cols]
     sep = check_separation(X, y, max_rows=20_000)
+    ml = None
     if sep.kind == "unchecked" and firth != "always":
         ml = _ml_fit(X, y, fw, groups, sw)
         p = np.asarray(ml.fittedvalues)
@@ -541,7 +542,8 @@ def logit(frame: pd.DataFrame, outcome: str, predictors: str | Sequence[str],
         if not fit["converged"]:
             notes.append("Firth's iterations did not converge: treat the estimates as rough.")
     else:
-        res = _ml_fit(X, y, fw, groups, sw)
+        # The fit made to look for signs of separation is this very fit: reuse it.
+        res = ml if ml is not None else _ml_fit(X, y, fw, groups, sw)
         method = "maximum likelihood" + (" (cluster-robust)" if cluster else "")
         scale = 1.0
         if sw is not None:
