@@ -22,7 +22,9 @@ def run(tmp_path, params):
     assert res.status == "ok", res.error
     nb = nbformat.read(res.notebook, as_version=4)
     assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    # Printed text and the Markdown the notebook displays (summaries are shown as Markdown, not printed).
+    text = "".join(o.get("text", "") + o.get("data", {}).get("text/markdown", "")
+                   for c in nb.cells if c.cell_type == "code" for o in c.outputs)
     return res, text, (lambda name: pd.read_csv(tmp_path / "tables" / f"{name}.csv"))
 
 
