@@ -123,6 +123,8 @@ def trend(table: pd.DataFrame, y: str, *, x: str = "period", hue: str | None = N
     ax.set_ylabel(ylabel or column_label(y, lang))
     ax.set_xlabel(column_label(x, lang))
     ax.tick_params(axis="x", rotation=45, labelsize=8)
+    # at most 6 period labels: 12 slanted months on a small panel run into each other
+    ax.xaxis.set_major_locator(mticker.MaxNLocator(nbins=6, integer=True))
     if hue or marked:
         ax.legend(title=hue, fontsize=8, frameon=False)
     return ax
@@ -210,13 +212,34 @@ def segment_map(table: pd.DataFrame, *, ax: plt.Axes | None = None, csat_label: 
     ax.errorbar(t["csat_mean"], t["nps"], xerr=_err(t["csat_mean"], t["csat_ci_low"], t["csat_ci_high"]),
                 yerr=_err(t["nps"], t["nps_ci_low"], t["nps_ci_high"]), fmt="none", ecolor="grey", lw=1, zorder=1)
     ax.scatter(t["csat_mean"], t["nps"], s=size, alpha=0.5, zorder=2)
-    for _, r in t.iterrows():
-        ax.annotate(f"{r['segment']} (n={r['n']:,})", (r["csat_mean"], r["nps"]), fontsize=8,
-                    xytext=(6, 6), textcoords="offset points")
+    labels = [ax.annotate(f"{r['segment']} (n = {i18n.fmt(r['n'], 0, lang)})", (r["csat_mean"], r["nps"]),
+                          fontsize=8, xytext=(6, 6), textcoords="offset points") for _, r in t.iterrows()]
     ax.set_xlabel(csat_label)
     ax.set_ylabel(_t("pl_nps_points", lang))
     ax.axhline(0, color="grey", lw=0.5)
+    ax.margins(0.2)  # room for the labels, and no tick label in the corner where the axes meet
+    ax.xaxis.set_major_locator(plt.MaxNLocator(5))
+    _declutter(ax, labels)
     return ax
+
+
+def _declutter(ax: plt.Axes, labels: list) -> None:
+    """Move point labels up, one line at a time, until none overlaps an earlier one (a few tries at most).
+
+    Written here rather than taking adjustText as a dependency: the charts label a handful of points.
+    """
+    if len(labels) < 2:
+        return
+    renderer = ax.figure.canvas.get_renderer()
+    placed = []
+    for label in sorted(labels, key=lambda a: a.xy[1]):
+        for _ in range(12):
+            box = label.get_window_extent(renderer).expanded(1.0, 1.1)
+            if not any(box.overlaps(b) for b in placed):
+                break
+            x, y = label.xyann
+            label.xyann = (x, y + 11)
+        placed.append(label.get_window_extent(renderer))
 
 
 def retention(table: pd.DataFrame, *, ax: plt.Axes | None = None, ylabel: str | None = None,
