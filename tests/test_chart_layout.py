@@ -162,3 +162,17 @@ def test_every_figure_of_every_default_report_has_no_overlapping_text(name, lang
         problems += [f"{name}/{lang} {title!r}: {p}" for p in _overlaps(fig) + _share_bars_from_zero(fig)]
     plt.close("all")
     assert not problems, "\n".join(problems)
+
+
+def test_forest_plot_of_ratios_is_on_a_log_scale_with_a_line_at_one():
+    import pandas as pd
+
+    table = pd.DataFrame({"term": ["band[easy]", "band[hard]", "tenure_years"], "hazard_ratio": [0.5, 2.0, 0.0],
+                          "hazard_ratio_low": [0.4, 1.5, 0.0], "hazard_ratio_high": [0.7, 2.6, 0.0]})
+    ax = cx.plots.forest(table, lang="nl")
+    assert ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["band[easy]", "band[hard]"]  # a zero ratio has no place
+    assert any(list(line.get_xdata()) == [1, 1] for line in ax.lines)  # the reference line
+    assert ax.get_xlabel() == cx.i18n.column_label("hazard_ratio", "nl")
+    assert _overlaps(ax.figure) == []
+    plt.close(ax.figure)

@@ -85,6 +85,7 @@ _TEXT: dict[str, tuple[str, str]] = {
                        "Waargenomen en voorspelde opzeggingen bij latere antwoorden (decielen)"),
     "ti_odds": ("Odds of churning per point higher", "Kans (odds) op opzeggen per punt hoger"),
     "ti_auc": ("How well each score separates leavers from stayers", "Hoe goed elke score vertrekkers van blijvers scheidt"),
+    "ti_hazard": ("Monthly churn hazard: odds ratio per term", "Maandelijkse vertrekkans: odds ratio per term"),
     "ti_cox": ("Cox model, {m} bands", "Cox-model, banden van {m}"),
     "mean_of": ("mean {m}", "gemiddelde {m}"),
     "ti_drivers": ("Drivers of {y}: R² = {r2} (n = {n})", "Drijfveren van {y}: R² = {r2} (n = {n})"),

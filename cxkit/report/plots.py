@@ -24,7 +24,7 @@ from .i18n import text as _t
 
 __all__ = ["nps_composition", "trend", "score_distribution",
            "crosstab_heatmap", "segment_map", "retention", "churn_by_score", "km_curves", "odds_ratios",
-           "auc_compare", "driver_importance", "revenue_at_risk", "calibration"]
+           "auc_compare", "driver_importance", "revenue_at_risk", "calibration", "forest"]
 
 _NPS_COLOURS = {"pct_detractors": "#d7301f", "pct_passives": "#bdbdbd", "pct_promoters": "#1a9850"}
 _NPS_KEYS = {"pct_detractors": "detractors", "pct_passives": "passives", "pct_promoters": "promoters"}
@@ -310,6 +310,52 @@ def odds_ratios(table: pd.DataFrame, *, ax: plt.Axes | None = None, label: str |
     ax.set_yticks(y, [f"{m} ({k})" for m, k in zip(t["metric"], t["model"], strict=True)])
     ax.invert_yaxis()
     ax.set_xlabel(label or _t("pl_or_per_point", lang))
+    return ax
+
+
+def forest(table: pd.DataFrame, estimate: str | None = None, *, low: str | None = None, high: str | None = None,
+           label: str = "term", log: bool = True, ref: float | None = None, ax: plt.Axes | None = None,
+           xlabel: str | None = None, lang: str = "en") -> plt.Axes:
+    """Forest plot: one estimate and its interval per row (a Cox, hazard or logistic coefficient table).
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per term, e.g. ``CoxResult.table`` or ``LogitResult.table``.
+    estimate : str, optional
+        Column of the estimate; default ``hazard_ratio`` or ``odds_ratio``, whichever the table has.
+    low, high : str, optional
+        Interval columns; default ``{estimate}_low`` and ``{estimate}_high``.
+    label : str
+        Column naming each row.
+    log : bool
+        Log scale (ratios), with the reference line at 1; ``False`` for differences (reference 0).
+    ref : float, optional
+        Where the reference line is drawn (default 1 on a log scale, else 0).
+    xlabel : str, optional
+        Axis label; default the estimate's column label in ``lang``.
+    """
+    check_lang(lang)
+    if estimate is None:
+        estimate = next((c for c in ("hazard_ratio", "odds_ratio") if c in table.columns), "hazard_ratio")
+    low, high = low or f"{estimate}_low", high or f"{estimate}_high"
+    check_columns(table, [label, estimate, low, high], argument="table")
+    t = table.dropna(subset=[estimate]).reset_index(drop=True)
+    if log:  # a ratio of 0 or infinity (separation) has no place on a log axis
+        t = t[(t[estimate] > 0) & np.isfinite(t[estimate])].reset_index(drop=True)
+    ax = _axes(ax, (6, 0.4 * len(t) + 1.2))
+    y = np.arange(len(t))
+    ax.errorbar(t[estimate], y, xerr=_err(t[estimate], t[low], t[high]), fmt="o", capsize=3)
+    ax.axvline(ref if ref is not None else (1 if log else 0), color="grey", lw=1, ls="--")
+    if log:
+        ax.set_xscale("log")
+        plain = mticker.FuncFormatter(lambda v, _: i18n.num(v, "g", lang))
+        ax.xaxis.set_major_formatter(plain)
+        lo, hi = ax.get_xlim()
+        ax.xaxis.set_minor_formatter(plain if hi / lo < 10 else mticker.NullFormatter())
+    ax.set_yticks(y, [str(v) for v in t[label]])
+    ax.set_ylim(len(t) - 0.5, -0.5)  # first term on top
+    ax.set_xlabel(xlabel or column_label(estimate, lang))
     return ax
 
 
