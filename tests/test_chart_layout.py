@@ -176,3 +176,17 @@ def test_forest_plot_of_ratios_is_on_a_log_scale_with_a_line_at_one():
     assert ax.get_xlabel() == cx.i18n.column_label("hazard_ratio", "nl")
     assert _overlaps(ax.figure) == []
     plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_csat_and_ces_by_group_are_dots_with_intervals_and_n(sample, lang):
+    ds, answers = sample
+    for metric, value in (("csat", "csat"), ("ces", "pct_easy")):
+        table = cx.metric_table(answers, ds, metric, by="segment", min_n=30)
+        table.loc[0, [value, "ci_low", "ci_high"]] = float("nan")  # as suppression leaves a group
+        ax = cx.plots.group_dots(table, value, "segment", lang=lang, title=metric)
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert labels[0].endswith(cx.i18n.text("too_few", lang)) and all("(n = " in x for x in labels)
+        assert not ax.patches  # dots, not bars
+        assert _overlaps(ax.figure) == []
+        plt.close(ax.figure)

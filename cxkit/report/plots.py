@@ -24,7 +24,7 @@ from .i18n import text as _t
 
 __all__ = ["nps_composition", "trend", "score_distribution",
            "crosstab_heatmap", "segment_map", "retention", "churn_by_score", "km_curves", "odds_ratios",
-           "auc_compare", "driver_importance", "revenue_at_risk", "calibration", "forest"]
+           "auc_compare", "driver_importance", "revenue_at_risk", "calibration", "forest", "group_dots"]
 
 _NPS_COLOURS = {"pct_detractors": "#d7301f", "pct_passives": "#bdbdbd", "pct_promoters": "#1a9850"}
 _NPS_KEYS = {"pct_detractors": "detractors", "pct_passives": "passives", "pct_promoters": "promoters"}
@@ -356,6 +356,32 @@ def forest(table: pd.DataFrame, estimate: str | None = None, *, low: str | None 
     ax.set_yticks(y, [str(v) for v in t[label]])
     ax.set_ylim(len(t) - 0.5, -0.5)  # first term on top
     ax.set_xlabel(xlabel or column_label(estimate, lang))
+    return ax
+
+
+def group_dots(table: pd.DataFrame, value: str, by: str, *, low: str = "ci_low", high: str = "ci_high",
+               n: str = "n", ax: plt.Axes | None = None, xlabel: str | None = None, title: str | None = None,
+               lang: str = "en") -> plt.Axes:
+    """A metric per group as dots with interval whiskers and each group's n (CSAT, CES by segment...).
+
+    Dots rather than bars: a share of 80 % against 84 % reads as a gap on a dot plot, and the axis
+    need not start at 0. Suppressed groups (no value) are named as such instead of drawn.
+    """
+    check_lang(lang)
+    check_columns(table, [by, value, low, high, n], argument="table")
+    t = table.reset_index(drop=True)
+    ax = _axes(ax, (6, 0.4 * len(t) + 1.3))
+    y = np.arange(len(t))
+    shown = t[value].notna()
+    ax.errorbar(t.loc[shown, value], y[shown], xerr=_err(t.loc[shown, value], t.loc[shown, low], t.loc[shown, high]),
+                fmt="o", capsize=3)
+    ax.set_yticks(y, [f"{g} (n = {fmt(k, 0, lang)})" + ("" if ok else f": {_t('too_few', lang)}")
+                      for g, k, ok in zip(t[by], t[n], shown, strict=True)])
+    ax.set_ylim(len(t) - 0.5, -0.5)
+    ax.margins(x=0.1)
+    ax.set_xlabel(xlabel or column_label(value, lang))
+    if title:
+        ax.set_title(title, fontsize=10)
     return ax
 
 
