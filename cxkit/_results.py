@@ -41,11 +41,20 @@ class Printer:
     def __init__(self, result: Result):
         self.result = result
 
-    def _parts(self) -> tuple[str, list[str], pd.DataFrame, list[str]]:
-        """Title, text lines, table and notes of the result."""
+    def _parts(self, lang: str = "en") -> tuple[str, list[str], pd.DataFrame, list[str]]:
+        """Title, text lines, table and notes of the result (fixed messages in ``lang``)."""
         import pandas as pd
 
         r = self.result
+        if lang != "en":
+            from .report.i18n import message  # lazily: translations live in report
+
+            if isinstance(r, Study):
+                table = r.summary()
+                return (message(r.title or type(r).__name__, lang), r.describe(lang).strip().splitlines(),
+                        table, [])
+            return (message(r.title or type(r).__name__, lang), [message(r.headline(), lang)], r.summary(),
+                    [message(n, lang) for n in r.notes])
         table = r.summary()
         if not isinstance(table, pd.DataFrame):
             table = pd.DataFrame(table)
@@ -68,8 +77,8 @@ class Printer:
         lines += [f"Note: {n}" for n in notes]
         return "\n".join(lines)
 
-    def to_html(self) -> str:
-        title, text, table, notes = self._parts()
+    def to_html(self, lang: str = "en") -> str:
+        title, text, table, notes = self._parts(lang)
         # Escaped first, then the description's own markdown (**bold**, "- " bullets) becomes HTML,
         # so a study reads as prose, not as literal asterisks in a monospace block.
         text = [re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(t)) for t in text if t]
@@ -82,7 +91,7 @@ class Printer:
         if len(table.columns):
             from .report.tables import show  # lazily: the one table formatter lives in report
 
-            out.append(show(table.head(self.max_rows), technical=True).to_html())
+            out.append(show(table.head(self.max_rows), lang, technical=True).to_html())
         out += [f"<p><em>{html.escape(n)}</em></p>" for n in notes]
         return "\n".join(out)
 

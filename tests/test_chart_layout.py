@@ -27,8 +27,13 @@ def _boxes(fig):
     for ax in fig.axes:
         parts = [("title", t) for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()]
         parts += [("xlabel", ax.xaxis.label), ("ylabel", ax.yaxis.label)]
-        parts += [("xtick", t) for t in ax.get_xticklabels() if t.get_text() and t.get_visible()]
-        parts += [("ytick", t) for t in ax.get_yticklabels() if t.get_text() and t.get_visible()]
+        # tick labels the axes draws: a locator also returns ticks just outside the view, never drawn
+        x0, x1 = sorted(ax.get_xlim())
+        y0, y1 = sorted(ax.get_ylim())
+        parts += [("xtick", t) for t in ax.get_xticklabels()
+                  if t.get_text() and t.get_visible() and x0 <= t.get_position()[0] <= x1]
+        parts += [("ytick", t) for t in ax.get_yticklabels()
+                  if t.get_text() and t.get_visible() and y0 <= t.get_position()[1] <= y1]
         parts += [("text", t) for t in ax.texts if t.get_text()]
         if ax.get_legend() is not None:
             parts.append(("legend", ax.get_legend()))
@@ -77,5 +82,111 @@ def test_research_charts_have_no_overlapping_text_and_bars_of_shares_from_zero(s
         ax = rplots.crosstab_heatmap(study.crosstab, csat_label=study.csat, lang=lang)
         ax.set_title(cx.i18n.text("ti_crosstab", lang, csat=study.csat))
         assert ax.collections[0].get_cmap().name == "Blues"  # a neutral map: colour is share, not good/bad
+        assert _overlaps(ax.figure) == []
+        plt.close(ax.figure)
+
+
+# ---- every figure every default notebook draws, in English and Dutch
+
+NOTEBOOKS = ("01_cx_overview", "02_satisfaction_vs_loyalty", "03_effort_nps_churn", "04_drivers")
+
+
+def _notebook_figures(name: str, lang: str, folder) -> list:
+    """Run the notebook's code in this process (the cells as papermill runs them) and keep every figure shown.
+
+    ``plt.show`` is hooked: each figure a cell shows is kept, as the report's PNG would be drawn from it.
+    """
+    import json
+    import os
+
+    from IPython.display import display  # noqa: F401  (the notebooks call it; here it prints)
+
+    from .conftest import ROOT
+
+    path = ROOT / "cxkit" / "notebooks" / f"{name}.ipynb"
+    nb = json.loads(path.read_text())
+    shown: list = []
+
+    def keep(*_a, **_k):
+        for num in plt.get_fignums():
+            fig = plt.figure(num)
+            if fig not in shown:
+                shown.append(fig)
+
+    ns: dict = {"__name__": "__main__"}
+    old_show, old_cwd = plt.show, os.getcwd()
+    plt.show = keep
+    os.chdir(path.parent)  # the notebook's relative spec path
+    try:
+        for cell in nb["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            src = "".join(cell["source"])
+            src = "\n".join(line for line in src.splitlines() if not line.lstrip().startswith("%"))
+            if "parameters" in cell["metadata"].get("tags", []):
+                src += f"\nlang = {lang!r}\noutput_dir = {str(folder)!r}\n"
+            exec(compile(src, f"{name}.ipynb", "exec"), ns)  # noqa: S102 - our own notebooks
+        keep()
+    finally:
+        plt.show = old_show
+        os.chdir(old_cwd)
+    return shown
+
+
+def _share_bars_from_zero(fig) -> list[str]:
+    """Bar charts whose value axis is a share (%) must start at 0."""
+    from matplotlib.patches import Rectangle
+
+    bad = []
+    for ax in fig.axes:
+        bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+        if not bars:
+            continue
+        horizontal = len({round(b.get_x(), 6) for b in bars}) == 1 and len(bars) > 1
+        label = ax.get_xlabel() if horizontal else ax.get_ylabel()
+        lo = ax.get_xlim()[0] if horizontal else ax.get_ylim()[0]
+        if "%" in label and lo > 0:
+            bad.append(f"{ax.get_title()!r}: bars of {label!r} start at {lo:g}")
+    return bad
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_figure_of_every_default_report_has_no_overlapping_text(name, lang, tmp_path):
+    plt.close("all")
+    figs = _notebook_figures(name, lang, tmp_path)
+    assert figs, f"{name}: no figure drawn"
+    problems = []
+    for fig in figs:
+        title = "; ".join(ax.get_title() for ax in fig.axes if ax.get_title()) or fig.get_suptitle()
+        problems += [f"{name}/{lang} {title!r}: {p}" for p in _overlaps(fig) + _share_bars_from_zero(fig)]
+    plt.close("all")
+    assert not problems, "\n".join(problems)
+
+
+def test_forest_plot_of_ratios_is_on_a_log_scale_with_a_line_at_one():
+    import pandas as pd
+
+    table = pd.DataFrame({"term": ["band[easy]", "band[hard]", "tenure_years"], "hazard_ratio": [0.5, 2.0, 0.0],
+                          "hazard_ratio_low": [0.4, 1.5, 0.0], "hazard_ratio_high": [0.7, 2.6, 0.0]})
+    ax = cx.plots.forest(table, lang="nl")
+    assert ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["band[easy]", "band[hard]"]  # a zero ratio has no place
+    assert any(list(line.get_xdata()) == [1, 1] for line in ax.lines)  # the reference line
+    assert ax.get_xlabel() == cx.i18n.column_label("hazard_ratio", "nl")
+    assert _overlaps(ax.figure) == []
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_csat_and_ces_by_group_are_dots_with_intervals_and_n(sample, lang):
+    ds, answers = sample
+    for metric, value in (("csat", "csat"), ("ces", "pct_easy")):
+        table = cx.metric_table(answers, ds, metric, by="segment", min_n=30)
+        table.loc[0, [value, "ci_low", "ci_high"]] = float("nan")  # as suppression leaves a group
+        ax = cx.plots.group_dots(table, value, "segment", lang=lang, title=metric)
+        labels = [t.get_text() for t in ax.get_yticklabels()]
+        assert labels[0].endswith(cx.i18n.text("too_few", lang)) and all("(n = " in x for x in labels)
+        assert not ax.patches  # dots, not bars
         assert _overlaps(ax.figure) == []
         plt.close(ax.figure)

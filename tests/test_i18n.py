@@ -92,3 +92,29 @@ def test_churn_share_matches_wilson_by_hand():
     assert t["ci_high"].iloc[0] == pytest.approx(100 * (centre + half))
     by = cx.churn_share(c, "seg", min_n=31)
     assert by["suppressed"].all() and by["churned"].tolist() == [12, 0]
+
+
+def test_fixed_result_messages_render_in_dutch_with_dutch_numbers():
+    from cxkit.report.i18n import message
+
+    note = ("channel has no variance (every value is 'email'): left out of the model. "
+            "Controls left out of the fit: ['channel'].")
+    assert message(note, "en") == note  # English stays as computed
+    assert message(note, "nl") == ("channel varieert niet (elke waarde is 'email'): niet in het model opgenomen. "
+                                   "Controlevariabelen niet in het model: ['channel'].")
+    assert message("note [customers] churn flag: 4,444 of 20,000 customers churned (22.2%), 15,556 stayed.",
+                   "nl") == "opmerking [customers] churnvlag: 4.444 van 20.000 klanten vertrokken (22,2%), 15.556 gebleven."
+    assert message("two-proportion score test, Newcombe interval", "nl") == \
+        "scoretoets voor twee proporties, Newcombe-interval"
+    assert message("segment 'x <b>'", "nl") == "segment 'x <b>'"  # data, no template: unchanged
+
+
+def test_a_result_shown_in_dutch_has_dutch_headers_title_and_notes():
+    import cxkit as cx
+
+    report = cx.validate_dataset(cx.sample_spec_path()).redacted()
+    html = cx.show(report, "nl")._repr_html_()
+    assert "Datakwaliteitsrapport" in html and "waarschuwing [responses]" in html
+    assert "gekoppelde kolommen" in html and "cx-data" in html  # the column mapping quotes the data
+    assert "Data-quality report" not in html and "appear more than once" not in html
+    assert "Data-quality report" in cx.show(report, "en")._repr_html_()

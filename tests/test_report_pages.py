@@ -207,9 +207,6 @@ def test_every_report_answer_first_and_clean_in_english_and_dutch(default_report
         _check(page, name)
 
 
-@pytest.mark.xfail(reason="not complete yet: English notes of the research results (Aligned, ChurnStudy, hazard and "
-                          "revenue notes), the data-quality report, describe_suppression and test/model names in "
-                          "tables have no Dutch text yet (issue 12, item 5)", strict=False)
 def test_dutch_reports_share_no_sentence_with_the_english_ones(default_reports, dutch_reports, tmp_path):
     driver = _browser(tmp_path, performance_log=True)
     try:

@@ -27,12 +27,15 @@ def _numbers(txt: str, lang: str) -> list[float]:
 
 
 def _translated(en: str, nl: str, passthrough: str = "") -> tuple[str, str]:
-    """Drop the pass-through notes (identical lines, or a known English note) before comparing numbers."""
+    """Drop identical lines, and a known note (English, and its Dutch rendering) before comparing numbers."""
     en_l, nl_l = en.split("\n"), nl.split("\n")
     assert len(en_l) == len(nl_l)
     keep = [(a, b) for a, b in zip(en_l, nl_l, strict=True) if a != b]
-    strip = (lambda s: s.replace(passthrough, "")) if passthrough else (lambda s: s)
-    return "\n".join(strip(a) for a, _ in keep), "\n".join(strip(b) for _, b in keep)
+    from cxkit.report.i18n import message
+
+    dutch = message(passthrough, "nl")
+    return ("\n".join(a.replace(passthrough, "") if passthrough else a for a, _ in keep),
+            "\n".join(b.replace(dutch, "") if passthrough else b for _, b in keep))
 
 
 def _check(en: str, nl: str, words: list[str], passthrough: str = "") -> None:

@@ -19,13 +19,14 @@ import pandas as pd
 
 from .._checks import check_choice
 from ..stats.suppression import REASON_TEXT
+from .messages import MESSAGES
 from .narrative import NARRATIVE
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
 __all__ = ["LANGS", "text", "check_lang", "fmt", "num", "pvalue", "translate_columns", "column_label", "markdown",
-           "styled", "suppression_reason"]
+           "styled", "suppression_reason", "message"]
 
 LANGS = ("en", "nl")
 
@@ -84,6 +85,7 @@ _TEXT: dict[str, tuple[str, str]] = {
                        "Waargenomen en voorspelde opzeggingen bij latere antwoorden (decielen)"),
     "ti_odds": ("Odds of churning per point higher", "Kans (odds) op opzeggen per punt hoger"),
     "ti_auc": ("How well each score separates leavers from stayers", "Hoe goed elke score vertrekkers van blijvers scheidt"),
+    "ti_hazard": ("Monthly churn hazard: odds ratio per term", "Maandelijkse vertrekkans: odds ratio per term"),
     "ti_cox": ("Cox model, {m} bands", "Cox-model, banden van {m}"),
     "mean_of": ("mean {m}", "gemiddelde {m}"),
     "ti_drivers": ("Drivers of {y}: R² = {r2} (n = {n})", "Drijfveren van {y}: R² = {r2} (n = {n})"),
@@ -159,6 +161,17 @@ _COLUMNS: dict[str, tuple[str, str]] = {
 }
 
 
+# data-quality report (cxkit.data.validate) and pairing steps (cxkit.research.alignment)
+_COLUMNS.update({
+    "table": ("table", "tabel"), "source": ("source", "bron"), "rows": ("rows read", "rijen gelezen"),
+    "kept": ("kept", "behouden"), "columns": ("columns mapped", "gekoppelde kolommen"),
+    "missing": ("missing", "ontbrekend"), "out_of_range": ("out of range", "buiten bereik"),
+    "unknown_labels": ("unknown labels", "onbekende labels"), "duplicates": ("duplicates", "dubbele sleutels"),
+    "exact_copies": ("exact copies", "exacte kopieën"), "not_applicable": ("not applicable", "niet van toepassing"),
+    "first": ("first", "eerste"), "last": ("last", "laatste"), "errors": ("errors", "fouten"),
+    "warnings": ("warnings", "waarschuwingen"), "step": ("step", "stap"),
+})
+
 # The notebooks' narrative (markdown cells), kept in its own module for length.
 _TEXT.update(NARRATIVE)
 
@@ -173,6 +186,56 @@ def text(key: str, lang: str = "en", **fields: object) -> str:
     """The display text ``key`` in ``lang``, with ``{fields}`` filled in."""
     i = LANGS.index(check_lang(lang))
     return _TEXT[key][i].format(**fields)
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    # literal text escaped, each field any text (lazily, so the literal text after it decides where it ends)
+    rx = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
+    return re.compile(rx + r"\Z", re.S)
+
+
+_MESSAGES = [(_compile(en), nl) for en, nl in MESSAGES]
+
+
+_EN_NUMBER = re.compile(r"[-+]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)%?\Z")
+
+
+def _field(value: str) -> str:
+    """A matched field in Dutch: an English-formatted number (``4,444``, ``22.2%``) as ``4.444``, ``22,2%``."""
+    if _EN_NUMBER.match(value):
+        return value.translate(str.maketrans(",.", ".,"))
+    return message(value, "nl")
+
+
+def _one(sentence: str) -> str | None:
+    for rx, nl in _MESSAGES:
+        m = rx.match(sentence)
+        if m:
+            return nl.format(**{k: _field(v) for k, v in m.groupdict().items()})
+    return None
+
+
+def message(note: object, lang: str = "en") -> str:
+    """A note, step or test name of a computed result in ``lang``.
+
+    Results keep their fixed messages in English (``data`` and ``stats`` do not import
+    the report layer); this renders one in Dutch through the templates of
+    :mod:`cxkit.report.messages`: the whole text first, else line by line and sentence
+    by sentence. Text that matches no template (data values) is returned unchanged.
+    """
+    text_ = str(note)
+    if check_lang(lang) == "en" or not text_.strip():
+        return text_
+    whole = _one(text_)
+    if whole is not None:
+        return whole
+    if "\n" in text_:
+        return "\n".join(message(line, lang) for line in text_.split("\n"))
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text_)
+    if len(parts) > 1:
+        return " ".join(message(s, lang) for s in parts)
+    return text_
 
 
 def suppression_reason(code: str, min_n: object = None, unit: object = "answers", lang: str = "en") -> str:

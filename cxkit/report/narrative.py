@@ -106,6 +106,9 @@ NARRATIVE: dict[str, tuple[str, str]] = {
     'nb04_importance': (
         "## Relative importance\n\n`pct_of_r2` is each driver's share of the explained variance, with its bootstrap interval; `p_top` is how\noften it ranked first across bootstrap samples; `correlation` gives the direction.",
         '## Relatief belang\n\n`pct_of_r2` is het aandeel van elke drijfveer in de verklaarde variantie, met het bootstrap-interval; `p_top` is\nhoe vaak de drijfveer in de bootstrap-steekproeven als eerste eindigde; `correlation` geeft de richting.'),
+    'nb03_coefficients': (
+        '## Coefficient tables\n\nThe Cox and monthly hazard models behind the forest plots above, with standard errors and p-values.',
+        '## Coëfficiënttabellen\n\nDe Cox- en maandelijkse hazardmodellen achter de forestplots hierboven, met standaardfouten en p-waarden.'),
     'h_recorded_one': (
         '## Figure recorded for the scheduled report',
         '## Vastgelegd cijfer voor het geplande rapport'),

@@ -24,7 +24,7 @@ from .i18n import text as _t
 
 __all__ = ["nps_composition", "trend", "score_distribution",
            "crosstab_heatmap", "segment_map", "retention", "churn_by_score", "km_curves", "odds_ratios",
-           "auc_compare", "driver_importance", "revenue_at_risk", "calibration"]
+           "auc_compare", "driver_importance", "revenue_at_risk", "calibration", "forest", "group_dots"]
 
 _NPS_COLOURS = {"pct_detractors": "#d7301f", "pct_passives": "#bdbdbd", "pct_promoters": "#1a9850"}
 _NPS_KEYS = {"pct_detractors": "detractors", "pct_passives": "passives", "pct_promoters": "promoters"}
@@ -123,6 +123,8 @@ def trend(table: pd.DataFrame, y: str, *, x: str = "period", hue: str | None = N
     ax.set_ylabel(ylabel or column_label(y, lang))
     ax.set_xlabel(column_label(x, lang))
     ax.tick_params(axis="x", rotation=45, labelsize=8)
+    # at most 6 period labels: 12 slanted months on a small panel run into each other
+    ax.xaxis.set_major_locator(mticker.MaxNLocator(nbins=6, integer=True))
     if hue or marked:
         ax.legend(title=hue, fontsize=8, frameon=False)
     return ax
@@ -210,13 +212,34 @@ def segment_map(table: pd.DataFrame, *, ax: plt.Axes | None = None, csat_label: 
     ax.errorbar(t["csat_mean"], t["nps"], xerr=_err(t["csat_mean"], t["csat_ci_low"], t["csat_ci_high"]),
                 yerr=_err(t["nps"], t["nps_ci_low"], t["nps_ci_high"]), fmt="none", ecolor="grey", lw=1, zorder=1)
     ax.scatter(t["csat_mean"], t["nps"], s=size, alpha=0.5, zorder=2)
-    for _, r in t.iterrows():
-        ax.annotate(f"{r['segment']} (n={r['n']:,})", (r["csat_mean"], r["nps"]), fontsize=8,
-                    xytext=(6, 6), textcoords="offset points")
+    labels = [ax.annotate(f"{r['segment']} (n = {i18n.fmt(r['n'], 0, lang)})", (r["csat_mean"], r["nps"]),
+                          fontsize=8, xytext=(6, 6), textcoords="offset points") for _, r in t.iterrows()]
     ax.set_xlabel(csat_label)
     ax.set_ylabel(_t("pl_nps_points", lang))
     ax.axhline(0, color="grey", lw=0.5)
+    ax.margins(0.2)  # room for the labels, and no tick label in the corner where the axes meet
+    ax.xaxis.set_major_locator(plt.MaxNLocator(5))
+    _declutter(ax, labels)
     return ax
+
+
+def _declutter(ax: plt.Axes, labels: list) -> None:
+    """Move point labels up, one line at a time, until none overlaps an earlier one (a few tries at most).
+
+    Written here rather than taking adjustText as a dependency: the charts label a handful of points.
+    """
+    if len(labels) < 2:
+        return
+    renderer = ax.figure.canvas.get_renderer()
+    placed = []
+    for label in sorted(labels, key=lambda a: a.xy[1]):
+        for _ in range(12):
+            box = label.get_window_extent(renderer).expanded(1.0, 1.1)
+            if not any(box.overlaps(b) for b in placed):
+                break
+            x, y = label.xyann
+            label.xyann = (x, y + 11)
+        placed.append(label.get_window_extent(renderer))
 
 
 def retention(table: pd.DataFrame, *, ax: plt.Axes | None = None, ylabel: str | None = None,
@@ -287,6 +310,78 @@ def odds_ratios(table: pd.DataFrame, *, ax: plt.Axes | None = None, label: str |
     ax.set_yticks(y, [f"{m} ({k})" for m, k in zip(t["metric"], t["model"], strict=True)])
     ax.invert_yaxis()
     ax.set_xlabel(label or _t("pl_or_per_point", lang))
+    return ax
+
+
+def forest(table: pd.DataFrame, estimate: str | None = None, *, low: str | None = None, high: str | None = None,
+           label: str = "term", log: bool = True, ref: float | None = None, ax: plt.Axes | None = None,
+           xlabel: str | None = None, lang: str = "en") -> plt.Axes:
+    """Forest plot: one estimate and its interval per row (a Cox, hazard or logistic coefficient table).
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per term, e.g. ``CoxResult.table`` or ``LogitResult.table``.
+    estimate : str, optional
+        Column of the estimate; default ``hazard_ratio`` or ``odds_ratio``, whichever the table has.
+    low, high : str, optional
+        Interval columns; default ``{estimate}_low`` and ``{estimate}_high``.
+    label : str
+        Column naming each row.
+    log : bool
+        Log scale (ratios), with the reference line at 1; ``False`` for differences (reference 0).
+    ref : float, optional
+        Where the reference line is drawn (default 1 on a log scale, else 0).
+    xlabel : str, optional
+        Axis label; default the estimate's column label in ``lang``.
+    """
+    check_lang(lang)
+    if estimate is None:
+        estimate = next((c for c in ("hazard_ratio", "odds_ratio") if c in table.columns), "hazard_ratio")
+    low, high = low or f"{estimate}_low", high or f"{estimate}_high"
+    check_columns(table, [label, estimate, low, high], argument="table")
+    t = table.dropna(subset=[estimate]).reset_index(drop=True)
+    if log:  # a ratio of 0 or infinity (separation) has no place on a log axis
+        t = t[(t[estimate] > 0) & np.isfinite(t[estimate])].reset_index(drop=True)
+    ax = _axes(ax, (6, 0.4 * len(t) + 1.2))
+    y = np.arange(len(t))
+    ax.errorbar(t[estimate], y, xerr=_err(t[estimate], t[low], t[high]), fmt="o", capsize=3)
+    ax.axvline(ref if ref is not None else (1 if log else 0), color="grey", lw=1, ls="--")
+    if log:
+        ax.set_xscale("log")
+        plain = mticker.FuncFormatter(lambda v, _: i18n.num(v, "g", lang))
+        ax.xaxis.set_major_formatter(plain)
+        lo, hi = ax.get_xlim()
+        ax.xaxis.set_minor_formatter(plain if hi / lo < 10 else mticker.NullFormatter())
+    ax.set_yticks(y, [str(v) for v in t[label]])
+    ax.set_ylim(len(t) - 0.5, -0.5)  # first term on top
+    ax.set_xlabel(xlabel or column_label(estimate, lang))
+    return ax
+
+
+def group_dots(table: pd.DataFrame, value: str, by: str, *, low: str = "ci_low", high: str = "ci_high",
+               n: str = "n", ax: plt.Axes | None = None, xlabel: str | None = None, title: str | None = None,
+               lang: str = "en") -> plt.Axes:
+    """A metric per group as dots with interval whiskers and each group's n (CSAT, CES by segment...).
+
+    Dots rather than bars: a share of 80 % against 84 % reads as a gap on a dot plot, and the axis
+    need not start at 0. Suppressed groups (no value) are named as such instead of drawn.
+    """
+    check_lang(lang)
+    check_columns(table, [by, value, low, high, n], argument="table")
+    t = table.reset_index(drop=True)
+    ax = _axes(ax, (6, 0.4 * len(t) + 1.3))
+    y = np.arange(len(t))
+    shown = t[value].notna()
+    ax.errorbar(t.loc[shown, value], y[shown], xerr=_err(t.loc[shown, value], t.loc[shown, low], t.loc[shown, high]),
+                fmt="o", capsize=3)
+    ax.set_yticks(y, [f"{g} (n = {fmt(k, 0, lang)})" + ("" if ok else f": {_t('too_few', lang)}")
+                      for g, k, ok in zip(t[by], t[n], shown, strict=True)])
+    ax.set_ylim(len(t) - 0.5, -0.5)
+    ax.margins(x=0.1)
+    ax.set_xlabel(xlabel or column_label(value, lang))
+    if title:
+        ax.set_title(title, fontsize=10)
     return ax
 
 

@@ -25,12 +25,15 @@ import pandas as pd
 
 from . import i18n
 
-__all__ = ["show", "to_html", "TECHNICAL", "column_kind", "format_value"]
+__all__ = ["show", "to_html", "TECHNICAL", "DATA_COLUMNS", "column_kind", "format_value"]
 
 #: Columns an analyst needs but a manager does not: hidden unless ``technical=True``.
 TECHNICAL = frozenset({"method", "se", "n_eff", "note", "kind", "suppressed", "statistic", "scale", "unit",
                        "mean_ci_low", "mean_ci_high", "sd", "direction", "z", "df", "coef", "ci_low_coef",
                        "ci_high_coef", "level"})
+
+#: Text columns that quote the data itself (column names, files): never translated, marked ``cx-data``.
+DATA_COLUMNS = frozenset({"source", "columns", "controls", "predictors", "file", "path"})
 
 _P = re.compile(r"^(p|p_value|p_adj|p_holm|pvalue|p_trend|p_.*)$")
 _TWO = re.compile(r"(^|_)(auc|rho|tau|r|r2|odds_ratio|hazard_ratio|or|hr|corr|correlation|importance_share)"
@@ -117,6 +120,21 @@ def _sig_column(table: pd.DataFrame) -> str | None:
     return None
 
 
+class _Shown:
+    """A cxkit result displayed in a language (what :func:`show` returns for a result)."""
+
+    def __init__(self, result: Any, lang: str):
+        self.result, self.lang = result, lang
+
+    def _repr_html_(self) -> str:
+        from .._results import Printer
+
+        return Printer(self.result).to_html(self.lang)
+
+    def to_html(self) -> str:
+        return self._repr_html_()
+
+
 def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, technical: bool = False,
          labels: Mapping[str, str] | None = None, currency: str = "€", hide: Iterable[str] = (),
          max_rows: int | None = None) -> Any:
@@ -124,8 +142,9 @@ def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, t
 
     Parameters
     ----------
-    table : DataFrame
-        A computed cxkit table (English column names).
+    table : DataFrame or cxkit result
+        A computed cxkit table (English column names). A result (a fit, a data-quality
+        report...) is shown as its title, headline, table and notes in ``lang``.
     lang : {"en", "nl"}
         Language of headers, words and number format.
     caption : str, optional
@@ -147,6 +166,8 @@ def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, t
         With escaped data strings, no index and a footnote legend when needed.
     """
     i18n.check_lang(lang)
+    if hasattr(table, "headline") and hasattr(table, "summary"):
+        return _Shown(table, lang)
     if not isinstance(table, pd.DataFrame):
         table = pd.DataFrame(table)
     data = table.reset_index(drop=True)  # the index is never shown; named indexes are columns first
@@ -164,6 +185,10 @@ def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, t
     kinds = {c: column_kind(c, data[c]) for c in cols}
     cells = pd.DataFrame({c: [format_value(v, kinds[c], lang, currency) for v in shown[c]] for c in cols},
                          index=shown.index)
+    if lang != "en":  # fixed English messages in text cells (steps, test names, notes) in the report language
+        for c in cols:
+            if kinds[c] == "text" and c not in DATA_COLUMNS:
+                cells[c] = cells[c].map(lambda v: i18n.message(v, lang))
     if notes is not None and len(cols):
         marks: dict[str, int] = {}
         first = cols[0]
@@ -172,7 +197,7 @@ def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, t
             if note:
                 k = marks.setdefault(note, len(marks) + 1)
                 cells.loc[i, first] = f"{cells.loc[i, first]} {_sup(k)}"
-        footnotes += [f"{_sup(k)} {html.escape(n)}" for n, k in marks.items()]
+        footnotes += [f"{_sup(k)} {html.escape(i18n.message(n, lang))}" for n, k in marks.items()]
     styles = pd.DataFrame("", index=cells.index, columns=cells.columns)
     if sig_col is not None and sig_col in cells.columns:
         up = "#1a7f37"
@@ -195,6 +220,11 @@ def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, t
     # every cell is text by now; the Styler escapes it, so data can never inject markup
     styler = cells.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
     styler = styler.apply(lambda _: styles, axis=None)
+    data_cols = [headers[c] for c in cols if c in DATA_COLUMNS]
+    if data_cols:  # the data's own names: a reader's text check leaves them out
+        classes = pd.DataFrame("", index=cells.index, columns=cells.columns)
+        classes[data_cols] = "cx-data"
+        styler = styler.set_td_classes(classes)
     if numeric:
         styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
     styler = styler.set_table_attributes('class="cxkit-table"')

@@ -34,7 +34,7 @@ from .._checks import as_list, check_choice, check_columns
 from .._results import Study
 from ..data.dataset import Dataset
 from ..errors import ParameterError
-from ..report.i18n import num, pvalue
+from ..report.i18n import message, num, pvalue
 from ..report.i18n import text as _t
 from ..stats.auc import auc, auc_table, compare_auc, delong, risk_sign
 from ..stats.intervals import adjust_p, wilson
@@ -781,7 +781,7 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
             direction = _t(t["direction"], lang) if t["direction"] in ("rises", "falls", "flat") else t["direction"]
             out.append(_t("ch_trend", lang, direction=direction, m=m, span=span, p=p_(t["p_value"]), holm=holm))
         else:
-            why = t["note"] or (_t("ch_holm_p", lang, p=p_(t["p_adj"])) if len(study.trends) > 1
+            why = message(t["note"], lang) or (_t("ch_holm_p", lang, p=p_(t["p_adj"])) if len(study.trends) > 1
                                 else _t("ch_trend_p", lang, p=p_(t["p_value"])))
             out.append(_t("ch_no_trend", lang, m=m, span=span, why=why))
     # Models
@@ -792,7 +792,7 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
         if r["status"] != "ok" or np.isnan(r["odds_ratio"]):
             if r["status"] != "ok":
                 out.append(_t("ch_status", lang, m=r["metric"], model=r["model"], status=r["status"],
-                              note=r["note"]))
+                              note=message(r["note"], lang)))
             continue
         ctrl = _t("ch_ctrl", lang, controls=r["controls"]) if r["controls"] else ""
         verdict = "" if _sig(r["p_value"], alpha) else _t("ch_or_ns", lang)
@@ -808,7 +808,7 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
     out += _describe_validation(study, lang, ci)
     for _, r in study.auc_pairs.iterrows():
         if np.isnan(r.get("diff", np.nan)):
-            out.append(f"- {r['a']} {_t('vs', lang)} {r['b']}: {r.get('note', _t('no_comparison', lang))}.")
+            out.append(f"- {r['a']} {_t('vs', lang)} {r['b']}: {message(r.get('note', _t('no_comparison', lang)), lang)}.")
             continue
         better = r["a"] if r["diff"] > 0 else r["b"]
         # Without dates there is no before and after: a closer association, not a better prediction.
@@ -871,9 +871,9 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
         out.append(_t("ch_value", lang, risk=num(tot["at_risk"], ",.0f", lang), value=num(tot["value"], ",.0f", lang),
                       pct_risk=num(tot["pct_at_risk"], ".1f", lang), ci=ci,
                       ci1=_ci(tot["ci_low"], tot["ci_high"], ",.0f", lang))
-                   + (": " + ", ".join(parts) if len(parts) else "") + ". " + study.revenue_note)
+                   + (": " + ", ".join(parts) if len(parts) else "") + ". " + message(study.revenue_note, lang))
     elif study.revenue_note:
-        out.append(f"- {study.revenue_note}")
+        out.append(f"- {message(study.revenue_note, lang)}")
     if not sig_any and len(study.trends):
         out.append(_t("ch_bottom", lang))
     # Degenerate-data notes gathered from the fits
@@ -881,5 +881,5 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
     if sep:
         out.append(_t("ch_separation", lang, note=sep[0].notes[[i for i, n in enumerate(sep[0].notes)
                                                                 if "separation" in n][0]]))
-    out += [f"- {n}" for n in study.notes]
+    out += [f"- {message(n, lang)}" for n in study.notes]
     return "\n".join(out)

@@ -32,7 +32,7 @@ from .._checks import as_list, check_choice, check_columns
 from .._results import Result, Study
 from ..data.dataset import Dataset
 from ..errors import DegenerateDataError, ParameterError
-from ..report.i18n import num
+from ..report.i18n import message, num
 from ..report.i18n import text as _t
 from .alignment import plain_ids
 
@@ -221,7 +221,7 @@ class Importance(Result):
         if self.r2 < 0.1:
             out.append(_t("dr_little", lang, y=self.outcome))
         out.append(_t("dr_assoc", lang, y=self.outcome))
-        out += [f"- {n}" for n in [*self.notes, *extra_notes]]
+        out += [f"- {message(n, lang)}" for n in [*self.notes, *extra_notes]]
         return "\n".join(out)
 
 

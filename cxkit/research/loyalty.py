@@ -35,7 +35,7 @@ from .._checks import check_choice, check_columns
 from .._results import Study
 from ..data.dataset import Dataset
 from ..errors import DegenerateDataError
-from ..report.i18n import num, pvalue
+from ..report.i18n import message, num, pvalue
 from ..report.i18n import text as _t
 from ..scales import Scale
 from ..stats.intervals import t_interval, wilson
@@ -666,7 +666,7 @@ def describe_loyalty(study: LoyaltyStudy, lang: str = "en") -> str:
         small = study.segments[study.segments["suppressed"]]
         if len(small):
             out.append(_t("lo_small", lang, k=study.params["min_n"], names=", ".join(small["segment"])))
-    out += [f"- {x}" for x in study.notes]
+    out += [f"- {message(x, lang)}" for x in study.notes]
     return "\n".join(out)
 
 

@@ -1,0 +1,152 @@
+"""Dutch for the fixed English messages that computed results carry (notes, steps, test names, headlines).
+
+``data`` and ``stats`` must not import :mod:`cxkit.report`, so results keep their
+notes in English (code and saved CSV files do not depend on the language); this
+module holds the English templates next to their Dutch ones, and
+:func:`cxkit.report.i18n.message` renders a note in the report language by
+matching it against them. ``{name}`` fields match any text (which is itself
+translated when it is one of these messages); a note that matches no template is
+shown as it is (it quotes data, or is new: add it here).
+"""
+
+from __future__ import annotations
+
+# (English template, Dutch template); the most specific first where two could match.
+MESSAGES: list[tuple[str, str]] = [
+    # data-quality report (cxkit.data.validate, cxkit.data.dataset)
+    ("Data-quality report", "Datakwaliteitsrapport"),
+    ("{spec}: OK, {n} warning(s)", "{spec}: in orde, {n} waarschuwing(en)"),
+    ("{spec}: {e} error(s), {n} warning(s)", "{spec}: {e} fout(en), {n} waarschuwing(en)"),
+    ("error [{table}] {message}", "fout [{table}] {message}"),
+    ("warning [{table}] {message}", "waarschuwing [{table}] {message}"),
+    ("note [{table}] {message}", "opmerking [{table}] {message}"),
+    ("{where}: keys {keys} appear more than once (rows {rows}), {n} surplus row(s); all kept "
+     "(`duplicates.keep: all`).",
+     "{where}: sleutels {keys} komen meer dan eens voor (rijen {rows}), {n} overtollige rij(en); alle behouden "
+     "(`duplicates.keep: all`)."),
+    ("{file}, columns {cols}", "{file}, kolommen {cols}"),
+    ("{rows} (and {n} more)", "{rows} (en nog {n})"),
+    ("churn flag: {a} of {b} customers churned ({pct}), {c} stayed.",
+     "churnvlag: {a} van {b} klanten vertrokken ({pct}), {c} gebleven."),
+    ("none", "geen"),
+    # pairing answers with churn (cxkit.research.alignment, loyalty)
+    ("customer not in the customers table (left out)", "klant niet in de klantentabel (weggelaten)"),
+    ("answered after the cut-off (left out)", "beantwoord na de peildatum (weggelaten)"),
+    ("answered on or after leaving (left out)", "beantwoord op of na het vertrek (weggelaten)"),
+    ("an answer given after churn cannot predict it", "een antwoord van na het vertrek kan dat vertrek niet voorspellen"),
+    ("horizon not over by the cut-off (left out)", "horizon op de peildatum nog niet voorbij (weggelaten)"),
+    ("answered after {date}", "beantwoord na {date}"),
+    ("after {date}", "na {date}"),
+    ("later answers of the same customer (keep={keep}, left out)",
+     "latere antwoorden van dezelfde klant (keep={keep}, weggelaten)"),
+    ("earlier answers of the same customer (keep={keep}, left out)",
+     "eerdere antwoorden van dezelfde klant (keep={keep}, weggelaten)"),
+    ("one answer per customer keeps observations independent",
+     "één antwoord per klant houdt de waarnemingen onafhankelijk"),
+    ("later pairs of the same customer (left out)", "latere paren van dezelfde klant (weggelaten)"),
+    ("one pair per customer keeps observations independent", "één paar per klant houdt de waarnemingen onafhankelijk"),
+    ("answers without a date (left out)", "antwoorden zonder datum (weggelaten)"),
+    ("cannot be placed in time", "niet in de tijd te plaatsen"),
+    ("no {m} answer by the same customer {where} (left out)",
+     "geen {m}-antwoord van dezelfde klant {where} (weggelaten)"),
+    ("within {d} days", "binnen {d} dagen"),
+    ("answers to {m}", "antwoorden op {m}"),
+    ("analysed", "geanalyseerd"),
+    ("{n} customers", "{n} klanten"),
+    ("{what}: {n} answers of {c} customers, {e} churned within {h} days after answering (cut-off {d}; {k} answers "
+     "left out because their {h2}-day horizon had not ended).",
+     "{what}: {n} antwoorden van {c} klanten, {e} binnen {h} dagen na het antwoord vertrokken (peildatum {d}; {k} "
+     "antwoorden weggelaten omdat hun horizon van {h2} dagen nog niet voorbij was)."),
+    ("{what}: {n} answers followed up to {d}, {e} churned afterwards.",
+     "{what}: {n} antwoorden gevolgd tot {d}, {e} daarna vertrokken."),
+    ("{what}: {n} answers, {e} with the churn label set (no dates: time order not checked).",
+     "{what}: {n} antwoorden, {e} met het churnlabel gezet (geen datums: volgorde in de tijd niet gecontroleerd)."),
+    ("The data ends on {a}, before the cut-off {b}: churn after {c} is not recorded, so {d} is used as the cut-off.",
+     "De data lopen tot {a}, vóór de peildatum {b}: vertrek na {c} is niet vastgelegd, dus {d} geldt als peildatum."),
+    ("No cut-off given: the latest date in the data ({d}) is used.",
+     "Geen peildatum opgegeven: de laatste datum in de data ({d}) wordt gebruikt."),
+    ("Several answers per customer are kept: intervals are clustered by customer.",
+     "Meerdere antwoorden per klant zijn behouden: de intervallen zijn geclusterd per klant."),
+    # models (cxkit.stats.logit, survival; cxkit.research.hazard, churn)
+    ("Logistic regression of {o} on {p} controlling for {c}: n = {n}, events = {e}; {m} ({s}); reference {r}.",
+     "Logistische regressie van {o} op {p} met correctie voor {c}: n = {n}, gebeurtenissen = {e}; {m} ({s}); "
+     "referentie {r}."),
+    ("Logistic regression of {o} on {p} controlling for {c}: n = {n}, events = {e}; {m} ({s}).",
+     "Logistische regressie van {o} op {p} met correctie voor {c}: n = {n}, gebeurtenissen = {e}; {m} ({s})."),
+    ("Logistic regression of {o} on {p}: n = {n}, events = {e}; {m} ({s}); reference {r}.",
+     "Logistische regressie van {o} op {p}: n = {n}, gebeurtenissen = {e}; {m} ({s}); referentie {r}."),
+    ("Logistic regression of {o} on {p}: n = {n}, events = {e}; {m} ({s}).",
+     "Logistische regressie van {o} op {p}: n = {n}, gebeurtenissen = {e}; {m} ({s})."),
+    ("maximum likelihood", "maximale aannemelijkheid"),
+    ("{t} has no variance (every value is {v}): left out of the model.",
+     "{t} varieert niet (elke waarde is {v}): niet in het model opgenomen."),
+    ("Controls left out of the fit: {c}.", "Controlevariabelen niet in het model: {c}."),
+    ("Cox model: n = {n}, churned = {e} ({s}). Proportional hazards: no term violates it (score test as R cox.zph).",
+     "Cox-model: n = {n}, vertrokken = {e} ({s}). Proportionele hazards: geen enkele term schendt de aanname "
+     "(scoretoets zoals R cox.zph)."),
+    ("Cox model: n = {n}, churned = {e} ({s}). Proportional hazards: violated for {t} (score test as R cox.zph).",
+     "Cox-model: n = {n}, vertrokken = {e} ({s}). Proportionele hazards: geschonden voor {t} "
+     "(scoretoets zoals R cox.zph)."),
+    ("Cox model: n = {n}, churned = {e} ({s}).", "Cox-model: n = {n}, vertrokken = {e} ({s})."),
+    ("Proportional hazards look violated for {t}: their hazard ratio is an average over time; the Kaplan-Meier "
+     "curves show how it changes.",
+     "De aanname van proportionele hazards lijkt geschonden voor {t}: hun hazard ratio is een gemiddelde over de "
+     "tijd; de Kaplan-Meiercurven tonen hoe die verandert."),
+    ("Monthly churn hazard from {a} to {b}: {c} customers, {m} customer-months, {e} churned ({s}). Coefficients "
+     "are on the log-odds of churning in a month, given the latest answers known at its start.",
+     "Maandelijkse vertrekkans (hazard) van {a} tot {b}: {c} klanten, {m} klantmaanden, {e} vertrokken ({s}). De "
+     "coëfficiënten staan op de log-odds van vertrek binnen een maand, gegeven de laatste antwoorden die aan het "
+     "begin van die maand bekend waren."),
+    ("Probability of leaving within {h} days for the {n} customers active on {d}, from the monthly hazard model "
+     "with their latest answers held fixed; times `{v}` as recorded (if it is monthly revenue, multiply by the "
+     "months it would have run, or use a CLV: churn probability x CLV). Interval: coefficient uncertainty "
+     "(simulated), not future randomness.",
+     "Kans op vertrek binnen {h} dagen voor de {n} klanten die op {d} actief waren, uit het maandelijkse "
+     "hazardmodel met hun laatste antwoorden vastgehouden; maal `{v}` zoals vastgelegd (is dat maandomzet, "
+     "vermenigvuldig dan met het aantal maanden dat het contract nog zou lopen, of gebruik een CLV: vertrekkans "
+     "x CLV). Interval: onzekerheid van de coëfficiënten (gesimuleerd), niet het toeval van de toekomst."),
+    ("Churn probability from the model of the churn label on {m} ({f}), for the {n} customers not (yet) churned, "
+     "times `{v}`. Without dates this is no forecast: it is how much value sits with customers who look like "
+     "those who left.",
+     "Vertrekkans uit het model van het churnlabel op {m} ({f}), voor de {n} klanten die (nog) niet vertrokken "
+     "zijn, maal `{v}`. Zonder datums is dit geen voorspelling: het is de waarde bij klanten die lijken op wie "
+     "vertrok."),
+    ("No churn model could be fitted: revenue at risk is not computed.",
+     "Er kon geen churnmodel worden geschat: de omzet in gevaar is niet berekend."),
+    ("No current customers left to put at risk.", "Er zijn geen huidige klanten meer die in gevaar kunnen zijn."),
+    # drivers (cxkit.research.drivers)
+    ("Pairwise correlations: each one uses the customers who answered both, so different parts rest on different "
+     "customers; read the ranking as indicative.",
+     "Paarsgewijze correlaties: elke correlatie gebruikt de klanten die beide vragen beantwoordden, dus "
+     "verschillende delen rusten op verschillende klanten; lees de rangorde als indicatief."),
+    ("Driver answers are the customer's nearest within {d} days of their first {m} answer.",
+     "De antwoorden op de drijfveren zijn die van de klant die het dichtst liggen bij zijn eerste {m}-antwoord, "
+     "binnen {d} dagen."),
+    ("{k} share fewer than {m} answers with another driver: left out.",
+     "{k} delen minder dan {m} antwoorden met een andere drijfveer: weggelaten."),
+    # rates, tests and suppression (cxkit.stats)
+    ("period not fully observed: rate understated", "periode niet volledig waargenomen: percentage onderschat"),
+    ("two-proportion score test, Newcombe interval", "scoretoets voor twee proporties, Newcombe-interval"),
+    ("adjusted-Wald z (Rocks 2016)", "aangepaste-Wald-z (Rocks 2016)"),
+    ("Mann-Whitney U (interval: Welch)", "Mann-Whitney-U (interval: Welch)"),
+    ("z test (trinomial variance)", "z-toets (trinomiale variantie)"),
+    ("{reason}: suppressed", "{reason}: weggelaten"),
+    ("fewer than min_n={m} answers", "minder dan min_n={m} antwoorden"),
+    ("fewer than min_n={m} customers", "minder dan min_n={m} klanten"),
+    ("weights sum to zero", "gewichten tellen op tot nul"),
+    ("effective sample size (Kish n_eff, weighted) below min_n={m}",
+     "effectieve steekproefomvang (Kish n_eff, gewogen) onder min_n={m}"),
+    ("No table in this report can suppress groups.", "Geen tabel in dit rapport kan groepen weglaten."),
+    ("No group was suppressed in the {t} tables ({g} groups) (every group had at least min_n={m} answers).",
+     "Er is geen groep weggelaten in de {t} tabellen ({g} groepen) (elke groep had minstens min_n={m} antwoorden)."),
+    ("No group was suppressed in the {t} tables ({g} groups).",
+     "Er is geen groep weggelaten in de {t} tabellen ({g} groepen)."),
+    ("{h} of {t} groups or comparisons in {k} tables were suppressed: their figures are left blank (the number of "
+     "answers is still shown), because a figure from so few answers would be too uncertain to act on, and could "
+     "point at individual customers.",
+     "{h} van de {t} groepen of vergelijkingen in {k} tabellen zijn weggelaten: hun cijfers blijven leeg (het "
+     "aantal antwoorden staat er wel), omdat een cijfer uit zo weinig antwoorden te onzeker is om op te handelen "
+     "en naar individuele klanten kan wijzen."),
+    ("- {c}: {reason} (in {where}).", "- {c}: {reason} (in {where})."),
+    ("{a} and {n} more", "{a} en nog {n}"),
+]
