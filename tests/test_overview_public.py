@@ -37,7 +37,7 @@ def test_overview_in_dutch_on_the_sample(tmp_path):
     res, text, table = run(tmp_path, {"run_date": "2026-03-31", "lang": "nl", "group_by": ["segment"]})
     assert "punten (95%-BI" in text and "% topbox" in text
     html = res.html.read_text()
-    assert "Data-quality report" in html and "BI onder" in html
+    assert "Datakwaliteitsrapport" in html and "BI onder" in html  # the data-quality report in Dutch too
     assert set(table("headline")["metric"]) == {"nps", "csat", "ces"}
 
 

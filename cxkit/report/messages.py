@@ -11,6 +11,8 @@ shown as it is (it quotes data, or is new: add it here).
 
 from __future__ import annotations
 
+from ..stats.suppression import REASON_TEXT
+
 # (English template, Dutch template); the most specific first where two could match.
 MESSAGES: list[tuple[str, str]] = [
     # data-quality report (cxkit.data.validate, cxkit.data.dataset)
@@ -131,8 +133,9 @@ MESSAGES: list[tuple[str, str]] = [
     ("Mann-Whitney U (interval: Welch)", "Mann-Whitney-U (interval: Welch)"),
     ("z test (trinomial variance)", "z-toets (trinomiale variantie)"),
     ("{reason}: suppressed", "{reason}: weggelaten"),
-    ("fewer than min_n={m} answers", "minder dan min_n={m} antwoorden"),
-    ("fewer than min_n={m} customers", "minder dan min_n={m} klanten"),
+    # The English side comes from the one suppression wording (stats.suppression.REASON_TEXT).
+    (REASON_TEXT["small_group"].format(min_n="{m}", unit="answers"), "minder dan min_n={m} antwoorden"),
+    (REASON_TEXT["small_group"].format(min_n="{m}", unit="customers"), "minder dan min_n={m} klanten"),
     ("weights sum to zero", "gewichten tellen op tot nul"),
     ("effective sample size (Kish n_eff, weighted) below min_n={m}",
      "effectieve steekproefomvang (Kish n_eff, gewogen) onder min_n={m}"),
