@@ -69,6 +69,13 @@ def run(notebook: str | None, batch: str | None, run_dates: tuple, params: tuple
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143)) if main_thread else None
     from ._dates import today
 
+    if quiet:  # studies and bootstraps inside the run stay quiet too (cxkit._progress)
+        import os
+
+        from ._progress import PROGRESS_ENV
+
+        os.environ[PROGRESS_ENV] = "0"
+
     # today unless the batch or a -p run_date sets it (plan_runs lets a report's own run_date win)
     dates = run_dates or ((today(),) if "run_date" not in dict(params) else ())
     try:
