@@ -30,6 +30,7 @@ _MODULES = ("data.privacy", "report.alttext", "report.i18n", "report.plots", "re
 
 # Module (relative to cxkit) -> the public names it defines.
 _EXPORTS: dict[str, tuple[str, ...]] = {
+    "_dates": ("today",),
     "data.dataset": ("Dataset", "load_dataset", "sample_spec_path"),
     "data.validate": ("ValidationReport", "validate_dataset"),
     "scales": ("Scale",),

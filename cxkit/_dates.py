@@ -22,6 +22,7 @@ here, and engine tables (DuckDB, Spark, other narwhals backends) in
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,7 +31,16 @@ import pandas as pd
 
 from .errors import DataError, format_rows
 
-__all__ = ["to_dates", "parse_text", "utc_naive", "utc_naive_scalar", "period_labels", "engine_utc"]
+__all__ = ["today", "to_dates", "parse_text", "utc_naive", "utc_naive_scalar", "period_labels", "engine_utc"]
+
+
+def today() -> str:
+    """Today's date as ISO text (``"2026-11-27"``), the machine's local calendar day.
+
+    The default report date: a notebook run interactively with an empty
+    ``run_date`` and ``cxkit run`` without ``--run-date`` both use it.
+    """
+    return dt.date.today().isoformat()
 
 
 def utc_naive(when: pd.Series) -> pd.Series:

@@ -30,7 +30,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 if TYPE_CHECKING:  # pandas is imported when a result is printed, not when cxkit is
     import pandas as pd
 
-__all__ = ["Result", "Study", "Printer"]
+__all__ = ["Result", "Study", "Printer", "p_text"]
+
+
+def p_text(p: float, lang: str = "en") -> str:
+    """``p = 0.034`` or ``p < 0.001`` for headlines: the one p-value rule (:func:`cxkit.report.i18n.pvalue`).
+
+    Never ``p = 0`` nor e-notation, however small the p-value.
+    """
+    from .report.i18n import pvalue  # lazily: the formatter lives in report
+
+    return f"p {pvalue(p, lang)}"
 
 
 class Printer:

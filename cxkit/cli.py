@@ -67,10 +67,17 @@ def run(notebook: str | None, batch: str | None, run_dates: tuple, params: tuple
     # cron and systemd stop jobs with SIGTERM: exit through Python so staging folders are cleaned up
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143)) if main_thread else None
-    import datetime as dt
+    from ._dates import today
+
+    if quiet:  # studies and bootstraps inside the run stay quiet too (cxkit._progress)
+        import os
+
+        from ._progress import PROGRESS_ENV
+
+        os.environ[PROGRESS_ENV] = "0"
 
     # today unless the batch or a -p run_date sets it (plan_runs lets a report's own run_date win)
-    dates = run_dates or ((dt.date.today().isoformat(),) if "run_date" not in dict(params) else ())
+    dates = run_dates or ((today(),) if "run_date" not in dict(params) else ())
     try:
         res = run_reports(batch, notebook=None if batch else (notebook or str(DEFAULT_NOTEBOOK)),
                           run_date=dates, text_parameters=dict(params), output=output, jobs=jobs,

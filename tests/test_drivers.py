@@ -95,3 +95,27 @@ def test_pairwise_missing_uses_every_pair(sample):
     # the generator: NPS loads on satisfaction more than on ease, so CSAT drivers lead
     assert imp.table.iloc[0]["driver"].startswith("csat")
     assert any("Pairwise" in n for n in imp.notes)
+
+
+def test_bootstrap_progress_bar_only_where_someone_watches(monkeypatch):
+    import cxkit._progress as prog
+    import cxkit.research.drivers as drivers_mod
+
+    # quiet in papermill runs and under `cxkit run --quiet` (CXKIT_PROGRESS=0): the loop is returned as is
+    loop = range(3)
+    monkeypatch.setenv(prog.PROGRESS_ENV, "0")
+    assert prog.progress(loop) is loop
+    # forced on: a tqdm bar; unset outside a notebook: tqdm decides from the terminal (disable=None)
+    from tqdm import tqdm
+
+    monkeypatch.setenv(prog.PROGRESS_ENV, "1")
+    bar = prog.progress(loop, desc="x")
+    assert isinstance(bar, tqdm) and not bar.disable and list(bar) == [0, 1, 2]
+    monkeypatch.delenv(prog.PROGRESS_ENV)
+    monkeypatch.delitem(__import__("sys").modules, "ipykernel", raising=False)
+    assert prog._disable() is None
+    # the relative-importance bootstrap goes through it, one step per resample
+    seen = []
+    monkeypatch.setattr(drivers_mod, "progress", lambda it, **kw: seen.append((len(it), kw)) or it)
+    relative_importance(_data(seed=5), "nps", ["a", "b"], n_boot=60, seed=1)
+    assert seen and seen[0][0] == 60 and seen[0][1]["desc"]

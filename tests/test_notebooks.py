@@ -39,3 +39,23 @@ def test_existing_report_is_not_overwritten(tmp_path):
     with pytest.raises(Exception, match="never overwritten"):
         execute_notebook(NB01, tmp_path, {"run_date": "2026-03-31"})
     assert (tmp_path / "01_cx_overview.html").read_text() == "earlier"
+
+
+@pytest.mark.parametrize("name", ["01_cx_overview", "02_satisfaction_vs_loyalty", "03_effort_nps_churn",
+                                  "04_drivers"])
+def test_run_date_defaults_to_today_when_run_interactively(name):
+    import datetime as dt
+
+    import cxkit as cx
+    from cxkit.run.notebook import check_parameters
+
+    nb_path = ROOT / "notebooks" / f"{name}.ipynb"
+    param = notebook_parameters(nb_path)["run_date"]
+    # (no "=" in the comment: papermill cannot parse the line then)
+    assert param["type"] == "str" and param["default"] in ('""', "") and "empty: today" in param["help"]
+    # the first code cell after the parameters resolves the empty default, so papermill's value wins
+    code = [c.source for c in nbformat.read(nb_path, as_version=4).cells if c.cell_type == "code"]
+    assert "run_date = run_date or cx.today()" in code[1]
+    assert cx.today() == dt.date.today().isoformat()
+    assert check_parameters(nb_path, {"run_date": ""}) == {"run_date": ""}
+    assert check_parameters(nb_path, {"run_date": dt.date(2026, 11, 1)}) == {"run_date": "2026-11-01"}

@@ -443,3 +443,21 @@ def test_unknown_command_line_parameter_is_named_with_a_suggestion(tmp_path):
     res = _cli(str(NB), "--run-date", DATE, "--output", str(tmp_path), "-p", "min-n", "5")
     assert res.exit_code == 2 and "unknown parameter `min-n`" in res.output and "`min_n`" in res.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_notebook_kernels_run_without_progress_bars(tmp_path, monkeypatch):
+    import papermill as pm
+
+    from cxkit.run.notebook import execute_notebook
+
+    seen = {}
+
+    def fake(*args, **kwargs):  # the kernel inherits this process's environment
+        seen["env"] = os.environ.get("CXKIT_PROGRESS")
+        raise RuntimeError("stopped by the test")
+
+    monkeypatch.setattr(pm, "execute_notebook", fake)
+    monkeypatch.delenv("CXKIT_PROGRESS", raising=False)
+    res = execute_notebook(NB, tmp_path, {"run_date": DATE})
+    assert seen["env"] == "0" and res.status == "failed"
+    assert "CXKIT_PROGRESS" not in os.environ  # restored afterwards

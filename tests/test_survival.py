@@ -105,3 +105,16 @@ def test_score_bands():
     assert list(ces) == ["hard", "hard", "neutral", "easy", "easy"]
     harder = score_band(pd.Series([1, 2, 3, 4, 5]), Scale.ces(1, 5, "higher_is_harder", easy=[1, 2]))
     assert list(harder) == ["easy", "easy", "neutral", "hard", "hard"]
+
+
+def test_kaplan_meier_headline_never_says_p_equals_zero():
+    # two groups that separate completely: the log-rank p-value underflows to (nearly) 0
+    n = 400
+    d = pd.DataFrame({"time_days": np.r_[np.full(n, 10.0), np.full(n, 500.0)],
+                      "event": np.r_[np.ones(n, int), np.zeros(n, int)],
+                      "group": ["a"] * n + ["b"] * n})
+    km = kaplan_meier(d, group="group", times=(100,))
+    assert km.logrank_p < 1e-10
+    for text in (km.headline(), repr(km), str(km)):
+        assert "p < 0.001" in text and "p = 0" not in text
+        assert not any(tok in text for tok in ("e-", "e+"))

@@ -31,6 +31,7 @@ from scipy.special import log_expit
 
 from .._blas import one_blas_thread
 from .._checks import as_list, check_choice, check_columns
+from .._progress import progress
 from .._results import Study
 from ..data.dataset import Dataset
 from ..errors import ParameterError
@@ -551,7 +552,7 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
     aligned = {m: align_churn(ds, m, horizon_days=horizon_days, as_of=as_of, keep=keep) for m in metrics}
     timed = all(a.timed for a in aligned.values())
     by_score, trends, model_tables, fits = [], [], [], {}
-    for m, a in aligned.items():
+    for m, a in progress(aligned.items(), total=len(aligned), desc="churn study", unit="metric"):
         by_score.append(churn_by_score(a.frame, m, level=level, min_n=min_n, weights=wcol).assign(metric=m))
         trends.append({"metric": m, **trend_test(a.frame, m)})
         tab, f = metric_models(a.frame, [m], controls, level=level, cluster=cluster, weights=wcol)

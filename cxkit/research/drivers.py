@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import as_list, check_choice, check_columns
+from .._progress import progress
 from .._results import Result, Study
 from ..data.dataset import Dataset
 from ..errors import DegenerateDataError, ParameterError
@@ -315,7 +316,7 @@ def relative_importance(frame: pd.DataFrame, outcome: str, drivers: Sequence[str
     if n_boot:
         rng = np.random.default_rng(seed)
         boot, boot_r2 = [], []
-        for _ in range(n_boot):
+        for _ in progress(range(n_boot), desc="driver bootstrap", unit="sample"):
             idx = rng.integers(0, len(X), len(X))
             Xb = X[idx]
             if np.any(np.nanstd(Xb, axis=0) == 0):

@@ -18,6 +18,7 @@ import nbformat
 
 from .._checks import check_parameter_value
 from .._files import atomic_write, writable_folder
+from .._progress import PROGRESS_ENV
 from .._results import Result
 from ..errors import OutputError, ParameterError
 
@@ -504,6 +505,9 @@ def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: M
     tmp_nb = output_dir / f".{stem}.running.ipynb"
     status, error = "ok", ""
     t0 = time.monotonic()
+    # no progress bars in the kernel: the run renders to HTML, where a bar is noise (cxkit._progress)
+    previous_progress = os.environ.get(PROGRESS_ENV)
+    os.environ[PROGRESS_ENV] = "0"  # the kernel inherits it
     try:
         pm.execute_notebook(str(notebook), str(tmp_nb), parameters=params, cwd=str(notebook.parent.resolve()),
                             kernel_name=kernel_name, progress_bar=False, log_output=False,
@@ -515,6 +519,11 @@ def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: M
         status, error = "failed", f"{exc.ename}: {exc.evalue}"
     except Exception as exc:  # dead kernel, cell timeout, missing kernel: still a failed report, not a crash
         status, error = "failed", f"{type(exc).__name__}: {exc}"
+    finally:
+        if previous_progress is None:
+            os.environ.pop(PROGRESS_ENV, None)
+        else:
+            os.environ[PROGRESS_ENV] = previous_progress
     if status == "failed" and notebook_timeout and time.monotonic() - t0 >= notebook_timeout:
         error = (f"NotebookTimeout: the notebook ran longer than its limit of {notebook_timeout:g} s "
                  f"(--notebook-timeout) and was stopped ({error})")

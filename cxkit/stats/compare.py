@@ -30,7 +30,7 @@ from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
 from .._checks import as_list, check_alpha, check_choice, check_level, check_min_n
-from .._results import Result
+from .._results import Result, p_text
 from ..errors import DegenerateDataError, ParameterError
 from ..scales import Scale
 from .intervals import CORRECTIONS, adjust_p, nps_diff_adjusted_wald
@@ -89,7 +89,7 @@ class Comparison(Result):
         pct = round(100 * self.level)
         return (f"{self.statistic} {self.group}={self.a} vs {self.b}: {self.value_a:.2f} (n={self.n_a}) vs "
                 f"{self.value_b:.2f} (n={self.n_b}); difference {self.diff:+.2f}{unit}, {pct}% CI "
-                f"[{self.ci_low:.2f}, {self.ci_high:.2f}], p = {self.p_value:.3g} ({self.test})")
+                f"[{self.ci_low:.2f}, {self.ci_high:.2f}], {p_text(self.p_value)} ({self.test})")
 
 
 def _resolve(scale: Scale | None, statistic: str | None, level: float = 0.95, min_n: int = DEFAULT_MIN_N,

@@ -27,7 +27,7 @@ from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
 from .._checks import as_list, check_choice, check_columns
-from .._results import Result
+from .._results import Result, p_text
 from ..errors import ParameterError
 from ..scales import Scale
 from .design import INTERCEPT, design
@@ -141,7 +141,7 @@ class KaplanMeier(Result):
             parts.append(f"{r['group']}: {100 * r['survival']:.1f}% still customers after {r['time']:g} days "
                          f"({pct}% CI {100 * r['ci_low']:.1f} to {100 * r['ci_high']:.1f})")
         head = f"Kaplan-Meier by {self.group}" if self.group else "Kaplan-Meier"
-        test = (f"log-rank chi2 = {self.logrank_chi2:.2f}, df = {self.logrank_df}, p = {self.logrank_p:.3g}"
+        test = (f"log-rank chi2 = {self.logrank_chi2:.2f}, df = {self.logrank_df}, {p_text(self.logrank_p)}"
                 if not np.isnan(self.logrank_chi2) else "no log-rank test")
         return f"{head}: " + "; ".join(parts) + f". {test}."
 
