@@ -461,3 +461,14 @@ def test_notebook_kernels_run_without_progress_bars(tmp_path, monkeypatch):
     res = execute_notebook(NB, tmp_path, {"run_date": DATE})
     assert seen["env"] == "0" and res.status == "failed"
     assert "CXKIT_PROGRESS" not in os.environ  # restored afterwards
+
+
+def test_relative_output_folder_as_make_report_uses(tmp_path, monkeypatch):
+    """`cxkit run --output reports` from the project folder (what `make report` does): the kernel runs in the
+    notebook's folder, so the paths handed to it must not be relative to ours (the run used to fail)."""
+    monkeypatch.chdir(tmp_path)
+    res = _cli(str(NB), "--run-date", DATE, "--output", "reports")
+    assert res.exit_code == 0, res.output
+    man = json.loads((tmp_path / "reports" / DATE / "report" / "manifest.json").read_text())
+    assert man["status"] == "ok" and [p for p in man["inputs"] if p.get("read_as")]  # the load's reads recorded
+    assert not [p for p in (tmp_path / "reports" / DATE).iterdir() if ".partial-" in p.name]

@@ -401,12 +401,14 @@ def _execute(spec: RunSpec) -> tuple[RunResult, Path]:
         except OSError as exc:  # an unreadable input is the notebook's error to report, not the batch's
             inputs = [{"error": f"inputs not recorded: {exc}"}]
         notebook_hash = sha256_file(spec.notebook)
-        reads = stage / ".reads.jsonl"
+        # Absolute: the kernel runs in the notebook's folder, so paths handed to it (reads log, output_dir)
+        # must not be relative to ours (`cxkit run --output reports`, as `make report` does).
+        reads = (stage / ".reads.jsonl").resolve()
         previous = os.environ.get(READS_ENV)
         os.environ[READS_ENV] = str(reads)  # the kernel inherits it: its loads record what they read
         params = dict(spec.exec_parameters)
         if spec.exports is not None:  # CSVs are written into the staging folder, copied out once the run is in place
-            params["output_dir"] = str(stage / TABLES)
+            params["output_dir"] = str((stage / TABLES).resolve())
         try:
             res = execute_notebook(spec.notebook, stage, params, name=spec.name,
                                    timeout=spec.timeout, shown_parameters=spec.shown,
