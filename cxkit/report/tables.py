@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..stats.suppression import SUPPRESSION_COLUMNS
 from . import i18n
 
 __all__ = ["show", "to_html", "TECHNICAL", "DATA_COLUMNS", "column_kind", "format_value"]
@@ -30,7 +31,7 @@ __all__ = ["show", "to_html", "TECHNICAL", "DATA_COLUMNS", "column_kind", "forma
 #: Columns an analyst needs but a manager does not: hidden unless ``technical=True``.
 TECHNICAL = frozenset({"method", "se", "n_eff", "note", "kind", "suppressed", "statistic", "scale", "unit",
                        "mean_ci_low", "mean_ci_high", "sd", "direction", "z", "df", "coef", "ci_low_coef",
-                       "ci_high_coef", "level"})
+                       "ci_high_coef", "level"}) | frozenset(SUPPRESSION_COLUMNS)  # the reason shows as a footnote
 
 #: Text columns that quote the data itself (column names, files): never translated, marked ``cx-data``.
 DATA_COLUMNS = frozenset({"source", "columns", "controls", "predictors", "file", "path"})
