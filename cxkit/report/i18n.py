@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
 __all__ = ["LANGS", "text", "check_lang", "fmt", "num", "pvalue", "translate_columns", "column_label", "markdown",
-           "styled", "suppression_reason", "message"]
+           "styled", "suppression_reason", "message", "INDEX_WORDS", "REPORT_TITLES"]
 
 LANGS = ("en", "nl")
 
@@ -587,3 +587,29 @@ _TEXT.update({
               "die te verklaren); deze dataset heeft de maatstaven {metrics} en niet zo'n paar, dus er valt geen "
               "belang van drivers te tonen."),
 })
+
+
+# The run index (cxkit.run.manifest): report titles and the index page's words, en/nl.
+REPORT_TITLES: dict[str, tuple[str, str]] = {  # report titles in words (run index)
+    "01_cx_overview": ("Customer experience overview", "Overzicht klantbeleving"),
+    "02_satisfaction_vs_loyalty": ("Satisfaction vs loyalty", "Tevredenheid en loyaliteit"),
+    "03_effort_nps_churn": ("Effort (CES), NPS and satisfaction vs churn",
+                            "Inspanning (CES), NPS en tevredenheid tegenover opzeggingen"),
+    "04_drivers": ("What drives NPS?", "Wat drijft de NPS?"),
+}
+INDEX_WORDS: dict[str, tuple[str, str]] = {
+    "title": ("Customer experience reports, {date}", "Rapporten klantbeleving, {date}"),
+    "all_title": ("Customer experience reports", "Rapporten klantbeleving"),
+    "runs": ("{n} runs: {ok} ok, {na}{failed} failed.", "{n} runs: {ok} gelukt, {na}{failed} mislukt."),
+    "intro": ("Each figure with its interval and n, and its change against the previous run of the same report "
+              "(▲ / ▼ significant). Suppressed groups had too few answers.",
+              "Elk cijfer met zijn interval en n, en de verandering ten opzichte van de vorige run van hetzelfde "
+              "rapport (▲ / ▼ significant). Weggelaten groepen hadden te weinig antwoorden."),
+    "report": ("report", "rapport"), "dataset": ("dataset", "dataset"), "status": ("status", "status"),
+    "figures": ("headline figures", "kerncijfers"), "duration": ("duration", "duur"), "files": ("files", "bestanden"),
+    "ok": ("ok", "gelukt"), "failed": ("failed", "mislukt"), "not applicable": ("not applicable", "niet van toepassing"),
+    "unknown": ("unknown", "onbekend"), "n_na": ("{n} not applicable, ", "{n} niet van toepassing, "), "none": ("none recorded", "geen vastgelegd"),
+    "more": ("… {n} more in kpis.json", "… nog {n} in kpis.json"),
+    "notebook": ("notebook", "notebook"), "manifest": ("manifest", "manifest"),
+    "all_dates": ("All dates", "Alle datums"), "date": ("run date", "rundatum"), "reports": ("reports", "rapporten"),
+}

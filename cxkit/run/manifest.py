@@ -122,39 +122,18 @@ def _read_json(path: Path) -> dict:
         return {}
 
 
-_TITLES: dict[str, tuple[str, str]] = {  # report titles in words for the index (the notebooks' own titles)
-    "01_cx_overview": ("Customer experience overview", "Overzicht klantbeleving"),
-    "02_satisfaction_vs_loyalty": ("Satisfaction vs loyalty", "Tevredenheid en loyaliteit"),
-    "03_effort_nps_churn": ("Effort (CES), NPS and satisfaction vs churn",
-                            "Inspanning (CES), NPS en tevredenheid tegenover opzeggingen"),
-    "04_drivers": ("What drives NPS?", "Wat drijft de NPS?"),
-}
-_INDEX_WORDS: dict[str, tuple[str, str]] = {
-    "title": ("Customer experience reports, {date}", "Rapporten klantbeleving, {date}"),
-    "all_title": ("Customer experience reports", "Rapporten klantbeleving"),
-    "runs": ("{n} runs: {ok} ok, {na}{failed} failed.", "{n} runs: {ok} gelukt, {na}{failed} mislukt."),
-    "intro": ("Each figure with its interval and n, and its change against the previous run of the same report "
-              "(▲ / ▼ significant). Suppressed groups had too few answers.",
-              "Elk cijfer met zijn interval en n, en de verandering ten opzichte van de vorige run van hetzelfde "
-              "rapport (▲ / ▼ significant). Weggelaten groepen hadden te weinig antwoorden."),
-    "report": ("report", "rapport"), "dataset": ("dataset", "dataset"), "status": ("status", "status"),
-    "figures": ("headline figures", "kerncijfers"), "duration": ("duration", "duur"), "files": ("files", "bestanden"),
-    "ok": ("ok", "gelukt"), "failed": ("failed", "mislukt"), "not applicable": ("not applicable", "niet van toepassing"),
-    "unknown": ("unknown", "onbekend"), "n_na": ("{n} not applicable, ", "{n} niet van toepassing, "), "none": ("none recorded", "geen vastgelegd"),
-    "more": ("… {n} more in kpis.json", "… nog {n} in kpis.json"),
-    "notebook": ("notebook", "notebook"), "manifest": ("manifest", "manifest"),
-    "all_dates": ("All dates", "Alle datums"), "date": ("run date", "rundatum"), "reports": ("reports", "rapporten"),
-}
-
-
 def _w(key: str, lang: str, **fields: Any) -> str:
-    return _INDEX_WORDS[key][0 if lang == "en" else 1].format(**fields)
+    from ..report.i18n import INDEX_WORDS  # the index's words live with every other reader-visible text
+
+    return INDEX_WORDS[key][0 if lang == "en" else 1].format(**fields)
 
 
 def _title(report: str, name: str, lang: str) -> str:
+    from ..report.i18n import REPORT_TITLES
+
     i = 0 if lang == "en" else 1
-    if report in _TITLES:
-        words = _TITLES[report][i]
+    if report in REPORT_TITLES:
+        words = REPORT_TITLES[report][i]
         extra = name[len(report):].strip("_-")
         return f"{words} ({extra.replace('_', ' ')})" if extra else words
     return name.replace("_", " ")
