@@ -130,12 +130,11 @@ class RakeResult(Result):
         return pd.DataFrame(rows, columns=["statistic", "value"])
 
     def headline(self) -> str:
-        state = f"converged in {self.iterations} iterations" if self.converged else \
-            f"NOT converged after {self.iterations} iterations"
+        # Only converged results exist (non-convergence raises); the template is in report/i18n (nl).
         nvars = self.margins["variable"].nunique() if len(self.margins) else 0
-        return (f"Raked to {nvars} margins, {state}: weighting efficiency {100 * self.efficiency:.1f} %, "
-                f"design effect {self.deff:.2f}, n_eff {self.n_eff:.0f} of {self.n:.0f}; "
-                f"largest weight {self.max_ratio:.2f} x the mean")
+        return (f"Raked to {nvars} margins in {self.iterations} iterations: weighting efficiency "
+                f"{100 * self.efficiency:.1f} %, design effect {self.deff:.2f}, n_eff {self.n_eff:.0f} of "
+                f"{self.n:.0f}; largest weight {self.max_ratio:.2f} x the mean")
 
 
 def _check_targets(targets: object) -> dict[str, dict[Any, float]]:

@@ -205,6 +205,76 @@ def test_levels_match_by_text_and_result_prints():
     d = pd.DataFrame({"region": [1, 1, 2, 3, 3, 3]})
     r = cx.rake(d, {"region": {"1": 0.2, "2": 0.3, "3": 0.5}})
     assert r.weights.tolist() == pytest.approx([0.6, 0.6, 1.8, 1.0, 1.0, 1.0])
-    assert repr(r).startswith("<RakeResult: Raked to 1 margins, converged in 1 iterations")
+    assert repr(r).startswith("<RakeResult: Raked to 1 margins in 1 iterations")
     assert "share_target" in str(r) and "<strong>Raking</strong>" in r._repr_html_()
     assert weight_diagnostics(r.weights)["n_eff"] == pytest.approx(r.n_eff)
+
+
+# -- `weights:` in the dataset spec (issue 16 item 2) ---------------------------------------------------------------
+
+def _weighted_spec(weights: dict) -> dict:
+    import yaml
+
+    spec = yaml.safe_load(cx.sample_spec_path().read_text())
+    folder = cx.sample_spec_path().parent
+    for t in spec["tables"].values():
+        t["file"] = str(folder / t["file"])
+    spec["weights"] = weights
+    return spec
+
+
+SPEC_TARGETS = {"segment": {"consumer": 0.5, "smb": 0.35, "enterprise": 0.15}, "contract": {"annual": 0.4,
+                                                                                            "monthly": 0.6}}
+
+
+@pytest.fixture(scope="module")
+def weighted_sample():
+    return cx.load_dataset(_weighted_spec({"targets": SPEC_TARGETS, "trim": [0.3, 4]}))
+
+
+def test_spec_weights_rake_each_metric_and_flow_into_the_metric_tables(weighted_sample):
+    ds = weighted_sample
+    assert set(ds.weighting) == set(ds.scales) and all(r.converged for r in ds.weighting.values())
+    assert ds.weighted and "base_weight" not in ds.responses  # the sample maps no base weight
+    answers = ds.responses.merge(ds.customers[["customer_id", "segment", "contract"]], on="customer_id")
+    for metric in ds.scales:
+        a = answers[answers["metric"] == metric]
+        for col, margin in SPEC_TARGETS.items():
+            shares = a.groupby(col)["weight"].sum() / a["weight"].sum()
+            for level, share in margin.items():
+                assert shares[level] == pytest.approx(share, abs=1e-9)
+    # The metric tables weight by the answers' weight column: NPS = weighted promoters - detractors (%).
+    nps = cx.metric_suite(ds.responses, ds.scales, weight="weight")["nps"]
+    a = ds.responses[ds.responses["metric"] == "nps"]
+    w, s = a["weight"], a["score"]
+    by_hand = 100 * (w[s >= 9].sum() - w[s <= 6].sum()) / w.sum()
+    assert nps["nps"].iloc[0] == pytest.approx(by_hand, abs=1e-9)
+    assert nps["n_eff"].iloc[0] == pytest.approx(ds.weighting["nps"].n_eff, rel=1e-9)
+    notes = [i.message for i in ds.quality.issues if "weights (" in i.message]
+    assert len(notes) == 3 and "weighting efficiency" in notes[0]
+
+
+def test_weighting_sensitivity_puts_unweighted_and_weighted_side_by_side(weighted_sample):
+    ds = weighted_sample
+    t = cx.weighting_sensitivity(ds.responses, "weight", ds.scales)
+    assert list(t["metric"]) == list(ds.scales) and list(t["figure"]) == ["nps", "csat", "pct_easy"]
+    plain = cx.metric_suite(ds.responses, ds.scales)
+    assert t.set_index("metric").loc["nps", "unweighted"] == pytest.approx(plain["nps"]["nps"].iloc[0])
+    assert np.allclose(t["diff"], t["weighted"] - t["unweighted"])
+    by = cx.weighting_sensitivity(ds.responses, ds.responses["weight"], ds.scales, by="channel")
+    assert "channel" in by and len(by) > len(t)
+
+
+@pytest.mark.parametrize(("weights", "error", "parts"), [
+    ({"targets": {"region": {"north": 1.0}}}, "SpecError", ["weights.targets", "'region'", "neither"]),
+    ({"targets": SPEC_TARGETS, "cap": 3}, "SpecError", ["unknown keys ['cap']"]),
+    ({"targets": SPEC_TARGETS, "per": "period"}, "SpecError", ["per", "'period'"]),
+    ({"targets": {"segment": {"consumer": 0.6, "smb": 0.4}}}, "DataError", ["'segment'", "['enterprise']",
+                                                                            "without a target"]),
+])
+def test_spec_weights_errors_name_what_is_wrong(weights, error, parts):
+    with pytest.raises(CxkitError) as exc:
+        cx.load_dataset(_weighted_spec(weights))
+    assert type(exc.value).__name__ == error
+    for p in parts:
+        assert p in str(exc.value), (p, str(exc.value))
