@@ -193,8 +193,10 @@ def league(data, unit: str | Sequence[str] = "store", metric: str = "nps", *, sc
     ------
     ParameterError
         Unknown metric, bad level / tail / n_draws, missing scale for CES.
+    ParameterError
+        Unit, score or churn column missing (named with the columns available).
     DataError
-        Unit or score column missing, bad answers or churn flags.
+        Bad answers or churn flags.
     DegenerateDataError
         One unit only, or every answer in one category.
     """
@@ -208,6 +210,10 @@ def league(data, unit: str | Sequence[str] = "store", metric: str = "nps", *, sc
         raise ParameterError(f"`tail` must be a share of units between 0 and 0.5, e.g. 0.1; got {tail!r}.")
     if not isinstance(n_draws, (int, np.integer)) or isinstance(n_draws, bool) or n_draws < 100:
         raise ParameterError(f"`n_draws` must be an integer of at least 100, e.g. 4000; got {n_draws!r}.")
+    if isinstance(data, pd.DataFrame):  # name the argument the column came from (engines are checked when counted)
+        check_columns(data, unit, argument="unit", source=source)
+        check_columns(data, [churned] if metric == "churn" else [score],
+                      argument="churned" if metric == "churn" else "score", source=source)
     t, x, scale = _counts(data, metric, unit, score, scale, churned, source)
     keep = x.sum(axis=1) > 0
     t, x = t[keep].reset_index(drop=True), x[keep]
