@@ -282,3 +282,15 @@ def test_caterpillar_draws_every_unit_without_overlapping_text(lang):
 def test_caterpillar_refuses_other_input():
     with pytest.raises(cx.ParameterError, match="cx.league"):
         cx.plots.caterpillar(pd.DataFrame({"a": [1]}))
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_reader_table_shows_the_unit_whole_ranks_and_chances_in_percent(lang):
+    lg = cx.league(_answers(), unit="store", metric="csat", min_n=10)
+    r = lg.reader_table()
+    assert list(r.columns[:2]) == ["store", "n"]
+    assert str(r["rank"].dtype) == "Int64"
+    np.testing.assert_allclose(r["chance_bottom_pct"], 100 * lg.summary()["p_bottom"])
+    html = cx.show(r, lang).to_html()
+    assert cx.i18n.column_label("chance_bottom_pct", lang) in html
+    assert cx.i18n.column_label("shrunken", lang) in html

@@ -598,6 +598,8 @@ _COLUMNS.update({
     "rank": ("rank", "rang"), "mean_rank": ("mean rank", "gemiddelde rang"),
     "rank_low": ("rank interval low", "rangbereik onder"), "rank_high": ("rank interval high", "rangbereik boven"),
     "p_bottom": ("P(bottom)", "P(onderaan)"), "p_top": ("P(top)", "P(bovenaan)"),
+    "chance_bottom_pct": ("chance among the worst (%)", "kans bij de slechtste (%)"),
+    "chance_top_pct": ("chance among the best (%)", "kans bij de beste (%)"),
 })
 _TEXT.update({
     "lg_title": ("{metric} per {unit}: own score and shrunken score", "{metric} per {unit}: eigen en bijgestelde score"),

@@ -78,6 +78,25 @@ class League(Result):
         """The league table (one row per unit, best first)."""
         return self.table
 
+    def reader_table(self) -> pd.DataFrame:
+        """The columns a report reader needs, for ``cx.show(league.reader_table(), lang)``.
+
+        The unit (headed by its column name), n, own and shrunken score with intervals, rank and rank interval
+        (whole numbers), and the chances in % of being among the worst / best ``tail`` of units
+        (``chance_bottom_pct``, ``chance_top_pct``); the privacy columns stay for the table's footnote.
+        """
+        t = self.table
+        out = pd.DataFrame({self.unit_label: t["unit"]})
+        for c in ("n", "raw", "raw_ci_low", "raw_ci_high", "shrunken", "shrunken_ci_low", "shrunken_ci_high"):
+            out[c] = t[c]
+        for c in ("rank", "rank_low", "rank_high"):
+            out[c] = t[c].round().astype("Int64")
+        out["chance_bottom_pct"] = 100 * t["p_bottom"]
+        out["chance_top_pct"] = 100 * t["p_top"]
+        for c in ("note", "suppressed", "suppressed_reason", "suppressed_min_n", "suppressed_unit"):
+            out[c] = t[c]
+        return out
+
     def headline(self) -> str:
         pct = round(100 * self.tail)
         t = self.table
