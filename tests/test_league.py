@@ -294,3 +294,16 @@ def test_reader_table_shows_the_unit_whole_ranks_and_chances_in_percent(lang):
     html = cx.show(r, lang).to_html()
     assert cx.i18n.column_label("chance_bottom_pct", lang) in html
     assert cx.i18n.column_label("shrunken", lang) in html
+
+
+def test_league_on_parquet_and_duckdb_equals_pandas(tmp_path):
+    duckdb = pytest.importorskip("duckdb")
+    data = _answers()
+    path = tmp_path / "answers.parquet"
+    data.to_parquet(path)
+    a = cx.league(data, unit="store", metric="csat").summary()
+    pd.testing.assert_frame_equal(cx.league(str(path), unit="store", metric="csat").summary(), a)
+    rel = duckdb.sql("select * from data")
+    pd.testing.assert_frame_equal(cx.league(rel, unit="store", metric="csat").summary(), a)
+    with pytest.raises(cx.ParameterError, match=r"\['shop'\] named in `unit`"):
+        cx.league(str(path), unit="shop", metric="csat")

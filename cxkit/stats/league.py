@@ -20,6 +20,7 @@ from .._checks import as_list, check_choice, check_columns, check_level, check_m
 from .._results import Result
 from ..errors import DataError, ParameterError
 from ..scales import Scale
+from .engines import open_frame
 from .intervals import nps_adjusted_wald, wilson
 from .metrics import prepare_counts, totals
 from .shrinkage import DMFit, fit_dirichlet_multinomial, posterior_draws, rank_summary
@@ -229,10 +230,11 @@ def league(data, unit: str | Sequence[str] = "store", metric: str = "nps", *, sc
         raise ParameterError(f"`tail` must be a share of units between 0 and 0.5, e.g. 0.1; got {tail!r}.")
     if not isinstance(n_draws, (int, np.integer)) or isinstance(n_draws, bool) or n_draws < 100:
         raise ParameterError(f"`n_draws` must be an integer of at least 100, e.g. 4000; got {n_draws!r}.")
-    if isinstance(data, pd.DataFrame):  # name the argument the column came from (engines are checked when counted)
-        check_columns(data, unit, argument="unit", source=source)
-        check_columns(data, [churned] if metric == "churn" else [score],
-                      argument="churned" if metric == "churn" else "score", source=source)
+    # Name the argument a missing column came from (engines: from their schema, no rows read).
+    frame = data if isinstance(data, pd.DataFrame) or metric == "churn" else open_frame(data, source)
+    check_columns(frame, unit, argument="unit", source=source)
+    check_columns(frame, [churned] if metric == "churn" else [score],
+                  argument="churned" if metric == "churn" else "score", source=source)
     t, x, scale = _counts(data, metric, unit, score, scale, churned, source)
     keep = x.sum(axis=1) > 0
     t, x = t[keep].reset_index(drop=True), x[keep]
