@@ -229,6 +229,9 @@ def test_no_between_unit_variation_shrinks_fully_and_says_so():
     assert any("between-unit variance 0" in n for n in lg.notes)
     assert "do not differ by CSAT beyond chance" in lg.headline()
     assert "volledig bijgesteld" in message(lg.notes[0], "nl")
+    nps = cx.league(data.assign(score=data["score"] * 2), unit="store", metric="nps")  # the same for NPS (K = 3)
+    assert nps.fit.degenerate and nps.summary()["shrunken"].nunique() == 1
+    assert (nps.summary()["shrunken_ci_low"] < nps.summary()["shrunken"]).all()
 
 
 def test_league_errors_name_the_problem():
@@ -260,6 +263,10 @@ def test_league_on_the_sample_units_of_segment_channel_and_contract():
     assert len(t) == 30 and t["n"].min() < 30  # small units exist and are shown
     # Ground truth (sample README): the store channel has the largest ease effect (+0.4), which raises CSAT.
     assert t["preferred_channel"].iloc[0] == "store"
+    # ... and email the most negative one (-0.5 on ease): the likeliest bottom unit by CES is an email unit.
+    ces = answers[answers["metric"] == "ces"]
+    t = cx.league(ces, unit=unit, metric="ces", scale=ds.scale("ces")).summary()
+    assert t.loc[t["p_bottom"].idxmax(), "preferred_channel"] == "email"
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
