@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, special
+from scipy.stats import rankdata
 
 from ..errors import DegenerateDataError
 
@@ -207,8 +208,6 @@ def rank_summary(draws: np.ndarray, *, higher_is_better: bool, level: float, tai
     -------
     mean_rank, rank_low, rank_high, p_bottom, p_top : arrays (one per unit)
     """
-    from scipy.stats import rankdata
-
     units = draws.shape[1]
     ranks = rankdata(-draws if higher_is_better else draws, axis=1, method="average")
     k = max(1, int(round(tail * units)))
