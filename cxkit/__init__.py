@@ -38,6 +38,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "stats.churn_rate": ("churn_rate", "churn_share"),
     "stats.compare": ("Comparison", "changes", "compare", "pairwise"),
     "stats.counts": ("score_counts",),
+    "stats.league": ("League", "league"),
     "stats.logit": ("GroupedLogit", "LogitResult", "grouped_logit", "logit", "logit_from_cells", "nested_lr",
                     "outcome_cells"),
     "stats.metrics": ("add_period", "ces", "csat", "nps"),

@@ -589,6 +589,28 @@ _TEXT.update({
 })
 
 
+# League tables (cxkit.stats.league, cxkit.report.caterpillar; issue 16): columns and plot words, en/nl.
+_COLUMNS.update({
+    "raw": ("raw score", "ruwe score"), "raw_ci_low": ("raw CI low", "ruw BI onder"),
+    "raw_ci_high": ("raw CI high", "ruw BI boven"),
+    "shrunken": ("shrunken score", "bijgestelde score"), "shrunken_ci_low": ("shrunken CI low", "bijgesteld BI onder"),
+    "shrunken_ci_high": ("shrunken CI high", "bijgesteld BI boven"), "shrinkage": ("shrinkage", "krimpfactor"),
+    "rank": ("rank", "rang"), "mean_rank": ("mean rank", "gemiddelde rang"),
+    "rank_low": ("rank interval low", "rangbereik onder"), "rank_high": ("rank interval high", "rangbereik boven"),
+    "p_bottom": ("P(bottom)", "P(onderaan)"), "p_top": ("P(top)", "P(bovenaan)"),
+    "chance_bottom_pct": ("chance among the worst (%)", "kans bij de slechtste (%)"),
+    "chance_top_pct": ("chance among the best (%)", "kans bij de beste (%)"),
+})
+_TEXT.update({
+    "lg_title": ("{metric} per {unit}: own score and shrunken score", "{metric} per {unit}: eigen en bijgestelde score"),
+    "lg_raw": ("own answers only ({pct} % interval)", "alleen eigen antwoorden ({pct} % interval)"),
+    "lg_shrunken": ("shrunken towards the overall level ({pct} % interval)",
+                    "bijgesteld naar het algemene niveau ({pct} % interval)"),
+    "lg_overall": ("overall level", "algemeen niveau"),
+    "lg_nps": ("NPS (points)", "NPS (punten)"), "lg_csat": ("CSAT (% top box)", "CSAT (% topbox)"),
+    "lg_ces": ("% easy", "% makkelijk"), "lg_churn": ("churned (%)", "vertrokken (%)"),
+})
+
 # The run index (cxkit.run.manifest): report titles and the index page's words, en/nl.
 REPORT_TITLES: dict[str, tuple[str, str]] = {  # report titles in words (run index)
     "01_cx_overview": ("Customer experience overview", "Overzicht klantbeleving"),

@@ -152,4 +152,17 @@ MESSAGES: list[tuple[str, str]] = [
      "en naar individuele klanten kan wijzen."),
     ("- {c}: {reason} (in {where}).", "- {c}: {reason} (in {where})."),
     ("{a} and {n} more", "{a} en nog {n}"),
+    # league tables (cxkit.stats.league, issue 16)
+    ("League table", "Ranglijst"),
+    ("{who} is most likely in the bottom {pct} % (P = {p}) of {u} units by {m}.",
+     "{who} hoort het waarschijnlijkst bij de onderste {pct} % (P = {p}) van {u} eenheden naar {m}."),
+    ("The {u} units do not differ by {m} beyond chance: every {unit} is shrunk to the overall level.",
+     "De {u} eenheden verschillen in {m} niet meer dan toeval verklaart: elke {unit} is bijgesteld tot het "
+     "algemene niveau."),
+    ("The units do not vary in {m} beyond what sampling explains (between-unit variance 0): every unit is shrunk "
+     "fully to the overall level and they cannot be ranked.",
+     "De eenheden verschillen in {m} niet meer dan de steekproef verklaart (variantie tussen eenheden 0): elke "
+     "eenheid is volledig bijgesteld tot het algemene niveau en ze zijn niet te rangschikken."),
+    ("The fit of the overall distribution did not converge; treat the shrunken scores with care.",
+     "De schatting van de algemene verdeling is niet geconvergeerd; gebruik de bijgestelde scores voorzichtig."),
 ]

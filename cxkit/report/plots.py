@@ -453,3 +453,9 @@ def calibration(table: pd.DataFrame, *, ax: plt.Axes | None = None, lang: str = 
     ax.set_ylabel(_t("pl_cal_observed", lang))
     ax.legend(frameon=False, fontsize=8)
     return ax
+
+
+# League tables (issue 16): the caterpillar plot lives in its own module, offered here as cx.plots.caterpillar.
+from .caterpillar import caterpillar  # noqa: E402
+
+__all__ += ["caterpillar"]
