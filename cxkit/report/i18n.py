@@ -588,6 +588,45 @@ _TEXT.update({
               "belang van drivers te tonen."),
 })
 
+_TEXT.update({
+    # banner tables and minimum detectable differences (issue 16: cxkit.stats.banner, cxkit.stats.power)
+    "bn_title": ("Banner table", "Kruistabel"),
+    "bn_total": ("Total", "Totaal"),
+    "bn_base": ("Base (answers)", "Basis (antwoorden)"),
+    "bn_base_eff": ("Effective base (n_eff, weighted)", "Effectieve basis (n_eff, gewogen)"),
+    "bn_mdd": ("Detectable difference", "Detecteerbaar verschil"),
+    "bn_stat_nps": ("NPS", "NPS"), "bn_stat_top_box": ("% top box", "% topbox"),
+    "bn_stat_mean": ("mean", "gemiddelde"),
+    "bn_unit_nps": ("NPS points", "NPS-punten"), "bn_unit_top_box": ("%-points", "procentpunten"),
+    "bn_unit_mean": ("scale points", "schaalpunten"),
+    "bn_letters": ("Letters: the column is significantly higher than the lettered columns of the same banner "
+                   "variable; ▲/▼: significantly higher/lower than the rest of the total (alpha = {alpha}).",
+                   "Letters: de kolom is significant hoger dan de kolommen met die letters binnen dezelfde "
+                   "bannervariabele; ▲/▼: significant hoger/lager dan de rest van het totaal (alfa = {alpha})."),
+    "bn_correction": ("Multiple testing: {method} over all {m} tests in this table.",
+                      "Meervoudig toetsen: {method} over alle {m} toetsen in deze tabel."),
+    "bn_corr_fdr_bh": ("Benjamini-Hochberg false discovery rate", "Benjamini-Hochberg false discovery rate"),
+    "bn_corr_holm": ("Holm", "Holm"), "bn_corr_bonferroni": ("Bonferroni", "Bonferroni"),
+    "bn_corr_none": ("no correction", "geen correctie"),
+    "bn_tests": ("Tests: NPS adjusted-Wald (Rocks 2016), shares two-proportion score test, means Welch t; "
+                 "weighted data on the effective base.",
+                 "Toetsen: NPS adjusted-Wald (Rocks 2016), aandelen score-toets voor twee proporties, "
+                 "gemiddelden Welch t; gewogen data op de effectieve basis."),
+    "bn_suppressed": ("–: fewer than {min_n} answers (effective, when weighted): not shown and not tested.",
+                      "–: minder dan {min_n} antwoorden (effectief, bij weging): niet getoond en niet getoetst."),
+    "bn_mdd_note": ("±: where nothing is significant, the smallest difference from an equally large column "
+                    "that the data could detect ({power} % power).",
+                    "±: waar niets significant is, het kleinste verschil met een even grote kolom dat de data "
+                    "zouden kunnen aantonen ({power} % onderscheidend vermogen)."),
+    "bn_needs": ("{metric}: needs about {n} answers per column to detect {d} {unit} at {power} % power.",
+                 "{metric}: er zijn ongeveer {n} antwoorden per kolom nodig om {d} {unit} aan te tonen met "
+                 "{power} % onderscheidend vermogen."),
+    "cmp_mdd": ("With {n} answers per group, only differences of about {mdd} {unit} or more are detectable at "
+                "{power} % power; {d} {unit} needs about {need} answers per group.",
+                "Met {n} antwoorden per groep zijn alleen verschillen vanaf ongeveer {mdd} {unit} aan te tonen "
+                "met {power} % onderscheidend vermogen; {d} {unit} vraagt ongeveer {need} antwoorden per groep."),
+})
+
 
 # The run index (cxkit.run.manifest): report titles and the index page's words, en/nl.
 REPORT_TITLES: dict[str, tuple[str, str]] = {  # report titles in words (run index)

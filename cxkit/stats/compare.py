@@ -35,6 +35,7 @@ from ..errors import DegenerateDataError, ParameterError
 from ..scales import Scale
 from .intervals import CORRECTIONS, adjust_p, nps_diff_adjusted_wald
 from .metrics import DEFAULT_MIN_N, prepare_counts, totals
+from .power import unit_variance
 from .suppression import suppress
 
 __all__ = ["Comparison", "compare", "pairwise", "changes", "STATISTICS", "CORRECTIONS"]
@@ -113,14 +114,13 @@ def _values(row: pd.Series, statistic: str) -> tuple[float, float]:
     W, neff = row["w"], row["n_eff"]
     if statistic == "nps":
         pp, pd_ = row["good_w"] / W, row["bad_w"] / W
-        est = pp - pd_
-        return 100 * est, 1e4 * (pp + pd_ - est**2) / neff
+        return 100 * (pp - pd_), unit_variance("nps", p_good=pp, p_bad=pd_) / neff
     if statistic == "top_box":
         p = row["good_w"] / W
-        return 100 * p, 1e4 * p * (1 - p) / neff
+        return 100 * p, unit_variance("top_box", p_good=p) / neff
     mean = row["wx"] / W
     var = max(row["wxx"] / W - mean**2, 0.0) * neff / max(neff - 1, 1e-12)
-    return mean, var / neff
+    return mean, unit_variance("mean", sd=np.sqrt(var)) / neff
 
 
 def _pair(ta: pd.Series, tb: pd.Series, statistic: str, level: float, test: str | None,
