@@ -172,6 +172,12 @@ _COLUMNS.update({
     "warnings": ("warnings", "waarschuwingen"), "step": ("step", "stap"),
 })
 
+_COLUMNS.update({
+    # minimum detectable difference beside comparisons (issue 16: cxkit.stats.power)
+    "mdd": ("detectable difference (80 % power)", "detecteerbaar verschil (80 % onderscheidend vermogen)"),
+    "n_needed": ("answers needed per group", "benodigde antwoorden per groep"),
+})
+
 # The notebooks' narrative (markdown cells), kept in its own module for length.
 _TEXT.update(NARRATIVE)
 
@@ -621,9 +627,9 @@ _TEXT.update({
     "bn_needs": ("{metric}: needs about {n} answers per column to detect {d} {unit} at {power} % power.",
                  "{metric}: er zijn ongeveer {n} antwoorden per kolom nodig om {d} {unit} aan te tonen met "
                  "{power} % onderscheidend vermogen."),
-    "cmp_mdd": ("With {n} answers per group, only differences of about {mdd} {unit} or more are detectable at "
+    "cmp_mdd": ("With {n} answers in the smaller group, only differences of about {mdd} {unit} or more are detectable at "
                 "{power} % power; {d} {unit} needs about {need} answers per group.",
-                "Met {n} antwoorden per groep zijn alleen verschillen vanaf ongeveer {mdd} {unit} aan te tonen "
+                "Met {n} antwoorden in de kleinste groep zijn alleen verschillen vanaf ongeveer {mdd} {unit} aan te tonen "
                 "met {power} % onderscheidend vermogen; {d} {unit} vraagt ongeveer {need} antwoorden per groep."),
 })
 
