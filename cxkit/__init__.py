@@ -51,7 +51,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "report.tables": ("show",),
     "report.summary": ("report_header",),
     "research.alignment": ("Aligned", "align_churn", "pair_answers"),
-    "research.banner": ("banner",),
+    "research.banner": ("banner", "banner_setup"),
     "research.churn": ("ChurnStudy", "churn_applicable", "churn_by_score", "churn_study", "metric_models",
                        "revenue_at_risk", "trend_test", "validate_models"),
     "research.drivers": ("DriverStudy", "Importance", "describe_drivers", "driver_frame", "driver_outcome",

@@ -602,7 +602,7 @@ _TEXT.update({
     "bn_base_eff": ("Effective base (n_eff, weighted)", "Effectieve basis (n_eff, gewogen)"),
     "bn_mdd": ("Detectable difference", "Detecteerbaar verschil"),
     "bn_stat_nps": ("NPS", "NPS"), "bn_stat_top_box": ("% top box", "% topbox"),
-    "bn_stat_mean": ("mean", "gemiddelde"),
+    "bn_stat_mean": ("mean", "gemiddelde"), "bn_stat_easy": ("% easy", "% makkelijk"),
     "bn_unit_nps": ("NPS points", "NPS-punten"), "bn_unit_top_box": ("%-points", "procentpunten"),
     "bn_unit_mean": ("scale points", "schaalpunten"),
     "bn_letters": ("Letters: the column is significantly higher than the lettered columns of the same banner "
@@ -627,6 +627,27 @@ _TEXT.update({
     "bn_needs": ("{metric}: needs about {n} answers per column to detect {d} {unit} at {power} % power.",
                  "{metric}: er zijn ongeveer {n} antwoorden per kolom nodig om {d} {unit} aan te tonen met "
                  "{power} % onderscheidend vermogen."),
+    "bn_na_metrics": ("This report needs at least one metric (NPS, CSAT or CES) in the dataset; it has none, so there "
+                      "is no banner table to show.",
+                      "Dit rapport heeft minstens één maatstaf (NPS, CSAT of CES) in de dataset nodig; die heeft er geen, "
+                      "dus er is geen kruistabel te tonen."),
+    "bn_na_columns": ("This report needs a grouping of the answers (a banner variable such as segment or channel) with "
+                      "2 to 20 values; the dataset has none of {tried}, so there is no banner table to show. Name "
+                      "the columns in the `columns` parameter.",
+                      "Dit rapport heeft een indeling van de antwoorden nodig (een bannervariabele zoals segment of "
+                      "kanaal) met 2 tot 20 waarden; de dataset heeft geen van {tried}, dus er is geen kruistabel te "
+                      "tonen. Noem de kolommen in de parameter `columns`."),
+    "bn_verdict_sig": ("- **{metric}** ({stat}, total {total}): {parts}.",
+                       "- **{metric}** ({stat}, totaal {total}): {parts}."),
+    "bn_verdict_up": ("{col} higher than the rest", "{col} hoger dan de rest"),
+    "bn_verdict_down": ("{col} lower than the rest", "{col} lager dan de rest"),
+    "bn_verdict_none": ("- **{metric}** ({stat}, total {total}): no column differs significantly from the rest; "
+                        "the smallest detectable difference per column is about {mdd}.",
+                        "- **{metric}** ({stat}, totaal {total}): geen kolom wijkt significant af van de rest; "
+                        "het kleinste aantoonbare verschil per kolom is ongeveer {mdd}."),
+    "bn_no_weights": ("This dataset has no survey weights: the figures describe the respondents as they answered.",
+                      "Deze dataset heeft geen surveygewichten: de cijfers beschrijven de respondenten zoals ze "
+                      "antwoordden."),
     "cmp_mdd": ("With {n} answers in the smaller group, only differences of about {mdd} {unit} or more are detectable at "
                 "{power} % power; {d} {unit} needs about {need} answers per group.",
                 "Met {n} antwoorden in de kleinste groep zijn alleen verschillen vanaf ongeveer {mdd} {unit} aan te tonen "
@@ -658,3 +679,6 @@ INDEX_WORDS: dict[str, tuple[str, str]] = {
     "notebook": ("notebook", "notebook"), "manifest": ("manifest", "manifest"),
     "all_dates": ("All dates", "Alle datums"), "date": ("run date", "rundatum"), "reports": ("reports", "rapporten"),
 }
+
+# report title of notebook 05 (issue 16: banner tables)
+REPORT_TITLES.update({"05_segment_tables": ("Segment tables", "Segmenttabellen")})

@@ -19,7 +19,7 @@ from ..scales import Scale
 from ..stats.banner import Banner
 from ..stats.banner import banner as _banner
 
-__all__ = ["banner", "banner_frame"]
+__all__ = ["banner", "banner_frame", "banner_setup", "DEFAULT_COLUMNS"]
 
 
 def banner_frame(ds: Dataset, rows: Sequence[str]) -> pd.DataFrame:
@@ -69,3 +69,55 @@ def banner(data: Any, rows: Sequence[str] | None = None, columns: str | Sequence
         raise ParameterError("`rows` and `scales` are needed when `data` is not a Dataset; got "
                              f"rows={rows!r}, scales={'given' if scales else None}.")
     return _banner(data, as_list(rows, "rows"), columns, scales=scales, weight=weight or None, **options)
+
+
+#: Banner variables tried, in this order, when none are named (those the dataset has, with 2..20 values).
+DEFAULT_COLUMNS = ("segment", "channel", "touchpoint", "contract")
+
+
+def banner_setup(ds: Dataset, rows: Sequence[str] = (), columns: Sequence[str] = (), *,
+                 answers: pd.DataFrame | None = None, allow_personal_data: bool = False,
+                 lang: str = "en") -> tuple[list[str], list[str], dict[str, str], str]:
+    """The metrics and banner variables of notebook 05, and a plain paragraph when there is no banner to make.
+
+    Parameters
+    ----------
+    ds : Dataset
+    rows : list of str
+        Metrics; empty: every metric with answers in ``answers``.
+    columns : list of str
+        Banner variables; empty: those of :data:`DEFAULT_COLUMNS` the answers carry with 2..20 values.
+        Named columns must exist.
+    answers : DataFrame, optional
+        The answers the banner is made of (default: every answer, joined to customers).
+    allow_personal_data : bool
+        Personal columns (ids, names, e-mails, free text) are withheld as banner variables unless allowed
+        (:func:`cxkit.data.privacy.safe_group_by`).
+
+    Returns
+    -------
+    (rows, columns, withheld, not_applicable)
+        ``withheld`` maps a withheld column to why; ``not_applicable`` is "" when the banner can be made.
+    """
+    from ..data.privacy import safe_group_by
+    from ..report.i18n import text
+
+    rows = as_list(rows, "rows") if rows else ds.metrics()
+    for r in rows:
+        ds.scale(r)
+    frame = banner_frame(ds, rows) if answers is None else answers
+    rows = [r for r in rows if (frame["metric"] == r).any()]
+    if not rows:
+        return [], [], {}, text("bn_na_metrics", lang)
+    if columns:
+        columns = as_list(columns, "columns")
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise ParameterError(f"`columns`: {missing} are not columns of the answers or customers; "
+                                 f"available: {sorted(str(c) for c in frame.columns if not str(c).startswith('_'))}.")
+    else:
+        columns = [c for c in DEFAULT_COLUMNS if c in frame.columns and 2 <= frame[c].nunique(dropna=True) <= 20]
+    columns, withheld = safe_group_by(frame, columns, ds, allow=allow_personal_data)
+    if not columns:
+        return rows, [], withheld, text("bn_na_columns", lang, tried=", ".join(DEFAULT_COLUMNS))
+    return rows, list(columns), withheld, ""

@@ -38,7 +38,7 @@ from ..scales import Scale
 from .compare import _pair, _resolve
 from .counts import check_counted_scores, kish_neff, tidy_counts
 from .engines import count_rows
-from .intervals import CORRECTIONS, adjust_p
+from .intervals import CORRECTIONS, adjust_p, nps_adjusted_wald, t_interval, wilson
 from .metrics import DEFAULT_MIN_N, totals
 from .power import DEFAULT_DETECT, POWER, mdd, n_needed, unit_variance
 from .suppression import suppress
@@ -72,8 +72,9 @@ class Banner(Result):
 
     ``cells`` has one row per metric x column:
 
-    metric, statistic, banner (the banner variable, ``"Total"`` for the total), group (its value),
-    letter, n, n_eff, value (NPS points, % or mean), higher_than (letters of the columns of the same
+    metric, statistic, kind (the scale's), banner (the banner variable, ``"Total"`` for the total), group (its value),
+    letter, n, n_eff, value (NPS points, % or mean), ci_low, ci_high (its interval at ``level``: adjusted
+    Wald, Wilson or t, as the metric tables), higher_than (letters of the columns of the same
     banner variable this cell is significantly higher than), vs_total (``"up"``, ``"down"`` or ``""``),
     p_total (adjusted p-value against the rest), mdd (smallest difference from an equal-sized column
     detectable at ``power``, shown where nothing is significant), n_needed (answers per column to
@@ -130,7 +131,7 @@ class Banner(Result):
         for metric, sub in c.groupby("metric", sort=False):
             stat = sub["statistic"].iloc[0]
             by_col = {(r.banner, r.group): r for r in sub.itertuples(index=False)}
-            label = f"{metric}: {i18n.text('bn_stat_' + stat, lang)}"
+            label = f"{metric}: {_stat_name(sub, lang)}"
             value_row, base_row, mdd_row = {"": label}, {"": i18n.text(
                 "bn_base_eff" if self.weighted else "bn_base", lang)}, {"": i18n.text("bn_mdd", lang)}
             for b, g, head in heads:
@@ -181,6 +182,30 @@ class Banner(Result):
                                  unit=i18n.text("bn_unit_" + stat, lang), power=round(100 * self.power)))
         return out[:limit] if limit is not None else out
 
+    def verdict(self, lang: str = "en") -> str:
+        """What the table says, one markdown bullet per metric: the columns above or below the rest."""
+        from ..report import i18n
+
+        lines = []
+        for metric, sub in self.cells.groupby("metric", sort=False):
+            stat = sub["statistic"].iloc[0]
+            digits = ",.2f" if stat == "mean" else ",.1f"
+            tot = sub[sub["banner"] == TOTAL].iloc[0]
+            total = i18n.num(tot["value"], digits, lang) if not _nan(tot["value"]) else "–"
+            parts = [i18n.text("bn_verdict_" + r.vs_total, lang,
+                               col=f"{r.banner} {r.group} ({i18n.num(r.value, digits, lang)})")
+                     for r in sub.itertuples(index=False) if r.vs_total]
+            name = _stat_name(sub, lang)
+            if parts:
+                lines.append(i18n.text("bn_verdict_sig", lang, metric=metric, stat=name, total=total,
+                                       parts="; ".join(parts)))
+            else:
+                m = sub.loc[sub["banner"] != TOTAL, "mdd"].dropna()
+                mdd_text = f"±{i18n.num(float(m.median()), digits, lang)}" if len(m) else "–"
+                lines.append(i18n.text("bn_verdict_none", lang, metric=metric, stat=name, total=total,
+                                       mdd=mdd_text))
+        return "\n".join(lines)
+
     def show(self, lang: str = "en") -> Any:
         """The crosstab through the one table formatter (:func:`cxkit.report.tables.show`)."""
         from ..report import i18n
@@ -227,6 +252,15 @@ class Banner(Result):
         buf = io.BytesIO()
         wb.save(buf)
         return atomic_write(path, buf.getvalue())
+
+
+def _stat_name(sub: pd.DataFrame, lang: str) -> str:
+    """NPS, % top box, % easy (a CES share) or mean, in ``lang``."""
+    from ..report import i18n
+
+    stat = sub["statistic"].iloc[0]
+    easy = stat == "top_box" and sub["kind"].iloc[0] == "ces"
+    return i18n.text("bn_stat_easy" if easy else "bn_stat_" + stat, lang)
 
 
 def _nan(v: object) -> bool:
@@ -277,7 +311,7 @@ def banner(data: object, rows: Sequence[str], columns: str | Sequence[str], *, s
     alpha, correction : float, {"fdr_bh", "holm", "bonferroni", "none"}
         Significance level and the correction applied over every test in the table.
     level : float
-        Interval level of the NPS adjusted-Wald test (only its p-value is used).
+        Level of the cells' intervals.
     min_n : int
         Columns with fewer answers (effective, when weighted) are shown as a dash and not tested.
     power, detect : float, mapping of statistic to difference
@@ -317,14 +351,14 @@ def banner(data: object, rows: Sequence[str], columns: str | Sequence[str], *, s
         raw, engine = counted[TOTAL]
         tot = totals(_metric_counts(raw, engine, [], s_col, metric, r, scale, source), [], s_col,
                      scale.good, scale.bad).iloc[0]
-        tot_row = {"metric": r, "statistic": stat, "banner": TOTAL, "group": TOTAL, **tot.to_dict()}
+        tot_row = {"metric": r, "statistic": stat, "kind": scale.kind, "banner": TOTAL, "group": TOTAL, **tot.to_dict()}
         cells.append(tot_row)
         for col in columns:
             raw, engine = counted[col] if metric else _counts(data, [col], s_col, weight, source)
             t = totals(_metric_counts(raw, engine, [col], s_col, metric, r, scale, source), [col], s_col,
                        scale.good, scale.bad)
             for _, g in t.iterrows():
-                cells.append({"metric": r, "statistic": stat, "banner": col, "group": g[col],
+                cells.append({"metric": r, "statistic": stat, "kind": scale.kind, "banner": col, "group": g[col],
                               **{k: g[k] for k in [*_SUMS, "n_eff"]}})
     cells_df = pd.DataFrame(cells)
     cells_df["n"] = cells_df["n"].astype("int64")
@@ -349,9 +383,12 @@ def banner(data: object, rows: Sequence[str], columns: str | Sequence[str], *, s
         variances.append(var)
     cells_df["value"] = values
     cells_df["unit_var"] = variances
-    small = suppress(cells_df[["n", "n_eff"]].assign(value=cells_df["value"]), size_col="n",
-                     value_cols=["value"], min_n=min_n, eff_col="n_eff")
-    for c in ("value", "note", "suppressed", "suppressed_reason", "suppressed_min_n", "suppressed_unit"):
+    cells_df["ci_low"], cells_df["ci_high"] = _intervals(cells_df, level)
+    small = suppress(cells_df[["n", "n_eff"]].assign(value=cells_df["value"], ci_low=cells_df["ci_low"],
+                                                     ci_high=cells_df["ci_high"]),
+                     size_col="n", value_cols=["value", "ci_low", "ci_high"], min_n=min_n, eff_col="n_eff")
+    for c in ("value", "ci_low", "ci_high", "note", "suppressed", "suppressed_reason", "suppressed_min_n",
+              "suppressed_unit"):
         cells_df[c] = small[c].to_numpy()
     # tests: pairs within each banner variable, and each column against the rest of the total
     for r in rows:
@@ -388,7 +425,8 @@ def banner(data: object, rows: Sequence[str], columns: str | Sequence[str], *, s
     cells_df.loc[cells_df["suppressed"].astype(bool), "mdd"] = np.nan
     cells_df["n_needed"] = n_needed(cells_df["statistic"].map(detect).to_numpy(float),
                                     cells_df["unit_var"].to_numpy(float), alpha=alpha, power=power)
-    keep = ["metric", "statistic", "banner", "group", "letter", "n", "n_eff", "value", "higher_than",
+    keep = ["metric", "statistic", "kind", "banner", "group", "letter", "n", "n_eff", "value", "ci_low", "ci_high",
+            "higher_than",
             "vs_total", "p_total", "mdd", "n_needed", "suppressed", "suppressed_reason", "suppressed_min_n",
             "suppressed_unit", "note"]
     pairs = pairs.drop(columns=["ia", "ib"])
@@ -410,6 +448,33 @@ def _value(c: pd.Series, stat: str) -> tuple[float, float]:
     neff = c["n_eff"]
     var = max(c["wxx"] / c["w"] - mean**2, 0.0) * neff / max(neff - 1, 1e-12)
     return mean, unit_variance("mean", sd=math.sqrt(var))
+
+
+def _intervals(cells: pd.DataFrame, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's interval, as the metric tables give it (:mod:`cxkit.stats.intervals`): adjusted Wald for
+    NPS, Wilson for shares, t for means, on the effective n."""
+    lo = np.full(len(cells), np.nan)
+    hi = np.full(len(cells), np.nan)
+    w = cells["w"].to_numpy(float)
+    neff = cells["n_eff"].to_numpy(float)
+    ok = w > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_good = np.where(ok, cells["good_w"].to_numpy(float) / w, np.nan)
+        p_bad = np.where(ok, cells["bad_w"].to_numpy(float) / w, np.nan)
+    stat = cells["statistic"].to_numpy()
+    m = (stat == "nps") & ok
+    if m.any():
+        a, b = nps_adjusted_wald(p_good[m], p_bad[m], neff[m], level)
+        lo[m], hi[m] = 100 * a, 100 * b
+    m = (stat == "top_box") & ok
+    if m.any():
+        a, b = wilson(p_good[m] * neff[m], neff[m], level)
+        lo[m], hi[m] = 100 * a, 100 * b
+    m = (stat == "mean") & ok
+    if m.any():
+        sd = np.sqrt(cells["unit_var"].to_numpy(float)[m])
+        lo[m], hi[m] = t_interval(cells["value"].to_numpy(float)[m], sd, neff[m], level)
+    return lo, hi
 
 
 def _rest(total: pd.Series, col: pd.Series) -> pd.Series:
