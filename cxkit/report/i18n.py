@@ -176,6 +176,10 @@ _COLUMNS.update({
     # minimum detectable difference beside comparisons (issue 16: cxkit.stats.power)
     "mdd": ("detectable difference (80 % power)", "detecteerbaar verschil (80 % onderscheidend vermogen)"),
     "n_needed": ("answers needed per group", "benodigde antwoorden per groep"),
+    # banner tables (issue 16: cxkit.stats.banner)
+    "banner": ("banner variable", "bannervariabele"), "group": ("group", "groep"),
+    "higher_than": ("higher than", "hoger dan"), "vs_total": ("against the rest", "tegenover de rest"),
+    "p_total": ("p against the rest", "p tegenover de rest"),
 })
 
 # The notebooks' narrative (markdown cells), kept in its own module for length.
@@ -597,7 +601,7 @@ _TEXT.update({
 _TEXT.update({
     # banner tables and minimum detectable differences (issue 16: cxkit.stats.banner, cxkit.stats.power)
     "bn_title": ("Banner table", "Kruistabel"),
-    "bn_total": ("Total", "Totaal"),
+    "bn_total": ("Total", "Totaal"), "bn_rest": ("rest of the total", "rest van het totaal"),
     "bn_base": ("Base (answers)", "Basis (antwoorden)"),
     "bn_base_eff": ("Effective base (n_eff, weighted)", "Effectieve basis (n_eff, gewogen)"),
     "bn_mdd": ("Detectable difference", "Detecteerbaar verschil"),

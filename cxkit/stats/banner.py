@@ -109,6 +109,12 @@ class Banner(Result):
         return (f"{len(metrics)} metric(s) by {', '.join(self.columns)}: {n_sig} of {len(self.pairs)} tests "
                 f"significant at alpha={self.alpha} ({self.correction})")
 
+    def tests(self, lang: str = "en") -> pd.DataFrame:
+        """The tests behind the letters and arrows for a reader (``b`` "rest" in ``lang``)."""
+        from ..report import i18n
+
+        return self.pairs.assign(b=self.pairs["b"].replace({"rest": i18n.text("bn_rest", lang)}))
+
     def p_values(self) -> pd.Series:
         """Unadjusted p-values of every test in the table (for a run-wide error budget)."""
         return self.pairs["p_value"]
