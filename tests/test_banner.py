@@ -158,3 +158,25 @@ def test_bad_arguments(worked):
         stats_banner(worked, ["nps"], ["region"], scales={"nps": Scale.nps()})
     with pytest.raises(cx.DataError):
         stats_banner(worked.assign(score=9), ["csat"], ["region"], scales={"csat": CSAT})
+
+
+@pytest.mark.parametrize("statistic", ["nps", "top_box", "mean"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_pairs_match_cx_pairwise(statistic, weighted):
+    # the banner's vectorised tests are cx.pairwise's (compare._pair), on the same groups
+    rng = np.random.default_rng(11)
+    df = pd.DataFrame({"g": rng.choice(["a", "b", "c"], 1500, p=[0.5, 0.3, 0.2]), "score": rng.integers(0, 11, 1500),
+                       "wt": rng.uniform(0.5, 2.0, 1500), "metric": "nps"})
+    df.loc[df.g == "b", "score"] = np.minimum(df.loc[df.g == "b", "score"] + 1, 10)
+    weight = "wt" if weighted else None
+    b = stats_banner(df, ["nps"], ["g"], scales={"nps": Scale.nps()}, statistics={"nps": statistic},
+                     weight=weight, correction="none")
+    pw = cx.pairwise(df, "g", scale=Scale.nps(), statistic=statistic, weight=weight, correction="none")
+    got = b.pairs[b.pairs["b"] != "rest"].set_index(["a", "b"])
+    for r in pw.itertuples():
+        assert got.loc[(r.a, r.b), "p_value"] == pytest.approx(r.p_value, rel=1e-9)
+        assert got.loc[(r.a, r.b), "diff"] == pytest.approx(r.diff, rel=1e-9)
+    # against the rest: the same test with the column's complement as group b
+    rest = df.assign(g=np.where(df.g == "a", "a", "other"))
+    one = cx.compare(rest, "g", "a", "other", scale=Scale.nps(), statistic=statistic, weight=weight)
+    assert b.pairs.set_index(["a", "b"]).loc[("a", "rest"), "p_value"] == pytest.approx(one.p_value, rel=1e-9)

@@ -35,10 +35,10 @@ from .._checks import as_list, check_choice
 from .._results import Result
 from ..errors import DataError, ParameterError
 from ..scales import Scale
-from .compare import _pair, _resolve
+from .compare import _resolve
 from .counts import check_counted_scores, kish_neff, tidy_counts
 from .engines import count_rows
-from .intervals import CORRECTIONS, adjust_p, nps_adjusted_wald, t_interval, wilson
+from .intervals import CORRECTIONS, adjust_p, nps_adjusted_wald, nps_diff_adjusted_wald, t_interval, wilson
 from .metrics import DEFAULT_MIN_N, totals
 from .power import DEFAULT_DETECT, POWER, mdd, n_needed, unit_variance
 from .suppression import suppress
@@ -398,16 +398,18 @@ def banner(data: object, rows: Sequence[str], columns: str | Sequence[str], *, s
         cells_df[c] = small[c].to_numpy()
     # tests: pairs within each banner variable, and each column against the rest of the total
     for r in rows:
-        stat = stats_of[r]
         sub = cells_df[cells_df["metric"] == r]
-        total = sub[sub["banner"] == TOTAL].iloc[0]
+        it = int(sub.index[sub["banner"] == TOTAL][0])
         for col in columns:
-            grp = sub[sub["banner"] == col]
-            for (ia, a), (ib, b) in combinations(grp.iterrows(), 2):
-                tests.append(_test(r, col, a, b, stat, level, ia, ib, min_n))
-            for ia, a in grp.iterrows():
-                rest = _rest(total, a)
-                tests.append(_test(r, col, a, rest, stat, level, ia, None, min_n))
+            idx = [int(i) for i in sub.index[sub["banner"] == col]]
+            tests += [(r, col, ia, ib, it) for ia, ib in combinations(idx, 2)]
+            tests += [(r, col, ia, None, it) for ia in idx]
+    diff, p_value = _run_tests(cells_df, tests, stats_of, level, min_n)
+    tests = [{"metric": r, "banner": col, "a": cells_df.at[ia, "group"],
+              "b": cells_df.at[ib, "group"] if ib is not None else "rest", "ia": ia, "ib": ib}
+             for r, col, ia, ib, _ in tests]
+    for t, d, p in zip(tests, diff, p_value, strict=True):
+        t["diff"], t["p_value"] = d, p
     pairs = pd.DataFrame(tests, columns=["metric", "banner", "a", "b", "diff", "p_value", "ia", "ib"])
     pairs["p_adj"] = adjust_p(pairs["p_value"], correction, count_missing=True)
     pairs["significant"] = (pairs["p_adj"] < alpha).fillna(False).astype(bool)
@@ -416,11 +418,11 @@ def banner(data: object, rows: Sequence[str], columns: str | Sequence[str], *, s
     p_total = {i: np.nan for i in cells_df.index}
     for t in pairs.itertuples(index=False):
         if t.ib is None or _nan(t.ib):
-            p_total[t.ia] = t.p_adj
+            p_total[int(t.ia)] = t.p_adj
             if t.significant:
-                arrow[t.ia] = "up" if t.diff > 0 else "down"
+                arrow[int(t.ia)] = "up" if t.diff > 0 else "down"
         elif t.significant:
-            win, lose = (t.ia, t.ib) if t.diff > 0 else (t.ib, t.ia)
+            win, lose = (int(t.ia), int(t.ib)) if t.diff > 0 else (int(t.ib), int(t.ia))
             higher[win].append(cells_df.loc[lose, "letter"])
     cells_df["higher_than"] = ["".join(sorted(higher[i], key=lambda s: (len(s), s))) for i in cells_df.index]
     cells_df["vs_total"] = [arrow[i] for i in cells_df.index]
@@ -483,21 +485,65 @@ def _intervals(cells: pd.DataFrame, level: float) -> tuple[np.ndarray, np.ndarra
     return lo, hi
 
 
-def _rest(total: pd.Series, col: pd.Series) -> pd.Series:
-    """Totals of every answer outside ``col`` (sums are additive; n_eff is recomputed)."""
-    rest = pd.Series({k: float(total[k]) - float(col[k]) for k in _SUMS})
-    rest["w2"] = max(rest["w2"], 0.0)
-    rest["n_eff"] = float(kish_neff(rest["w"], rest["w2"]))
-    return rest
+def _run_tests(cells: pd.DataFrame, tests: list, stats_of: Mapping[str, str], level: float,
+               min_n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Difference and p-value of every test, vectorised over the table.
 
+    The tests of :func:`cxkit.stats.compare._pair` on the same per-group sums, without its intervals (a banner
+    shows none for differences): NPS adjusted Wald (:func:`~cxkit.stats.intervals.nps_diff_adjusted_wald`),
+    the two-proportion score test (statsmodels, as ``_pair``), Welch t on n_eff (scipy's
+    ``ttest_ind_from_stats`` with ``_pair``'s per-answer variance). A side that is suppressed, empty or (the
+    rest of the total) below ``min_n`` gives no test (p NaN; it still counts in the family).
+    The column against the rest: the total's sums minus the column's (sums add up; n_eff is recomputed).
+    """
+    from scipy import stats as sps
+    from statsmodels.stats.proportion import test_proportions_2indep
 
-def _test(metric: str, col: str, a: pd.Series, b: pd.Series, stat: str, level: float, ia: int,
-          ib: int | None, min_n: int) -> dict:
-    """One test through :func:`cxkit.stats.compare._pair` (p NaN where a side is suppressed or empty)."""
-    base = {"metric": metric, "banner": col, "a": a["group"], "b": b["group"] if ib is not None else "rest",
-            "ia": ia, "ib": ib}
-    if bool(a.get("suppressed", False)) or bool(b.get("suppressed", False)) or b["w"] <= 0 or a["w"] <= 0 \
-            or b["n_eff"] < min_n:  # the rest of the total can be small too
-        return {**base, "diff": np.nan, "p_value": np.nan}
-    res = _pair(a, b, stat, level, None)
-    return {**base, "diff": res["diff"], "p_value": res["p_value"]}
+    m = len(tests)
+    diff, p = np.full(m, np.nan), np.full(m, np.nan)
+    if not m:
+        return diff, p
+    sums = cells[_SUMS].to_numpy(float)
+    ia = np.array([t[2] for t in tests])
+    ib = np.array([-1 if t[3] is None else t[3] for t in tests])
+    it = np.array([t[4] for t in tests])
+    rest = ib < 0
+    A = sums[ia]
+    B = np.where(rest[:, None], sums[it] - sums[ia], sums[np.where(rest, it, ib)])
+    B[:, _SUMS.index("w2")] = np.maximum(B[:, _SUMS.index("w2")], 0.0)
+    col = {k: i for i, k in enumerate(_SUMS)}
+    neff_a = cells["n_eff"].to_numpy(float)[ia]
+    neff_b = np.where(rest, kish_neff(B[:, col["w"]], B[:, col["w2"]]), cells["n_eff"].to_numpy(float)[np.where(rest, it, ib)])
+    sup = cells["suppressed"].to_numpy(bool)
+    ok = ~sup[ia] & ~np.where(rest, False, sup[np.where(rest, it, ib)]) & (A[:, col["w"]] > 0) & (B[:, col["w"]] > 0)
+    ok &= ~(rest & (neff_b < min_n))
+    stat = np.array([stats_of[t[0]] for t in tests])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ga, ba = A[:, col["good_w"]] / A[:, col["w"]], A[:, col["bad_w"]] / A[:, col["w"]]
+        gb, bb = B[:, col["good_w"]] / B[:, col["w"]], B[:, col["bad_w"]] / B[:, col["w"]]
+        for name in ("nps", "top_box", "mean"):
+            s = ok & (stat == name)
+            if not s.any():
+                continue
+            if name == "nps":
+                diff[s] = 100 * ((ga[s] - ba[s]) - (gb[s] - bb[s]))
+                p[s] = nps_diff_adjusted_wald(ga[s], ba[s], neff_a[s], gb[s], bb[s], neff_b[s], level)[4]
+            elif name == "top_box":
+                diff[s] = 100 * (ga[s] - gb[s])
+                ca, na, cb, nb = ga[s] * neff_a[s], neff_a[s], gb[s] * neff_b[s], neff_b[s]
+                pv = np.asarray(test_proportions_2indep(ca, na, cb, nb, method="score", compare="diff",
+                                                        correction=False).pvalue, dtype=float)
+                # both groups all in or all out of the box, equally: no difference, p = 1 (as _pair)
+                same = ((ca == 0) | (ca == na)) & ((cb == 0) | (cb == nb)) & (ca / na == cb / nb)
+                p[s] = np.where(same, 1.0, pv)
+            else:
+                def moments(X, neff):
+                    mean = X[:, col["wx"]] / X[:, col["w"]]
+                    var = np.maximum(X[:, col["wxx"]] / X[:, col["w"]] - mean**2, 0.0) * neff / np.maximum(neff - 1, 1e-12)
+                    return mean, var
+                ma, va = moments(A[s], neff_a[s])
+                mb, vb = moments(B[s], neff_b[s])
+                diff[s] = ma - mb
+                res = sps.ttest_ind_from_stats(ma, np.sqrt(va), neff_a[s], mb, np.sqrt(vb), neff_b[s], equal_var=False)
+                p[s] = np.where((va + vb) > 0, res.pvalue, np.nan)  # no variance in either group: no test
+    return diff, p
