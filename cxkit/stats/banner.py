@@ -405,9 +405,9 @@ def banner(data: object, rows: Sequence[str], columns: str | Sequence[str], *, s
             tests += [(r, col, ia, ib, it) for ia, ib in combinations(idx, 2)]
             tests += [(r, col, ia, None, it) for ia in idx]
     diff, p_value = _run_tests(cells_df, tests, stats_of, level, min_n)
-    tests = [{"metric": r, "banner": col, "a": cells_df.at[ia, "group"],
-              "b": cells_df.at[ib, "group"] if ib is not None else "rest", "ia": ia, "ib": ib}
-             for r, col, ia, ib, _ in tests]
+    group = cells_df["group"].to_numpy(object)
+    tests = [{"metric": r, "banner": col, "a": group[ia], "b": group[ib] if ib is not None else "rest",
+              "ia": ia, "ib": ib} for r, col, ia, ib, _ in tests]
     for t, d, p in zip(tests, diff, p_value, strict=True):
         t["diff"], t["p_value"] = d, p
     pairs = pd.DataFrame(tests, columns=["metric", "banner", "a", "b", "diff", "p_value", "ia", "ib"])
