@@ -172,6 +172,16 @@ _COLUMNS.update({
     "warnings": ("warnings", "waarschuwingen"), "step": ("step", "stap"),
 })
 
+_COLUMNS.update({
+    # minimum detectable difference beside comparisons (issue 16: cxkit.stats.power)
+    "mdd": ("detectable difference (80 % power)", "detecteerbaar verschil (80 % onderscheidend vermogen)"),
+    "n_needed": ("answers needed per group", "benodigde antwoorden per groep"),
+    # banner tables (issue 16: cxkit.stats.banner)
+    "banner": ("banner variable", "bannervariabele"), "group": ("group", "groep"),
+    "higher_than": ("higher than", "hoger dan"), "vs_total": ("against the rest", "tegenover de rest"),
+    "p_total": ("p against the rest", "p tegenover de rest"),
+})
+
 # The notebooks' narrative (markdown cells), kept in its own module for length.
 _TEXT.update(NARRATIVE)
 
@@ -588,6 +598,66 @@ _TEXT.update({
               "belang van drivers te tonen."),
 })
 
+_TEXT.update({
+    # banner tables and minimum detectable differences (issue 16: cxkit.stats.banner, cxkit.stats.power)
+    "bn_title": ("Banner table", "Kruistabel"),
+    "bn_total": ("Total", "Totaal"), "bn_rest": ("rest of the total", "rest van het totaal"),
+    "bn_base": ("Base (answers)", "Basis (antwoorden)"),
+    "bn_base_eff": ("Effective base (n_eff, weighted)", "Effectieve basis (n_eff, gewogen)"),
+    "bn_mdd": ("Detectable difference", "Detecteerbaar verschil"),
+    "bn_stat_nps": ("NPS", "NPS"), "bn_stat_top_box": ("% top box", "% topbox"),
+    "bn_stat_mean": ("mean", "gemiddelde"), "bn_stat_easy": ("% easy", "% makkelijk"),
+    "bn_unit_nps": ("NPS points", "NPS-punten"), "bn_unit_top_box": ("%-points", "procentpunten"),
+    "bn_unit_mean": ("scale points", "schaalpunten"),
+    "bn_letters": ("Letters: the column is significantly higher than the lettered columns of the same banner "
+                   "variable; ▲/▼: significantly higher/lower than the rest of the total (alpha = {alpha}).",
+                   "Letters: de kolom is significant hoger dan de kolommen met die letters binnen dezelfde "
+                   "bannervariabele; ▲/▼: significant hoger/lager dan de rest van het totaal (alfa = {alpha})."),
+    "bn_correction": ("Multiple testing: {method} over all {m} tests in this table.",
+                      "Meervoudig toetsen: {method} over alle {m} toetsen in deze tabel."),
+    "bn_corr_fdr_bh": ("Benjamini-Hochberg false discovery rate", "Benjamini-Hochberg false discovery rate"),
+    "bn_corr_holm": ("Holm", "Holm"), "bn_corr_bonferroni": ("Bonferroni", "Bonferroni"),
+    "bn_corr_none": ("no correction", "geen correctie"),
+    "bn_tests": ("Tests: NPS adjusted-Wald (Rocks 2016), shares two-proportion score test, means Welch t; "
+                 "weighted data on the effective base.",
+                 "Toetsen: NPS adjusted-Wald (Rocks 2016), aandelen score-toets voor twee proporties, "
+                 "gemiddelden Welch t; gewogen data op de effectieve basis."),
+    "bn_suppressed": ("–: fewer than {min_n} answers (effective, when weighted): not shown and not tested.",
+                      "–: minder dan {min_n} antwoorden (effectief, bij weging): niet getoond en niet getoetst."),
+    "bn_mdd_note": ("±: where nothing is significant, the smallest difference from an equally large column "
+                    "that the data could detect ({power} % power).",
+                    "±: waar niets significant is, het kleinste verschil met een even grote kolom dat de data "
+                    "zouden kunnen aantonen ({power} % onderscheidend vermogen)."),
+    "bn_needs": ("{metric}: needs about {n} answers per column to detect {d} {unit} at {power} % power.",
+                 "{metric}: er zijn ongeveer {n} antwoorden per kolom nodig om {d} {unit} aan te tonen met "
+                 "{power} % onderscheidend vermogen."),
+    "bn_na_metrics": ("This report needs at least one metric (NPS, CSAT or CES) in the dataset; it has none, so there "
+                      "is no banner table to show.",
+                      "Dit rapport heeft minstens één maatstaf (NPS, CSAT of CES) in de dataset nodig; die heeft er geen, "
+                      "dus er is geen kruistabel te tonen."),
+    "bn_na_columns": ("This report needs a grouping of the answers (a banner variable such as segment or channel) with "
+                      "2 to 20 values; the dataset has none of {tried}, so there is no banner table to show. Name "
+                      "the columns in the `columns` parameter.",
+                      "Dit rapport heeft een indeling van de antwoorden nodig (een bannervariabele zoals segment of "
+                      "kanaal) met 2 tot 20 waarden; de dataset heeft geen van {tried}, dus er is geen kruistabel te "
+                      "tonen. Noem de kolommen in de parameter `columns`."),
+    "bn_verdict_sig": ("- **{metric}** ({stat}, total {total}): {parts}.",
+                       "- **{metric}** ({stat}, totaal {total}): {parts}."),
+    "bn_verdict_up": ("{col} higher than the rest", "{col} hoger dan de rest"),
+    "bn_verdict_down": ("{col} lower than the rest", "{col} lager dan de rest"),
+    "bn_verdict_none": ("- **{metric}** ({stat}, total {total}): no column differs significantly from the rest; "
+                        "the smallest detectable difference per column is about {mdd}.",
+                        "- **{metric}** ({stat}, totaal {total}): geen kolom wijkt significant af van de rest; "
+                        "het kleinste aantoonbare verschil per kolom is ongeveer {mdd}."),
+    "bn_no_weights": ("This dataset has no survey weights: the figures describe the respondents as they answered.",
+                      "Deze dataset heeft geen surveygewichten: de cijfers beschrijven de respondenten zoals ze "
+                      "antwoordden."),
+    "cmp_mdd": ("With {n} answers in the smaller group, only differences of about {mdd} {unit} or more are detectable at "
+                "{power} % power; {d} {unit} needs about {need} answers per group.",
+                "Met {n} antwoorden in de kleinste groep zijn alleen verschillen vanaf ongeveer {mdd} {unit} aan te tonen "
+                "met {power} % onderscheidend vermogen; {d} {unit} vraagt ongeveer {need} antwoorden per groep."),
+})
+
 
 # League tables (cxkit.stats.league, cxkit.report.caterpillar; issue 16): columns and plot words, en/nl.
 _COLUMNS.update({
@@ -660,3 +730,6 @@ RAKING_MESSAGES = [
     ("Raking", "Weging (raking)"),
 ]
 _MESSAGES.extend((_compile(en), nl) for en, nl in RAKING_MESSAGES)
+
+# report title of notebook 05 (issue 16: banner tables)
+REPORT_TITLES.update({"05_segment_tables": ("Segment tables", "Segmenttabellen")})

@@ -113,3 +113,28 @@ NARRATIVE: dict[str, tuple[str, str]] = {
         '## Figure recorded for the scheduled report',
         '## Vastgelegd cijfer voor het geplande rapport'),
 }
+
+# Notebook 05, segment tables (issue 16: banner tables)
+NARRATIVE.update({
+    'nb05_intro': (
+        '# Segment tables\n\nThe metrics (NPS, CSAT top box, CES % easy) per segment, channel and touchpoint in one banner table: metrics down, groups across, a Total column first. Each column has a letter; a cell lists the letters of the columns of the same grouping it is significantly higher than, and ▲ / ▼ marks a column significantly above or below the rest of the answers. All tests of the table are corrected together. Where nothing is significant, the table says how large a difference the data could have detected, so "no difference" is not read as "the same".',
+        '# Segmenttabellen\n\nDe maatstaven (NPS, CSAT-topbox, CES % makkelijk) per segment, kanaal en contactmoment in één kruistabel: maatstaven onder elkaar, groepen naast elkaar, met eerst een kolom Totaal. Elke kolom heeft een letter; een cel noemt de letters van de kolommen van dezelfde indeling waar hij significant hoger ligt, en ▲ / ▼ markeert een kolom die significant boven of onder de rest van de antwoorden ligt. Alle toetsen van de tabel worden samen gecorrigeerd. Waar niets significant is, zegt de tabel hoe groot een verschil de data hadden kunnen aantonen, zodat "geen verschil" niet als "hetzelfde" wordt gelezen.'),
+    'nb05_banner': (
+        '## Banner table\n\nNPS in points; CSAT as the % of answers in the top box; CES as the % counted as easy. Under each metric: the base (answers; the effective base with weights) and, beside cells without a significant difference, the smallest difference the data could detect.',
+        '## Kruistabel\n\nNPS in punten; CSAT als het % antwoorden in de topbox; CES als het % dat als makkelijk telt. Onder elke maatstaf: de basis (antwoorden; met weging de effectieve basis) en, naast cellen zonder significant verschil, het kleinste verschil dat de data konden aantonen.'),
+    'nb05_charts': (
+        '## Per grouping\n\nEach metric per column of the first banner variable, with its interval and number of answers.',
+        '## Per indeling\n\nElke maatstaf per kolom van de eerste bannervariabele, met het interval en het aantal antwoorden.'),
+    'nb05_power': (
+        '## How many answers a difference needs\n\nA difference that is not significant is not proof that the groups are the same: small columns can only show large differences. For each metric, the answers per column needed to detect a given difference with the chosen power.',
+        '## Hoeveel antwoorden een verschil nodig heeft\n\nEen verschil dat niet significant is, bewijst niet dat de groepen gelijk zijn: kleine kolommen kunnen alleen grote verschillen tonen. Per maatstaf het aantal antwoorden per kolom dat nodig is om een gegeven verschil aan te tonen met het gekozen onderscheidend vermogen.'),
+    'nb05_league': (
+        '## League table\n\nReserved: the shrinkage league table (`cx.league`) of units such as stores or agents goes here.',
+        '## Ranglijst\n\nGereserveerd: de ranglijst met krimpschatting (`cx.league`) van eenheden zoals winkels of medewerkers komt hier.'),
+    'nb05_weighting': (
+        '## Weighting\n\nReserved: the weighting report (`cx.rake`: convergence, efficiency, design effect, largest weights) goes here.',
+        '## Weging\n\nGereserveerd: het wegingsrapport (`cx.rake`: convergentie, efficiëntie, designeffect, grootste gewichten) komt hier.'),
+    'nb05_tests': (
+        '## Tests behind the letters\n\nEvery comparison made: the pairs within each banner variable and each column against the rest, with the unadjusted and adjusted p-values.',
+        '## Toetsen achter de letters\n\nElke gemaakte vergelijking: de paren binnen elke bannervariabele en elke kolom tegenover de rest, met de ruwe en de gecorrigeerde p-waarden.'),
+})
