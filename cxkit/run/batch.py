@@ -645,7 +645,7 @@ def _error_budget(done: Sequence[RunResult], method: str, alpha: float) -> dict[
     family = run_family((f"{r.run_date}/{r.name}", list(r.tests)) for r in ran)
     budget = family.budget(method, alpha)
     table = family.adjust(method, alpha)
-    for date_dir in sorted({r.folder.parent for r in ran}):
+    for date_dir in sorted({r.folder.parent for r in ran}) if len(table) else ():  # no tests, no list
         rows = table[table["report"].str.startswith(f"{date_dir.name}/")] if len(table) else table
         doc = {"error_budget": budget, "tests": json.loads(rows.to_json(orient="records", double_precision=15))}
         atomic_write(date_dir / "tests.json", json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
