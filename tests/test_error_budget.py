@@ -113,6 +113,7 @@ def test_batch_family_equals_multipletests_on_concatenated_p_values(tmp_path):
     # Each report states its tests in one line, in its language.
     html_en = (tmp_path / "reports" / DATE / "one" / "one.html").read_text()
     assert "This report made 4 significance tests." in html_en
+    assert "diff 0" not in html_en  # the tests travel as data, not printed on the page
     html_nl = (tmp_path / "reports" / DATE / "two_nl" / "two_nl.html").read_text()
     assert "Dit rapport voerde 3 significantietoetsen uit." in html_nl
     # The executed notebook carries the tests; the source notebook is unchanged.

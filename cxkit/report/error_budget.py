@@ -87,6 +87,6 @@ def run_family(reports: Iterable[tuple[str, list[dict[str, Any]]]]) -> TestFamil
 
 def budget_cell(lang_expr: str = 'globals().get("lang", "en")') -> nbformat.NotebookNode:
     """The code cell the runner appends to a report: states the budget and carries the tests."""
-    cell = nbformat.v4.new_code_cell(f"import cxkit as _cx\n_cx.record_tests(lang={lang_expr})")
+    cell = nbformat.v4.new_code_cell(f"import cxkit as _cx\n_cx_tests = _cx.record_tests(lang={lang_expr})")
     cell.metadata["tags"] = ["appendix", CELL_TAG]
     return cell
