@@ -64,6 +64,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
                           "metric_table", "save_tables", "window"),
     "run.batch": ("default_batch_path", "run_reports"),
     "stats.raking": ("RakeResult", "rake", "weighting_sensitivity"),
+    "stats.multiplicity": ("TestFamily", "tests"),
+    "report.error_budget": ("record_tests",),
 }
 
 # name -> (module, attribute); attribute None: the module itself.

@@ -7,6 +7,7 @@
         segment: {consumer: 0.50, smb: 0.35, enterprise: 0.15}
         contract: {annual: 0.40, monthly: 0.60}
       trim: [0.2, 5]                 # optional: bounds on the weight relative to the mean weight
+                                     # (with a base weight: on the raking factor relative to its mean)
       max_iter: 100                  # optional
       per: metric                    # metric (default: each metric's answers are raked on their own) | all
 

@@ -733,3 +733,19 @@ _MESSAGES.extend((_compile(en), nl) for en, nl in RAKING_MESSAGES)
 
 # report title of notebook 05 (issue 16: banner tables)
 REPORT_TITLES.update({"05_segment_tables": ("Segment tables", "Segmenttabellen")})
+
+
+# One error budget per run (issue 16: cx.tests, cx.record_tests; the line each report states).
+_TEXT.update({
+    "eb_line": ("This report made {n} significance tests. Across the whole scheduled run they count in one family "
+                "({how}, {pct} %); the run's manifest records how many differences stay significant and how many "
+                "false flags to expect.",
+                "Dit rapport voerde {n} significantietoetsen uit. Over de hele geplande run tellen ze als één "
+                "familie ({how}, {pct} %); het manifest van de run vermeldt hoeveel verschillen significant blijven "
+                "en hoeveel valse signalen te verwachten zijn."),
+    "eb_none": ("This report made no significance tests (the run controls its tests as one family: {how}, {pct} %).",
+                "Dit rapport voerde geen significantietoetsen uit (de run behandelt zijn toetsen als één familie: "
+                "{how}, {pct} %)."),
+    "eb_method_fdr_bh": ("false discovery rate, Benjamini-Hochberg", "fractie valse ontdekkingen, Benjamini-Hochberg"),
+    "eb_method_holm": ("family-wise error rate, Holm", "familiegewijze foutkans, Holm"),
+})

@@ -104,6 +104,7 @@ class RunResult(Result):
     duration_s: float = 0.0
     error: str = ""
     kpis: tuple = ()
+    tests: tuple = ()  # significance tests the report made (cxkit.report.error_budget), for the run's family
 
     def summary(self) -> pd.DataFrame:
         """The run as one row: run_date, name, status, duration_s, html, error."""
@@ -425,6 +426,9 @@ def _execute(spec: RunSpec) -> tuple[RunResult, Path]:
             reads.unlink(missing_ok=True)
         nb_path, html_path = stage / f"{spec.name}.ipynb", stage / f"{spec.name}.html"
         kpis = extract_kpis(nb_path) if nb_path.exists() else []
+        from ..report.error_budget import extract_tests  # lazily: statsmodels stays out of `cxkit --help`
+
+        tests = extract_tests(nb_path) if nb_path.exists() else []
         atomic_write(stage / KPIS, kpis_json(kpis, report=spec.notebook.stem, run_date=spec.run_date,
                                              parameters=spec.shown, status=status))
         duration = time.monotonic() - t0
@@ -434,6 +438,7 @@ def _execute(spec: RunSpec) -> tuple[RunResult, Path]:
             "parameters": spec.shown, "overrides": spec.parameters, "inputs": inputs,
             "versions": package_versions(), "started": started, "ended": _now(),
             "duration_s": round(duration, 2), "status": status, "error": error, "kpis": len(kpis),
+            "tests": len(tests),
             "outputs": {k: p.name for k, p in (("html", html_path), ("notebook", nb_path), ("kpis", stage / KPIS))
                         if p.exists()},
         }
@@ -449,7 +454,7 @@ def _execute(spec: RunSpec) -> tuple[RunResult, Path]:
         raise
     return RunResult(name=spec.name, run_date=spec.run_date, status=status, folder=spec.folder,
                      html=spec.folder / f"{spec.name}.html", duration_s=duration, error=error,
-                     kpis=tuple(kpis)), stage
+                     kpis=tuple(kpis), tests=tuple(tests)), stage
 
 
 def _fingerprint(folder: Path) -> tuple[int, int] | None:
@@ -544,7 +549,8 @@ def run_reports(batch: str | Path | Mapping[str, Any] | None = None, *, notebook
                 run_date: str | Sequence[str] = (), parameters: Mapping[str, Any] | None = None,
                 text_parameters: Mapping[str, str] | None = None, output: str | Path = "reports",
                 jobs: int = 1, force: bool = False, skip_existing: bool = False, timeout: int | None = None,
-                progress: bool | None = None, notebook_timeout: int | None = None) -> BatchResult:
+                progress: bool | None = None, notebook_timeout: int | None = None,
+                correction: str = "fdr_bh", alpha: float = 0.05) -> BatchResult:
     """Run a batch file (or one ``notebook``) into ``output/<run_date>/``; see the module docstring.
 
     Parameters
@@ -579,6 +585,11 @@ def run_reports(batch: str | Path | Mapping[str, Any] | None = None, *, notebook
     """
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise ParameterError(f"`jobs` must be a whole number >= 1; got {jobs!r}.")
+    from .._checks import check_alpha, check_choice
+    from ..stats.multiplicity import METHODS
+
+    check_choice("correction", correction, METHODS)
+    alpha = check_alpha(alpha)
     dates = [run_date] if isinstance(run_date, str | dt.date) else list(run_date)
     runs = plan_runs(batch, notebook=notebook, run_dates=dates, parameters=parameters,
                      text_parameters=text_parameters, output=output, timeout=timeout,
@@ -607,6 +618,7 @@ def run_reports(batch: str | Path | Mapping[str, Any] | None = None, *, notebook
             log.info("exists (not overwritten): %s", r.html)
         try:
             _run_all(todo, jobs, progress, planned, results)
+            _error_budget([results[r.folder] for r in todo if r.folder in results], correction, alpha)
         except BaseException as exc:  # SIGTERM (SystemExit from the CLI), Ctrl-C: say what stopped, keep a true index
             stopped = [r for r in todo if r.folder not in results and _fingerprint(r.folder) == planned[r.folder]]
             log.error("batch interrupted (%s): %d run(s) not finished: %s", type(exc).__name__ or "signal",
@@ -621,6 +633,34 @@ def run_reports(batch: str | Path | Mapping[str, Any] | None = None, *, notebook
                     write_index(d)
     indexes = tuple(d / "index.html" for d in date_dirs if (d / "index.html").exists())
     return BatchResult(runs=tuple(results[r.folder] for r in runs), indexes=indexes)
+
+
+def _error_budget(done: Sequence[RunResult], method: str, alpha: float) -> dict[str, Any]:
+    """One family for every test of the runs just made: ``tests.json`` per date, ``error_budget`` in manifests."""
+    import json
+
+    from ..report.error_budget import run_family
+
+    ran = [r for r in done if r.status in ("ok", "not applicable") and (r.folder / MANIFEST).is_file()]
+    family = run_family((f"{r.run_date}/{r.name}", list(r.tests)) for r in ran)
+    budget = family.budget(method, alpha)
+    table = family.adjust(method, alpha)
+    for date_dir in sorted({r.folder.parent for r in ran}) if len(table) else ():  # no tests, no list
+        rows = table[table["report"].str.startswith(f"{date_dir.name}/")] if len(table) else table
+        doc = {"error_budget": budget, "tests": json.loads(rows.to_json(orient="records", double_precision=15))}
+        atomic_write(date_dir / "tests.json", json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    for r in ran:
+        mine = table[table["report"] == f"{r.run_date}/{r.name}"] if len(table) else table
+        path = r.folder / MANIFEST
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest["error_budget"] = {**budget, "tests_in_report": len(mine),
+                                    "flags_in_report": int(mine["significant"].sum()) if len(mine) else 0,
+                                    "listed_in": "../tests.json"}
+        atomic_write(path, json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n")
+    if ran:
+        log.info("error budget: %d tests over %d report(s), %s at %g: %d significant, %.2f false flags expected",
+                 budget["tests"], len(ran), method, alpha, budget["flags"], budget["expected_false_flags"])
+    return budget
 
 
 def _worker_init(parent_pid: int) -> None:

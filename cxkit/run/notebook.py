@@ -476,7 +476,7 @@ def _cell_timeout(timeout: float, notebook_timeout: float | None) -> Any:
 def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: Mapping[str, Any] | None = None,
                      *, force: bool = False, name: str | None = None, kernel_name: str | None = None,
                      timeout: int = 1200, shown_parameters: Mapping[str, Any] | None = None,
-                     notebook_timeout: float | None = None) -> ReportResult:
+                     notebook_timeout: float | None = None, error_budget: bool = True) -> ReportResult:
     """Execute ``notebook`` with papermill into ``output_dir`` and render HTML beside it.
 
     Parameters are checked against the notebook's parameters cell first
@@ -487,6 +487,9 @@ def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: M
     ``shown_parameters`` (default: ``parameters``) are listed at the top of the HTML.
     ``timeout`` is per cell; ``notebook_timeout`` (seconds, default none) bounds the whole
     notebook: the cell running when it is spent is interrupted and the report fails.
+    With ``error_budget`` (default) a last cell is added to the executed copy: it states the report's
+    significance tests in one line and carries them for the run's manifest
+    (:func:`cxkit.report.error_budget.record_tests`); the notebook file is not changed.
     """
     import papermill as pm
 
@@ -508,8 +511,14 @@ def execute_notebook(notebook: str | Path, output_dir: str | Path, parameters: M
     # no progress bars in the kernel: the run renders to HTML, where a bar is noise (cxkit._progress)
     previous_progress = os.environ.get(PROGRESS_ENV)
     os.environ[PROGRESS_ENV] = "0"  # the kernel inherits it
+    source: Any = str(notebook)
+    if error_budget:
+        from ..report.error_budget import budget_cell  # lazily: pandas, statsmodels
+
+        source = nbformat.read(str(notebook), as_version=4)
+        source.cells.append(budget_cell())
     try:
-        pm.execute_notebook(str(notebook), str(tmp_nb), parameters=params, cwd=str(notebook.parent.resolve()),
+        pm.execute_notebook(source, str(tmp_nb), parameters=params, cwd=str(notebook.parent.resolve()),
                             kernel_name=kernel_name, progress_bar=False, log_output=False,
                             execution_timeout=timeout, timeout_func=_cell_timeout(timeout, notebook_timeout),
                             # The kernel's start-up warning about unencrypted local TCP

@@ -37,6 +37,8 @@ from ..scales import Scale
 from .intervals import CORRECTIONS, adjust_p, nps_diff_adjusted_wald
 from .metrics import DEFAULT_MIN_N, prepare_counts, totals
 from .power import DEFAULT_DETECT, POWER, mdd, n_needed, unit_variance
+
+from .multiplicity import register
 from .suppression import suppress
 
 __all__ = ["Comparison", "compare", "pairwise", "changes", "STATISTICS", "CORRECTIONS"]
@@ -251,6 +253,7 @@ def compare(data: pd.DataFrame, group: str, a: object, b: object, score: str = "
     res = _suppress_pairs(pd.DataFrame([_pair(rows["a"], rows["b"], statistic, level, test, ca, cb)]),
                           min_n).iloc[0].to_dict()
     res = {k: v.item() if isinstance(v, np.generic) else v for k, v in res.items()}  # plain Python fields
+    register([res["p_value"]], [f"{statistic} {group}: {a} vs {b}"], "compare")  # the run's error budget
     return Comparison(statistic=statistic, group=group, a=str(a), b=str(b), level=level, **res)
 
 
@@ -305,6 +308,8 @@ def pairwise(data: pd.DataFrame, group: str, score: str = "score", *, scale: Sca
     out = _adjust_then_suppress(pd.DataFrame(rows), correction, min_n)
     out["significant"] = out["p_adj"] < alpha
     out["statistic"] = statistic
+    register(out["p_value"], [f"{statistic} {group}: {a} vs {b}" for a, b in zip(out["a"], out["b"], strict=True)],
+             "pairwise")
     return out
 
 
@@ -338,4 +343,7 @@ def changes(data: pd.DataFrame, date: str, score: str = "score", by: str | Seque
     out = _adjust_then_suppress(pd.DataFrame(rows, columns=cols), correction, min_n)
     out["significant"] = out["p_adj"] < alpha
     out["statistic"] = statistic
+    keys = out[by].astype(str).agg(" ".join, axis=1) + " " if by and len(out) else ""
+    register(out["p_value"], list(f"{statistic} " + keys + out["period"].astype(str) + " vs "
+                                  + out["previous"].astype(str)), "changes")
     return out

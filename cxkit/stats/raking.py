@@ -17,7 +17,6 @@ from .._raking import RakeResult, _check_targets, rake_frame, weight_diagnostics
 from ..errors import ParameterError
 from ..scales import Scale
 from .engines import count_rows, open_frame
-from .metrics import DEFAULT_MIN_N
 
 __all__ = ["rake", "RakeResult", "weight_diagnostics", "weighting_sensitivity", "HEADLINE_COLUMN"]
 
@@ -92,7 +91,7 @@ def rake(data: object, targets: Mapping[str, Mapping[Any, float]], *, weight: st
 
 def weighting_sensitivity(data: pd.DataFrame, weights: str | pd.Series, scales: Mapping[str, Scale], *,
                           by: str | Sequence[str] | None = None, metric: str = "metric", score: str = "score",
-                          min_n: int = DEFAULT_MIN_N, source: str = "data") -> pd.DataFrame:
+                          min_n: int | None = None, source: str = "data") -> pd.DataFrame:
     """Each metric's headline figure unweighted and weighted, side by side: what the weights change.
 
     Parameters
@@ -106,7 +105,8 @@ def weighting_sensitivity(data: pd.DataFrame, weights: str | pd.Series, scales: 
     by : str or list of str, optional
         Groups to show the change for (each figure per group).
     metric, score, min_n, source
-        As in :func:`cxkit.metric_suite`; ``min_n`` applies to the weighted ``n_eff``.
+        As in :func:`cxkit.metric_suite` (``min_n`` default: its default); ``min_n`` applies to the
+        weighted ``n_eff``.
 
     Returns
     -------
@@ -115,8 +115,10 @@ def weighting_sensitivity(data: pd.DataFrame, weights: str | pd.Series, scales: 
         in the figure's units: NPS points, % top box, % easy), with the weighted figure's
         suppression columns; a suppressed weighted cell has no ``weighted``/``diff``.
     """
+    from .metrics import DEFAULT_MIN_N  # lazily: scipy stays out of cx.rake
     from .suite import metric_suite  # the metric tables, as every report computes them
 
+    min_n = DEFAULT_MIN_N if min_n is None else min_n
     if not isinstance(data, pd.DataFrame):
         raise ParameterError(f"`data` must be a pandas DataFrame; got {type(data).__name__}.")
     by = as_list(by)
