@@ -36,9 +36,8 @@ from ..errors import DegenerateDataError, ParameterError
 from ..scales import Scale
 from .intervals import CORRECTIONS, adjust_p, nps_diff_adjusted_wald
 from .metrics import DEFAULT_MIN_N, prepare_counts, totals
-from .power import DEFAULT_DETECT, POWER, mdd, n_needed, unit_variance
-
 from .multiplicity import register
+from .power import DEFAULT_DETECT, POWER, mdd, n_needed, unit_variance
 from .suppression import suppress
 
 __all__ = ["Comparison", "compare", "pairwise", "changes", "STATISTICS", "CORRECTIONS"]
