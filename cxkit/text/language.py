@@ -45,8 +45,10 @@ def _detect_one(text: str) -> str:
     if len(words) < MIN_WORDS:
         return UNDETERMINED
     scores = {lang: sum(w in sw for w in words) / len(words) for lang, sw in STOPWORDS.items()}
-    best = max(sorted(scores), key=lambda k: scores[k])  # sorted: ties break the same way every run
-    return best if scores[best] >= MIN_SHARE else UNDETERMINED
+    ranked = sorted(scores.values(), reverse=True)
+    if ranked[0] < MIN_SHARE or ranked[0] == ranked[1]:  # a tie is no evidence: say undetermined
+        return UNDETERMINED
+    return max(scores, key=lambda k: scores[k])
 
 
 def detect_language(texts: Sequence[str] | pd.Series) -> pd.Series:
