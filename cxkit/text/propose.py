@@ -8,6 +8,7 @@ proposals for the same comments.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -56,12 +57,15 @@ def propose_codes(texts: Sequence[str] | pd.Series, lang: str = "en", *, n_codes
         return pd.DataFrame(columns=cols)
     k = min(n_codes, X.shape[1], X.shape[0])
     model = NMF(n_components=k, init="nndsvd", random_state=seed, max_iter=400)
-    W = model.fit_transform(X)
+    with warnings.catch_warnings():  # proposals are for reading; a not-quite-converged fit is still useful
+        warnings.simplefilter("ignore")
+        W = model.fit_transform(X)
     vocab = np.array(vec.get_feature_names_out())
     strongest = np.where(W.max(axis=1) > 0, W.argmax(axis=1), -1)
     rows = []
     for j in range(k):
         order = np.lexsort((vocab, -model.components_[j]))[:n_terms]  # ties broken by the word itself
         rows.append({"proposal": j + 1, "terms": ", ".join(vocab[order]), "comments": int((strongest == j).sum())})
-    return pd.DataFrame(rows, columns=cols).sort_values(["comments", "proposal"], ascending=[False, True],
+    out = pd.DataFrame(rows, columns=cols)
+    return out[out["comments"] > 0].sort_values(["comments", "proposal"], ascending=[False, True],
                                                         ignore_index=True)
