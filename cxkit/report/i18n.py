@@ -624,6 +624,10 @@ _TEXT.update({
     "cm_head": ("{n} comments analysed ({langs}); most mentioned: {top}.",
                 "{n} opmerkingen geanalyseerd ({langs}); het vaakst genoemd: {top}."),
     "cm_none": ("none", "geen"),
+    "cm_why_no_churn": ("this dataset has no churn record", "deze dataset heeft geen opzeggegevens"),
+    "cm_why_no_topics": ("no topic is mentioned often enough", "geen onderwerp wordt vaak genoeg genoemd"),
+    "cm_why_no_variation": ("no churn variation among the commenting customers",
+                            "geen variatie in opzeggen onder de klanten met een opmerking"),
     "cm_left_out": ("{n} comments in other languages ({which}) are counted but left out: only English and Dutch "
                     "are coded.",
                     "{n} opmerkingen in andere talen ({which}) zijn geteld maar niet geanalyseerd: alleen Engels en "
@@ -634,12 +638,13 @@ _TEXT.update({
                     "Deze opmerkingen hebben geen score en geen opzeggegevens: welke onderwerpen samengaan met lage "
                     "scores of met vertrek valt uit deze data niet te zeggen, alleen hoe vaak elk onderwerp "
                     "genoemd wordt en op welke toon."),
-    "cm_detractor": ("Topics that go with being {outcome} (odds ratio above 1, significant): {up}; with being "
-                     "less often {outcome}: {down}.",
-                     "Onderwerpen die samengaan met {outcome} zijn (odds ratio boven 1, significant): {up}; "
-                     "met minder vaak {outcome} zijn: {down}."),
-    "cm_outcome_detractor": ("a detractor (NPS 0-6)", "criticaster (NPS 0-6)"),
-    "cm_outcome_not_satisfied": ("not satisfied (below the top box)", "niet tevreden (onder de topbox)"),
+    "cm_detractor": ("Topics that go with {outcome} more often (odds ratio above 1, significant): {up}; less "
+                     "often: {down}.",
+                     "Onderwerpen die vaker samengaan met {outcome} (odds ratio boven 1, significant): {up}; "
+                     "minder vaak: {down}."),
+    "cm_outcome_detractor": ("detractors (NPS 0-6)", "criticasters (NPS 0-6)"),
+    "cm_outcome_column": ("{column} = {value}", "{column} = {value}"),
+    "cm_outcome_not_satisfied": ("not satisfied answers (below the top box)", "niet-tevreden antwoorden (onder de topbox)"),
     "cm_churn": ("Topics after which customers left more often within {horizon} days (adjusted for detractor "
                  "status): {up}; less often: {down}.",
                  "Onderwerpen waarna klanten vaker opzegden binnen {horizon} dagen (gecorrigeerd voor "

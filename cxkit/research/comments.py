@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import check_choice
+from .._checks import check_choice, check_columns
 from .._inputs import read_yaml
 from .._results import Study
 from ..data.dataset import Dataset
@@ -124,7 +124,7 @@ class CommentStudy(Study):
                 lines.append(_t("cm_churn", lang, horizon=f["horizon_days"], up=f["churn_up"] or _t("cm_none", lang),
                                 down=f["churn_down"] or _t("cm_none", lang)))
             elif f.get("churn_why"):
-                lines.append(_t("cm_churn_not", lang, why=f["churn_why"]))
+                lines.append(_t("cm_churn_not", lang, why=_t(f["churn_why"], lang)))
         lines.append(_t("cm_sentiment_limits", lang))
         lines.append(_t("cm_codebook", lang, name=self.codebook.name, version=self.codebook.version,
                         sha=self.codebook.sha256[:12]))
@@ -179,7 +179,7 @@ def _quotes_allowed(source: Any) -> bool:
 
 def comment_study(source: str | Path | Mapping[str, Any] | Dataset, *, codebook: Any = None,
                   text: str | None = None, language: str | None = None, metric: str | None = None,
-                  horizon_days: int = 180, level: float = 0.95, min_n: int = 30, show_quotes: bool = False,
+                  outcome: str | None = None, outcome_event: Any = 0, horizon_days: int = 180, level: float = 0.95, min_n: int = 30, show_quotes: bool = False,
                   n_quotes: int = 2, n_proposals: int = 5, n_boot: int = 200, seed: int = 0,
                   lang: str = "en") -> CommentStudy:
     """Code a dataset's open comments and relate the topics to scores and later churn.
@@ -195,6 +195,9 @@ def comment_study(source: str | Path | Mapping[str, Any] | Dataset, *, codebook:
     metric : str, optional
         The score the comments are read against (default: ``nps`` if commented, else the most
         commented metric).
+    outcome, outcome_event : str, value, optional
+        A yes/no column of the answers to explain instead of detractor status (e.g.
+        ``recommended``), and its value that counts as the event (default 0: "does not").
     horizon_days : int
         Churn counts when it happens within this many days after the answer.
     level, min_n : float, int
@@ -287,9 +290,16 @@ def comment_study(source: str | Path | Mapping[str, Any] | Dataset, *, codebook:
         metric = metric or ("nps" if "nps" in commented.index else str(commented.index[0]))
         params["metric"] = metric
         m = a[a["metric"] == metric].reset_index(drop=True)
-        det, outcome_name = _outcome(m, ds, metric)
-        m["detractor"] = det.astype(int).to_numpy()
-        facts["outcome_label"] = _t("cm_outcome_" + outcome_name.replace(" ", "_"), lang)
+        if outcome is not None:
+            check_columns(m, [outcome], argument="outcome", source=f"the answers of {ds.name!r}")
+            m = m[m[outcome].notna()].reset_index(drop=True)
+            m["detractor"] = (m[outcome].astype(str).str.replace(r"\.0$", "", regex=True)
+                              == str(outcome_event)).astype(int).to_numpy()
+            facts["outcome_label"] = _t("cm_outcome_column", lang, column=outcome, value=outcome_event)
+        else:
+            det, outcome_name = _outcome(m, ds, metric)
+            m["detractor"] = det.astype(int).to_numpy()
+            facts["outcome_label"] = _t("cm_outcome_" + outcome_name.replace(" ", "_"), lang)
         m["group"] = _groups(m, ds, metric)
         prev = []
         for g, sub in m.groupby("group", sort=True):
@@ -332,9 +342,9 @@ def _churn(ds: Dataset, m: pd.DataFrame, metric: str, used: list[str], labels: M
            horizon_days: int, level: float) -> tuple[pd.DataFrame | None, str]:
     """Topics vs churn within ``horizon_days`` after the commented answer (first per customer)."""
     if ds.customers is None or not ({"end_date", "churned"} & set(ds.customers.columns)):
-        return None, "no churn in this dataset"
+        return None, "cm_why_no_churn"
     if not used:
-        return None, "no topic mentioned often enough"
+        return None, "cm_why_no_topics"
     keys = ["customer_id", "answered_at"] if "answered_at" in m.columns else ["customer_id"]
     resp = m.drop(columns=[c for c in m.columns if c not in ("customer_id", "answered_at", "metric", "score",
                                                              "touchpoint", "channel", "weight")])
@@ -342,7 +352,7 @@ def _churn(ds: Dataset, m: pd.DataFrame, metric: str, used: list[str], labels: M
                           keep="first")
     f = aligned.frame
     if not len(f) or f["churned"].nunique() < 2:
-        return None, "no churn variation among commenting customers"
+        return None, "cm_why_no_variation"
     topics_by = m.assign(customer_id=plain_ids(m["customer_id"])).drop_duplicates(keys)[keys + used + ["detractor"]]
     f = f.merge(topics_by, on=keys, how="inner")
     x = f[["churned", *used, "detractor"]].astype(float)
