@@ -59,6 +59,12 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "research.overview": ("churn_overview", "overview_period", "describe_overview", "drilldown", "headline", "latest_changes",
                           "metric_table", "save_tables", "window"),
     "run.batch": ("default_batch_path", "run_reports"),
+    "research.comments": ("CommentStudy", "comment_study"),
+    "text.codebook": ("Codebook", "code_comments", "load_codebook"),
+    "text.comments": ("comments_only", "load_comments"),
+    "text.language": ("detect_language",),
+    "text.propose": ("propose_codes",),
+    "text.sentiment": ("sentiment",),
 }
 
 # name -> (module, attribute); attribute None: the module itself.

@@ -44,7 +44,7 @@ from ..text.codebook import Codebook, code_comments, load_codebook
 from ..text.comments import Comments, load_comments
 from ..text.language import SUPPORTED, languages
 from ..text.propose import propose_codes
-from ..text.sentiment import SENTIMENT_SOURCES, sentiment
+from ..text.sentiment import sentiment
 from .alignment import align_churn, plain_ids
 from .drivers import relative_importance
 

@@ -32,7 +32,7 @@ from ..data.joins import apply_joins
 from ..data.readers import read_table
 from ..errors import DataError, ParameterError, SpecError
 
-__all__ = ["Comments", "load_comments", "COMMENT_KEYS"]
+__all__ = ["Comments", "load_comments", "comments_only", "COMMENT_KEYS"]
 
 COMMENT_KEYS = {"file", "format", "delimiter", "decimal", "encoding", "sheet", "header_row", "columns", "join",
                 "extra", "free_text", "pii", "missing_values", "quotes"}
@@ -170,3 +170,12 @@ def load_comments(source: str | Path | Mapping[str, Any] | Dataset, *, text: str
     if isinstance(tables, Mapping) and "comments" in tables and "responses" not in tables:
         return _read_comments_table(spec, base, src, language)
     return _from_dataset(load_dataset(source), text, language)
+
+
+def comments_only(spec: str | Path | Mapping[str, Any]) -> bool:
+    """Whether ``spec`` describes comments without answers (a ``comments`` table and no ``responses``)."""
+    if isinstance(spec, Dataset):
+        return False
+    data = spec if isinstance(spec, Mapping) else read_yaml(Path(spec), "dataset spec", SpecError)
+    tables = data.get("tables") if isinstance(data, Mapping) else None
+    return isinstance(tables, Mapping) and "comments" in tables and "responses" not in tables
