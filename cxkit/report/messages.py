@@ -153,3 +153,9 @@ MESSAGES: list[tuple[str, str]] = [
     ("- {c}: {reason} (in {where}).", "- {c}: {reason} (in {where})."),
     ("{a} and {n} more", "{a} en nog {n}"),
 ]
+
+# -- joins whose file covers only some rows (issue 17: the sample's comments.csv joined onto the answers) --
+MESSAGES += [
+    ("{file}: {n} of {total} rows have no match on {keys} (joined columns left empty)",
+     "{file}: {n} van {total} rijen hebben geen overeenkomst op {keys} (gekoppelde kolommen leeg gelaten)"),
+]
