@@ -79,6 +79,7 @@ class _Rules:
     phrases: tuple[tuple[str, str], ...]    # (" stem stem ", topic)
     fuzzy: Mapping[str, frozenset[str]]     # deletion variant -> topics
     fuzzy_words: Mapping[str, str]          # fuzzy word -> topic
+    prefixes: frozenset[str] = frozenset()  # first 3 letters of every keyword and phrase stem
 
 
 @dataclass(frozen=True)
@@ -138,8 +139,10 @@ class Codebook:
                     if len(w) >= MIN_FUZZY:
                         for d in _deletes(w):
                             fz.setdefault(d, set()).add(topic)
+            # English Snowball keeps a word's first three letters; Dutch does not (afgeschreven -> afschreef).
+            pre = {k[:3] for k in kw} | {w[:3] for p, _ in ph for w in p.split()} if lang == "en" else set()
             self._rules[lang] = _Rules({k: frozenset(v) for k, v in kw.items()}, tuple(ph),
-                                       {k: frozenset(v) for k, v in fz.items()}, fw)
+                                       {k: frozenset(v) for k, v in fz.items()}, fw, frozenset(pre))
         return self._rules[lang]
 
     def summary(self) -> pd.DataFrame:
@@ -215,7 +218,9 @@ def _code_one(text: str, rules: _Rules, stemmer: Any, cache: dict[str, frozenset
     for w in words:
         hit = cache.get(w)
         if hit is None:
-            s = stemmer.stemWord(w)
+            # English: a word starting unlike every keyword and phrase stem cannot match one, so it is
+            # not stemmed (pure-Python stemming is the slow part). Dutch: every word is stemmed.
+            s = stemmer.stemWord(w) if not rules.prefixes or w[:3] in rules.prefixes else "\x01"
             topics = set(rules.keywords.get(s, ()))
             if rules.fuzzy and len(w) >= MIN_FUZZY - 1:
                 for d in _deletes(w):
