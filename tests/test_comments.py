@@ -247,3 +247,14 @@ def test_notebook_06_on_the_comments_only_spec(lang, tmp_path):
     assert "Traceback" not in html and ("geen score" in html if lang == "nl" else "without a score" in html)
     review = pd.read_csv(shared_path("brussels_airbnb_reviews", "brussels_reviews.csv"))["feedback"].iloc[0]
     assert review[:40] not in html  # comments are never shown without `quotes: true`
+
+
+def test_codebook_hash_and_version_reach_the_manifest(tmp_path, monkeypatch):
+    from cxkit._inputs import READS_ENV
+    from cxkit.run.manifest import merge_reads
+
+    log = tmp_path / "reads.jsonl"
+    monkeypatch.setenv(READS_ENV, str(log))
+    cb = load_codebook()
+    entry = [e for e in merge_reads([], log) if e["read_as"] == "codebook"][0]
+    assert entry["sha256"] == cb.sha256 and entry["table"] == f"codebook (version {cb.version})"
