@@ -258,3 +258,14 @@ def test_codebook_hash_and_version_reach_the_manifest(tmp_path, monkeypatch):
     cb = load_codebook()
     entry = [e for e in merge_reads([], log) if e["read_as"] == "codebook"][0]
     assert entry["sha256"] == cb.sha256 and entry["table"] == f"codebook (version {cb.version})"
+
+
+def test_quotes_key_is_allowed_on_an_answers_table(tmp_path):
+    (tmp_path / "r.csv").write_text("customer_id,nps,comment\n" + "".join(
+        f"c{i},{i % 11},{'Far too expensive - call 0612345678' if i % 2 else 'Friendly and helpful staff'}\n"
+        for i in range(60)))
+    spec = {"name": "t", "tables": {"responses": {"file": str(tmp_path / "r.csv"), "columns": {"customer_id": "customer_id"},
+                                                  "scores": {"nps": "nps"}, "free_text": ["comment"], "quotes": True}},
+            "scales": {"nps": {"kind": "nps"}}}
+    st = cx.comment_study(spec, language="en", show_quotes=True, min_n=5, n_boot=10)
+    assert "quotes" in st.tables and "0612345678" not in " ".join(st.tables["quotes"]["quote"])
