@@ -66,6 +66,12 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "stats.raking": ("RakeResult", "rake", "weighting_sensitivity"),
     "stats.multiplicity": ("TestFamily", "tests"),
     "report.error_budget": ("record_tests",),
+    "research.comments": ("CommentStudy", "comment_study"),
+    "text.codebook": ("Codebook", "code_comments", "load_codebook"),
+    "text.comments": ("comments_only", "load_comments"),
+    "text.language": ("detect_language",),
+    "text.propose": ("propose_codes",),
+    "text.sentiment": ("sentiment",),
 }
 
 # name -> (module, attribute); attribute None: the module itself.

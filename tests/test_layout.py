@@ -1,7 +1,7 @@
 """The package layout holds: module-level imports form no cycle and never go upward.
 
 Ranks (lower may not import higher): the top-level helper modules < ``data``,
-``stats`` (which never import each other) < ``report`` < ``research`` < ``run``
+``stats`` (which never import each other) < ``report``, ``text`` (open comments) < ``research`` < ``run``
 < ``cli``, ``__init__``, ``__main__``. Only imports run at import time count:
 module top level, including inside top-level ``if``/``try``; imports inside
 functions are lazy and allowed to reach upward.
@@ -17,7 +17,7 @@ PKG = PACKAGE.name
 
 BASE = ("errors", "_blas", "_checks", "_results", "_files", "_inputs", "_dates", "_progress", "_version", "scales",
         "_raking")
-RANK = {**{m: 0 for m in BASE}, "data": 1, "stats": 1, "report": 2, "research": 3, "run": 4,
+RANK = {**{m: 0 for m in BASE}, "data": 1, "stats": 1, "report": 2, "text": 2, "research": 3, "run": 4,
         "cli": 5, "__init__": 5, "__main__": 5}
 
 

@@ -42,7 +42,8 @@ def test_existing_report_is_not_overwritten(tmp_path):
 
 
 @pytest.mark.parametrize("name", ["01_cx_overview", "02_satisfaction_vs_loyalty", "03_effort_nps_churn",
-                                  "04_drivers", "05_segment_tables"])
+                                  "04_drivers", "05_segment_tables",
+                                  "06_comments"])
 def test_run_date_defaults_to_today_when_run_interactively(name):
     import datetime as dt
 

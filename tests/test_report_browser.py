@@ -60,7 +60,9 @@ def test_default_set_records_headline_kpis_matching_the_data(default_reports):
     for k in got.values():
         assert k["ci_low"] < k["value"] < k["ci_high"] and k["level"] == 0.95 and not k["suppressed"]
     man = json.loads((default_reports / "01_cx_overview" / "manifest.json").read_text())
-    assert {Path(e["path"]).name for e in man["inputs"]} == {"spec.yaml", "responses.csv", "customers.csv"}
+    # comments.csv: joined onto the answers (issue 17), so read and recorded too
+    assert {Path(e["path"]).name for e in man["inputs"]} == {"spec.yaml", "responses.csv", "customers.csv",
+                                                            "comments.csv"}
 
 
 def _browser(tmp: Path, performance_log: bool = False):

@@ -79,6 +79,8 @@ TABLE_KEYS |= {"query", "database", "use_value_labels", "join", "labels", "recod
 TABLE_KEYS |= {"pii", "free_text", "missing_values", "missing"}
 # Real exports as they come (issue 13): churn flags in words.
 TABLE_KEYS |= {"churn_labels"}
+# Open comments (issue 17): the table allows scrubbed quotes of its free text in reports (cxkit.research.comments).
+TABLE_KEYS |= {"quotes"}
 SPEC_KEYS = {"name", "description", "tables", "scales", "source", "licence", "license", "notes"}
 # Raking to population margins (issue 16): `weights:` (cxkit.data.weighting).
 SPEC_KEYS |= {"weights"}

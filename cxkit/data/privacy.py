@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from .dataset import Dataset
 
 __all__ = ["SALT_ENV", "personal_columns", "check_not_personal", "safe_group_by", "redact",
-           "pseudonymise", "pseudonymise_table"]
+           "pseudonymise", "pseudonymise_table", "scrub_text"]
 
 SALT_ENV = "CXKIT_SALT"
 MIN_SALT_LENGTH = 16
@@ -229,3 +229,43 @@ def pseudonymise_table(data: pd.DataFrame, ds: Dataset | None = None, *, salt: s
         for c in ids:
             out[c] = pseudonymise(out[c], salt)
     return out
+
+
+# -- quotes from free text (issue 17) ------------------------------------------------------------
+
+# What a quote shown in a report must not carry. Names are found only where a pattern says a name
+# follows ("my name is", "Mr", "spoke to", "ik ben", "mevrouw"...): free text has no column to
+# declare, and guessing every capitalised word would blank product and place names. Say so.
+_SCRUB_EMAIL = re.compile(r"[^@\s,;<>()]+@[^@\s,;<>()]+\.[A-Za-z]{2,}")
+_SCRUB_PHONE = re.compile(r"(?<![\w])(?:\+|00)?\(?\d[\d\s().\-/]{6,}\d(?![\w])")
+_SCRUB_ID = re.compile(r"\b(?=[A-Za-z0-9\-]*\d)(?=[A-Za-z0-9\-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b"
+                       r"|\b\d{5,}\b")
+_NAME = r"[A-Z][a-zà-ÿ'\-]+(?:\s+(?:van|de|der|den|ten|ter|van de|van der)?\s*[A-Z][a-zà-ÿ'\-]+)?"
+_SCRUB_NAME = re.compile(
+    r"(?:\b(?:[Mm]y name is|[Mm]y name's|I am|I'm|[Cc]alled|[Ss]poke (?:to|with)|[Tt]alked to|[Hh]elped by|"
+    r"[Aa]sk for|[Mm]ijn naam is|[Ii]k ben|[Ii]k heet|[Gg]eholpen door|[Ss]prak met|[Gg]esproken met|"
+    r"[Mm]r\.?|[Mm]rs\.?|[Mm]s\.?|[Dd]hr\.?|[Mm]evr\.?|[Mm]evrouw|[Mm]eneer|[Hh]ost|[Gg]astheer|[Gg]astvrouw)"
+    r"\s+)(" + _NAME + r")")
+SCRUBBED = "[…]"
+
+
+def scrub_text(texts: pd.Series | Sequence[str]) -> pd.Series:
+    """Quotes safe to show: e-mail addresses, phone numbers, ids and introduced names replaced by ``[…]``.
+
+    Ids are words mixing letters and digits (``C00042``, ``AB-1234``) or runs of five or more
+    digits; phone numbers are seven or more digits with the usual separators; names are
+    caught only after words that introduce one ("my name is", "spoke to", "Mr", "mevrouw",
+    "geholpen door", "host"...). A name written without such a cue stays: quotes are shown
+    only where the spec allows it (``quotes: true``), and that is a person's decision.
+    """
+    s = texts if isinstance(texts, pd.Series) else pd.Series(list(texts))
+
+    def one(t: object) -> object:
+        if not isinstance(t, str):
+            return t
+        t = _SCRUB_EMAIL.sub(SCRUBBED, t)
+        t = _SCRUB_PHONE.sub(lambda m: SCRUBBED if sum(c.isdigit() for c in m.group()) >= 7 else m.group(), t)
+        t = _SCRUB_ID.sub(SCRUBBED, t)
+        return _SCRUB_NAME.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + SCRUBBED, t)
+
+    return s.map(one)

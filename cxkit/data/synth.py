@@ -202,15 +202,17 @@ def ground_truth(params: SynthParams = DEFAULT_PARAMS) -> dict:
     return {k: d[k] for k in ("base_logit", "annual_contract", "ces_per_point", "detractor", "promoter")}
 
 
-def write_sample(folder: str | Path, params: SynthParams = DEFAULT_PARAMS) -> tuple[Path, Path]:
-    """Write ``customers.csv`` and ``responses.csv`` into ``folder``."""
+def write_sample(folder: str | Path, params: SynthParams = DEFAULT_PARAMS) -> tuple[Path, ...]:
+    """Write ``customers.csv``, ``responses.csv`` and ``comments.csv`` (:mod:`.synth_comments`) into ``folder``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     customers, responses = generate(params)
     cpath, rpath = folder / "customers.csv", folder / "responses.csv"
     customers.to_csv(cpath, index=False)
     responses.to_csv(rpath, index=False)
-    return cpath, rpath
+    from .synth_comments import write_comments  # issue 17: an additive step; answers stay as they were
+
+    return cpath, rpath, write_comments(folder, customers, responses)
 
 
 if __name__ == "__main__":  # pragma: no cover - thin wrapper

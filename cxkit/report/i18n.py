@@ -749,3 +749,60 @@ _TEXT.update({
     "eb_method_fdr_bh": ("false discovery rate, Benjamini-Hochberg", "fractie valse ontdekkingen, Benjamini-Hochberg"),
     "eb_method_holm": ("family-wise error rate, Holm", "familiegewijze foutkans, Holm"),
 })
+
+# -- open comments (issue 17: cxkit.text, research/comments, notebook 06) -----------------------
+REPORT_TITLES["06_comments"] = ("What are customers saying?", "Wat zeggen klanten?")
+_TEXT.update({
+    "cm_not_applicable": ("Not applicable: dataset {name!s} has no comment column (no `free_text` declared in its "
+                          "spec), so there is nothing to code.",
+                          "Niet van toepassing: dataset {name!s} heeft geen kolom met opmerkingen (geen `free_text` "
+                          "in de spec), dus er valt niets te coderen."),
+    "cm_head": ("{n} comments analysed ({langs}); most mentioned: {top}.",
+                "{n} opmerkingen geanalyseerd ({langs}); het vaakst genoemd: {top}."),
+    "cm_none": ("none", "geen"),
+    "cm_why_no_churn": ("this dataset has no churn record", "deze dataset heeft geen opzeggegevens"),
+    "cm_why_no_topics": ("no topic is mentioned often enough", "geen onderwerp wordt vaak genoeg genoemd"),
+    "cm_why_no_variation": ("no churn variation among the commenting customers",
+                            "geen variatie in opzeggen onder de klanten met een opmerking"),
+    "cm_left_out": ("{n} comments in other languages ({which}) are counted but left out: only English and Dutch "
+                    "are coded.",
+                    "{n} opmerkingen in andere talen ({which}) zijn geteld maar niet geanalyseerd: alleen Engels en "
+                    "Nederlands worden gecodeerd."),
+    "cm_no_score": ("These comments come without a score or churn record: which topics go with low scores or "
+                    "with leaving cannot be said from this data, only how often each topic is mentioned and "
+                    "in what tone.",
+                    "Deze opmerkingen hebben geen score en geen opzeggegevens: welke onderwerpen samengaan met lage "
+                    "scores of met vertrek valt uit deze data niet te zeggen, alleen hoe vaak elk onderwerp "
+                    "genoemd wordt en op welke toon."),
+    "cm_detractor": ("Topics that go with {outcome} more often (odds ratio above 1, significant): {up}; less "
+                     "often: {down}.",
+                     "Onderwerpen die vaker samengaan met {outcome} (odds ratio boven 1, significant): {up}; "
+                     "minder vaak: {down}."),
+    "cm_outcome_detractor": ("detractors (NPS 0-6)", "criticasters (NPS 0-6)"),
+    "cm_outcome_column": ("{column} = {value}", "{column} = {value}"),
+    "cm_outcome_not_satisfied": ("not satisfied answers (below the top box)", "niet-tevreden antwoorden (onder de topbox)"),
+    "cm_churn": ("Topics after which customers left more often within {horizon} days (adjusted for detractor "
+                 "status): {up}; less often: {down}.",
+                 "Onderwerpen waarna klanten vaker opzegden binnen {horizon} dagen (gecorrigeerd voor "
+                 "criticasters): {up}; minder vaak: {down}."),
+    "cm_churn_not": ("Topics and later churn: not analysed ({why}).",
+                     "Onderwerpen en latere opzeggingen: niet geanalyseerd ({why})."),
+    "cm_sentiment_limits": ("Sentiment comes from word lists (VADER for English, the Pattern adjective lexicon for "
+                            "Dutch): they miss sarcasm, irony and domain words, so compare groups of comments with "
+                            "it, never judge one comment by it.",
+                            "Sentiment komt uit woordenlijsten (VADER voor Engels, het bijvoeglijk-naamwoordlexicon "
+                            "van Pattern voor Nederlands): ze missen sarcasme, ironie en vakwoorden, dus vergelijk er "
+                            "groepen opmerkingen mee en beoordeel er nooit één opmerking op."),
+    "cm_codebook": ("Codebook: {name}, version {version} (SHA-256 {sha}…), also recorded in the run manifest.",
+                    "Codeboek: {name}, versie {version} (SHA-256 {sha}…), ook vastgelegd in het runmanifest."),
+    "cm_empty_note": ("{n} empty comments left out.", "{n} lege opmerkingen weggelaten."),
+    "cm_quotes_not_allowed": ("Quotes are not shown: the dataset spec does not allow it (`quotes: true`).",
+                              "Citaten worden niet getoond: de dataset-spec staat het niet toe (`quotes: true`)."),
+    "cm_axis_share": ("share of comments (%)", "aandeel opmerkingen (%)"),
+    "cm_fig_topics": ("Topics mentioned, with 95% intervals", "Genoemde onderwerpen, met 95%-intervallen"),
+})
+_COLUMNS.update({
+    "mentions": ("mentions", "vermeldingen"), "comments": ("comments", "opmerkingen"),
+    "sentiment": ("mean sentiment", "gemiddeld sentiment"), "proposal": ("proposal", "voorstel"),
+    "terms": ("words", "woorden"), "quote": ("quote", "citaat"), "analysed": ("analysed", "geanalyseerd"),
+})

@@ -166,3 +166,9 @@ MESSAGES: list[tuple[str, str]] = [
     ("The fit of the overall distribution did not converge; treat the shrunken scores with care.",
      "De schatting van de algemene verdeling is niet geconvergeerd; gebruik de bijgestelde scores voorzichtig."),
 ]
+
+# -- joins whose file covers only some rows (issue 17: the sample's comments.csv joined onto the answers) --
+MESSAGES += [
+    ("{file}: {n} of {total} rows have no match on {keys} (joined columns left empty)",
+     "{file}: {n} van {total} rijen hebben geen overeenkomst op {keys} (gekoppelde kolommen leeg gelaten)"),
+]

@@ -138,3 +138,22 @@ NARRATIVE.update({
         '## Tests behind the letters\n\nEvery comparison made: the pairs within each banner variable and each column against the rest, with the unadjusted and adjusted p-values.',
         '## Toetsen achter de letters\n\nElke gemaakte vergelijking: de paren binnen elke bannervariabele en elke kolom tegenover de rest, met de ruwe en de gecorrigeerde p-waarden.'),
 })
+
+# -- notebook 06, open comments (issue 17) ---------------------------------------------------------
+NARRATIVE.update({
+    'nb06_intro': (
+        "# What are customers saying?\n\nOpen comments coded by topic with a codebook (keywords, phrases and typo-tolerant words per language, matched on word stems), offline and reproducibly: the same comments and codebook give the same result. English and Dutch comments are coded; others are counted and left out. Where comments come with a score, each topic's share is shown per NPS category or CSAT level with its interval, and topics are related to low scores and to churn after the answer. Comments themselves are never shown unless the dataset spec allows it, and then with names, e-mail addresses, phone numbers and ids removed.",
+        '# Wat zeggen klanten?\n\nOpen opmerkingen per onderwerp gecodeerd met een codeboek (trefwoorden, zinsdelen en woorden met een tikfout per taal, vergeleken op woordstam), offline en reproduceerbaar: dezelfde opmerkingen en hetzelfde codeboek geven hetzelfde resultaat. Engelse en Nederlandse opmerkingen worden gecodeerd; andere worden geteld en weggelaten. Waar opmerkingen bij een score horen, staat het aandeel van elk onderwerp per NPS-categorie of CSAT-niveau met zijn interval, en worden onderwerpen gekoppeld aan lage scores en aan opzeggen na het antwoord. De opmerkingen zelf verschijnen nooit, tenzij de dataset-spec het toestaat, en dan zonder namen, e-mailadressen, telefoonnummers en nummers.'),
+    'nb06_topics': (
+        '## Topics mentioned\n\nThe share of analysed comments mentioning each topic, with its Wilson interval, and the mean sentiment of those comments (-1 negative .. +1 positive; word lists, so compare topics, never single comments).',
+        '## Genoemde onderwerpen\n\nHet aandeel geanalyseerde opmerkingen dat elk onderwerp noemt, met het Wilson-interval, en het gemiddelde sentiment van die opmerkingen (-1 negatief .. +1 positief; woordenlijsten, dus vergelijk onderwerpen, nooit losse opmerkingen).'),
+    'nb06_scores': (
+        "## Topics by score\n\nEach topic's share per NPS category (or CSAT level), with intervals; groups with fewer than `min_n` comments are suppressed. The models relate topics to detractor status (or the chosen `outcome`): odds ratios above 1 mean the topic goes with it more often, and each topic's share of the explained variance.",
+        "## Onderwerpen per score\n\nHet aandeel van elk onderwerp per NPS-categorie (of CSAT-niveau), met intervallen; groepen met minder dan `min_n` opmerkingen worden weggelaten. De modellen koppelen onderwerpen aan criticasters (of de gekozen `outcome`): odds ratio's boven 1 betekenen dat het onderwerp er vaker mee samengaat, plus het aandeel van elk onderwerp in de verklaarde variantie."),
+    'nb06_churn': (
+        "## Topics and later churn\n\nEach commenting customer's first commented answer, paired with whether they left within `horizon_days` after it; odds ratios of churn per topic, adjusted for detractor status. Association, not proof of cause.",
+        "## Onderwerpen en latere opzeggingen\n\nHet eerste antwoord met opmerking van elke klant, gekoppeld aan of de klant binnen `horizon_days` daarna opzegde; odds ratio's van opzeggen per onderwerp, gecorrigeerd voor criticasters. Samenhang, geen bewijs van oorzaak."),
+    'nb06_proposals': (
+        '## Proposed codes\n\nComments no topic matched, grouped by the words they share (TF-IDF and non-negative matrix factorisation, seeded): candidates for the codebook, for an analyst to accept or reject. Also the languages found.',
+        '## Voorgestelde codes\n\nOpmerkingen die bij geen enkel onderwerp passen, gegroepeerd op de woorden die ze delen (TF-IDF en niet-negatieve matrixfactorisatie, met vaste seed): kandidaten voor het codeboek, die een analist aanneemt of verwerpt. Ook de gevonden talen.'),
+})

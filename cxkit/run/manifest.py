@@ -23,7 +23,8 @@ __all__ = ["sha256_file", "input_files", "merge_reads", "package_versions", "wri
 MANIFEST = "manifest.json"
 KPIS = "kpis.json"
 _PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn", "pyarrow", "duckdb",
-             "narwhals", "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "pyyaml")
+             "narwhals", "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "pyyaml",
+             "snowballstemmer", "vaderSentiment", "scikit-learn")  # the last three: comment coding (issue 17)
 
 
 def _entry(path: Path, parameter: str, table: str | None) -> dict:
