@@ -59,6 +59,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "research.overview": ("churn_overview", "overview_period", "describe_overview", "drilldown", "headline", "latest_changes",
                           "metric_table", "save_tables", "window"),
     "run.batch": ("default_batch_path", "run_reports"),
+    "research.decompose": ("ChangeDecomposition", "decompose_change"),
 }
 
 # name -> (module, attribute); attribute None: the module itself.

@@ -613,3 +613,46 @@ INDEX_WORDS: dict[str, tuple[str, str]] = {
     "notebook": ("notebook", "notebook"), "manifest": ("manifest", "manifest"),
     "all_dates": ("All dates", "Alle datums"), "date": ("run date", "rundatum"), "reports": ("reports", "rapporten"),
 }
+
+
+# Change decomposition and KPI monitoring (issue 17: cxkit.research.decompose, cxkit.research.monitor).
+_TEXT.update({
+    "dc_rose": ("{metric} rose {size} {unit} from {a} to {b}: {rate} from within-segment change, {mix} from a "
+                "shift in who answered (by {by}).",
+                "{metric} steeg {size} {unit} van {a} naar {b}: {rate} door verandering binnen segmenten, {mix} "
+                "door een verschuiving in wie antwoordde (naar {by})."),
+    "dc_fell": ("{metric} fell {size} {unit} from {a} to {b}: {rate} from within-segment change, {mix} from a "
+                "shift in who answered (by {by}).",
+                "{metric} daalde {size} {unit} van {a} naar {b}: {rate} door verandering binnen segmenten, {mix} "
+                "door een verschuiving in wie antwoordde (naar {by})."),
+    "dc_same": ("{metric} did not change from {a} to {b}: {rate} from within-segment change, {mix} from a shift "
+                "in who answered (by {by}).",
+                "{metric} veranderde niet van {a} naar {b}: {rate} door verandering binnen segmenten, {mix} door "
+                "een verschuiving in wie antwoordde (naar {by})."),
+    "dc_level": ("By {by}: within segments {rate} ({pct}% CI {rate_ci}), mix {mix} ({pct}% CI {mix_ci}).",
+                 "Naar {by}: binnen segmenten {rate} ({pct}%-BI {rate_ci}), mix {mix} ({pct}%-BI {mix_ci})."),
+    "dc_largest": ("Largest move: {segment}, {change} {unit} ({rate} within the segment, {mix} from its share).",
+                   "Grootste beweging: {segment}, {change} {unit} ({rate} binnen het segment, {mix} door zijn aandeel)."),
+    "dc_note": ("Note: {note}", "Opmerking: {note}"),
+    "dc_churn": ("churn rate", "churnpercentage"),
+    "dc_mean_of": ("mean {metric}", "gemiddelde {metric}"),
+    "dc_pct": ("percentage points", "procentpunten"),
+    "dc_mean": ("on the answer scale", "op de antwoordschaal"),
+    "dc_other": ("within other segments", "binnen overige segmenten"),
+    "dc_total": ("total change {a} to {b}: {change}", "totale verandering {a} naar {b}: {change}"),
+    "dc_mix": ("mix (who answered)", "mix (wie antwoordde)"),
+    "dc_rate": ("within segments", "binnen segmenten"),
+    "dc_mix_short": ("mix", "mix"),
+    "dc_title": ("Why {metric} moved, {a} to {b}", "Waarom {metric} bewoog, {a} naar {b}"),
+    "dc_change_axis": ("change ({unit})", "verandering ({unit})"),
+})
+_COLUMNS.update({
+    "level": ("level", "niveau"), "by": ("split by", "uitgesplitst naar"),
+    "value_before": ("before", "ervoor"), "value_after": ("after", "erna"), "change": ("change", "verandering"), "mix": ("mix part", "mixdeel"),
+    "mix_ci_low": ("mix CI low", "mix BI onder"), "mix_ci_high": ("mix CI high", "mix BI boven"),
+    "rate": ("within-segment part", "deel binnen segmenten"), "rate_ci_low": ("within CI low", "binnen BI onder"),
+    "rate_ci_high": ("within CI high", "binnen BI boven"), "change_ci_low": ("change CI low", "verandering BI onder"),
+    "change_ci_high": ("change CI high", "verandering BI boven"), "n_before": ("n before", "n ervoor"),
+    "n_after": ("n after", "n erna"), "share_before": ("% of answers before", "% van antwoorden ervoor"),
+    "share_after": ("% of answers after", "% van antwoorden erna"),
+})

@@ -453,3 +453,9 @@ def calibration(table: pd.DataFrame, *, ax: plt.Axes | None = None, lang: str = 
     ax.set_ylabel(_t("pl_cal_observed", lang))
     ax.legend(frameon=False, fontsize=8)
     return ax
+
+
+# The change decomposition's waterfall (issue 17) lives in its own module; offered here as cx.plots.waterfall.
+from .plots_change import waterfall as waterfall  # noqa: E402
+
+__all__ += ["waterfall"]
