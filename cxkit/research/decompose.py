@@ -28,7 +28,7 @@ from ..stats.counts import answer_counts
 from ..stats.decompose import bootstrap_parts, decompose_segments, segment_table
 from ..stats.suppression import suppress
 
-__all__ = ["ChangeDecomposition", "decompose_change", "metric_direction", "STATISTICS"]
+__all__ = ["ChangeDecomposition", "decompose_change", "decompose_counts", "prepare_counts", "metric_direction", "STATISTICS"]
 
 #: ``headline``: NPS, % top box (CSAT), % easy (CES); ``mean``: the mean answer.
 STATISTICS = ("headline", "mean")
@@ -148,10 +148,17 @@ class ChangeDecomposition(Study):
         return seg.loc[order[:k], ["group", *cols, "change", "mix", "rate", "value_before", "value_after", "n_before", "n_after"]]
 
 
-def _counts(data: object, metric: str, by: list[str], *, kind: str | None, statistic: str, score: str, date: str,
+def prepare_counts(data: object, metric: str, by: list[str], *, statistic: str, score: str, date: str,
             scale: Scale | None, weight: str | None, freq: str, start: str, end: str, source: str
             ) -> tuple[pd.DataFrame, str, np.ndarray, np.ndarray, float, str, Scale | None]:
-    """Count table (``*by, period, value, n, w, w2``), kind, answer values, their contributions, factor, unit."""
+    """Count table (``*by, period, value, n, w, w2``), kind, answer values, their contributions, factor, unit, scale.
+
+    ``metric`` names a metric of a :class:`Dataset` (or ``"churn"``), or for other data the kind
+    (``"nps"``, ``"csat"``, ``"ces"``, ``"churn"``); the counting runs in the data's engine.
+    """
+    kind = None if isinstance(data, Dataset) else (metric if metric in _KINDS else None)
+    if not isinstance(data, Dataset) and kind is None:
+        check_choice("metric", metric, _KINDS)
     if isinstance(data, Dataset):
         ds = data
         if metric == "churn":
@@ -240,12 +247,24 @@ def decompose_change(data: object, metric: str, by: str | Sequence[str], period_
     check_choice("statistic", statistic, STATISTICS)
     level = check_level(level)
     min_n = check_min_n(min_n)
-    kind = None if isinstance(data, Dataset) else (metric if metric in _KINDS else None)
-    if not isinstance(data, Dataset) and kind is None:
-        check_choice("metric", metric, _KINDS)
-    counts, kind, values, contrib, factor, unit, scale = _counts(
-        data, metric, by, kind=kind, statistic=statistic, score=score, date=date, scale=scale, weight=weight,
+    counts, kind, values, contrib, factor, unit, scale = prepare_counts(
+        data, metric, by, statistic=statistic, score=score, date=date, scale=scale, weight=weight,
         freq=freq, start=start, end=end, source=source)
+    return decompose_counts(counts, metric, by, kind=kind, statistic=statistic, values=values, contributions=contrib,
+                            factor=factor, unit=unit, scale=scale, period_a=period_a, period_b=period_b, freq=freq,
+                            level=level, n_boot=n_boot, seed=seed, min_n=min_n, source=source)
+
+
+def decompose_counts(counts: pd.DataFrame, metric: str, by: list[str], *, kind: str, statistic: str,
+                     values: np.ndarray, contributions: np.ndarray, factor: float, unit: str, scale: Scale | None,
+                     period_a: str | None, period_b: str | None, freq: str = "M", level: float = 0.95,
+                     n_boot: int | None = 2000, seed: int = 0, min_n: int = 30, source: str = "data"
+                     ) -> ChangeDecomposition:
+    """:func:`decompose_change` on a prepared count table (``*by, period, value, n, w, w2``).
+
+    ``n_boot=None`` skips the bootstrap (intervals NaN): the monitor decomposes each alert this way.
+    """
+    contrib = contributions
     periods = sorted(counts.loc[counts["n"] > 0, "period"].astype(str).unique())
     if len(periods) < 2:
         raise DegenerateDataError(f"{source}: a change needs two periods with data; found {periods} at freq={freq!r}.")
@@ -268,9 +287,13 @@ def decompose_change(data: object, metric: str, by: str | Sequence[str], period_
             side = counts[counts["period"] == p]
             h = side.groupby([*cols, "value"], observed=True)["w"].sum().unstack("value")
             hists.append(h.reindex(index=idx, columns=values, fill_value=0.0).fillna(0.0).to_numpy())
-        ci = bootstrap_parts(hists[0], hists[1], (seg["w_a"].to_numpy(float), seg["w_b"].to_numpy(float)),
-                             (seg["w2_a"].to_numpy(float), seg["w2_b"].to_numpy(float)), contrib, factor=factor,
-                             level=level, n_boot=n_boot, seed=int(seeds[k - 1]))
+        if n_boot is None:
+            blank = np.full((2, len(seg)), np.nan)
+            ci = {"mix": blank, "rate": blank, **{t: np.full(2, np.nan) for t in ("total_mix", "total_rate", "total")}}
+        else:
+            ci = bootstrap_parts(hists[0], hists[1], (seg["w_a"].to_numpy(float), seg["w_b"].to_numpy(float)),
+                                 (seg["w2_a"].to_numpy(float), seg["w2_b"].to_numpy(float)), contrib, factor=factor,
+                                 level=level, n_boot=n_boot, seed=int(seeds[k - 1]))
         value_a = float((seg["share_a"] * seg["value_a"].fillna(0)).sum())
         value_b = float((seg["share_b"] * seg["value_b"].fillna(0)).sum())
         parts.append({"level": k, "by": " x ".join(cols), "value_before": value_a, "value_after": value_b,
