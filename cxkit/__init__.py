@@ -60,6 +60,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
                           "metric_table", "save_tables", "window"),
     "run.batch": ("default_batch_path", "run_reports"),
     "research.decompose": ("ChangeDecomposition", "decompose_change"),
+    "research.monitor": ("Monitor", "monitor"),
 }
 
 # name -> (module, attribute); attribute None: the module itself.

@@ -633,7 +633,6 @@ _TEXT.update({
                  "Naar {by}: binnen segmenten {rate} ({pct}%-BI {rate_ci}), mix {mix} ({pct}%-BI {mix_ci})."),
     "dc_largest": ("Largest move: {segment}, {change} {unit} ({rate} within the segment, {mix} from its share).",
                    "Grootste beweging: {segment}, {change} {unit} ({rate} binnen het segment, {mix} door zijn aandeel)."),
-    "dc_note": ("Note: {note}", "Opmerking: {note}"),
     "dc_churn": ("churn rate", "churnpercentage"),
     "dc_mean_of": ("mean {metric}", "gemiddelde {metric}"),
     "dc_pct": ("percentage points", "procentpunten"),
@@ -645,6 +644,34 @@ _TEXT.update({
     "dc_mix_short": ("mix", "mix"),
     "dc_title": ("Why {metric} moved, {a} to {b}", "Waarom {metric} bewoog, {a} naar {b}"),
     "dc_change_axis": ("change ({unit})", "verandering ({unit})"),
+    "mo_alert_low": ("Alert: {metric} ({series}) in {period} is {value}, below the lower control limit {limit} "
+                     "(centre {centre}; n = {n}).",
+                     "Signaal: {metric} ({series}) in {period} is {value}, onder de onderste controlegrens {limit} "
+                     "(centrum {centre}; n = {n})."),
+    "mo_alert_high": ("Alert: {metric} ({series}) in {period} is {value}, above the upper control limit {limit} "
+                      "(centre {centre}; n = {n}).",
+                      "Signaal: {metric} ({series}) in {period} is {value}, boven de bovenste controlegrens {limit} "
+                      "(centrum {centre}; n = {n})."),
+    "mo_split": ("Since {previous}: {change}, of which {rate} within segments and {mix} from who answered; "
+                 "largest move: {largest}.",
+                 "Sinds {previous}: {change}, waarvan {rate} binnen segmenten en {mix} door wie antwoordde; "
+                 "grootste beweging: {largest}."),
+    "mo_none": ("{metric}: no alerts in the latest period of {k} series.",
+                "{metric}: geen signalen in de laatste periode van {k} reeksen."),
+    "mo_some": ("{metric}: {a} alert(s) in the latest period of {k} series.",
+                "{metric}: {a} signaal/signalen in de laatste periode van {k} reeksen."),
+    "mo_method": ("Control limits at {sigmas} standard errors, widened for the month-to-month spread (Laney p' "
+                  "chart); periods with fewer than {min_n} answers are not judged.",
+                  "Controlegrenzen op {sigmas} standaardfouten, verbreed voor de spreiding tussen perioden "
+                  "(Laney p'-kaart); perioden met minder dan {min_n} antwoorden worden niet beoordeeld."),
+    "mo_all": ("overall", "totaal"),
+    "mo_not_judged": ("{k} series-periods were not judged (fewer than {min_n} answers, or fewer than 3 earlier "
+                      "periods to compare with).",
+                      "{k} reeks-perioden zijn niet beoordeeld (minder dan {min_n} antwoorden, of minder dan 3 "
+                      "eerdere perioden om mee te vergelijken)."),
+    "dc_note_suppressed": ("Segments with too few answers are left out of the segment rows but counted in the totals.",
+                           "Segmenten met te weinig antwoorden staan niet in de segmentrijen maar tellen mee in de "
+                           "totalen."),
 })
 _COLUMNS.update({
     "level": ("level", "niveau"), "by": ("split by", "uitgesplitst naar"),

@@ -134,7 +134,8 @@ class ChangeDecomposition(Study):
             lines.append("- " + _t("dc_largest", lang, segment=s["group"], change=fmt(s["change"], d, lang, sign=True),
                                    unit=_t(self.unit, lang), rate=fmt(s["rate"], d, lang, sign=True),
                                    mix=fmt(s["mix"], d, lang, sign=True)))
-        lines += ["- " + _t("dc_note", lang, note=n) for n in self.notes]
+        if self.notes:
+            lines.append("- " + _t("dc_note_suppressed", lang))
         return "\n".join(lines)
 
     def largest(self, k: int = 3, level: int | None = None) -> pd.DataFrame:
