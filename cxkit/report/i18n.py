@@ -660,14 +660,16 @@ _TEXT.update({
                 "{metric}: geen signalen in de laatste periode van {k} reeksen."),
     "mo_some": ("{metric}: {a} alert(s) in the latest period of {k} series.",
                 "{metric}: {a} signaal/signalen in de laatste periode van {k} reeksen."),
-    "mo_method": ("Control limits at {sigmas} standard errors, widened for the month-to-month spread (Laney p' "
-                  "chart); periods with fewer than {min_n} answers are not judged.",
-                  "Controlegrenzen op {sigmas} standaardfouten, verbreed voor de spreiding tussen perioden "
-                  "(Laney p'-kaart); perioden met minder dan {min_n} antwoorden worden niet beoordeeld."),
+    "mo_method": ("Each period is judged against the periods before it: control limits at {sigmas} standard "
+                  "errors, widened for the spread between periods (Laney p' chart); periods with fewer than {min_n} "
+                  "answers are not judged.",
+                  "Elke periode wordt beoordeeld tegen de perioden ervoor: controlegrenzen op {sigmas} "
+                  "standaardfouten, verbreed voor de spreiding tussen perioden (Laney p'-kaart); perioden met "
+                  "minder dan {min_n} antwoorden worden niet beoordeeld."),
     "mo_all": ("overall", "totaal"),
-    "mo_not_judged": ("{k} series-periods were not judged (fewer than {min_n} answers, or fewer than 3 earlier "
+    "mo_not_judged": ("{k} series-periods were not judged (fewer than {min_n} answers, or fewer than 6 earlier "
                       "periods to compare with).",
-                      "{k} reeks-perioden zijn niet beoordeeld (minder dan {min_n} antwoorden, of minder dan 3 "
+                      "{k} reeks-perioden zijn niet beoordeeld (minder dan {min_n} antwoorden, of minder dan 6 "
                       "eerdere perioden om mee te vergelijken)."),
     "dc_note_suppressed": ("Segments with too few answers are left out of the segment rows but counted in the totals.",
                            "Segmenten met te weinig antwoorden staan niet in de segmentrijen maar tellen mee in de "

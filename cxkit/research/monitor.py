@@ -23,7 +23,7 @@ from .._results import Study
 from ..errors import ParameterError
 from ..report.i18n import check_lang, fmt
 from ..report.i18n import text as _t
-from ..stats.monitor import mean_chart, nps_chart, share_chart
+from ..stats.monitor import mean_chart, nps_chart, prediction_sigmas, share_chart
 from .decompose import STATISTICS, decompose_counts, metric_direction, prepare_counts
 
 __all__ = ["Monitor", "monitor", "ALERT_ON", "ALL"]
@@ -33,7 +33,7 @@ ALERT_ON = ("worse", "both")
 #: Series label of the whole data (not split by ``by``).
 ALL = "all"
 #: Judged periods needed before a period can be judged against them (``baseline``).
-MIN_BASELINE = 3
+MIN_BASELINE = 6
 
 
 @dataclass(repr=False)
@@ -139,7 +139,8 @@ def _period_sums(counts: pd.DataFrame, keys: list[str], contrib_good: np.ndarray
 def monitor(data: object, metric: str, by: str | Sequence[str] | None = None, freq: str = "M", *,
             statistic: str = "headline", score: str = "score", date: str = "answered_at", scale: Any = None,
             sigmas: float = 3.0, min_n: int = 30, alert_on: str = "worse",
-            decompose_by: str | Sequence[str] | None = None, baseline: int | None = 12, start: str = "start_date", end: str = "end_date",
+            decompose_by: str | Sequence[str] | None = None, baseline: int | None = 12,
+            since: str | None = None, start: str = "start_date", end: str = "end_date",
             source: str = "data") -> Monitor:
     """Control limits per series that allow for overdispersion, with direction-aware alerts.
 
@@ -164,8 +165,13 @@ def monitor(data: object, metric: str, by: str | Sequence[str] | None = None, fr
     baseline : int or None
         Each period is judged against the centre and ``sigma_z`` of the (at most) ``baseline`` judged
         periods before it, so a slow drift or an old change does not keep every later period out of
-        limits; periods with fewer than 3 judged periods before them are not judged. ``None``: one
+        limits; periods with fewer than 6 judged periods before them are not judged. The limits then
+        allow for the baseline's own estimation error (:func:`cxkit.stats.monitor.prediction_sigmas`),
+        so a stable series keeps the nominal false-alert rate (0.135% per period at 3 SEs). ``None``: one
         centre and ``sigma_z`` from all judged periods (Laney's retrospective chart).
+    since : str, optional
+        First period to monitor (a label at ``freq`` such as ``"2024-11"``); earlier periods are left out
+        (e.g. churn before the data's observation window, which holds no leavers).
     decompose_by : str or list of str, optional
         Segments for each alert's mix/rate split (default: ``by`` for the ``"all"`` series; other series
         are split only when this is given).
@@ -194,6 +200,8 @@ def monitor(data: object, metric: str, by: str | Sequence[str] | None = None, fr
         data, metric, keys, statistic=statistic, score=score, date=date, scale=scale, weight=None, freq=freq,
         start=start, end=end, source=source)
     counts = counts.assign(period=counts["period"].astype(str))
+    if since is not None:
+        counts = counts[counts["period"] >= str(since)]
     direction = metric_direction(kind, statistic, scale)
     good = np.clip(contrib, 0, None).astype(float)
     bad = np.clip(-contrib, 0, None).astype(float) if kind == "nps" else np.zeros(len(values))
@@ -203,12 +211,12 @@ def monitor(data: object, metric: str, by: str | Sequence[str] | None = None, fr
         series_defs += [(" / ".join(map(str, c)), by, c) for c in combos]
     rows, alerts = [], []
     bounds = (values.min(), values.max())
-    def chart_fn(t: pd.DataFrame, use: np.ndarray):
+    def chart_fn(t: pd.DataFrame, use: np.ndarray, width: float = sigmas):
         if kind == "nps" and statistic == "headline":
-            return nps_chart(t["good"], t["bad"], t["n"], sigmas=sigmas, use=use)
+            return nps_chart(t["good"], t["bad"], t["n"], sigmas=width, use=use)
         if statistic == "mean":
-            return mean_chart(t["s"], t["ss"], t["n"], sigmas=sigmas, use=use, bounds=bounds)
-        return share_chart(t["good"], t["n"], sigmas=sigmas, use=use)
+            return mean_chart(t["s"], t["ss"], t["n"], sigmas=width, use=use, bounds=bounds)
+        return share_chart(t["good"], t["n"], sigmas=width, use=use)
 
     for name, cols, combo in series_defs:
         sub = counts
@@ -232,7 +240,8 @@ def monitor(data: object, metric: str, by: str | Sequence[str] | None = None, fr
                 if len(before) < MIN_BASELINE:
                     continue
                 rows_i = np.r_[before, i]
-                centre, _, ch = chart_fn(t.iloc[rows_i], np.r_[np.ones(len(before), bool), False])
+                centre, _, ch = chart_fn(t.iloc[rows_i], np.r_[np.ones(len(before), bool), False],
+                                         prediction_sigmas(sigmas, len(before)))
                 chart.iloc[i] = [centre, *ch[["z", "sigma_z", "lcl", "ucl"]].iloc[-1].to_numpy()]
             use = use & chart["lcl"].notna().to_numpy()
         out = pd.DataFrame({"series": name, **{c: v for c, v in zip(cols, combo, strict=True)},
