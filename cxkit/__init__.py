@@ -61,6 +61,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "run.batch": ("default_batch_path", "run_reports"),
     "research.decompose": ("ChangeDecomposition", "decompose_change"),
     "research.monitor": ("Monitor", "monitor"),
+    "report.alerts": ("record_alerts",),
 }
 
 # name -> (module, attribute); attribute None: the module itself.

@@ -667,6 +667,8 @@ _TEXT.update({
                   "standaardfouten, verbreed voor de spreiding tussen perioden (Laney p'-kaart); perioden met "
                   "minder dan {min_n} antwoorden worden niet beoordeeld."),
     "mo_all": ("overall", "totaal"),
+    "al_none": ("No alerts: every monitored series is within its control limits in its latest period.",
+                "Geen signalen: elke gevolgde reeks ligt in de laatste periode binnen haar controlegrenzen."),
     "mo_not_judged": ("{k} series-periods were not judged (fewer than {min_n} answers, or fewer than 6 earlier "
                       "periods to compare with).",
                       "{k} reeks-perioden zijn niet beoordeeld (minder dan {min_n} antwoorden, of minder dan 6 "
@@ -684,4 +686,10 @@ _COLUMNS.update({
     "change_ci_high": ("change CI high", "verandering BI boven"), "n_before": ("n before", "n ervoor"),
     "n_after": ("n after", "n erna"), "share_before": ("% of answers before", "% van antwoorden ervoor"),
     "share_after": ("% of answers after", "% van antwoorden erna"),
+})
+
+# The run index's alerts column (issue 17: cxkit.report.alerts, cxkit.run.manifest).
+INDEX_WORDS.update({
+    "alerts": ("alerts", "signalen"),
+    "no_alerts": ("none", "geen"),
 })
