@@ -62,6 +62,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "research.decompose": ("ChangeDecomposition", "decompose_change"),
     "research.monitor": ("Monitor", "monitor"),
     "report.alerts": ("record_alerts",),
+    "research.why": ("WhyItMoved", "why_it_moved"),
 }
 
 # name -> (module, attribute); attribute None: the module itself.

@@ -27,12 +27,18 @@ __all__ = ["record_alerts", "alert_records", "extract_alerts", "alert_lines"]
 
 def alert_records(monitors: Any) -> list[dict[str, Any]]:
     """The active alerts of ``monitors`` (one Monitor or several) as JSON-ready records, sentences in en and nl."""
+    if hasattr(monitors, "monitors"):  # a WhyItMoved
+        monitors = monitors.monitors
     items = [monitors] if hasattr(monitors, "active") else list(monitors)
-    out = []
+    out, seen = [], set()
     for mo in items:
         active = mo.active
         sentences = {lang: mo.alert_sentences(lang) for lang in ("en", "nl")}
         for i, (_, a) in enumerate(active.iterrows()):
+            key = (str(mo.metric), str(a["series"]), str(a["period"]))
+            if key in seen:  # the overall series of several monitors of one metric
+                continue
+            seen.add(key)
             name = f"{mo.metric}"
             out.append({"metric": str(mo.metric), "series": str(a["series"]), "period": str(a["period"]),
                         "direction": str(a["direction"]), "unit": str(mo.unit),
@@ -47,7 +53,7 @@ def record_alerts(monitors: Any, lang: str = "en") -> list[dict[str, Any]]:
 
     Parameters
     ----------
-    monitors : Monitor or list of Monitor
+    monitors : Monitor, list of Monitor, or the result of :func:`cxkit.research.why.why_it_moved`
     lang : {"en", "nl"}
 
     Returns

@@ -667,6 +667,14 @@ _TEXT.update({
                   "standaardfouten, verbreed voor de spreiding tussen perioden (Laney p'-kaart); perioden met "
                   "minder dan {min_n} antwoorden worden niet beoordeeld."),
     "mo_all": ("overall", "totaal"),
+    "why_na_dates": ("Why it moved: not applicable, the answers have no dates, so there is no earlier period to "
+                     "compare with.",
+                     "Waarom het bewoog: niet van toepassing, de antwoorden hebben geen datum, dus er is geen eerdere "
+                     "periode om mee te vergelijken."),
+    "why_na_groups": ("Why it moved: not applicable, there is no column to split the answers by.",
+                      "Waarom het bewoog: niet van toepassing, er is geen kolom om de antwoorden naar uit te splitsen."),
+    "why_na_periods": ("Why it moved: not applicable, no metric has answers in two periods.",
+                       "Waarom het bewoog: niet van toepassing, geen enkele maatstaf heeft antwoorden in twee perioden."),
     "al_none": ("No alerts: every monitored series is within its control limits in its latest period.",
                 "Geen signalen: elke gevolgde reeks ligt in de laatste periode binnen haar controlegrenzen."),
     "mo_not_judged": ("{k} series-periods were not judged (fewer than {min_n} answers, or fewer than 6 earlier "

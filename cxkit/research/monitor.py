@@ -211,7 +211,7 @@ def monitor(data: object, metric: str, by: str | Sequence[str] | None = None, fr
         series_defs += [(" / ".join(map(str, c)), by, c) for c in combos]
     rows, alerts = [], []
     bounds = (values.min(), values.max())
-    def chart_fn(t: pd.DataFrame, use: np.ndarray, width: float = sigmas):
+    def chart_fn(t: Mapping[str, np.ndarray], use: np.ndarray, width: float = sigmas):
         if kind == "nps" and statistic == "headline":
             return nps_chart(t["good"], t["bad"], t["n"], sigmas=width, use=use)
         if statistic == "mean":
@@ -230,19 +230,23 @@ def monitor(data: object, metric: str, by: str | Sequence[str] | None = None, fr
                              index=t.index)
         if baseline is None:  # Laney's chart: one centre and sigma_z from every judged period
             if use.sum() >= 2:
-                centre, _, ch = chart_fn(t, use)
+                centre, _, ch = chart_fn({c: t[c].to_numpy(float) for c in t.columns if c != "period"}, use)
                 chart[["z", "sigma_z", "lcl", "ucl"]] = ch[["z", "sigma_z", "lcl", "ucl"]].to_numpy()
                 chart["centre"] = centre
         else:  # each period against the judged periods before it, at most `baseline` of them
             judged_rows = np.flatnonzero(use)
+            arrays = {c: t[c].to_numpy(float) for c in t.columns if c != "period"}
+            found = np.full((len(t), 5), np.nan)
             for j, i in enumerate(judged_rows):
                 before = judged_rows[max(0, j - baseline):j]
                 if len(before) < MIN_BASELINE:
                     continue
                 rows_i = np.r_[before, i]
-                centre, _, ch = chart_fn(t.iloc[rows_i], np.r_[np.ones(len(before), bool), False],
+                centre, _, ch = chart_fn({c: a[rows_i] for c, a in arrays.items()},
+                                         np.r_[np.ones(len(before), bool), False],
                                          prediction_sigmas(sigmas, len(before)))
-                chart.iloc[i] = [centre, *ch[["z", "sigma_z", "lcl", "ucl"]].iloc[-1].to_numpy()]
+                found[i] = [centre, *ch[["z", "sigma_z", "lcl", "ucl"]].to_numpy()[-1]]
+            chart[["centre", "z", "sigma_z", "lcl", "ucl"]] = found
             use = use & chart["lcl"].notna().to_numpy()
         out = pd.DataFrame({"series": name, **{c: v for c, v in zip(cols, combo, strict=True)},
                             "period": t["period"], "n": t["n"].astype("int64"), "value": factor * value,
