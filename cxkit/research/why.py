@@ -51,8 +51,8 @@ class WhyItMoved:
     def applicable(self) -> bool:
         return not self.reason_key
 
-    def describe(self, lang: str = "en") -> str:
-        """Markdown bullets: one sentence per metric's move (largest first), then the active alerts."""
+    def describe(self, lang: str = "en", alerts: bool = True) -> str:
+        """Markdown bullets: one sentence per metric's move (largest first), then (``alerts``) the active alerts."""
         check_lang(lang)
         if not self.applicable:
             return _t(self.reason_key, lang)
@@ -63,15 +63,16 @@ class WhyItMoved:
             lines.append("- " + first.sentence(1, lang))
             for by in rows["by"]:  # the split by every column, with intervals
                 lines.append("    " + first_bullet(self.decompositions[(metric, by)], lang))
-        alerts = []
-        seen = set()
+        if not alerts:
+            return "\n".join(lines)
+        found, seen = [], set()
         for mo in self.monitors:
             for (_, a), text in zip(mo.active.iterrows(), mo.alert_sentences(lang), strict=True):
                 key = (mo.metric, a["series"], a["period"])
                 if key not in seen:
                     seen.add(key)
-                    alerts.append("- " + text)
-        lines += alerts or ["- " + _t("al_none", lang)]
+                    found.append("- " + text)
+        lines += found or ["- " + _t("al_none", lang)]
         return "\n".join(lines)
 
 
@@ -113,6 +114,8 @@ def why_it_moved(ds: Dataset, answers: pd.DataFrame, by: str | Sequence[str], *,
     moves, decs, monitors = [], {}, []
     for metric in ds.metrics():
         rows = answers[answers["metric"] == metric]
+        if rows.empty:
+            continue
         scale = ds.scale(metric)
         weight = "weight" if "weight" in rows else None
         for column in by:
@@ -134,7 +137,7 @@ def why_it_moved(ds: Dataset, answers: pd.DataFrame, by: str | Sequence[str], *,
         judged = (monitor_data if monitor_data is not None else answers)
         judged = judged[judged["metric"] == metric]
         for column in by:
-            if judged["answered_at"].notna().any():
+            if judged["answered_at"].notna().any() and judged[column].notna().any():
                 mo = monitor(judged, scale.kind, by=column, freq=freq, scale=scale, min_n=min_n)
                 mo.metric = metric
                 monitors.append(mo)
