@@ -59,7 +59,8 @@ class WhyItMoved:
         lines = []
         for metric in dict.fromkeys(self.moves["metric"]):  # largest move first
             rows = self.moves[self.moves["metric"] == metric]
-            first = self.decompositions[(metric, rows["by"].iloc[0])]
+            # The sentence names the split where who answered mattered most.
+            first = self.decompositions[(metric, rows.loc[rows["mix"].abs().idxmax(), "by"])]
             lines.append("- " + first.sentence(1, lang))
             for by in rows["by"]:  # the split by every column, with intervals
                 lines.append("    " + first_bullet(self.decompositions[(metric, by)], lang))
