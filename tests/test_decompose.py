@@ -158,7 +158,7 @@ def test_churn_rate_decomposition_adds_up():
     r = cx.decompose_change(cust, "churn", by="segment", period_a="2024-06", period_b="2024-07", n_boot=200)
     rates = cx.churn_rate(cust, min_n=0).set_index("period")["churn_rate"]
     assert r.total == pytest.approx(rates["2024-07"] - rates["2024-06"], abs=1e-12)
-    assert r.direction == -1 and r.unit == "dc_pct"
+    assert r.direction == -1 and r.unit == "percentage points"
 
 
 def test_bad_arguments(hand):

@@ -188,7 +188,7 @@ def prepare_counts(data: object, metric: str, by: list[str], *, statistic: str, 
             rows.append(t[[*by, "period"]].assign(value=v, n=n.astype("int64"), w=n.astype(float), w2=n.astype(float)))
         counts = pd.concat(rows, ignore_index=True)
         values = np.array([0.0, 1.0])
-        return counts, kind, values, np.array([0, 1]), 100.0, "dc_pct", None
+        return counts, kind, values, np.array([0, 1]), 100.0, "percentage points", None
     if scale is None:
         scale = Scale.nps() if kind == "nps" else Scale.csat() if kind == "csat" else None
     if scale is None:
@@ -198,11 +198,11 @@ def prepare_counts(data: object, metric: str, by: list[str], *, statistic: str, 
     counts = counts.rename(columns={score: "value"})
     values = scale.values.astype(float)
     if statistic == "mean":
-        return counts, kind, values, scale.values.astype(np.int64), 1.0, "dc_mean", scale
+        return counts, kind, values, scale.values.astype(np.int64), 1.0, "answer scale", scale
     contrib = np.isin(scale.values, scale.good).astype(np.int64)
     if kind == "nps":
         contrib = contrib - np.isin(scale.values, scale.bad).astype(np.int64)
-    return counts, kind, values, contrib, 100.0, "points" if kind == "nps" else "dc_pct", scale
+    return counts, kind, values, contrib, 100.0, "points" if kind == "nps" else "percentage points", scale
 
 
 def decompose_change(data: object, metric: str, by: str | Sequence[str], period_a: str | None = None,
