@@ -72,6 +72,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "text.language": ("detect_language",),
     "text.propose": ("propose_codes",),
     "text.sentiment": ("sentiment",),
+    "research.decompose": ("ChangeDecomposition", "decompose_change"),
+    "research.monitor": ("Monitor", "monitor"),
+    "report.alerts": ("record_alerts",),
+    "research.why": ("WhyItMoved", "why_it_moved"),
 }
 
 # name -> (module, attribute); attribute None: the module itself.

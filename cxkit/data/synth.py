@@ -68,6 +68,14 @@ class SynthParams:
     promoter: float = -0.35
     seed: int = 20261101
     extra: dict = field(default_factory=dict)
+    # Planted change (issue 17, "why it moved"): from ``plant_from`` on, support contacts through
+    # ``plant_channel`` are ``plant_ease_drop`` easier-to-harder (its CES and CSAT worsen within the
+    # channel), and a share ``plant_mix_share`` of all support contacts moves to that channel (the
+    # answer mix shifts toward a low-scoring channel). None switches it off.
+    plant_from: str | None = "2026-05"
+    plant_channel: str = "email"
+    plant_ease_drop: float = 1.0
+    plant_mix_share: float = 0.25
 
 
 DEFAULT_PARAMS = SynthParams()
@@ -103,11 +111,15 @@ def generate(params: SynthParams = DEFAULT_PARAMS) -> tuple[pd.DataFrame, pd.Dat
     latest_nps = np.full(n, np.nan)
     records: list[pd.DataFrame] = []
     ease_ch = np.asarray(p.channel_ease)
+    ease_now = ease_ch  # this month's channel ease (the planted change lowers one channel's)
+    planted_channel = CHANNELS.index(p.plant_channel)
+    # Its own stream: the planted mix shift leaves the main stream's draws as they were.
+    plant_rng = np.random.default_rng([p.seed, 17])
 
     def answers(idx, when, touch, chan, metrics):
         """Draw answers for events (customer idx at time when) and return a frame."""
         out = []
-        ease = e[idx] + ease_ch[chan] + rng.normal(0, 0.8, len(idx))
+        ease = e[idx] + ease_now[chan] + rng.normal(0, 0.8, len(idx))
         if "csat" in metrics:
             r = rng.random(len(idx)) < p.csat_response
             sat = 0.8 * s[idx] + 0.4 * ease + rng.normal(0, 0.7, len(idx))
@@ -131,6 +143,8 @@ def generate(params: SynthParams = DEFAULT_PARAMS) -> tuple[pd.DataFrame, pd.Dat
         me = ms + pd.offsets.MonthBegin(1)
         ms64, me64 = np.datetime64(ms, "ns"), np.datetime64(me, "ns")
         ndays = (me - ms).days
+        planted = p.plant_from is not None and ms >= pd.Timestamp(p.plant_from)
+        ease_now = ease_ch - p.plant_ease_drop * (np.arange(len(ease_ch)) == planted_channel) if planted else ease_ch
         alive_now = np.isnat(end_date)
         # churn this month: hazard from what was known at the month start
         at_risk = np.flatnonzero((start_ns < ms64) & alive_now)
@@ -155,6 +169,8 @@ def generate(params: SynthParams = DEFAULT_PARAMS) -> tuple[pd.DataFrame, pd.Dat
             when = ms64 + rng.integers(0, ndays, len(idx)).astype("timedelta64[D]")
             when = np.maximum(when, start_ns[idx] + np.timedelta64(1, "D"))
             chan = np.where(rng.random(len(idx)) < 0.6, pref[idx], rng.integers(0, len(CHANNELS), len(idx)))
+            if planted:
+                chan = np.where(plant_rng.random(len(idx)) < p.plant_mix_share, planted_channel, chan)
             month_frames += answers(idx, when, "support_contact", chan, ("csat", "ces"))
         # renewal at each contract anniversary
         tenure_m = (ms.year - pd.DatetimeIndex(start_ns[active]).year) * 12 + (

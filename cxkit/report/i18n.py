@@ -806,3 +806,90 @@ _COLUMNS.update({
     "sentiment": ("mean sentiment", "gemiddeld sentiment"), "proposal": ("proposal", "voorstel"),
     "terms": ("words", "woorden"), "quote": ("quote", "citaat"), "analysed": ("analysed", "geanalyseerd"),
 })
+
+# Change decomposition and KPI monitoring (issue 17: cxkit.research.decompose, cxkit.research.monitor).
+_TEXT.update({
+    "dc_rose": ("{metric} rose {size} {unit} from {a} to {b}: {rate} from within-segment change, {mix} from a "
+                "shift in who answered (by {by}).",
+                "{metric} steeg {size} {unit} van {a} naar {b}: {rate} door verandering binnen segmenten, {mix} "
+                "door een verschuiving in wie antwoordde (naar {by})."),
+    "dc_fell": ("{metric} fell {size} {unit} from {a} to {b}: {rate} from within-segment change, {mix} from a "
+                "shift in who answered (by {by}).",
+                "{metric} daalde {size} {unit} van {a} naar {b}: {rate} door verandering binnen segmenten, {mix} "
+                "door een verschuiving in wie antwoordde (naar {by})."),
+    "dc_same": ("{metric} did not change from {a} to {b}: {rate} from within-segment change, {mix} from a shift "
+                "in who answered (by {by}).",
+                "{metric} veranderde niet van {a} naar {b}: {rate} door verandering binnen segmenten, {mix} door "
+                "een verschuiving in wie antwoordde (naar {by})."),
+    "dc_level": ("By {by}: within segments {rate} ({pct}% CI {rate_ci}), mix {mix} ({pct}% CI {mix_ci}).",
+                 "Naar {by}: binnen segmenten {rate} ({pct}%-BI {rate_ci}), mix {mix} ({pct}%-BI {mix_ci})."),
+    "dc_largest": ("Largest move: {segment}, {change} {unit} ({rate} within the segment, {mix} from its share).",
+                   "Grootste beweging: {segment}, {change} {unit} ({rate} binnen het segment, {mix} door zijn aandeel)."),
+    "dc_churn": ("churn rate", "churnpercentage"),
+    "dc_mean_of": ("mean {metric}", "gemiddelde {metric}"),
+    "percentage points": ("percentage points", "procentpunten"),
+    "answer scale": ("on the answer scale", "op de antwoordschaal"),
+    "dc_other": ("within other segments", "binnen overige segmenten"),
+    "dc_total": ("total change {a} to {b}: {change}", "totale verandering {a} naar {b}: {change}"),
+    "dc_mix": ("mix (who answered)", "mix (wie antwoordde)"),
+    "dc_rate": ("within segments", "binnen segmenten"),
+    "dc_mix_short": ("mix", "mix"),
+    "dc_title": ("Why {metric} moved, {a} to {b}", "Waarom {metric} bewoog, {a} naar {b}"),
+    "dc_change_axis": ("change ({unit})", "verandering ({unit})"),
+    "mo_alert_low": ("Alert: {metric} ({series}) in {period} is {value}, below the lower control limit {limit} "
+                     "(centre {centre}; n = {n}).",
+                     "Signaal: {metric} ({series}) in {period} is {value}, onder de onderste controlegrens {limit} "
+                     "(centrum {centre}; n = {n})."),
+    "mo_alert_high": ("Alert: {metric} ({series}) in {period} is {value}, above the upper control limit {limit} "
+                      "(centre {centre}; n = {n}).",
+                      "Signaal: {metric} ({series}) in {period} is {value}, boven de bovenste controlegrens {limit} "
+                      "(centrum {centre}; n = {n})."),
+    "mo_split": ("Since {previous}: {change}, of which {rate} within segments and {mix} from who answered; "
+                 "largest move: {largest}.",
+                 "Sinds {previous}: {change}, waarvan {rate} binnen segmenten en {mix} door wie antwoordde; "
+                 "grootste beweging: {largest}."),
+    "mo_none": ("{metric}: no alerts in the latest period of {k} series.",
+                "{metric}: geen signalen in de laatste periode van {k} reeksen."),
+    "mo_some": ("{metric}: {a} alert(s) in the latest period of {k} series.",
+                "{metric}: {a} signaal/signalen in de laatste periode van {k} reeksen."),
+    "mo_method": ("Each period is judged against the periods before it: control limits at {sigmas} standard "
+                  "errors, widened for the spread between periods (Laney p' chart); periods with fewer than {min_n} "
+                  "answers are not judged.",
+                  "Elke periode wordt beoordeeld tegen de perioden ervoor: controlegrenzen op {sigmas} "
+                  "standaardfouten, verbreed voor de spreiding tussen perioden (Laney p'-kaart); perioden met "
+                  "minder dan {min_n} antwoorden worden niet beoordeeld."),
+    "mo_all": ("overall", "totaal"),
+    "why_na_dates": ("Why it moved: not applicable, the answers have no dates, so there is no earlier period to "
+                     "compare with.",
+                     "Waarom het bewoog: niet van toepassing, de antwoorden hebben geen datum, dus er is geen eerdere "
+                     "periode om mee te vergelijken."),
+    "why_na_groups": ("Why it moved: not applicable, there is no column to split the answers by.",
+                      "Waarom het bewoog: niet van toepassing, er is geen kolom om de antwoorden naar uit te splitsen."),
+    "why_na_periods": ("Why it moved: not applicable, no metric has answers in two periods.",
+                       "Waarom het bewoog: niet van toepassing, geen enkele maatstaf heeft antwoorden in twee perioden."),
+    "al_none": ("No alerts: every monitored series is within its control limits in its latest period.",
+                "Geen signalen: elke gevolgde reeks ligt in de laatste periode binnen haar controlegrenzen."),
+    "mo_not_judged": ("{k} series-periods were not judged (fewer than {min_n} answers, or fewer than 6 earlier "
+                      "periods to compare with).",
+                      "{k} reeks-perioden zijn niet beoordeeld (minder dan {min_n} antwoorden, of minder dan 6 "
+                      "eerdere perioden om mee te vergelijken)."),
+    "dc_note_suppressed": ("Segments with too few answers are left out of the segment rows but counted in the totals.",
+                           "Segmenten met te weinig antwoorden staan niet in de segmentrijen maar tellen mee in de "
+                           "totalen."),
+})
+_COLUMNS.update({
+    "level": ("level", "niveau"), "by": ("split by", "uitgesplitst naar"),
+    "value_before": ("before", "ervoor"), "value_after": ("after", "erna"), "change": ("change", "verandering"), "mix": ("mix part", "mixdeel"),
+    "mix_ci_low": ("mix CI low", "mix BI onder"), "mix_ci_high": ("mix CI high", "mix BI boven"),
+    "rate": ("within-segment part", "deel binnen segmenten"), "rate_ci_low": ("within CI low", "binnen BI onder"),
+    "rate_ci_high": ("within CI high", "binnen BI boven"), "change_ci_low": ("change CI low", "verandering BI onder"),
+    "change_ci_high": ("change CI high", "verandering BI boven"), "n_before": ("n before", "n ervoor"),
+    "n_after": ("n after", "n erna"), "share_before": ("% of answers before", "% van antwoorden ervoor"),
+    "share_after": ("% of answers after", "% van antwoorden erna"),
+})
+
+# The run index's alerts column (issue 17: cxkit.report.alerts, cxkit.run.manifest).
+INDEX_WORDS.update({
+    "alerts": ("alerts", "signalen"),
+    "no_alerts": ("none", "geen"),
+})

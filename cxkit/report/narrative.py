@@ -157,3 +157,10 @@ NARRATIVE.update({
         '## Proposed codes\n\nComments no topic matched, grouped by the words they share (TF-IDF and non-negative matrix factorisation, seeded): candidates for the codebook, for an analyst to accept or reject. Also the languages found.',
         '## Voorgestelde codes\n\nOpmerkingen die bij geen enkel onderwerp passen, gegroepeerd op de woorden die ze delen (TF-IDF en niet-negatieve matrixfactorisatie, met vaste seed): kandidaten voor het codeboek, die een analist aanneemt of verwerpt. Ook de gevonden talen.'),
 })
+
+# "Why it moved" (issue 17): the first body section of notebook 01.
+NARRATIVE.update({
+    'nb01_why': (
+        '## Why it moved\n\nThe change of each metric between its last two periods, split into the part from change *within* segments and the part from a shift in *who answered* (the mix of segments), largest move first, each with its interval. Then the alerts of the control charts: only moves for the worse, with limits that allow for the usual spread between periods.',
+        '## Waarom het bewoog\n\nDe verandering van elke maatstaf tussen de laatste twee perioden, gesplitst in het deel door verandering *binnen* segmenten en het deel door een verschuiving in *wie antwoordde* (de mix van segmenten), de grootste beweging eerst, elk met zijn interval. Daarna de signalen van de controlekaarten: alleen bewegingen ten kwade, met grenzen die rekening houden met de gewone spreiding tussen perioden.'),
+})

@@ -459,3 +459,7 @@ def calibration(table: pd.DataFrame, *, ax: plt.Axes | None = None, lang: str = 
 from .caterpillar import caterpillar  # noqa: E402
 
 __all__ += ["caterpillar"]
+# The change decomposition's waterfall (issue 17) lives in its own module; offered here as cx.plots.waterfall.
+from .plots_change import waterfall as waterfall  # noqa: E402
+
+__all__ += ["waterfall"]

@@ -49,6 +49,7 @@ from .._files import atomic_write, default_mode, writable_folder
 from .._inputs import READS_ENV, read_yaml
 from .._results import Result
 from ..errors import OutputError, ParameterError
+from ..report.alerts import extract_alerts
 from ..report.kpis import extract_kpis, kpis_json
 from .manifest import KPIS, MANIFEST, input_files, merge_reads, package_versions, sha256_file, write_index
 from .notebook import (
@@ -429,8 +430,9 @@ def _execute(spec: RunSpec) -> tuple[RunResult, Path]:
         from ..report.error_budget import extract_tests  # lazily: statsmodels stays out of `cxkit --help`
 
         tests = extract_tests(nb_path) if nb_path.exists() else []
+        alerts = extract_alerts(nb_path) if nb_path.exists() else []  # issue 17: what the reader should look at
         atomic_write(stage / KPIS, kpis_json(kpis, report=spec.notebook.stem, run_date=spec.run_date,
-                                             parameters=spec.shown, status=status))
+                                             parameters=spec.shown, status=status, alerts=alerts))
         duration = time.monotonic() - t0
         manifest = {
             "cxkit_manifest": 1, "name": spec.name, "report": spec.notebook.stem, "run_date": spec.run_date,
@@ -438,7 +440,7 @@ def _execute(spec: RunSpec) -> tuple[RunResult, Path]:
             "parameters": spec.shown, "overrides": spec.parameters, "inputs": inputs,
             "versions": package_versions(), "started": started, "ended": _now(),
             "duration_s": round(duration, 2), "status": status, "error": error, "kpis": len(kpis),
-            "tests": len(tests),
+            "tests": len(tests), "alerts": len(alerts),
             "outputs": {k: p.name for k, p in (("html", html_path), ("notebook", nb_path), ("kpis", stage / KPIS))
                         if p.exists()},
         }

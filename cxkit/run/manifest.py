@@ -212,6 +212,7 @@ def write_index(folder: str | Path, *, max_kpis: int = 8, lang: str | None = Non
     ``lang`` default: Dutch when every run is Dutch, else English.
     """
     from .._files import atomic_write
+    from ..report.alerts import alert_lines
     from ..report.summary import kpi_change, kpi_interval, kpi_label, kpi_value, match_previous
     from .notebook import previous_run
 
@@ -229,7 +230,9 @@ def write_index(folder: str | Path, *, max_kpis: int = 8, lang: str | None = Non
         n_failed += status not in ("ok", "not applicable")
         outs = man.get("outputs", {})
         link = f"{d.name}/{outs.get('html', '')}"
-        kpis = _read_json(d / KPIS).get("kpis", [])
+        kpis_doc = _read_json(d / KPIS)
+        kpis = kpis_doc.get("kpis", [])
+        alerts = alert_lines(kpis_doc.get("alerts", []) if isinstance(kpis_doc.get("alerts"), list) else [], lang)
         prev, prev_date = previous_run(folder, d.name)
         items = []
         for k, p in list(zip(kpis, match_previous(kpis, prev), strict=True))[:max_kpis]:
@@ -248,12 +251,14 @@ def write_index(folder: str | Path, *, max_kpis: int = 8, lang: str | None = Non
             f"<td>{e(_dataset_name(man))}</td>"
             f"<td class='{_STATUS_CLASS.get(status, 'failed')}'>{e(_w(status, lang) if status in _STATUS_WORDS else status)}</td>"
             f"<td><ul>{''.join(items) or '<li>' + e(_w('none', lang)) + '</li>'}</ul>{err}</td>"
+            f"<td class='alerts'>{''.join(f'<p>{e(a)}</p>' for a in alerts) or e(_w('no_alerts', lang))}</td>"
             f"<td>{_fmt_duration(man.get('duration_s', 0), lang)} s</td><td class='files'>{files}</td></tr>")
     n = n_ok + n_na + n_failed
     body = (f"<p><a href='../index.html'>{e(_w('all_dates', lang))}</a></p>"
             f"<p>{e(_w('runs', lang, n=n, ok=n_ok, failed=n_failed, na=_w('n_na', lang, n=n_na) if n_na else ''))} {e(_w('intro', lang))}</p>"
             f"<table><thead><tr><th>{e(_w('report', lang))}</th><th>{e(_w('dataset', lang))}</th>"
-            f"<th>{e(_w('status', lang))}</th><th>{e(_w('figures', lang))}</th><th>{e(_w('duration', lang))}</th>"
+            f"<th>{e(_w('status', lang))}</th><th>{e(_w('figures', lang))}</th><th>{e(_w('alerts', lang))}</th>"
+            f"<th>{e(_w('duration', lang))}</th>"
             f"<th>{e(_w('files', lang))}</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
     out = atomic_write(folder / "index.html", _page(_w("title", lang, date=folder.name), body, lang))
     write_root_index(folder.parent)
