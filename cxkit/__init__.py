@@ -36,6 +36,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "scales": ("Scale",),
     "stats.auc": ("auc_table", "compare_auc"),
     "stats.churn_rate": ("churn_rate", "churn_share"),
+    "stats.clv": ("CLVResult", "clv"),
     "stats.compare": ("Comparison", "changes", "compare", "pairwise"),
     "stats.counts": ("score_counts",),
     "stats.logit": ("GroupedLogit", "LogitResult", "grouped_logit", "logit", "logit_from_cells", "nested_lr",
