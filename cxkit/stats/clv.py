@@ -83,11 +83,15 @@ def life_table(first: np.ndarray, last: np.ndarray, event: np.ndarray, weights: 
     return at_risk, events
 
 
-def _curve_value(at_risk: np.ndarray, events: np.ndarray, revenue: float, v: float, horizon: int,
-                 min_risk: float) -> tuple[float, float, int]:
-    """(CLV, expected months within the horizon, months observed) from one life table."""
+def observed_months(at_risk: np.ndarray, min_risk: float) -> int:
+    """Tenure months from 0 on with at least ``min_risk`` customers at risk (estimated, not extrapolated)."""
     low = np.flatnonzero(at_risk < min_risk)
-    k_obs = int(low[0]) if len(low) else len(at_risk)
+    return int(low[0]) if len(low) else len(at_risk)
+
+
+def _curve_value(at_risk: np.ndarray, events: np.ndarray, revenue: float, v: float, horizon: int,
+                 k_obs: int) -> tuple[float, float]:
+    """(CLV, expected months within the horizon) from one life table, estimated over ``k_obs`` months."""
     h = np.zeros(horizon)
     m = min(k_obs, horizon)
     h[:m] = events[:m] / at_risk[:m]
@@ -97,7 +101,7 @@ def _curve_value(at_risk: np.ndarray, events: np.ndarray, revenue: float, v: flo
         h[k_obs:] = events[tail].sum() / risk if risk > 0 else np.nan
     surv = np.cumprod(1 - h)  # S(1..H)
     disc = v ** np.arange(1, horizon + 1)
-    return float(revenue * np.sum(surv * disc)), float(surv.sum()), k_obs
+    return float(revenue * np.sum(surv * disc)), float(surv.sum())
 
 
 @dataclass(repr=False)
@@ -110,6 +114,8 @@ class CLVResult(Result):
     horizon: int
     level: float
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: group key (tuple of ``by`` values) -> the bootstrap CLVs (for differences between groups).
+    draws: dict = field(default_factory=dict)
     title = "Customer lifetime value"
 
     def summary(self) -> pd.DataFrame:
@@ -164,7 +170,7 @@ def _prepare(customers: pd.DataFrame, start: str, end: str, as_of, observed_from
 def clv(customers: pd.DataFrame, by: str | Sequence[str] | None = None, revenue: str = "value", *,
         start: str = "start_date", end: str = "end_date", as_of: object = None, observed_from: object = None,
         discount: float = 0.10, horizon: int = 60, margin: float = 1.0, level: float = 0.95,
-        n_boot: int = 1000, seed: int = 20261127, min_n: int = 30, min_risk: int = 10) -> CLVResult:
+        n_boot: int = 1000, seed: int = 20261127, min_n: int = 30, min_risk: int = 30) -> CLVResult:
     """Customer lifetime value per group from revenue per month and the retention curve.
 
     Parameters
@@ -226,12 +232,13 @@ def clv(customers: pd.DataFrame, by: str | Sequence[str] | None = None, revenue:
     rng = np.random.default_rng(seed)
     a = (1 - level) / 2
     if by_cols:
-        keys = customers.loc[keep, by_cols].astype(str).apply(tuple, axis=1)
+        keys = pd.Series(list(zip(*(customers.loc[keep, b].astype(str) for b in by_cols), strict=True)),
+                         index=customers.index[keep])
         groups = keys.groupby(keys, sort=True).groups
     else:
         groups = {(): customers.index[keep]}
     pos = pd.Series(np.arange(len(customers)), index=customers.index)
-    rows, extrapolated = [], False
+    rows, extrapolated, draws = [], False, {}
     for key, idx in groups.items():
         i = pos.loc[idx].to_numpy()
         f, la, ev, r = first[i], last[i], event[i], rev[i] * margin
@@ -244,7 +251,9 @@ def clv(customers: pd.DataFrame, by: str | Sequence[str] | None = None, revenue:
             continue
         m = float(np.sum(r * months_seen) / months_seen.sum())
         at_risk, events = life_table(f, la, ev, size=size)
-        value, life, k_obs = _curve_value(at_risk, events, m, v, horizon, min_risk)
+        # The estimated stretch is fixed from the data, so every resample extrapolates from the same months.
+        k_obs = observed_months(at_risk, min_risk)
+        value, life = _curve_value(at_risk, events, m, v, horizon, k_obs)
         ret = 1 - events.sum() / at_risk.sum()
         row.update(revenue_per_month=m, retention_month=ret, lifetime_months=life, clv=value,
                    clv_simple=clv_closed_form(m, ret, dm, None), observed_months=min(k_obs, horizon),
@@ -259,8 +268,10 @@ def clv(customers: pd.DataFrame, by: str | Sequence[str] | None = None, revenue:
                 ms = months_seen @ w[b]
                 mb = (r * months_seen) @ w[b] / ms if ms > 0 else np.nan
                 ar, evb = life_table(f, la, ev, w[b], size=size)
-                boots[b] = _curve_value(ar, evb, mb, v, horizon, min_risk)[0]
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    boots[b] = _curve_value(ar, evb, mb, v, horizon, k_obs)[0]
             row.update(ci_low=float(np.nanquantile(boots, a)), ci_high=float(np.nanquantile(boots, 1 - a)))
+            draws[tuple(key)] = boots
         rows.append(row)
     table = pd.DataFrame(rows).reindex(columns=by_cols + CLV_COLUMNS)
     table["note"] = table["note"].fillna("")
@@ -278,4 +289,4 @@ def clv(customers: pd.DataFrame, by: str | Sequence[str] | None = None, revenue:
     if n_boot:
         notes.append(f"{level:.0%} percentile bootstrap intervals ({n_boot} resamples of customers, seed {seed})")
     return CLVResult(table=table, by=by_cols, discount=float(discount), horizon=int(horizon), level=level,
-                     notes=tuple(notes))
+                     notes=tuple(notes), draws=draws)
