@@ -60,6 +60,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "research.overview": ("churn_overview", "overview_period", "describe_overview", "drilldown", "headline", "latest_changes",
                           "metric_table", "save_tables", "window"),
     "run.batch": ("default_batch_path", "run_reports"),
+    "research.value": ("ValueByCategory", "ValueStudy", "clv_revenue_at_risk", "value_applicable", "value_by_category",
+                       "value_study"),
+    "research.response": ("ResponseBias", "ResponseRates", "response_bias", "response_rates", "weight_to_base"),
 }
 
 # name -> (module, attribute); attribute None: the module itself.

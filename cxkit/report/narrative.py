@@ -113,3 +113,22 @@ NARRATIVE: dict[str, tuple[str, str]] = {
         '## Figure recorded for the scheduled report',
         '## Vastgelegd cijfer voor het geplande rapport'),
 }
+
+# -- notebook 07: what loyalty is worth and who answered (issue 18) --
+NARRATIVE.update({
+    'nb07_intro': (
+        '# What loyalty is worth and who answered\n\nHow much is a customer worth over the relationship (customer lifetime value, CLV) per segment, how much more is a promoter worth than a detractor, how much value is at risk, and do the customers who answer the survey resemble the customer base? Lifetime value is revenue per month times the chance to still be a customer each month (Kaplan-Meier), discounted and capped at `horizon` months, with bootstrap intervals.',
+        '# Wat loyaliteit waard is en wie antwoordde\n\nHoeveel is een klant waard over de hele relatie (klantwaarde, CLV) per segment, hoeveel meer is een promotor waard dan een criticaster, hoeveel waarde loopt risico, en lijken de klanten die de enquête beantwoorden op het klantenbestand? Klantwaarde is de omzet per maand maal de kans om elke maand nog klant te zijn (Kaplan-Meier), verdisconteerd en begrensd op `horizon` maanden, met bootstrapintervallen.'),
+    'nb07_segments': (
+        '## Lifetime value per segment\n\n`clv` is the expected discounted revenue of a new customer over `horizon` months; `clv_simple` is the textbook formula margin x r / (1 + d - r), which assumes the same churn chance every month and no horizon. Customers who joined before the data starts count from then on, so the customers who left earlier do not bias the curve.',
+        '## Klantwaarde per segment\n\n`clv` is de verwachte verdisconteerde omzet van een nieuwe klant over `horizon` maanden; `clv_simple` is de schoolboekformule marge x r / (1 + d - r), die elke maand dezelfde kans op opzeggen aanneemt en geen horizon kent. Klanten die al klant waren voordat de data begint, tellen vanaf dat moment mee, zodat eerder vertrokken klanten de curve niet vertekenen.'),
+    'nb07_answers': (
+        "## Value by answer\n\nLifetime value after each customer's first answer, per NPS category and per CSAT and CES band: the clock starts at the answer, so churn and revenue from before it never count. The differences are in money, with intervals.",
+        '## Waarde per antwoord\n\nKlantwaarde na het eerste antwoord van elke klant, per NPS-categorie en per CSAT- en CES-band: de klok start bij het antwoord, dus opzeggingen en omzet van daarvoor tellen nooit mee. De verschillen staan in geld, met intervallen.'),
+    'nb07_risk': (
+        "## Value at risk\n\nCurrent customers' chance of leaving within `horizon_days` times what they would take with them: their segment's estimated lifetime value, or the declared value where no estimate is possible (the table says which).",
+        '## Waarde in gevaar\n\nDe kans dat huidige klanten binnen `horizon_days` vertrekken maal wat ze meenemen: de geschatte klantwaarde van hun segment, of de opgegeven waarde waar geen schatting mogelijk is (de tabel zegt welke).'),
+    'nb07_response': (
+        "## Who answered\n\nThe share of active customers who answered in each period with a survey, per segment, preferred channel, tenure band and period, and a comparison of respondents with non-respondents on what is known of both. Where respondents differ, the survey's figures describe respondents, not the base; weighting to the base's margins corrects only for the differences it can see.",
+        '## Wie antwoordde\n\nHet aandeel actieve klanten dat antwoordde in elke periode met een enquête, per segment, voorkeurskanaal, klantduur en periode, en een vergelijking van respondenten met niet-respondenten op wat van beide bekend is. Waar respondenten verschillen, beschrijven de enquêtecijfers de respondenten, niet het klantenbestand; wegen naar de verdeling van het klantenbestand corrigeert alleen voor de verschillen die het kan zien.'),
+})

@@ -18,15 +18,18 @@ import numpy as np
 import pandas as pd
 
 from .._checks import check_columns, check_level
-from .._results import Result
+from .._results import Result, Study
 from ..data.dataset import Dataset
 from ..errors import DataError, ParameterError
+from ..report.i18n import message, num, pvalue
+from ..report.i18n import text as _t
 from ..stats.clv import MONTH_DAYS, CLVResult, clv
 from ..stats.survival import BAND_ORDER, score_band
 from .alignment import align_churn, effective_cut, plain_ids
 from .churn import revenue_at_risk
 
-__all__ = ["ValueByCategory", "value_by_category", "clv_revenue_at_risk", "DIFF_COLUMNS"]
+__all__ = ["ValueByCategory", "value_by_category", "clv_revenue_at_risk", "DIFF_COLUMNS", "ValueStudy",
+           "value_study", "value_applicable", "describe_value"]
 
 DIFF_COLUMNS = ["comparison", "difference", "ci_low", "ci_high", "n_a", "n_b"]
 
@@ -228,3 +231,162 @@ def clv_revenue_at_risk(ds: Dataset, segment_clv: CLVResult | None, *, by: str =
     else:
         note = f"Value at risk: no lifetime value could be estimated; declared `{value}` is used."
     return table, note
+
+
+# -- the study of notebook 07 ---------------------------------------------------------------------
+
+@dataclass(repr=False)
+class ValueStudy(Study):
+    """What loyalty is worth and who answered: CLV per segment, value per answer, revenue at risk, response."""
+
+    segment_clv: CLVResult | None
+    by_answer: dict
+    risk: pd.DataFrame | None
+    risk_note: str
+    rates: object | None
+    bias: object | None
+    weighted: pd.DataFrame | None
+    weighting_note: str
+    params: dict
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    title = "What loyalty is worth and who answered"
+
+    @property
+    def tables(self) -> dict:
+        out = {}
+        if self.segment_clv is not None:
+            out["clv_by_segment"] = self.segment_clv.summary()
+        for m, r in self.by_answer.items():
+            out[f"value_by_{m}"] = r.summary()
+            out[f"value_differences_{m}"] = r.differences
+        if self.risk is not None:
+            out["value_at_risk"] = self.risk
+        if self.rates is not None:
+            out["response_rates"] = self.rates.summary()
+        if self.bias is not None:
+            out["response_bias"] = self.bias.summary()
+        if self.weighted is not None:
+            out["weighted_nps"] = self.weighted
+        return out
+
+    def describe(self, lang: str = "en") -> str:
+        return describe_value(self, lang)
+
+
+def _money(x: float, lang: str) -> str:
+    return num(float(x), ",.0f", lang)
+
+
+def describe_value(study: ValueStudy, lang: str = "en") -> str:
+    """The study's findings as markdown bullets in ``lang`` (en, nl), the answer first."""
+    p = study.params
+    pct = f"{round(100 * p['level'])}"
+    lines = []
+    for m, r in study.by_answer.items():
+        d = r.differences.dropna(subset=["difference"])
+        if d.empty:
+            lines.append(_t("va_no_diff", lang, m=m))
+            continue
+        top, mid = d.iloc[0], d[d["comparison"] == r.differences["comparison"].iloc[1]]
+        hi, lo = top["comparison"].split(" - ")
+        line = _t("va_diff", lang, m=m, hi=_t(f"va_cat_{hi}", lang), lo=_t(f"va_cat_{lo}", lang), d=_money(top["difference"], lang), pct=pct, a=_money(top["ci_low"], lang),
+                  b=_money(top["ci_high"], lang), h=p["horizon"])
+        if r.kind == "nps" and len(mid) and pd.notna(mid["difference"].iloc[0]):
+            mm = mid.iloc[0]
+            line += " " + _t("va_move", lang, d=_money(mm["difference"], lang), pct=pct, a=_money(mm["ci_low"], lang),
+                             b=_money(mm["ci_high"], lang))
+        lines.append(line)
+    if study.segment_clv is not None:
+        t = study.segment_clv.summary().dropna(subset=["clv"])
+        by = study.segment_clv.by
+        parts = [f"{' / '.join(str(r[b]) for b in by) if by else _t('va_all', lang)} {_money(r['clv'], lang)} "
+                 f"({_money(r['ci_low'], lang)}–{_money(r['ci_high'], lang)})" for _, r in t.iterrows()]
+        if parts:
+            lines.append(_t("va_segments", lang, h=p["horizon"], d=num(100 * p["discount"], ".0f", lang),
+                            list="; ".join(parts)))
+    if study.risk is not None and len(study.risk):
+        tot = study.risk.iloc[-1]
+        lines.append(_t("va_risk", lang, v=_money(tot["at_risk"], lang), n=_money(tot["customers"], lang),
+                        days=p["horizon_days"], pct=num(tot["pct_at_risk"], ".1f", lang)) + " "
+                     + message(study.risk_note, lang))
+    if study.rates is not None:
+        lines.append(_t("va_rate", lang, m=study.rates.metric, r=num(100 * study.rates.overall, ".1f", lang)))
+    if study.bias is not None:
+        b = study.bias
+        if b.differs:
+            t = b.table[b.table["p_value"] < b.alpha]
+            parts = [f"{r['variable']} ({num(r['respondents'], '.3g', lang)} / {num(r['non_respondents'], '.3g', lang)}, "
+                     f"p {pvalue(r['p_value'], lang)})" for _, r in t.iterrows()]
+            lines.append(_t("va_bias", lang, list="; ".join(parts)))
+        else:
+            lines.append(_t("va_no_bias", lang))
+    if study.weighted is not None and len(study.weighted) == 2:
+        u, w = study.weighted["nps"].to_numpy(float)
+        lines.append(_t("va_weighted", lang, w=num(w, "+.1f", lang), u=num(u, "+.1f", lang)))
+    elif study.weighting_note:
+        lines.append(message(study.weighting_note, lang))
+    lines += [message(n, lang) for n in study.notes]
+    return "\n".join(f"- {x}" for x in lines)
+
+
+def value_applicable(ds: Dataset, lang: str = "en") -> str:
+    """``""`` when notebook 07 can run on ``ds``, else one plain paragraph why not (for ``cx.not_applicable``)."""
+    cust = ds.customers
+    if cust is None or "start_date" not in cust.columns or "end_date" not in cust.columns:
+        return _t("va_na_customers", lang, name=ds.name)
+    if cust["start_date"].isna().all():
+        return _t("va_na_customers", lang, name=ds.name)
+    return ""
+
+
+def value_study(ds: Dataset, *, by: str = "segment", value: str = "value", payments: pd.DataFrame | None = None,
+                discount: float = 0.10, horizon: int = 60, horizon_days: int = 180, freq: str = "Q",
+                weight: bool = True, level: float = 0.95, n_boot: int = 1000, seed: int = 20261127,
+                min_n: int = 30) -> ValueStudy:
+    """Everything notebook 07 shows, computed once; parts the data cannot support are left out and said."""
+    from .response import response_base, response_bias, response_rates, weight_to_base
+
+    notes: list[str] = []
+    cust = ds.customers
+    seg = None
+    if cust is not None and value in cust.columns:
+        seg = clv(cust, by=by if by in cust.columns else None, revenue=value, as_of=effective_cut(ds, None)[0], discount=discount, horizon=horizon, level=level,
+                  n_boot=n_boot, seed=seed, min_n=min_n)
+    else:
+        notes.append(f"no `{value}` column for customers: no lifetime value per segment")
+    by_answer = {}
+    if ds.has_answer_dates and cust is not None and "end_date" in cust.columns:
+        for kind in ("nps", "csat", "ces"):
+            for m in ds.metrics(kind)[:1]:
+                try:
+                    by_answer[m] = value_by_category(ds, m, payments=payments, value=value, discount=discount,
+                                                     horizon=horizon, level=level, n_boot=n_boot, seed=seed,
+                                                     min_n=min_n)
+                except DataError as e:
+                    notes.append(str(e))
+    risk, risk_note = None, ""
+    if cust is not None:
+        try:
+            risk, risk_note = clv_revenue_at_risk(ds, seg, by=by, value=value, horizon_days=horizon_days,
+                                                  level=level)
+        except DataError as e:
+            notes.append(str(e))
+    rates = bias = weighted = None
+    weighting_note = ""
+    metric = (ds.metrics("nps") or ds.metrics() or [None])[0]
+    if metric is not None and ds.has_answer_dates:
+        try:
+            base = response_base(ds, metric, freq=freq, horizon_days=horizon_days)
+            rates = response_rates(ds, metric, freq=freq, level=level, min_n=min_n, base=base)
+            bias = response_bias(ds, metric, freq=freq, horizon_days=horizon_days, base=base)
+        except DataError as e:
+            notes.append(str(e))
+        if weight and rates is not None and ds.scale(metric).kind == "nps":
+            try:
+                weighted, _ = weight_to_base(ds, metric, freq=freq, horizon_days=horizon_days, level=level)
+            except DataError as e:
+                weighting_note = str(e)
+    params = {"discount": discount, "horizon": horizon, "horizon_days": horizon_days, "level": level,
+              "n_boot": n_boot, "seed": seed, "min_n": min_n, "freq": freq}
+    return ValueStudy(segment_clv=seg, by_answer=by_answer, risk=risk, risk_note=risk_note, rates=rates, bias=bias,
+                      weighted=weighted, weighting_note=weighting_note, params=params, notes=tuple(notes))
