@@ -130,3 +130,26 @@ def test_bad_arguments_name_themselves(kw, words):
         assert w in str(e.value)
     if "by" not in kw:
         assert isinstance(e.value, ParameterError)
+
+
+# cxkit.data.synth_value.clv_truth(n=400_000): a new customer's discounted revenue over 60 months at 10 %/year,
+# by the generator's model (sample README, "Ground truth: lifetime value").
+TRUE_CLV = {"consumer": 1256.4, "smb": 8994.8, "enterprise": 85543.8}
+
+
+@pytest.fixture(scope="module")
+def sample_clv():
+    ds = cx.load_dataset(cx.sample_spec_path())
+    return cx.clv(ds.customers, by="segment", n_boot=1000).summary().set_index("segment")
+
+
+@pytest.mark.parametrize("segment", [
+    "smb", "enterprise",
+    pytest.param("consumer", marks=pytest.mark.xfail(strict=True, reason=(
+        "the sample's customers who were already customers when its window opens start it without answers, "
+        "so their (long-tenure) hazard is that of a customer who never answered, higher than a new customer's "
+        "at the same tenure: the estimate is 4-5 % below the new-customer truth (README)"))),
+])
+def test_sample_clv_recovers_the_generator_truth(sample_clv, segment):
+    r = sample_clv.loc[segment]
+    assert r["ci_low"] <= TRUE_CLV[segment] <= r["ci_high"]

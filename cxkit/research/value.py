@@ -93,13 +93,20 @@ def _revenue_after(frame: pd.DataFrame, payments: pd.DataFrame, cut: pd.Timestam
         rows = (np.flatnonzero(pay["date"].isna().to_numpy())[:5] + 1).tolist()
         raise DataError(f"payments: column {date!r} has values that are not dates (rows {rows}).")
     f = frame[["customer_id", "answered_at", "end_date"]].reset_index()
-    stop = f["end_date"].where(f["end_date"].notna() & (f["end_date"] <= cut), cut)
+    event = (f["end_date"].notna() & (f["end_date"] <= cut)).to_numpy()
+    stop = f["end_date"].where(event, cut)
+    # The months the life table counts (cxkit.stats.clv): up to the month of leaving, or the last whole month
+    # before the cut-off; payments are summed over exactly those months.
+    exit_ = ((stop - f["answered_at"]).dt.days / MONTH_DAYS).to_numpy(float)
+    months = np.where(event, np.floor(exit_ + 1e-9) + 1, np.floor(exit_ + 1e-9))
+    until = pd.Series(np.where(event, stop, f["answered_at"] + pd.to_timedelta(np.round(months * MONTH_DAYS), "D")),
+                      index=f.index)
     m = f.merge(pay, on="customer_id", how="left")
     # Never revenue from before the answer (nor after the customer left or the cut-off).
-    inside = (m["date"] >= m["answered_at"]) & (m["date"] < stop.reindex(m["index"]).to_numpy())
+    inside = (m["date"] >= m["answered_at"]) & (m["date"] < until.reindex(m["index"]).to_numpy())
     total = m["amount"].where(inside, 0.0).groupby(m["index"]).sum()
-    months = (stop - f["answered_at"]).dt.days / MONTH_DAYS
-    per_month = total.reindex(f["index"]).to_numpy() / np.maximum(np.floor(months.to_numpy()), 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_month = np.where(months > 0, total.reindex(f["index"]).to_numpy() / months, np.nan)
     return pd.Series(per_month, index=frame.index)
 
 
@@ -215,7 +222,7 @@ def clv_revenue_at_risk(ds: Dataset, segment_clv: CLVResult | None, *, by: str =
         np.nan, index=active.index)
     active["value_used"] = np.where(has, m["clv"], declared)
     active["value_source"] = np.where(has, "estimated CLV", f"declared {value}")
-    ret = m["retention_month"].fillna(pooled if pooled is not None else np.nan)
+    ret = pd.to_numeric(m["retention_month"], errors="coerce").fillna(pooled if pooled is not None else np.nan)
     prob = (1 - ret.to_numpy(float) ** months)
     table = revenue_at_risk(active, prob, "value_used", by, level=level)
     src = active.groupby(active[by].astype(str))["value_source"].first()
