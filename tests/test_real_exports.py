@@ -21,8 +21,8 @@ from cxkit.run.notebook import execute_notebook
 from .conftest import ROOT, SHARED_DATA
 
 SPECS = sorted((ROOT / "data" / "specs").glob("*.yaml"))
-NOTEBOOKS = ["01_cx_overview", "02_satisfaction_vs_loyalty", "03_effort_nps_churn", "04_drivers"]
-FAST = {"03_effort_nps_churn": {"n_boot": 50}, "04_drivers": {"n_boot": 50}}
+NOTEBOOKS = ["01_cx_overview", "02_satisfaction_vs_loyalty", "03_effort_nps_churn", "04_drivers", "07_value"]
+FAST = {"03_effort_nps_churn": {"n_boot": 50}, "04_drivers": {"n_boot": 50}, "07_value": {"n_boot": 100}}
 
 
 def _run(notebook: str, spec, tmp_path, lang: str):

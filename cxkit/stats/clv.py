@@ -231,16 +231,16 @@ def clv(customers: pd.DataFrame, by: str | Sequence[str] | None = None, revenue:
     v = 1 / (1 + dm)
     rng = np.random.default_rng(seed)
     a = (1 - level) / 2
+    kept = np.flatnonzero(keep)
     if by_cols:
-        keys = pd.Series(list(zip(*(customers.loc[keep, b].astype(str) for b in by_cols), strict=True)),
-                         index=customers.index[keep])
-        groups = keys.groupby(keys, sort=True).groups
+        # Positions per group straight from groupby (no per-row Python tuples: 10M customers stay fast).
+        labels = pd.DataFrame({b: customers[b].to_numpy()[kept].astype(str) for b in by_cols})
+        groups = {(k if isinstance(k, tuple) else (k,)): kept[v]
+                  for k, v in sorted(labels.groupby(by_cols, sort=True).indices.items())}
     else:
-        groups = {(): customers.index[keep]}
-    pos = pd.Series(np.arange(len(customers)), index=customers.index)
+        groups = {(): kept}
     rows, extrapolated, draws = [], False, {}
-    for key, idx in groups.items():
-        i = pos.loc[idx].to_numpy()
+    for key, i in groups.items():
         f, la, ev, r = first[i], last[i], event[i], rev[i] * margin
         size = max(int(la.max()) + 2 if len(la) else 1, 1)
         months_seen = np.maximum(la - f + 1, 0).astype(float)
@@ -263,11 +263,12 @@ def clv(customers: pd.DataFrame, by: str | Sequence[str] | None = None, revenue:
             row["note"] = f"months {k_obs}..{horizon} extrapolated at the hazard of the last 12 observed"
         if n_boot and len(i) >= max(min_n, 2):
             boots = np.empty(n_boot)
-            w = rng.multinomial(len(i), np.full(len(i), 1 / len(i)), size=n_boot).astype(float)
+            p_each = np.full(len(i), 1 / len(i))
             for b in range(n_boot):
-                ms = months_seen @ w[b]
-                mb = (r * months_seen) @ w[b] / ms if ms > 0 else np.nan
-                ar, evb = life_table(f, la, ev, w[b], size=size)
+                w = rng.multinomial(len(i), p_each).astype(float)  # one resample at a time: memory stays O(n)
+                ms = months_seen @ w
+                mb = (r * months_seen) @ w / ms if ms > 0 else np.nan
+                ar, evb = life_table(f, la, ev, w, size=size)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     boots[b] = _curve_value(ar, evb, mb, v, horizon, k_obs)[0]
             row.update(ci_low=float(np.nanquantile(boots, a)), ci_high=float(np.nanquantile(boots, 1 - a)))
