@@ -63,6 +63,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "research.value": ("ValueByCategory", "ValueStudy", "clv_revenue_at_risk", "value_applicable", "value_by_category",
                        "value_study"),
     "research.response": ("ResponseBias", "ResponseRates", "response_bias", "response_rates", "weight_to_base"),
+    "stats.raking": ("RakeResult", "rake", "weighting_sensitivity"),
 }
 
 # name -> (module, attribute); attribute None: the module itself.

@@ -15,7 +15,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "cxkit"
 PKG = PACKAGE.name
 
-BASE = ("errors", "_blas", "_checks", "_results", "_files", "_inputs", "_dates", "_progress", "_version", "scales")
+BASE = ("errors", "_blas", "_checks", "_results", "_files", "_inputs", "_dates", "_progress", "_version", "scales",
+        "_raking")
 RANK = {**{m: 0 for m in BASE}, "data": 1, "stats": 1, "report": 2, "research": 3, "run": 4,
         "cli": 5, "__init__": 5, "__main__": 5}
 

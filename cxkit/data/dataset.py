@@ -61,6 +61,7 @@ from .joins import apply_joins
 from .leakage import SEPARATION_COLUMNS, leak_message, separation_table
 from .quality import QualityLog
 from .readers import missing_values, read_query, read_table
+from .weighting import apply_weights, check_weights_spec
 
 __all__ = ["Dataset", "load_dataset", "read_dataset", "RESPONSE_COLUMNS", "CUSTOMER_COLUMNS", "TABLE_KEYS",
            "sample_spec_path"]
@@ -79,6 +80,8 @@ TABLE_KEYS |= {"pii", "free_text", "missing_values", "missing"}
 # Real exports as they come (issue 13): churn flags in words.
 TABLE_KEYS |= {"churn_labels"}
 SPEC_KEYS = {"name", "description", "tables", "scales", "source", "licence", "license", "notes"}
+# Raking to population margins (issue 16): `weights:` (cxkit.data.weighting).
+SPEC_KEYS |= {"weights"}
 
 
 def sample_spec_path() -> Path:
@@ -116,6 +119,10 @@ class Dataset:
     separation : DataFrame or None
         How well each customer column and metric alone separates churners from stayers
         (:func:`cxkit.data.leakage.separation_table`); None without a churn flag.
+    weighting : dict of str to RakeResult
+        With ``weights:`` in the spec, the raking report per metric (or ``"all"``): the answers'
+        ``weight`` column is then the raked weight (the mapped one kept as ``base_weight``);
+        see :mod:`cxkit.data.weighting`.
     """
 
     name: str
@@ -130,6 +137,8 @@ class Dataset:
     excluded: Mapping[str, int] = field(default_factory=dict)
     leakage: Mapping[str, str] = field(default_factory=dict, compare=False)
     separation: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    #: Raking reports of the spec's ``weights:`` (metric, or ``"all"``, -> ``RakeResult``); empty without.
+    weighting: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def leaky(self, columns: Sequence[str] | None = None) -> list[str]:
         """The probable-leakage columns among ``columns`` (default: all found), in the order given.
@@ -715,6 +724,7 @@ def read_dataset(spec: str | Path | Mapping[str, Any]) -> tuple[Dataset | None, 
     """
     data, base, src = _read_spec(spec)
     scales = _check_spec(data, src)
+    wspec = check_weights_spec(data.get("weights"), src)
     not_applicable = _not_applicable(data, src)
     tables = _split_customer_level({name: _fix_table(t) for name, t in data["tables"].items()})
     tables = _same_rows_scores(tables)
@@ -740,6 +750,9 @@ def read_dataset(spec: str | Path | Mapping[str, Any]) -> tuple[Dataset | None, 
                      f"{responses.loc[orphans, 'customer_id'].nunique():,} customer ids not in the customers "
                      f"table (e.g. {responses.loc[orphans, 'customer_id'].unique()[:3].tolist()}); they get no "
                      "customer attributes.", "customer_id", orphans.sum())
+    weighting: dict = {}
+    if wspec is not None and responses is not None:
+        responses, weighting = apply_weights(responses, customers, wspec, src, log)
     separation = _dataset_checks(responses, customers, scales, log)
     leakage = {} if separation is None else {
         r["column"]: leak_message(r) for _, r in separation[separation["leakage"]].iterrows()}
@@ -749,7 +762,7 @@ def read_dataset(spec: str | Path | Mapping[str, Any]) -> tuple[Dataset | None, 
                     for k in ("pii", "free_text")}
         ds = Dataset(name=str(data.get("name", Path(src).stem)), responses=responses, customers=customers,
                      scales=scales, files=files, spec_path=None if src == "spec" else Path(src), quality=log,
-                     leakage=leakage, separation=separation, **personal)
+                     leakage=leakage, separation=separation, weighting=weighting, **personal)
     return ds, log
 
 

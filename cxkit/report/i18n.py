@@ -661,3 +661,27 @@ _COLUMNS.update({
     "pct_at_risk": ("% at risk", "% in gevaar"), "value_source": ("valued at", "gewaardeerd op"),
     "estimate": ("estimate", "schatting"),
 })
+
+# Raking and the weighting report (issue 16: cx.rake, `weights:` in the spec, cx.weighting_sensitivity).
+_COLUMNS.update({
+    "variable": ("variable", "variabele"), "level": ("level", "categorie"),
+    "share_unweighted": ("share unweighted", "aandeel ongewogen"), "share_target": ("target share", "doelaandeel"),
+    "share_weighted": ("share weighted", "aandeel gewogen"), "target": ("target", "doel"),
+    "weighted_total": ("weighted total", "gewogen totaal"), "base": ("base weight", "basisgewicht"),
+    "factor": ("raking factor", "wegingsfactor"), "weighted": ("weighted", "gewogen"),
+    "unweighted": ("unweighted", "ongewogen"), "figure": ("figure", "cijfer"), "weight": ("weight", "gewicht"),
+})
+RAKING_MESSAGES = [
+    ("Raked to {k} margins in {it} iterations: weighting efficiency {eff} %, design effect {deff}, n_eff {neff} "
+     "of {n}; largest weight {ratio} x the mean",
+     "Gewogen naar {k} marges in {it} iteraties: wegingsefficiëntie {eff} %, designeffect {deff}, effectieve n "
+     "{neff} van {n}; grootste gewicht {ratio} x het gemiddelde"),
+    ("{k} cells were held at the trimming bounds {bounds} (relative to the mean factor).",
+     "{k} cellen zijn op de trimgrenzen {bounds} gehouden (ten opzichte van de gemiddelde factor)."),
+    ("Weighting efficiency is below 50 %: the weighted figures rest on fewer than half the answers' worth of "
+     "information; consider coarser targets or trimming.",
+     "De wegingsefficiëntie is lager dan 50 %: de gewogen cijfers steunen op minder dan de helft van de "
+     "informatie van de antwoorden; overweeg grovere doelen of trimmen."),
+    ("Raking", "Weging (raking)"),
+]
+_MESSAGES.extend((_compile(en), nl) for en, nl in RAKING_MESSAGES)
