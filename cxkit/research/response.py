@@ -233,9 +233,9 @@ def response_bias(ds: Dataset, metric: str | None = None, *, freq: str = "Q", as
 
 
 def weight_to_base(ds: Dataset, metric: str | None = None, *,
-                   margins: Sequence[str] = ("segment", "tenure_band", "churned_later"), freq: str = "Q",
+                   margins: Sequence[str] = ("segment", "tenure_band"), freq: str = "Q",
                    as_of: object = None, horizon_days: int = 180, level: float = 0.95,
-                   trim: float | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   trim: Sequence[float] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Rake respondents to the base's margins and give NPS unweighted and weighted side by side.
 
     Each answer (of a customer-period in the base) gets a weight from :func:`cxkit.stats.raking.rake` so
