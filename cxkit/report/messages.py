@@ -169,3 +169,14 @@ MESSAGES += [
     ("weighting to the base needs cxkit.stats.raking (issue 16), which this build does not have yet.",
      "wegen naar het klantenbestand vraagt cxkit.stats.raking (issue 16), dat deze versie nog niet heeft."),
 ]
+MESSAGES += [
+    ("months {a}..{b} extrapolated at the hazard of the last 12 observed",
+     "maanden {a}..{b} doorgetrokken met de vertrekkans van de laatste 12 waargenomen maanden"),
+    ("segment ({s} share)", "segment (aandeel {s})"),
+    ("tenure (years)", "klantduur (jaren)"),
+    ("revenue", "omzet"),
+    ("churned within {d} days", "vertrokken binnen {d} dagen"),
+    ("estimated CLV", "geschatte klantwaarde"),
+    ("declared {v}", "opgegeven {v}"),
+    ("no customer-month observed", "geen klantmaand waargenomen"),
+]

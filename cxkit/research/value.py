@@ -322,7 +322,7 @@ def describe_value(study: ValueStudy, lang: str = "en") -> str:
         b = study.bias
         if b.differs:
             t = b.table[b.table["p_value"] < b.alpha]
-            parts = [f"{r['variable']} ({num(r['respondents'], '.3g', lang)} / {num(r['non_respondents'], '.3g', lang)}, "
+            parts = [f"{message(r['variable'], lang)} ({num(r['respondents'], '.3g', lang)} / {num(r['non_respondents'], '.3g', lang)}, "
                      f"p {pvalue(r['p_value'], lang)})" for _, r in t.iterrows()]
             lines.append(_t("va_bias", lang, list="; ".join(parts)))
         else:
