@@ -95,7 +95,7 @@ def test_default_batch_runs_from_the_wheel(installed):
     _run([bindir / "cxkit", "run", "--batch", "default", "--run-date", "2026-10-31", "--output", cwd / "reports",
           "-q"], env=env, cwd=cwd, timeout=1200)
     manifests = sorted((cwd / "reports" / "2026-10-31").glob("*/manifest.json"))
-    assert len(manifests) == 6  # the default report set: notebooks 01-06
+    assert len(manifests) == 7  # the default report set: notebooks 01-07
     venv_dir = Path(py).parent.parent.resolve()
     for m in manifests:
         data = json.loads(m.read_text(encoding="utf-8"))

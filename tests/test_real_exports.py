@@ -22,8 +22,9 @@ from .conftest import ROOT, SHARED_DATA
 
 SPECS = sorted((ROOT / "data" / "specs").glob("*.yaml"))
 NOTEBOOKS = ["01_cx_overview", "02_satisfaction_vs_loyalty", "03_effort_nps_churn", "04_drivers",
-             "05_segment_tables", "06_comments"]
-FAST = {"03_effort_nps_churn": {"n_boot": 50}, "04_drivers": {"n_boot": 50}, "06_comments": {"n_boot": 20}}
+             "05_segment_tables", "06_comments", "07_value"]
+FAST = {"03_effort_nps_churn": {"n_boot": 50}, "04_drivers": {"n_boot": 50}, "06_comments": {"n_boot": 20},
+        "07_value": {"n_boot": 100}}
 
 
 def _run(notebook: str, spec, tmp_path, lang: str):

@@ -202,7 +202,7 @@ def test_every_report_answer_first_and_clean_in_english_and_dutch(default_report
         nl = {p.parent.name: _read_page(driver, p) for p in sorted(dutch_reports.glob("*/*.html"))}
     finally:
         driver.quit()
-    assert len(en) == 6 and sorted(nl) == sorted(f"{n}_nl" for n in en)  # the language is in the run name
+    assert len(en) == 7 and sorted(nl) == sorted(f"{n}_nl" for n in en)  # the language is in the run name
     for name, page in {**en, **nl}.items():
         _check(page, name)
 

@@ -76,6 +76,13 @@ class SynthParams:
     plant_channel: str = "email"
     plant_ease_drop: float = 1.0
     plant_mix_share: float = 0.25
+    # Response propensity to the NPS waves (issue 18, ground truth): log-odds added to logit(nps_response)
+    # for customers whose (would-be) answer is a detractor's, and per segment (consumer, smb, enterprise).
+    nps_response_detractor: float = 0.3
+    nps_response_segment: tuple[float, ...] = (0.25, 0.0, -0.5)
+    # Points added to the NPS answer's mean per segment (consumer, smb, enterprise): the segments that
+    # answer most are the least loyal, so weighting to the base's segment mix raises NPS towards the truth.
+    nps_segment_shift: tuple[float, ...] = (-0.3, 0.0, 0.4)
 
 
 DEFAULT_PARAMS = SynthParams()
@@ -85,8 +92,12 @@ def _ordinal(x: np.ndarray, cuts: list[float]) -> np.ndarray:
     return 1 + np.searchsorted(np.asarray(cuts), x)
 
 
-def generate(params: SynthParams = DEFAULT_PARAMS) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Generate ``(customers, responses)`` in the canonical layout (see ``data/README.md``)."""
+def generate(params: SynthParams = DEFAULT_PARAMS, truth: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Generate ``(customers, responses)`` in the canonical layout (see ``data/README.md``).
+
+    ``truth``: a dict that receives ``nps_invited`` (every customer invited to an NPS wave with the
+    score they would give and whether they answered), for the documented response-bias truth.
+    """
     p = params
     rng = np.random.default_rng(p.seed)
     n = p.n_customers
@@ -128,8 +139,17 @@ def generate(params: SynthParams = DEFAULT_PARAMS) -> tuple[pd.DataFrame, pd.Dat
             r = rng.random(len(idx)) < p.ces_response
             out.append(("ces", r, np.clip(np.rint(4.9 + 1.2 * ease), 1, 7)))
         if "nps" in metrics:
-            r = rng.random(len(idx)) < p.nps_response
-            out.append(("nps", r, np.clip(np.rint(7.6 + 2.0 * loyal[idx] + rng.normal(0, 1.2, len(idx))), 0, 10)))
+            u = rng.random(len(idx))
+            score = np.clip(np.rint(7.6 + np.asarray(p.nps_segment_shift)[seg[idx]] + 2.0 * loyal[idx]
+                                    + rng.normal(0, 1.2, len(idx))), 0, 10)
+            # Who answers depends on the answer they would give and on their segment (documented truth).
+            lo = (np.log(p.nps_response / (1 - p.nps_response)) + p.nps_response_detractor * (score <= 6)
+                  + np.asarray(p.nps_response_segment)[seg[idx]])
+            r = u < 1 / (1 + np.exp(-lo))
+            if truth is not None:
+                truth.setdefault("nps_invited", []).append(pd.DataFrame(
+                    {"customer": idx, "when": when, "score": score, "answered": r}))
+            out.append(("nps", r, score))
         frames = []
         for metric, resp, score in out:
             frames.append(pd.DataFrame({

@@ -706,6 +706,53 @@ INDEX_WORDS: dict[str, tuple[str, str]] = {
     "all_dates": ("All dates", "Alle datums"), "date": ("run date", "rundatum"), "reports": ("reports", "rapporten"),
 }
 
+# -- What loyalty is worth and who answered (issue 18: cxkit.stats.clv, research.value, research.response) --
+_TEXT.update({
+    "va_cat_detractor": ("detractor", "criticaster"), "va_cat_passive": ("passive", "passieve klant"),
+    "va_cat_promoter": ("promoter", "promotor"), "va_cat_hard": ("'hard' answer", "antwoord 'moeilijk'"),
+    "va_cat_neutral": ("'neutral' answer", "antwoord 'neutraal'"), "va_cat_easy": ("'easy' answer", "antwoord 'makkelijk'"),
+    "va_cat_low": ("low score", "lage score"), "va_cat_middle": ("middle score", "middenscore"),
+    "va_cat_top box": ("top-box score", "topboxscore"),
+    "va_all": ("all customers", "alle klanten"),
+    "va_diff": ("**{m}: a {hi} is worth {d} more than a {lo}** in lifetime value after the answer ({pct}% CI {a} to "
+                "{b}, {h} months).",
+                "**{m}: een {hi} is {d} meer waard dan een {lo}** aan klantwaarde na het antwoord ({pct}%-BI {a} tot "
+                "{b}, {h} maanden)."),
+    "va_move": ("Moving one detractor to passive is worth {d} ({pct}% CI {a} to {b}).",
+                "Eén criticaster passief maken is {d} waard ({pct}%-BI {a} tot {b})."),
+    "va_no_diff": ("{m}: too few customers per answer category for a lifetime value.",
+                   "{m}: te weinig klanten per antwoordcategorie voor een klantwaarde."),
+    "va_segments": ("Lifetime value of a new customer over {h} months, discounted at {d}% a year: {list}.",
+                    "Klantwaarde van een nieuwe klant over {h} maanden, verdisconteerd tegen {d}% per jaar: {list}."),
+    "va_risk": ("{v} of value is at risk among {n} current customers within {days} days ({pct}% of their value).",
+                "{v} aan waarde loopt risico bij {n} huidige klanten binnen {days} dagen ({pct}% van hun waarde)."),
+    "va_rate": ("{r}% of active customers answered {m} in a period with a survey.",
+                "{r}% van de actieve klanten beantwoordde {m} in een periode met een enquête."),
+    "va_bias": ("Respondents differ from non-respondents (respondents / non-respondents): {list}.",
+                "Respondenten verschillen van niet-respondenten (respondenten / niet-respondenten): {list}."),
+    "va_no_bias": ("Respondents resemble non-respondents on segment, tenure, revenue and later churn.",
+                   "Respondenten lijken op niet-respondenten wat betreft segment, klantduur, omzet en later vertrek."),
+    "va_weighted": ("Weighted to the customer base's margins, NPS is {w} against {u} unweighted.",
+                    "Gewogen naar de verdeling van het klantenbestand is de NPS {w}, tegen {u} ongewogen."),
+    "va_na_customers": ("Dataset “{name}” has no customers table with start and end dates, so neither lifetime value "
+                        "nor response rates can be computed: this report does not apply.",
+                        "Dataset “{name}” heeft geen klantentabel met begin- en einddatums, dus klantwaarde en "
+                        "responspercentages zijn niet te berekenen: dit rapport is niet van toepassing."),
+})
+_COLUMNS.update({
+    "customer_months": ("customer-months", "klantmaanden"), "revenue_per_month": ("revenue per month", "omzet per maand"),
+    "retention_month": ("monthly retention", "maandelijks behoud"), "lifetime_months": ("expected months", "verwachte maanden"),
+    "clv": ("lifetime value", "klantwaarde"), "clv_simple": ("simple formula", "eenvoudige formule"),
+    "observed_months": ("months observed", "maanden waargenomen"), "category": ("category", "categorie"),
+    "comparison": ("comparison", "vergelijking"), "difference": ("difference", "verschil"),
+    "n_a": ("n (first)", "n (eerste)"), "n_b": ("n (second)", "n (tweede)"),
+    "dimension": ("by", "per"), "level": ("group", "groep"), "respondents": ("respondents", "respondenten"),
+    "response_rate": ("response rate", "responspercentage"), "variable": ("variable", "variabele"),
+    "non_respondents": ("non-respondents", "niet-respondenten"), "test": ("test", "toets"),
+    "expected_churners": ("expected leavers", "verwachte vertrekkers"), "at_risk": ("value at risk", "waarde in gevaar"),
+    "pct_at_risk": ("% at risk", "% in gevaar"), "value_source": ("valued at", "gewaardeerd op"),
+    "estimate": ("estimate", "schatting"),
+})
 
 # Raking and the weighting report (issue 16: cx.rake, `weights:` in the spec, cx.weighting_sensitivity).
 _COLUMNS.update({

@@ -172,3 +172,30 @@ MESSAGES += [
     ("{file}: {n} of {total} rows have no match on {keys} (joined columns left empty)",
      "{file}: {n} van {total} rijen hebben geen overeenkomst op {keys} (gekoppelde kolommen leeg gelaten)"),
 ]
+
+# What loyalty is worth and who answered (issue 18: stats.clv, research.value, research.response)
+MESSAGES += [
+    ("Value at risk: each segment's estimated lifetime value ({h} months, {d} a year) x the chance of leaving within "
+     "{days} days at the segment's monthly retention.",
+     "Waarde in gevaar: de geschatte klantwaarde van elk segment ({h} maanden, {d} per jaar) x de kans om binnen "
+     "{days} dagen te vertrekken bij het maandelijkse behoud van het segment."),
+    ("Value at risk: estimated lifetime value where the segment had enough customers; declared `{v}` for segments "
+     "{s}.",
+     "Waarde in gevaar: geschatte klantwaarde waar het segment genoeg klanten had; opgegeven `{v}` voor segmenten "
+     "{s}."),
+    ("Value at risk: no lifetime value could be estimated; declared `{v}` is used.",
+     "Waarde in gevaar: er was geen klantwaarde te schatten; de opgegeven `{v}` is gebruikt."),
+    ("weighting to the base needs cxkit.stats.raking (issue 16), which this build does not have yet.",
+     "wegen naar het klantenbestand vraagt cxkit.stats.raking (issue 16), dat deze versie nog niet heeft."),
+]
+MESSAGES += [
+    ("months {a}..{b} extrapolated at the hazard of the last 12 observed",
+     "maanden {a}..{b} doorgetrokken met de vertrekkans van de laatste 12 waargenomen maanden"),
+    ("segment ({s} share)", "segment (aandeel {s})"),
+    ("tenure (years)", "klantduur (jaren)"),
+    ("revenue", "omzet"),
+    ("churned within {d} days", "vertrokken binnen {d} dagen"),
+    ("estimated CLV", "geschatte klantwaarde"),
+    ("declared {v}", "opgegeven {v}"),
+    ("no customer-month observed", "geen klantmaand waargenomen"),
+]
