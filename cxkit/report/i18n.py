@@ -613,3 +613,14 @@ INDEX_WORDS: dict[str, tuple[str, str]] = {
     "notebook": ("notebook", "notebook"), "manifest": ("manifest", "manifest"),
     "all_dates": ("All dates", "Alle datums"), "date": ("run date", "rundatum"), "reports": ("reports", "rapporten"),
 }
+
+
+# Trend charts: significant changes marked, small multiples per group, number formats (issue 12, i12).
+_TEXT.update({
+    "tr_sig_up": ("significant rise on the previous period", "significante stijging t.o.v. de vorige periode"),
+    "tr_sig_down": ("significant fall on the previous period", "significante daling t.o.v. de vorige periode"),
+    "tr_suppressed_label": ("suppressed: too few answers", "weggelaten: te weinig antwoorden"),
+    "tr_by": ("{metric} per {freq} by {by}", "{metric} per {freq} naar {by}"),
+    "freq_M": ("month", "maand"), "freq_Q": ("quarter", "kwartaal"), "freq_Y": ("year", "jaar"),
+    "freq_W": ("week", "week"), "freq_D": ("day", "dag"),
+})
