@@ -113,3 +113,10 @@ NARRATIVE: dict[str, tuple[str, str]] = {
         '## Figure recorded for the scheduled report',
         '## Vastgelegd cijfer voor het geplande rapport'),
 }
+
+# Trends per segment in notebook 01 (issue 12, i12).
+NARRATIVE.update({
+    'nb01_segment_trends': (
+        '## Trends per group\n\nEach metric per period for every group of the first drill-down column (segment by default), in panels on one y-axis so the groups compare at a glance. A triangle marks a period that moved significantly on the one before (Holm correction across the comparisons of one chart).',
+        '## Ontwikkeling per groep\n\nElke maatstaf per periode voor elke groep van de eerste uitsplitsing (standaard het segment), in panelen met één gedeelde y-as zodat de groepen direct te vergelijken zijn. Een driehoek markeert een periode die significant verschilt van de periode ervoor (Holm-correctie over de vergelijkingen van één grafiek).'),
+})
