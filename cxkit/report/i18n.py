@@ -235,7 +235,16 @@ def message(note: object, lang: str = "en") -> str:
     parts = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text_)
     if len(parts) > 1:
         return " ".join(message(s, lang) for s in parts)
-    return text_
+    return _nl_thousands(text_)
+
+
+# A count written with English thousands commas (``15,556``, ``9,490.5``) by a result's fixed
+# text: unambiguous, so written the Dutch way (``15.556``) even where no template matched.
+_EN_THOUSANDS = re.compile(r"(?<![\w.,])[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?(?![\w]|[.,]\d)")
+
+
+def _nl_thousands(text_: str) -> str:
+    return _EN_THOUSANDS.sub(lambda m: m.group().translate(str.maketrans(",.", ".,")), text_)
 
 
 def suppression_reason(code: str, min_n: object = None, unit: object = "answers", lang: str = "en") -> str:

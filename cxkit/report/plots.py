@@ -30,7 +30,7 @@ __all__ = ["nps_composition", "trend", "score_distribution",
 
 _NPS_COLOURS = {"pct_detractors": "#d7301f", "pct_passives": "#bdbdbd", "pct_promoters": "#1a9850"}
 _NPS_KEYS = {"pct_detractors": "detractors", "pct_passives": "passives", "pct_promoters": "promoters"}
-SUPPRESSED_LABEL = "suppressed: too few answers"
+SUPPRESSED_LABEL = i18n.text("tr_suppressed_label")  # English; charts take theirs from i18n in their lang
 _SUPPRESSED_STYLE = {"color": "#f0f0f0", "edgecolor": "#969696", "hatch": "///"}
 
 
@@ -113,15 +113,15 @@ def nps_composition(table: pd.DataFrame, by: str, *, ax: plt.Axes | None = None,
         ax.barh(y[~hidden], vals[~hidden], left=left[~hidden], color=colour, label=labels[col], edgecolor="white")
         left[~hidden] += vals[~hidden]
     if hidden.any():
-        ax.barh(y[hidden], 100, label=SUPPRESSED_LABEL, **_SUPPRESSED_STYLE)
+        ax.barh(y[hidden], 100, label=_t("tr_suppressed_label", lang), **_SUPPRESSED_STYLE)
     for i, r in t.iterrows():
         if hidden[i]:
             why = suppression_reason(str(r.get("suppressed_reason", "") or ""), r.get("suppressed_min_n"),
                                      r.get("suppressed_unit", "answers"), lang) or _t("no_figure", lang)
-            txt = f"n={r['n']}: {_t('suppressed', lang)} ({why})"
+            txt = f"n={fmt(r['n'], 0, lang)}: {_t('suppressed', lang)} ({why})"
         else:
             txt = (f"NPS {fmt(r['nps'], 0, lang, sign=True)} [{fmt(r['ci_low'], 0, lang, sign=True)}, "
-                   f"{fmt(r['ci_high'], 0, lang, sign=True)}], n={r['n']}")
+                   f"{fmt(r['ci_high'], 0, lang, sign=True)}], n={fmt(r['n'], 0, lang)}")
         ax.text(101, i, txt, va="center", fontsize=8)
     ax.set_yticks(y, t[by].astype(str))
     ax.set_xlim(0, 100)
@@ -130,6 +130,7 @@ def nps_composition(table: pd.DataFrame, by: str, *, ax: plt.Axes | None = None,
     if title:  # above the legend row: padded by the legend's height
         ax.set_title(title, pad=22)
     ax.invert_yaxis()
+    localise(ax, lang)
     return ax
 
 
@@ -168,7 +169,7 @@ def trend(table: pd.DataFrame, y: str, *, x: str = "period", hue: str | None = N
         for xv in xs[hidden]:
             # A dotted full-height line cannot be misread as a value, unlike a point at zero.
             ax.axvline(xv, color="#969696", linestyle=":", linewidth=1.2,
-                       label=None if marked else _t("tr_suppressed_label", lang) if lang != "en" else SUPPRESSED_LABEL)
+                       label=None if marked else _t("tr_suppressed_label", lang))
             ax.text(xv, 0.98, " " + _t("suppressed", lang), transform=foot, rotation=90, va="top", ha="center",
                     fontsize=7, color="#636363", backgroundcolor="white")
             marked = True
@@ -270,8 +271,8 @@ def score_distribution(data: pd.DataFrame, score: str = "score", *, by: str | No
     sizes = d.groupby(by, observed=True).size() if by else pd.Series({"all answers": len(d)})
     small = sizes[sizes < min_n]
     if len(small):
-        ax.text(0, -0.18, f"{SUPPRESSED_LABEL} (min_n={min_n}): "
-                + ", ".join(f"{k} (n={v})" for k, v in small.items()), transform=ax.transAxes, fontsize=8)
+        ax.text(0, -0.18, f"{_t('tr_suppressed_label', lang)} (min_n={min_n}): "
+                + ", ".join(f"{k} (n={fmt(v, 0, lang)})" for k, v in small.items()), transform=ax.transAxes, fontsize=8)
         d = d[~d[by].isin(small.index)] if by else d.iloc[0:0]
     if d.empty:
         ax.set_ylabel(_t("pct_answers", lang))
@@ -279,6 +280,7 @@ def score_distribution(data: pd.DataFrame, score: str = "score", *, by: str | No
     sns.histplot(data=d, x=score, hue=by, discrete=True, stat="percent", common_norm=False,
                  multiple="dodge", shrink=0.8, ax=ax)
     ax.set_ylabel(_t("pct_answers", lang))
+    localise(ax, lang)
     return ax
 
 
@@ -315,7 +317,7 @@ def crosstab_heatmap(table: pd.DataFrame, *, ax: plt.Axes | None = None, csat_la
     wide = table.pivot(index="csat", columns="category", values="pct")
     wide = wide[[c for c in ("detractor", "passive", "promoter") if c in wide.columns]]
     n = table.groupby("csat")["row_n"].first()
-    labels = [f"{int(v) if float(v).is_integer() else v} (n={n[v]:,})" for v in wide.index]
+    labels = [f"{int(v) if float(v).is_integer() else v} (n={fmt(n[v], 0, lang)})" for v in wide.index]
     # A share is not good or bad by its size (59 % detractors is bad, 59 % promoters good): a neutral
     # sequential map for the share; the category's meaning is in its label, not in a traffic-light colour.
     sns.heatmap(wide, annot=True, fmt=".0f", cmap="Blues", vmin=0, vmax=100, cbar_kws={"label": _t("pl_pct_row", lang)},
@@ -323,6 +325,7 @@ def crosstab_heatmap(table: pd.DataFrame, *, ax: plt.Axes | None = None, csat_la
     ax.set_xlabel(_t("pl_nps_category", lang))
     ax.set_ylabel(csat_label)
     ax.invert_yaxis()
+    localise(ax, lang)
     return ax
 
 
@@ -345,6 +348,7 @@ def segment_map(table: pd.DataFrame, *, ax: plt.Axes | None = None, csat_label: 
     ax.margins(0.2)  # room for the labels, and no tick label in the corner where the axes meet
     ax.xaxis.set_major_locator(plt.MaxNLocator(5))
     _declutter(ax, labels)
+    localise(ax, lang)
     return ax
 
 
@@ -379,6 +383,7 @@ def retention(table: pd.DataFrame, *, ax: plt.Axes | None = None, ylabel: str | 
     ax.set_xticks(x, [f"{_cat(c, lang)}\n(n = {i18n.fmt(n, 0, lang)})" for c, n in zip(t["category"], t["n"], strict=True)])
     ax.set_ylim(0, 100)  # bars of shares start at zero: a cut axis makes 90 % look like twice 80 %
     ax.set_ylabel(ylabel or _t("pl_still_customers", lang))
+    localise(ax, lang)
     return ax
 
 
@@ -393,6 +398,7 @@ def churn_by_score(table: pd.DataFrame, *, ax: plt.Axes | None = None, label: st
     ax.set_xlabel(label or _t("score", lang))
     ax.set_ylabel(_t("pl_churned_horizon", lang))
     ax.set_ylim(bottom=0)
+    localise(ax, lang)
     return ax
 
 
@@ -414,6 +420,7 @@ def km_curves(km: KaplanMeier, *, ax: plt.Axes | None = None, title: str | None 
     elif title:
         ax.set_title(title, fontsize=10)
     ax.legend(frameon=False, fontsize=8)
+    localise(ax, lang)
     return ax
 
 
@@ -435,6 +442,7 @@ def odds_ratios(table: pd.DataFrame, *, ax: plt.Axes | None = None, label: str |
     ax.set_yticks(y, [f"{m} ({k})" for m, k in zip(t["metric"], t["model"], strict=True)])
     ax.invert_yaxis()
     ax.set_xlabel(label or _t("pl_or_per_point", lang))
+    localise(ax, lang)
     return ax
 
 
@@ -481,6 +489,7 @@ def forest(table: pd.DataFrame, estimate: str | None = None, *, low: str | None 
     ax.set_yticks(y, [str(v) for v in t[label]])
     ax.set_ylim(len(t) - 0.5, -0.5)  # first term on top
     ax.set_xlabel(xlabel or column_label(estimate, lang))
+    localise(ax, lang)
     return ax
 
 
@@ -507,6 +516,7 @@ def group_dots(table: pd.DataFrame, value: str, by: str, *, low: str = "ci_low",
     ax.set_xlabel(xlabel or column_label(value, lang))
     if title:
         ax.set_title(title, fontsize=10)
+    localise(ax, lang)
     return ax
 
 
@@ -523,6 +533,7 @@ def auc_compare(table: pd.DataFrame, *, ax: plt.Axes | None = None, lang: str = 
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: i18n.num(v, ".2f", lang)))
     ax.set_xlabel(_t("pl_auc", lang))
+    localise(ax, lang)
     return ax
 
 
@@ -541,6 +552,7 @@ def driver_importance(table: pd.DataFrame, *, ax: plt.Axes | None = None, outcom
     ax.set_yticks(y, t["driver"])
     ax.invert_yaxis()
     ax.set_xlabel(_t("pl_pct_r2", lang, outcome=outcome))
+    localise(ax, lang)
     return ax
 
 
@@ -560,6 +572,7 @@ def revenue_at_risk(table: pd.DataFrame, *, ax: plt.Axes | None = None, lang: st
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{currency} {i18n.num(v, ',.0f', lang)}"))
     ax.set_ylabel(_t("pl_value_lost", lang))
+    localise(ax, lang)
     return ax
 
 
@@ -577,4 +590,5 @@ def calibration(table: pd.DataFrame, *, ax: plt.Axes | None = None, lang: str = 
     ax.set_xlabel(_t("pl_cal_predicted", lang))
     ax.set_ylabel(_t("pl_cal_observed", lang))
     ax.legend(frameon=False, fontsize=8)
+    localise(ax, lang)
     return ax

@@ -99,7 +99,8 @@ def format_value(v: Any, kind: str, lang: str = "en", currency: str = "€") -> 
     if math.isinf(x):
         return "∞" if x > 0 else "-∞"
     if kind == "p":
-        return f"< {i18n.num(0.001, '.3f', lang)}" if x < 0.001 else i18n.num(x, ".3f", lang)
+        # as i18n.pvalue: three decimals below 0.1, two above (a Dutch "1,000" reads as a thousand)
+        return f"< {i18n.num(0.001, '.3f', lang)}" if x < 0.001 else i18n.num(x, ".3f" if x < 0.1 else ".2f", lang)
     if kind == "two":
         return i18n.num(x, ",.2f", lang)
     if kind == "money":

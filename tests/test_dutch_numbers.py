@@ -1,0 +1,52 @@
+"""Dutch number formats (issue 12): chart ticks and texts of every default report, result sentences, p-values."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+import cxkit as cx  # noqa: E402
+
+from .test_chart_layout import NOTEBOOKS, _notebook_figures  # noqa: E402
+from .test_report_pages import english_numbers  # noqa: E402
+
+
+def _figure_texts(fig) -> list[str]:
+    fig.canvas.draw()
+    out = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        out += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        out += [t.get_text() for t in ax.texts] + [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+        if ax.get_legend() is not None:
+            out += [t.get_text() for t in ax.get_legend().get_texts()]
+    for leg in fig.legends:
+        out += [t.get_text() for t in leg.get_texts()]
+    return [t for t in out if t]
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_chart_of_a_dutch_report_writes_numbers_the_dutch_way(name, tmp_path):
+    plt.close("all")
+    figs = _notebook_figures(name, "nl", tmp_path)
+    bad = [f"{name}: {t!r}" for fig in figs for t in _figure_texts(fig) if english_numbers(t)]
+    plt.close("all")
+    assert not bad, "\n".join(bad)
+
+
+def test_result_sentences_without_a_template_get_dutch_thousands():
+    # a count with English thousands commas is unambiguous: written the Dutch way
+    assert cx.i18n.message("end_date 15,556, score[nps] 1,234", "nl") == "end_date 15.556, score[nps] 1.234"
+    assert cx.i18n.message("Cox model: n = 9,490, churned = 1,234 (ok).", "nl").startswith("Cox-model: n = 9.490")
+    assert cx.i18n.message("end_date 15,556", "en") == "end_date 15,556"
+    assert cx.i18n.message("version v1,234 and 0.5", "nl") == "version v1,234 and 0.5"  # not a count: unchanged
+
+
+def test_p_values_in_tables_follow_the_one_p_rule():
+    html = cx.show(pd.DataFrame({"p_adj": [1.0, 0.0412, 0.2, 1e-9]}), "nl").to_html()
+    for cell in ("1,00", "0,041", "0,20", "&lt; 0,001"):
+        assert f">{cell}<" in html
+    assert ">1,000<" not in html  # reads as a thousand in Dutch
