@@ -50,3 +50,20 @@ def test_p_values_in_tables_follow_the_one_p_rule():
     for cell in ("1,00", "0,041", "0,20", "&lt; 0,001"):
         assert f">{cell}<" in html
     assert ">1,000<" not in html  # reads as a thousand in Dutch
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_revenue_at_risk_in_currency_in_its_table_and_chart_with_n(lang):
+    table = pd.DataFrame({"segment": ["smb", "all"], "customers": [4927, 4927], "value": [1.0, 1.0],
+                          "at_risk": [71911.2, 71911.2], "ci_low": [67829.8, 67829.8], "ci_high": [76655.8, 76655.8],
+                          "pct_at_risk": [5.9, 5.9]})
+    html = cx.show(table, lang).to_html()
+    money = {"en": ("€ 71,911", "€ 67,830", "€ 76,656"), "nl": ("€ 71.911", "€ 67.830", "€ 76.656")}[lang]
+    for cell in money:
+        assert f">{cell}<" in html
+    assert f">{cx.i18n.fmt(5.9, 1, lang)}<" in html  # the share at risk is a percentage, not money
+    ax = cx.plots.revenue_at_risk(table, lang=lang)
+    ax.figure.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == [f"smb\n(n = {cx.i18n.fmt(4927, 0, lang)})"]
+    assert all(t.get_text().startswith("€ ") for t in ax.get_yticklabels() if t.get_text())
+    plt.close(ax.figure)

@@ -632,4 +632,6 @@ _TEXT.update({
     "tr_by": ("{metric} per {freq} by {by}", "{metric} per {freq} naar {by}"),
     "freq_M": ("month", "maand"), "freq_Q": ("quarter", "kwartaal"), "freq_Y": ("year", "jaar"),
     "freq_W": ("week", "week"), "freq_D": ("day", "dag"),
+    "no_survival": ("No answer and churn dates: time to churn cannot be analysed.",
+                    "Geen antwoord- en opzegdatums: de tijd tot opzeggen valt niet te analyseren."),
 })

@@ -568,7 +568,9 @@ def revenue_at_risk(table: pd.DataFrame, *, ax: plt.Axes | None = None, lang: st
     if not t["ci_low"].isna().all():
         ax.errorbar(x, t["at_risk"], yerr=_err(t["at_risk"], t["ci_low"], t["ci_high"]), fmt="none", ecolor="k",
                     capsize=3)
-    ax.set_xticks(x, t[group].astype(str))
+    n = t["customers"] if "customers" in t else None  # n on every group chart
+    ax.set_xticks(x, [str(g) if n is None else f"{g}\n(n = {fmt(k, 0, lang)})"
+                      for g, k in zip(t[group], t["customers"] if n is not None else t[group], strict=True)])
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{currency} {i18n.num(v, ',.0f', lang)}"))
     ax.set_ylabel(_t("pl_value_lost", lang))

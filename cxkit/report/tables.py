@@ -58,6 +58,8 @@ def column_kind(name: str, series: pd.Series) -> str:
         return "text"
     if _P.match(key):
         return "p"
+    if re.match(r"(pct|share|percent)_", key):  # pct_at_risk is a share of the money, not money
+        return "pct"
     if _MONEY.search(key):
         return "money"
     if _TWO.search(key):
@@ -185,6 +187,11 @@ def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, t
     cols = [c for c in data.columns if c not in drop]
     shown = data[cols].copy()
     kinds = {c: column_kind(c, data[c]) for c in cols}
+    for i, c in enumerate(cols):  # an interval is in its estimate's unit (at_risk, ci_low, ci_high: all money)
+        if c in ("ci_low", "ci_high") and i and kinds[c] == "number":
+            est = cols[i - 1] if cols[i - 1] != "ci_low" else cols[i - 2] if i > 1 else None
+            if est is not None and kinds[est] in ("money", "two"):
+                kinds[c] = kinds[est]
     cells = pd.DataFrame({c: [format_value(v, kinds[c], lang, currency) for v in shown[c]] for c in cols},
                          index=shown.index)
     if lang != "en":  # fixed English messages in text cells (steps, test names, notes) in the report language
