@@ -67,3 +67,19 @@ def test_revenue_at_risk_in_currency_in_its_table_and_chart_with_n(lang):
     assert [t.get_text() for t in ax.get_xticklabels()] == [f"smb\n(n = {cx.i18n.fmt(4927, 0, lang)})"]
     assert all(t.get_text().startswith("€ ") for t in ax.get_yticklabels() if t.get_text())
     plt.close(ax.figure)
+
+
+def test_generated_sentences_show_a_less_than_sign_not_an_entity_in_the_report(tmp_path):
+    # "p < 0.001" in a verdict rendered as "p &lt; 0.001" (the sanitiser escaped the escaping backslash's "<")
+    import nbformat
+
+    from cxkit.run.notebook import render_html
+
+    md = cx.i18n.markdown("- Trend test p < 0.001, R&D, <img src=x onerror=alert(1)> [x](javascript:alert(1))")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", outputs=[
+        nbformat.v4.new_output("display_data", data={"text/markdown": md, "text/plain": "x"})])])
+    nbformat.write(nb, tmp_path / "t.ipynb")
+    body = render_html(tmp_path / "t.ipynb", tmp_path / "t.html").read_text()
+    body = body[body.index("<body"):]
+    assert "p &lt; 0.001, R&amp;D, &lt;img src=x onerror=alert(1)&gt; [x](javascript:alert(1))" in body
+    assert "&amp;lt;" not in body and "<img src=x" not in body

@@ -268,10 +268,16 @@ def markdown(sentences: str) -> str:
     """Generated sentences made safe to display as Markdown (``display(Markdown(...))``).
 
     Labels and column names from the data are written into the sentences as they are;
-    this backslash-escapes the characters that would make them raw HTML, an entity, a
-    link or code, so ``<script>`` in a segment name shows as text and runs nothing.
+    this escapes the characters that would make them raw HTML, an entity, a link or code
+    (``<``, ``>``, ``&`` as entities, the others with a backslash), so ``<script>`` in a
+    segment name shows as text and runs nothing.
     """
-    return _MD_SPECIAL.sub(r"\\\1", str(sentences))
+    # <, > and & as entities, not backslashes: the report's HTML sanitiser (bleach) reads the
+    # Markdown source and would turn a backslashed "<" into "\\&lt;", shown as a literal "&lt;"
+    return _MD_SPECIAL.sub(lambda m: _MD_ENTITY.get(m.group(1), "\\" + m.group(1)), str(sentences))
+
+
+_MD_ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 
 
 def styled(table: pd.DataFrame, caption: str = "", precision: int = 1) -> Styler:
