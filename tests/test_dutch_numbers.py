@@ -83,3 +83,13 @@ def test_generated_sentences_show_a_less_than_sign_not_an_entity_in_the_report(t
     body = body[body.index("<body"):]
     assert "p &lt; 0.001, R&amp;D, &lt;img src=x onerror=alert(1)&gt; [x](javascript:alert(1))" in body
     assert "&amp;lt;" not in body and "<img src=x" not in body
+
+
+def test_rows_named_by_a_technical_column_keep_it_and_correlations_have_two_decimals():
+    table = pd.DataFrame({"method": ["spearman", "kendall_tau_b"], "n": [5041, 5041], "correlation": [0.3401, 0.2763],
+                          "ci_low": [0.3147, 0.2594], "ci_high": [0.3649, 0.2931]})
+    html = cx.show(table, "en").to_html()
+    for cell in ("spearman", "kendall_tau_b", "0.34", "0.28", "0.31", "0.36"):
+        assert f">{cell}<" in html
+    html = cx.show(pd.DataFrame({"driver": ["a"], "beta": [0.214], "importance": [0.043], "method": ["x"]}), "nl").to_html()
+    assert ">0,21<" in html and ">0,04<" in html and ">x<" not in html  # method hidden when it names nothing

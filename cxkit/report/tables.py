@@ -37,7 +37,7 @@ TECHNICAL = frozenset({"method", "se", "n_eff", "note", "kind", "suppressed", "s
 DATA_COLUMNS = frozenset({"source", "columns", "controls", "predictors", "file", "path"})
 
 _P = re.compile(r"^(p|p_value|p_adj|p_holm|pvalue|p_trend|p_.*)$")
-_TWO = re.compile(r"(^|_)(auc|rho|tau|r|r2|odds_ratio|hazard_ratio|or|hr|corr|correlation|importance_share)"
+_TWO = re.compile(r"(^|_)(auc|rho|tau|r|r2|odds_ratio|hazard_ratio|or|hr|corr|correlation|importance_share|beta|importance)"
                   r"($|_)|odds|hazard|auc|rho|tau")
 _PCT = re.compile(r"(^|_)(pct|share|rate|csat|percent|top_box_pct)($|_)|%")
 _MONEY = re.compile(r"(^|_)(revenue|money|amount|value_at_risk|at_risk|spend|arr|mrr)($|_)")
@@ -181,7 +181,8 @@ def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, t
     notes = data["note"] if ("note" in data.columns and not technical) else None
     sig = data["significant"] if "significant" in data.columns else None
     sig_col = _sig_column(data) if sig is not None else None
-    drop = set(hide) | (set() if technical else TECHNICAL)
+    # a technical column that names the rows (method: spearman, kendall) stays: without it rows are unnamed
+    drop = set(hide) | (set() if technical else TECHNICAL - set(data.columns[:1]))
     if sig_col is not None:
         drop.add("significant")
     cols = [c for c in data.columns if c not in drop]
