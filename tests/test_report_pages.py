@@ -230,3 +230,46 @@ def test_cli_params_lists_types_defaults_and_comments():
     assert "int" in line and "180" in line and "# churn counts" in line
     help_text = CliRunner().invoke(main, ["run", "--help"]).output
     assert "Default: today" in help_text and "`grid`" in help_text
+
+
+# ---- Dutch number formats in the text of every Dutch report (issue 12, build item 5)
+
+_TEXT_NODES_JS = """
+const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); const out = [];
+while (w.nextNode()) { const n = w.currentNode, t = n.textContent.trim();
+  if (t && !n.parentElement.closest('style, script, code, pre, .cx-data')) out.push(t); }
+return out;
+"""
+
+
+def english_numbers(text: str) -> list[str]:
+    """Numbers written the English way: ``9,490`` (thousands comma), ``0.68`` (decimal point), ``1,234.5``.
+
+    Dutch writes ``9.490`` and ``0,68``: a point followed by exactly three digits is a Dutch thousands
+    group, a comma after a leading 0 is a Dutch decimal (``0,001``).
+    """
+    bad = []
+    for m in re.finditer(r"(?<![\w.,])\d[\d.,]*\d(?![\w])", text):
+        tok = m.group().rstrip(".,")
+        if ("," in tok and "." in tok and tok.index(",") < tok.index(".")) \
+                or re.fullmatch(r"[1-9]\d{0,2}(,\d{3})+", tok) \
+                or (re.fullmatch(r"\d+\.\d+", tok) and not re.fullmatch(r"[1-9]\d{0,2}(\.\d{3})+", tok)):
+            bad.append(tok)
+    return bad
+
+
+def test_english_numbers_are_recognised():
+    assert english_numbers("n = 9,490; AUC 0.68 vs 1,234.5; 12.5%") == ["9,490", "0.68", "1,234.5", "12.5"]
+    assert english_numbers("n = 9.490; AUC 0,68; p < 0,001; 1.234,5; 2026-11-01; 12,5%; 2025-11") == []
+
+
+def test_dutch_reports_write_numbers_the_dutch_way(dutch_reports, tmp_path):
+    driver = _browser(tmp_path, performance_log=True)
+    try:
+        pages = {p.parent.name: (_network_requests(driver, p), driver.execute_script(_TEXT_NODES_JS))
+                 for p in sorted(dutch_reports.glob("*/*.html"))}
+    finally:
+        driver.quit()
+    assert len(pages) == 4
+    problems = [f"{name}: {node!r}" for name, (_, nodes) in pages.items() for node in nodes if english_numbers(node)]
+    assert not problems, f"{len(problems)} text nodes with English-format numbers:\n" + "\n".join(problems[:40])

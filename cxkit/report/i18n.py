@@ -245,7 +245,16 @@ def message(note: object, lang: str = "en") -> str:
     parts = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text_)
     if len(parts) > 1:
         return " ".join(message(s, lang) for s in parts)
-    return text_
+    return _nl_thousands(text_)
+
+
+# A count written with English thousands commas (``15,556``, ``9,490.5``) by a result's fixed
+# text: unambiguous, so written the Dutch way (``15.556``) even where no template matched.
+_EN_THOUSANDS = re.compile(r"(?<![\w.,])[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?(?![\w]|[.,]\d)")
+
+
+def _nl_thousands(text_: str) -> str:
+    return _EN_THOUSANDS.sub(lambda m: m.group().translate(str.maketrans(",.", ".,")), text_)
 
 
 def suppression_reason(code: str, min_n: object = None, unit: object = "answers", lang: str = "en") -> str:
@@ -269,10 +278,16 @@ def markdown(sentences: str) -> str:
     """Generated sentences made safe to display as Markdown (``display(Markdown(...))``).
 
     Labels and column names from the data are written into the sentences as they are;
-    this backslash-escapes the characters that would make them raw HTML, an entity, a
-    link or code, so ``<script>`` in a segment name shows as text and runs nothing.
+    this escapes the characters that would make them raw HTML, an entity, a link or code
+    (``<``, ``>``, ``&`` as entities, the others with a backslash), so ``<script>`` in a
+    segment name shows as text and runs nothing.
     """
-    return _MD_SPECIAL.sub(r"\\\1", str(sentences))
+    # <, > and & as entities, not backslashes: the report's HTML sanitiser (bleach) reads the
+    # Markdown source and would turn a backslashed "<" into "\\&lt;", shown as a literal "&lt;"
+    return _MD_SPECIAL.sub(lambda m: _MD_ENTITY.get(m.group(1), "\\" + m.group(1)), str(sentences))
+
+
+_MD_ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 
 
 def styled(table: pd.DataFrame, caption: str = "", precision: int = 1) -> Styler:
@@ -939,4 +954,16 @@ _COLUMNS.update({
 INDEX_WORDS.update({
     "alerts": ("alerts", "signalen"),
     "no_alerts": ("none", "geen"),
+})
+
+# Trend charts: significant changes marked, small multiples per group, number formats (issue 12, i12).
+_TEXT.update({
+    "tr_sig_up": ("significant rise on the previous period", "significante stijging t.o.v. de vorige periode"),
+    "tr_sig_down": ("significant fall on the previous period", "significante daling t.o.v. de vorige periode"),
+    "tr_suppressed_label": ("suppressed: too few answers", "weggelaten: te weinig antwoorden"),
+    "tr_by": ("{metric} per {freq} by {by}", "{metric} per {freq} naar {by}"),
+    "freq_M": ("month", "maand"), "freq_Q": ("quarter", "kwartaal"), "freq_Y": ("year", "jaar"),
+    "freq_W": ("week", "week"), "freq_D": ("day", "dag"),
+    "no_survival": ("No answer and churn dates: time to churn cannot be analysed.",
+                    "Geen antwoord- en opzegdatums: de tijd tot opzeggen valt niet te analyseren."),
 })

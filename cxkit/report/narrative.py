@@ -183,3 +183,10 @@ NARRATIVE.update({
         "## Who answered\n\nThe share of active customers who answered in each period with a survey, per segment, preferred channel, tenure band and period, and a comparison of respondents with non-respondents on what is known of both. Where respondents differ, the survey's figures describe respondents, not the base; weighting to the base's margins corrects only for the differences it can see.",
         '## Wie antwoordde\n\nHet aandeel actieve klanten dat antwoordde in elke periode met een enquête, per segment, voorkeurskanaal, klantduur en periode, en een vergelijking van respondenten met niet-respondenten op wat van beide bekend is. Waar respondenten verschillen, beschrijven de enquêtecijfers de respondenten, niet het klantenbestand; wegen naar de verdeling van het klantenbestand corrigeert alleen voor de verschillen die het kan zien.'),
 })
+
+# Trends per segment in notebook 01 (issue 12, i12).
+NARRATIVE.update({
+    'nb01_segment_trends': (
+        '## Trends per group\n\nEach metric per period for every group of the first drill-down column (segment by default), in panels on one y-axis so the groups compare at a glance. A triangle marks a period that moved significantly on the one before (Holm correction across the comparisons of one chart).',
+        '## Ontwikkeling per groep\n\nElke maatstaf per periode voor elke groep van de eerste uitsplitsing (standaard het segment), in panelen met één gedeelde y-as zodat de groepen direct te vergelijken zijn. Een driehoek markeert een periode die significant verschilt van de periode ervoor (Holm-correctie over de vergelijkingen van één grafiek).'),
+})

@@ -17,6 +17,7 @@ import seaborn as sns
 from matplotlib.transforms import blended_transform_factory
 
 from .._checks import check_columns, check_min_n
+from ..errors import ParameterError
 from ..stats.survival import KaplanMeier
 from . import i18n
 from .i18n import check_lang, column_label, fmt, suppression_reason
@@ -24,12 +25,56 @@ from .i18n import text as _t
 
 __all__ = ["nps_composition", "trend", "score_distribution",
            "crosstab_heatmap", "segment_map", "retention", "churn_by_score", "km_curves", "odds_ratios",
-           "auc_compare", "driver_importance", "revenue_at_risk", "calibration", "forest", "group_dots"]
+           "auc_compare", "driver_importance", "revenue_at_risk", "calibration", "forest", "group_dots",
+           "trend_panels", "number_formatter", "localise"]
 
 _NPS_COLOURS = {"pct_detractors": "#d7301f", "pct_passives": "#bdbdbd", "pct_promoters": "#1a9850"}
 _NPS_KEYS = {"pct_detractors": "detractors", "pct_passives": "passives", "pct_promoters": "promoters"}
-SUPPRESSED_LABEL = "suppressed: too few answers"
+SUPPRESSED_LABEL = i18n.text("tr_suppressed_label")  # English; charts take theirs from i18n in their lang
 _SUPPRESSED_STYLE = {"color": "#f0f0f0", "edgecolor": "#969696", "hatch": "///"}
+
+
+class _NumberFormatter(mticker.Formatter):
+    """Ticks written in ``lang`` (``1,234.5`` / ``1.234,5``), never e-notation or an offset.
+
+    Written here because matplotlib formats by the process locale (``axes.formatter.use_locale``),
+    which a report's language must not depend on.
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._ticks: list[float] = []
+
+    def set_locs(self, locs) -> None:
+        self._ticks = [float(v) for v in locs]
+
+    def _digits(self, x: float) -> int:
+        # the fewest decimals that write every tick of the axis exactly (0.1, 0.2 -> 1; 500, 1000 -> 0)
+        locs = [v for v in self._ticks if np.isfinite(v)] or [x]
+        return next((d for d in range(7) if all(abs(round(v, d) - v) <= 1e-9 * max(1.0, abs(v)) for v in locs)), 6)
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        digits = self._digits(x)
+        if abs(x) < 0.5 * 10 ** -digits:
+            x = 0.0  # no "-0"
+        return i18n.num(x, f",.{digits}f", self.lang).replace("-", "\u2212")
+
+
+def number_formatter(lang: str = "en") -> mticker.Formatter:
+    """A tick formatter writing numbers as ``lang`` does: ``1,234.5`` (en) or ``1.234,5`` (nl)."""
+    return _NumberFormatter(check_lang(lang))
+
+
+def localise(ax: plt.Axes, lang: str = "en") -> plt.Axes:
+    """Number ticks of ``ax`` in ``lang``'s format (axes with matplotlib's plain number ticks only).
+
+    Category, date, log and already formatted axes (money, p-values) keep their own formatter.
+    """
+    check_lang(lang)
+    for axis in (ax.xaxis, ax.yaxis):
+        if type(axis.get_major_formatter()) is mticker.ScalarFormatter and axis.get_scale() == "linear":
+            axis.set_major_formatter(number_formatter(lang))
+    return ax
 
 
 def _suppressed(table: pd.DataFrame) -> np.ndarray:
@@ -68,15 +113,15 @@ def nps_composition(table: pd.DataFrame, by: str, *, ax: plt.Axes | None = None,
         ax.barh(y[~hidden], vals[~hidden], left=left[~hidden], color=colour, label=labels[col], edgecolor="white")
         left[~hidden] += vals[~hidden]
     if hidden.any():
-        ax.barh(y[hidden], 100, label=SUPPRESSED_LABEL, **_SUPPRESSED_STYLE)
+        ax.barh(y[hidden], 100, label=_t("tr_suppressed_label", lang), **_SUPPRESSED_STYLE)
     for i, r in t.iterrows():
         if hidden[i]:
             why = suppression_reason(str(r.get("suppressed_reason", "") or ""), r.get("suppressed_min_n"),
                                      r.get("suppressed_unit", "answers"), lang) or _t("no_figure", lang)
-            txt = f"n={r['n']}: {_t('suppressed', lang)} ({why})"
+            txt = f"n={fmt(r['n'], 0, lang)}: {_t('suppressed', lang)} ({why})"
         else:
             txt = (f"NPS {fmt(r['nps'], 0, lang, sign=True)} [{fmt(r['ci_low'], 0, lang, sign=True)}, "
-                   f"{fmt(r['ci_high'], 0, lang, sign=True)}], n={r['n']}")
+                   f"{fmt(r['ci_high'], 0, lang, sign=True)}], n={fmt(r['n'], 0, lang)}")
         ax.text(101, i, txt, va="center", fontsize=8)
     ax.set_yticks(y, t[by].astype(str))
     ax.set_xlim(0, 100)
@@ -85,21 +130,29 @@ def nps_composition(table: pd.DataFrame, by: str, *, ax: plt.Axes | None = None,
     if title:  # above the legend row: padded by the legend's height
         ax.set_title(title, pad=22)
     ax.invert_yaxis()
+    localise(ax, lang)
     return ax
 
 
 def trend(table: pd.DataFrame, y: str, *, x: str = "period", hue: str | None = None,
           lo: str = "ci_low", hi: str = "ci_high", ax: plt.Axes | None = None,
-          ylabel: str | None = None, lang: str = "en") -> plt.Axes:
+          ylabel: str | None = None, lang: str = "en", changes: pd.DataFrame | None = None,
+          legend: bool = True) -> plt.Axes:
     """Line of a metric over periods with its interval as a band.
 
     ``table`` is a metric table computed with ``period=``. Suppressed points
     are gaps in the line, marked by a dotted vertical line labelled
     "suppressed" (and in the legend), never plotted as values. ``lang``
-    (``en``, ``nl``) sets the default axis labels.
+    (``en``, ``nl``) sets the default axis labels and the number format.
+    ``changes`` (the table of :func:`cxkit.changes` on the same data, with the
+    ``hue`` column when there is one) marks each period whose move on the
+    previous one is significant: ▲ for a rise, ▼ for a fall, named in the legend.
+    ``legend=False`` leaves the legend to the caller (small multiples: one legend).
     """
     check_lang(lang)
     check_columns(table, [x, y, lo, hi] + ([hue] if hue else []), argument="table")
+    if changes is not None:
+        check_columns(changes, ["period", "diff", "significant"] + ([hue] if hue else []), argument="changes")
     ax = _axes(ax)
     groups = table.groupby(hue, sort=True) if hue else [(None, table)]
     palette = sns.color_palette(n_colors=max(1, table[hue].nunique() if hue else 1))
@@ -116,18 +169,91 @@ def trend(table: pd.DataFrame, y: str, *, x: str = "period", hue: str | None = N
         for xv in xs[hidden]:
             # A dotted full-height line cannot be misread as a value, unlike a point at zero.
             ax.axvline(xv, color="#969696", linestyle=":", linewidth=1.2,
-                       label=None if marked else SUPPRESSED_LABEL)
-            ax.text(xv, 0.98, " suppressed", transform=foot, rotation=90, va="top", ha="center",
+                       label=None if marked else _t("tr_suppressed_label", lang))
+            ax.text(xv, 0.98, " " + _t("suppressed", lang), transform=foot, rotation=90, va="top", ha="center",
                     fontsize=7, color="#636363", backgroundcolor="white")
             marked = True
+        if changes is not None:
+            ch = changes if name is None else changes[changes[hue].astype(str) == str(name)]
+            _mark_changes(ax, pd.Series(ys.to_numpy(), index=xs.to_numpy()), ch, lang)
     ax.set_ylabel(ylabel or column_label(y, lang))
     ax.set_xlabel(column_label(x, lang))
     ax.tick_params(axis="x", rotation=45, labelsize=8)
     # at most 6 period labels: 12 slanted months on a small panel run into each other
     ax.xaxis.set_major_locator(mticker.MaxNLocator(nbins=6, integer=True))
-    if hue or marked:
-        ax.legend(title=hue, fontsize=8, frameon=False)
+    localise(ax, lang)
+    if legend and ax.get_legend_handles_labels()[1]:
+        ax.legend(title=column_label(hue, lang) if hue else None, fontsize=8, frameon=False)
     return ax
+
+
+_SIG_MARKS = {"up": ("^", "tr_sig_up"), "down": ("v", "tr_sig_down")}
+
+
+def _mark_changes(ax: plt.Axes, points: pd.Series, changes: pd.DataFrame, lang: str) -> None:
+    """Mark significant period-over-period moves at the later period's point (one legend entry each way)."""
+    sig = changes[changes["significant"].astype("boolean").fillna(False).astype(bool)]
+    have = set(ax.get_legend_handles_labels()[1])
+    for way, moved in (("up", sig["diff"] > 0), ("down", sig["diff"] < 0)):
+        periods = [p for p in sig.loc[moved, "period"].astype(str) if p in points.index and pd.notna(points[p])]
+        if not periods:
+            continue
+        marker, key = _SIG_MARKS[way]
+        label = _t(key, lang)
+        # black-edged triangles over the line's own dots: read as "this move is real", whatever the colour
+        ax.scatter(periods, [points[p] for p in periods], marker=marker, s=90, facecolor="white",
+                   edgecolor="black", linewidths=1.5, zorder=5, label=None if label in have else label)
+
+
+def trend_panels(table: pd.DataFrame, y: str, by: str, *, changes: pd.DataFrame | None = None,
+                 x: str = "period", lo: str = "ci_low", hi: str = "ci_high", ylabel: str | None = None,
+                 title: str | None = None, lang: str = "en", ncols: int = 4) -> np.ndarray:
+    """Small multiples: one :func:`trend` panel per group of ``by``, all on one y-axis.
+
+    A shared y-axis keeps the panels comparable (each panel zooming to its own
+    range makes a flat group look as volatile as a moving one). ``changes`` is
+    :func:`cxkit.changes` with ``by``: significant moves are marked per panel,
+    with one legend under the panels. Each panel's title is the group and its n.
+    Returns the Axes, one per group.
+    """
+    check_lang(lang)
+    check_columns(table, [by], argument="table")
+    if changes is not None:
+        check_columns(changes, [by], argument="changes")
+    groups = sorted(table[by].dropna().unique(), key=str)
+    if not groups:
+        raise ParameterError(f"trend_panels: table has no group in column {by!r} (0 rows with a value)")
+    ncols = max(1, min(ncols, len(groups)))
+    nrows = -(-len(groups) // ncols)
+    fig, grid = plt.subplots(nrows, ncols, figsize=(3.3 * ncols + 0.8, 3.0 * nrows + 0.6), sharey=True,
+                             squeeze=False)
+    axes = grid.ravel()
+    for ax, g in zip(axes, groups, strict=False):
+        sub = table[table[by] == g]
+        ch = None if changes is None else changes[changes[by].astype(str) == str(g)]
+        trend(sub, y, x=x, lo=lo, hi=hi, ax=ax, ylabel=ylabel, lang=lang, changes=ch, legend=False)
+        n = f" (n = {fmt(sub['n'].sum(), 0, lang)})" if "n" in sub else ""
+        ax.set_title(f"{g}{n}", fontsize=10)
+    for ax in axes[len(groups):]:
+        ax.set_visible(False)
+    for i, ax in enumerate(axes[:len(groups)]):
+        if i % ncols:
+            ax.set_ylabel("")
+        if i < len(groups) - ncols:  # only the bottom row names the x-axis
+            ax.set_xlabel("")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    handles, labels = {}, []
+    for ax in axes[:len(groups)]:
+        for h, lab in zip(*ax.get_legend_handles_labels(), strict=True):
+            if lab not in handles:
+                handles[lab] = h
+                labels.append(lab)
+    if labels:  # one legend under all panels: never over a panel's data
+        fig.legend([handles[lab] for lab in labels], labels, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                   ncol=min(3, len(labels)), frameon=False, fontsize=8)
+    return axes[:len(groups)]
 
 
 def score_distribution(data: pd.DataFrame, score: str = "score", *, by: str | None = None,
@@ -145,8 +271,8 @@ def score_distribution(data: pd.DataFrame, score: str = "score", *, by: str | No
     sizes = d.groupby(by, observed=True).size() if by else pd.Series({"all answers": len(d)})
     small = sizes[sizes < min_n]
     if len(small):
-        ax.text(0, -0.18, f"{SUPPRESSED_LABEL} (min_n={min_n}): "
-                + ", ".join(f"{k} (n={v})" for k, v in small.items()), transform=ax.transAxes, fontsize=8)
+        ax.text(0, -0.18, f"{_t('tr_suppressed_label', lang)} (min_n={min_n}): "
+                + ", ".join(f"{k} (n={fmt(v, 0, lang)})" for k, v in small.items()), transform=ax.transAxes, fontsize=8)
         d = d[~d[by].isin(small.index)] if by else d.iloc[0:0]
     if d.empty:
         ax.set_ylabel(_t("pct_answers", lang))
@@ -154,6 +280,7 @@ def score_distribution(data: pd.DataFrame, score: str = "score", *, by: str | No
     sns.histplot(data=d, x=score, hue=by, discrete=True, stat="percent", common_norm=False,
                  multiple="dodge", shrink=0.8, ax=ax)
     ax.set_ylabel(_t("pct_answers", lang))
+    localise(ax, lang)
     return ax
 
 
@@ -190,7 +317,7 @@ def crosstab_heatmap(table: pd.DataFrame, *, ax: plt.Axes | None = None, csat_la
     wide = table.pivot(index="csat", columns="category", values="pct")
     wide = wide[[c for c in ("detractor", "passive", "promoter") if c in wide.columns]]
     n = table.groupby("csat")["row_n"].first()
-    labels = [f"{int(v) if float(v).is_integer() else v} (n={n[v]:,})" for v in wide.index]
+    labels = [f"{int(v) if float(v).is_integer() else v} (n={fmt(n[v], 0, lang)})" for v in wide.index]
     # A share is not good or bad by its size (59 % detractors is bad, 59 % promoters good): a neutral
     # sequential map for the share; the category's meaning is in its label, not in a traffic-light colour.
     sns.heatmap(wide, annot=True, fmt=".0f", cmap="Blues", vmin=0, vmax=100, cbar_kws={"label": _t("pl_pct_row", lang)},
@@ -198,6 +325,7 @@ def crosstab_heatmap(table: pd.DataFrame, *, ax: plt.Axes | None = None, csat_la
     ax.set_xlabel(_t("pl_nps_category", lang))
     ax.set_ylabel(csat_label)
     ax.invert_yaxis()
+    localise(ax, lang)
     return ax
 
 
@@ -220,6 +348,7 @@ def segment_map(table: pd.DataFrame, *, ax: plt.Axes | None = None, csat_label: 
     ax.margins(0.2)  # room for the labels, and no tick label in the corner where the axes meet
     ax.xaxis.set_major_locator(plt.MaxNLocator(5))
     _declutter(ax, labels)
+    localise(ax, lang)
     return ax
 
 
@@ -254,6 +383,7 @@ def retention(table: pd.DataFrame, *, ax: plt.Axes | None = None, ylabel: str | 
     ax.set_xticks(x, [f"{_cat(c, lang)}\n(n = {i18n.fmt(n, 0, lang)})" for c, n in zip(t["category"], t["n"], strict=True)])
     ax.set_ylim(0, 100)  # bars of shares start at zero: a cut axis makes 90 % look like twice 80 %
     ax.set_ylabel(ylabel or _t("pl_still_customers", lang))
+    localise(ax, lang)
     return ax
 
 
@@ -268,6 +398,7 @@ def churn_by_score(table: pd.DataFrame, *, ax: plt.Axes | None = None, label: st
     ax.set_xlabel(label or _t("score", lang))
     ax.set_ylabel(_t("pl_churned_horizon", lang))
     ax.set_ylim(bottom=0)
+    localise(ax, lang)
     return ax
 
 
@@ -289,6 +420,7 @@ def km_curves(km: KaplanMeier, *, ax: plt.Axes | None = None, title: str | None 
     elif title:
         ax.set_title(title, fontsize=10)
     ax.legend(frameon=False, fontsize=8)
+    localise(ax, lang)
     return ax
 
 
@@ -310,6 +442,7 @@ def odds_ratios(table: pd.DataFrame, *, ax: plt.Axes | None = None, label: str |
     ax.set_yticks(y, [f"{m} ({k})" for m, k in zip(t["metric"], t["model"], strict=True)])
     ax.invert_yaxis()
     ax.set_xlabel(label or _t("pl_or_per_point", lang))
+    localise(ax, lang)
     return ax
 
 
@@ -356,6 +489,7 @@ def forest(table: pd.DataFrame, estimate: str | None = None, *, low: str | None 
     ax.set_yticks(y, [str(v) for v in t[label]])
     ax.set_ylim(len(t) - 0.5, -0.5)  # first term on top
     ax.set_xlabel(xlabel or column_label(estimate, lang))
+    localise(ax, lang)
     return ax
 
 
@@ -382,6 +516,7 @@ def group_dots(table: pd.DataFrame, value: str, by: str, *, low: str = "ci_low",
     ax.set_xlabel(xlabel or column_label(value, lang))
     if title:
         ax.set_title(title, fontsize=10)
+    localise(ax, lang)
     return ax
 
 
@@ -398,6 +533,7 @@ def auc_compare(table: pd.DataFrame, *, ax: plt.Axes | None = None, lang: str = 
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: i18n.num(v, ".2f", lang)))
     ax.set_xlabel(_t("pl_auc", lang))
+    localise(ax, lang)
     return ax
 
 
@@ -416,6 +552,7 @@ def driver_importance(table: pd.DataFrame, *, ax: plt.Axes | None = None, outcom
     ax.set_yticks(y, t["driver"])
     ax.invert_yaxis()
     ax.set_xlabel(_t("pl_pct_r2", lang, outcome=outcome))
+    localise(ax, lang)
     return ax
 
 
@@ -431,10 +568,13 @@ def revenue_at_risk(table: pd.DataFrame, *, ax: plt.Axes | None = None, lang: st
     if not t["ci_low"].isna().all():
         ax.errorbar(x, t["at_risk"], yerr=_err(t["at_risk"], t["ci_low"], t["ci_high"]), fmt="none", ecolor="k",
                     capsize=3)
-    ax.set_xticks(x, t[group].astype(str))
+    n = t["customers"] if "customers" in t else None  # n on every group chart
+    ax.set_xticks(x, [str(g) if n is None else f"{g}\n(n = {fmt(k, 0, lang)})"
+                      for g, k in zip(t[group], t["customers"] if n is not None else t[group], strict=True)])
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(mticker.FuncFormatter(lambda v, _: f"{currency} {i18n.num(v, ',.0f', lang)}"))
     ax.set_ylabel(_t("pl_value_lost", lang))
+    localise(ax, lang)
     return ax
 
 
@@ -452,6 +592,7 @@ def calibration(table: pd.DataFrame, *, ax: plt.Axes | None = None, lang: str = 
     ax.set_xlabel(_t("pl_cal_predicted", lang))
     ax.set_ylabel(_t("pl_cal_observed", lang))
     ax.legend(frameon=False, fontsize=8)
+    localise(ax, lang)
     return ax
 
 

@@ -37,7 +37,7 @@ TECHNICAL = frozenset({"method", "se", "n_eff", "note", "kind", "suppressed", "s
 DATA_COLUMNS = frozenset({"source", "columns", "controls", "predictors", "file", "path"})
 
 _P = re.compile(r"^(p|p_value|p_adj|p_holm|pvalue|p_trend|p_.*)$")
-_TWO = re.compile(r"(^|_)(auc|rho|tau|r|r2|odds_ratio|hazard_ratio|or|hr|corr|correlation|importance_share)"
+_TWO = re.compile(r"(^|_)(auc|rho|tau|r|r2|odds_ratio|hazard_ratio|or|hr|corr|correlation|importance_share|beta|importance)"
                   r"($|_)|odds|hazard|auc|rho|tau")
 _PCT = re.compile(r"(^|_)(pct|share|rate|csat|percent|top_box_pct)($|_)|%")
 _MONEY = re.compile(r"(^|_)(revenue|money|amount|value_at_risk|at_risk|spend|arr|mrr)($|_)")
@@ -58,6 +58,8 @@ def column_kind(name: str, series: pd.Series) -> str:
         return "text"
     if _P.match(key):
         return "p"
+    if re.match(r"(pct|share|percent)_", key):  # pct_at_risk is a share of the money, not money
+        return "pct"
     if _MONEY.search(key):
         return "money"
     if _TWO.search(key):
@@ -99,7 +101,8 @@ def format_value(v: Any, kind: str, lang: str = "en", currency: str = "€") -> 
     if math.isinf(x):
         return "∞" if x > 0 else "-∞"
     if kind == "p":
-        return f"< {i18n.num(0.001, '.3f', lang)}" if x < 0.001 else i18n.num(x, ".3f", lang)
+        # as i18n.pvalue: three decimals below 0.1, two above (a Dutch "1,000" reads as a thousand)
+        return f"< {i18n.num(0.001, '.3f', lang)}" if x < 0.001 else i18n.num(x, ".3f" if x < 0.1 else ".2f", lang)
     if kind == "two":
         return i18n.num(x, ",.2f", lang)
     if kind == "money":
@@ -178,12 +181,18 @@ def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, t
     notes = data["note"] if ("note" in data.columns and not technical) else None
     sig = data["significant"] if "significant" in data.columns else None
     sig_col = _sig_column(data) if sig is not None else None
-    drop = set(hide) | (set() if technical else TECHNICAL)
+    # a technical column that names the rows (method: spearman, kendall) stays: without it rows are unnamed
+    drop = set(hide) | (set() if technical else TECHNICAL - set(data.columns[:1]))
     if sig_col is not None:
         drop.add("significant")
     cols = [c for c in data.columns if c not in drop]
     shown = data[cols].copy()
     kinds = {c: column_kind(c, data[c]) for c in cols}
+    for i, c in enumerate(cols):  # an interval is in its estimate's unit (at_risk, ci_low, ci_high: all money)
+        if c in ("ci_low", "ci_high") and i and kinds[c] == "number":
+            est = cols[i - 1] if cols[i - 1] != "ci_low" else cols[i - 2] if i > 1 else None
+            if est is not None and kinds[est] in ("money", "two"):
+                kinds[c] = kinds[est]
     cells = pd.DataFrame({c: [format_value(v, kinds[c], lang, currency) for v in shown[c]] for c in cols},
                          index=shown.index)
     if lang != "en":  # fixed English messages in text cells (steps, test names, notes) in the report language
