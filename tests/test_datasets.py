@@ -135,3 +135,25 @@ def test_missing_spec():
 
 def test_sample_spec_path_points_at_bundled_data():
     assert cx.sample_spec_path() == SAMPLE_SPEC
+
+
+def test_optional_join_is_not_a_quality_note(tmp_path):
+    # A comments file covers some answers by design: with `optional: true` the unmatched answers are not
+    # reported as a data problem; without it they are (3 of 4 rows have no match).
+    import cxkit as cx
+
+    (tmp_path / "r.csv").write_text("response_id,customer_id,answered_at,metric,score\n"
+                                    "1,a,2026-01-05,nps,9\n2,b,2026-01-06,nps,3\n3,c,2026-01-07,nps,7\n4,d,2026-01-08,nps,10\n")
+    (tmp_path / "c.csv").write_text("response_id,comment\n1,great\n")
+    for optional, expect in ((True, False), (False, True)):
+        join = {"file": "c.csv", "on": "response_id", "columns": ["comment"]}
+        if optional:
+            join["optional"] = True
+        import yaml
+        spec = {"name": "t", "tables": {"responses": {"file": "r.csv", "columns": {
+            "customer_id": "customer_id", "answered_at": "answered_at", "metric": "metric", "score": "score"},
+            "join": [join], "free_text": ["comment"]}}, "scales": {"nps": {"kind": "nps"}}}
+        (tmp_path / "s.yaml").write_text(yaml.safe_dump(spec))
+        ds = cx.load_dataset(tmp_path / "s.yaml")
+        text = " ".join(i.message for i in ds.quality.issues)
+        assert ("3 of 4 rows have no match" in text) is expect

@@ -11,6 +11,9 @@ One entry per joined file::
         order_by: churn_date           # several rows per key: keep one after sorting ...
         keep: first                    # ... first or last
         aggregate: {churn_events: [churn_event_id, count]}   # and/or summarise them
+      - file: comments.csv
+        on: response_id
+        optional: true                 # covers only some rows by design: no quality note for the others
 
 Joins are left joins: every row of the main table stays, with empty joined
 columns where the key has no match (counted in the quality report). A joined
@@ -31,7 +34,7 @@ from ..errors import DataError, SpecError, format_rows
 __all__ = ["apply_joins", "JOIN_KEYS", "AGGREGATES", "normalise_keys"]
 
 JOIN_KEYS = {"file", "query", "database", "format", "sheet", "header_row", "delimiter", "decimal", "encoding",
-             "use_value_labels", "on", "columns", "order_by", "keep", "aggregate", "date_format"}
+             "use_value_labels", "on", "columns", "order_by", "keep", "aggregate", "date_format", "optional"}
 AGGREGATES = ("min", "max", "first", "last", "sum", "mean", "count", "nunique")
 
 
@@ -178,7 +181,7 @@ def apply_joins(main: pd.DataFrame, joins: Any, read: Callable[[Mapping], tuple[
         merged = left_keys.merge(right[rkeys + cols], on=rkeys, how="left", validate="many_to_one",
                                  indicator="_match")
         n_miss = int((merged["_match"] == "left_only").sum())
-        if n_miss:
+        if n_miss and not j.get("optional", False):  # optional: sparse by design (comments), not a data problem
             notes.append(f"{Path(src).name}: {n_miss:,} of {len(out):,} rows have no match on "
                          f"{[a for a, _ in pairs]} (joined columns left empty)")
         out = out.copy()
