@@ -219,6 +219,8 @@ def _weighted_spec(weights: dict) -> dict:
     folder = cx.sample_spec_path().parent
     for t in spec["tables"].values():
         t["file"] = str(folder / t["file"])
+        for j in t.get("join", []):
+            j["file"] = str(folder / j["file"])
     spec["weights"] = weights
     return spec
 

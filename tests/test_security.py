@@ -35,7 +35,7 @@ TAGS = [v for _, v in HOSTILE.values()] + [HOSTILE_COLUMN, "<img src=x", "<img s
 def write_hostile_sample(folder: Path) -> Path:
     """The bundled sample with one segment, channel and touchpoint label and one extra column name as markup."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("responses.csv", "customers.csv"):
+    for name in ("responses.csv", "customers.csv", "comments.csv"):
         with open(SAMPLE / name, newline="") as fh:
             rows = list(csv.reader(fh))
         head = rows[0]
