@@ -109,10 +109,10 @@ class CommentStudy(Study):
         f = self.facts
         if self.status == "no free text":
             return "- " + _t("cm_not_applicable", lang, name=self.name)
-        lines = [_t("cm_head", lang, n=f"{f['analysed']:,}", langs=f["langs"],
+        lines = [_t("cm_head", lang, n=num(f["analysed"], ",d", lang), langs=f["langs"],
                     top=f["top"] or _t("cm_none", lang))]
         if f["left_out"]:
-            lines.append(_t("cm_left_out", lang, n=f"{f['left_out']:,}", which=f["left_out_langs"]))
+            lines.append(_t("cm_left_out", lang, n=num(f["left_out"], ",d", lang), which=f["left_out_langs"]))
         if self.status == "no supported comments":
             return "\n".join("- " + x for x in lines)
         if not f["has_scores"]:
@@ -234,10 +234,10 @@ def comment_study(source: str | Path | Mapping[str, Any] | Dataset, *, codebook:
     left_out = lang_table[~lang_table["analysed"]]
     facts: dict[str, Any] = {
         "analysed": int(ok.sum()), "left_out": int((~ok).sum()), "has_scores": False,
-        "langs": ", ".join(f"{r.language} {r.comments:,}" for r in lang_table[lang_table["analysed"]].itertuples()),
-        "left_out_langs": ", ".join(f"{r.language} {r.comments:,}" for r in left_out.itertuples()),
+        "langs": ", ".join(f"{r.language} {num(r.comments, ',d', lang)}" for r in lang_table[lang_table["analysed"]].itertuples()),
+        "left_out_langs": ", ".join(f"{r.language} {num(r.comments, ',d', lang)}" for r in left_out.itertuples()),
         "horizon_days": horizon_days, "top": ""}
-    notes = [_t("cm_empty_note", lang, n=f"{comments.empty:,}")] if comments.empty else []
+    notes = [_t("cm_empty_note", lang, n=num(comments.empty, ',d', lang))] if comments.empty else []
     tables: dict[str, pd.DataFrame] = {"languages": lang_table}
     a = frame[ok].reset_index(drop=True)
     if a.empty:
