@@ -193,6 +193,9 @@ def test_sample_decomposition_has_the_planted_mix_and_rate_parts(sample):
 # qicharts2 screens moving ranges above 3.267 * mean MR (Nelson 1982) when attached; Laney (2002) and
 # cxkit do not. On both data sets below no moving range reaches that limit (max 29.68 < 39.21 and
 # 3.28 < 4.21), and qic.pp() gives identical values with qic.screenedmr = TRUE and FALSE.
+# Published rounding: the package's rendered vignette (docs/articles/qicharts2.html, built 2022-01-15; figures
+# unnamed-chunk-51-1.png and unnamed-chunk-52-2.png, "Case 5: Prime charts") labels the last period's limits:
+# nhs_accidents (decimals = 3) UCL 96.582%, CL 95.290%, LCL 93.997%; cabg UCL 37.6%, CL 21.6%, LCL 5.7%.
 
 # qicharts2 data nhs_accidents (Mohammed, Panesar, Laney & Wilson 2013, BMJ Qual Saf 22:362-368):
 # 20 weeks of NHS A&E attendances (n) and those seen within 4 hours (r).
@@ -220,7 +223,9 @@ def test_laney_p_prime_matches_qicharts2_nhs_accidents():
     np.testing.assert_allclose(ch["sigma_z"], NHS_SIGMA_Z, rtol=1e-9)
     np.testing.assert_allclose(ch["lcl"], NHS_LCL, rtol=0, atol=1e-12)
     np.testing.assert_allclose(ch["ucl"], NHS_UCL, rtol=0, atol=1e-12)
-    # A plain p chart (sigma_z = 1) is about ten times too narrow here: qic.p() limits 0.952... +- 3 se.
+    # as printed in the qicharts2 vignette's P' chart (week 20, three decimals of a percentage)
+    assert [round(100 * v, 3) for v in (ch["ucl"].iloc[-1], centre, ch["lcl"].iloc[-1])] == [96.582, 95.290, 93.997]
+    # A plain p chart (sigma_z = 1) would be about ten times too narrow here.
     assert (ch["sigma_z"] > 10).all()
 
 
@@ -283,3 +288,6 @@ def test_monitor_laney_chart_matches_qicharts2_cabg():
     np.testing.assert_allclose(chart["sigma_z"], CABG_SIGMA_Z, rtol=1e-9)
     np.testing.assert_allclose(chart["lcl"], 100 * np.array(CABG_LCL), rtol=0, atol=1e-9)
     np.testing.assert_allclose(chart["ucl"], 100 * np.array(CABG_UCL), rtol=0, atol=1e-9)
+    last = chart.iloc[-1]
+    assert [round(last[c], 1) for c in ("ucl", "centre", "lcl")] == [37.6, 21.6, 5.7]  # the vignette's labels
+    assert (chart["lcl"] == 0).sum() == 3  # months 13, 20, 21 (n = 41, 41, 40): clipped at 0 as in qic.pp()
