@@ -190,3 +190,113 @@ def test_sample_decomposition_has_the_planted_mix_and_rate_parts(sample):
     email = d.segments.set_index("channel").loc["email"]
     assert email["share_after"] > email["share_before"] + 10  # the mix shift toward email
     assert email["rate"] < 0
+
+
+# --- Laney p' against a published implementation: qicharts2 (Anhoej) ------------------------------------
+# Reference: R package qicharts2 0.8.1, github.com/anhoej/qicharts2 commit
+# 1b9487ecb3938d25a8a04578464f960d3a064f64, internal limit function qic.pp() (R/helper.functions.R),
+# sourced unchanged in R 4.2.2 by /work/refs/r/qicharts2_pp_nhs_accidents.R and
+# /work/refs/r/qicharts2_pp_cabg.R (outputs beside them, *.out), i.e.
+#     x <- data.frame(x = i, y.sum = r, n = n, y = r / n, cl = NA, baseline = TRUE, include = TRUE)
+#     qic.pp(x)   # what qic(i, r, n = n, chart = 'pp') computes; sigma_z = (ucl - cl) / (3 sqrt(cl (1 - cl) / n))
+# qicharts2 screens moving ranges above 3.267 * mean MR (Nelson 1982) when attached; Laney (2002) and
+# cxkit do not. On both data sets below no moving range reaches that limit (max 29.68 < 39.21 and
+# 3.28 < 4.21), and qic.pp() gives identical values with qic.screenedmr = TRUE and FALSE.
+# Published rounding: the package's rendered vignette (docs/articles/qicharts2.html, built 2022-01-15; figures
+# unnamed-chunk-51-1.png and unnamed-chunk-52-2.png, "Case 5: Prime charts") labels the last period's limits:
+# nhs_accidents (decimals = 3) UCL 96.582%, CL 95.290%, LCL 93.997%; cabg UCL 37.6%, CL 21.6%, LCL 5.7%.
+
+# qicharts2 data nhs_accidents (Mohammed, Panesar, Laney & Wilson 2013, BMJ Qual Saf 22:362-368):
+# 20 weeks of NHS A&E attendances (n) and those seen within 4 hours (r).
+NHS_R = [266501, 264225, 276532, 281461, 269071, 261215, 270409, 279778, 270483, 270320,
+         267923, 271478, 255353, 256820, 261835, 259144, 255910, 260863, 264465, 260989]
+NHS_N = [280443, 276823, 291681, 296155, 282343, 275888, 283867, 295251, 284468, 282529,
+         279618, 283932, 266629, 268091, 276803, 271578, 266005, 273520, 278574, 273772]
+NHS_CL = 0.95289971134419116
+NHS_SIGMA_Z = 10.640421863496472
+NHS_LCL = [0.9401296441775141, 0.94004641862513627, 0.9403780655785402, 0.94047300747792362,
+           0.94017268417608979, 0.94002465678041103, 0.94020689402152513, 0.94045399796641838,
+           0.94022030926792188, 0.94017687421815865, 0.94011081930595297, 0.94020834697566502,
+           0.93980301398912502, 0.9398387733905802, 0.94004595428549564, 0.93992289402775664,
+           0.93978766173624928, 0.93996904398143111, 0.9400868775214295, 0.93997499652290417]
+NHS_UCL = [0.96566977851086822, 0.96575300406324605, 0.96542135710984212, 0.9653264152104587,
+           0.96562673851229253, 0.96577476590797129, 0.96559252866685719, 0.96534542472196394,
+           0.96557911342046043, 0.96562254847022366, 0.96568860338242934, 0.96559107571271729,
+           0.96599640869925729, 0.96596064929780212, 0.96575346840288667, 0.96587652866062568,
+           0.96601176095213304, 0.96583037870695121, 0.96571254516695282, 0.96582442616547814]
+
+
+def test_laney_p_prime_matches_qicharts2_nhs_accidents():
+    centre, se, ch = share_chart(NHS_R, NHS_N)
+    assert centre == pytest.approx(NHS_CL, abs=1e-12)
+    np.testing.assert_allclose(ch["sigma_z"], NHS_SIGMA_Z, rtol=1e-9)
+    np.testing.assert_allclose(ch["lcl"], NHS_LCL, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(ch["ucl"], NHS_UCL, rtol=0, atol=1e-12)
+    # as printed in the qicharts2 vignette's P' chart (week 20, three decimals of a percentage)
+    assert [round(100 * v, 3) for v in (ch["ucl"].iloc[-1], centre, ch["lcl"].iloc[-1])] == [96.582, 95.290, 93.997]
+    # A plain p chart (sigma_z = 1) would be about ten times too narrow here.
+    assert (ch["sigma_z"] > 10).all()
+
+
+def test_monitor_laney_chart_matches_qicharts2_nhs_accidents():
+    # The same data as answers (5.5 million rows, built inside DuckDB): "seen within 4 hours" is a top-box
+    # answer, one week per period; baseline=None is Laney's chart over the whole series.
+    weeks = pd.DataFrame({"answered_at": pd.date_range("2024-01-03", periods=20, freq="7D"), "r": NHS_R,
+                          "n": NHS_N})
+    con = duckdb.connect()
+    con.register("weeks", weeks)
+    rel = con.sql("SELECT answered_at, CASE WHEN k < r THEN 5 ELSE 2 END AS score "
+                  "FROM weeks, range(n) AS t(k)")
+    mo = cx.monitor(rel, "csat", freq="W", baseline=None)
+    chart = mo.chart
+    assert len(chart) == 20 and chart["n"].tolist() == NHS_N
+    np.testing.assert_allclose(chart["centre"], 100 * NHS_CL, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(chart["sigma_z"], NHS_SIGMA_Z, rtol=1e-9)
+    np.testing.assert_allclose(chart["lcl"], 100 * np.array(NHS_LCL), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(chart["ucl"], 100 * np.array(NHS_UCL), rtol=0, atol=1e-9)
+
+
+# qicharts2 data cabg, readmissions by month as in its vignette (vignettes/qicharts2.Rmd, cabg_by_month):
+# 36 months of 40-84 operations; lower limits below 0 are clipped to 0 by qic.pp() as by cxkit.
+CABG_X = [14, 12, 15, 8, 16, 11, 12, 14, 16, 17, 5, 11, 13, 10, 14, 5, 12, 10, 11, 5, 10, 8, 11, 12, 11, 18,
+          18, 21, 14, 15, 18, 22, 17, 16, 20, 15]
+CABG_N = [52, 64, 70, 60, 67, 69, 67, 54, 79, 59, 49, 61, 41, 51, 56, 43, 57, 48, 69, 41, 40, 46, 59, 62, 57, 65,
+          75, 70, 76, 69, 64, 67, 84, 67, 69, 78]
+CABG_CL = 0.21632653061224491
+CABG_SIGMA_Z = 1.1414793944122592
+CABG_LCL = [0.020798005730727542, 0.040079500043208066, 0.04780213601516789, 0.034299380155607795,
+            0.044070516259701153, 0.046585337581147801, 0.044070516259701153, 0.024453066801200934,
+            0.057691809278354961, 0.032763258825149882, 0.014901352819059993, 0.035797571480267187, 0,
+            0.018890365192326425, 0.027910529519213689, 0.001307169115084994, 0.029570614751987967,
+            0.012813989526433672, 0.046585337581147801, 0, 0, 0.0084368749835189716, 0.032763258825149882,
+            0.037259368486851852, 0.029570614751987967, 0.041440501342112163, 0.053516497743595931,
+            0.04780213601516789, 0.054591163170233242, 0.046585337581147801, 0.040079500043208066,
+            0.044070516259701153, 0.062485509927710237, 0.044070516259701153, 0.046585337581147801,
+            0.056678158572644188]
+CABG_UCL = [0.41185505549376228, 0.39257356118128173, 0.38485092520932196, 0.39835368106888203,
+            0.38858254496478867, 0.38606772364334202, 0.38858254496478867, 0.40819999442328891,
+            0.37496125194613483, 0.39988980239933991, 0.41775170840542986, 0.39685548974422263,
+            0.43652782489754594, 0.41376269603216342, 0.40474253170527613, 0.43134589210940483,
+            0.40308244647250185, 0.41983907169805612, 0.38606772364334202, 0.43652782489754594,
+            0.43926334958803637, 0.42421618624097085, 0.39988980239933991, 0.39539369273763797,
+            0.40308244647250185, 0.39121255988237769, 0.37913656348089386, 0.38485092520932196,
+            0.37806189805425661, 0.38606772364334202, 0.39257356118128173, 0.38858254496478867,
+            0.37016755129677958, 0.38858254496478867, 0.38606772364334202, 0.37597490265184563]
+
+
+def test_monitor_laney_chart_matches_qicharts2_cabg():
+    # One answer per operation (readmitted = top box), monthly; min_n below the smallest month (40).
+    months = pd.period_range("2011-07", periods=36, freq="M")
+    data = pd.concat([pd.DataFrame({"answered_at": m.start_time + pd.Timedelta(days=9),
+                                    "score": [5] * x + [2] * (n - x)})
+                      for m, x, n in zip(months, CABG_X, CABG_N, strict=True)], ignore_index=True)
+    mo = cx.monitor(data, "csat", baseline=None, min_n=30)
+    chart = mo.chart
+    assert chart["period"].tolist() == [str(m) for m in months]
+    np.testing.assert_allclose(chart["centre"], 100 * CABG_CL, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(chart["sigma_z"], CABG_SIGMA_Z, rtol=1e-9)
+    np.testing.assert_allclose(chart["lcl"], 100 * np.array(CABG_LCL), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(chart["ucl"], 100 * np.array(CABG_UCL), rtol=0, atol=1e-9)
+    last = chart.iloc[-1]
+    assert [round(last[c], 1) for c in ("ucl", "centre", "lcl")] == [37.6, 21.6, 5.7]  # the vignette's labels
+    assert (chart["lcl"] == 0).sum() == 3  # months 13, 20, 21 (n = 41, 41, 40): clipped at 0 as in qic.pp()
