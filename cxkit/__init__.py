@@ -66,7 +66,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "stats.raking": ("RakeResult", "rake", "weighting_sensitivity"),
     "stats.multiplicity": ("TestFamily", "tests"),
     "report.error_budget": ("record_tests",),
-    "research.segments": ("league_tables", "league_units", "segments_verdict", "weighting_report"),
+    "research.segments": ("league_tables", "league_units", "segments_verdict", "weighting_report",
+                          "weighting_tables"),
 }
 
 # name -> (module, attribute); attribute None: the module itself.

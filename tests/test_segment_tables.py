@@ -50,12 +50,12 @@ def test_notebook_05_weighted_shows_the_weighting_report_and_league(tmp_path, la
                       "Raked to 2 margins", "shrunken score", "chance among the worst (%)",
                       "the figures are weighted to the population", "Effective base (n_eff, weighted)"):
             assert words in html, words
-        assert "league table:" in html  # the verdict names a clear bottom unit (CES on the sample)
+        assert "category" in html and "target (%)" in html  # the margins
     else:
         for words in ("De cijfers van dit rapport zijn gewogen", "Wegingsrapport", "wegingsefficiëntie (%)",
                       "designeffect", "grootste gewicht / gemiddelde", "Grootste gewichten", "ongewogen",
                       "Gewogen naar 2 marges", "bijgestelde score", "kans bij de slechtste (%)",
-                      "Effectieve basis (n_eff, gewogen)", "Ranglijst"):
+                      "Effectieve basis (n_eff, gewogen)", "Ranglijst", "categorie", "doel (%)"):
             assert words in html, words
         for english in ("Weighting report", "The figures of this report", "Raked to", "most likely in the bottom"):
             assert english not in html, english

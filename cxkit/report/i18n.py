@@ -756,6 +756,8 @@ _COLUMNS.update({
     "raking": ("raked", "weging"), "converged": ("converged", "geconvergeerd"),
     "iterations": ("iterations", "iteraties"), "efficiency_pct": ("weighting efficiency (%)", "wegingsefficiëntie (%)"),
     "deff": ("design effect", "designeffect"), "max_ratio": ("largest weight / mean", "grootste gewicht / gemiddelde"),
+    "category": ("category", "categorie"), "share_unweighted_pct": ("unweighted (%)", "ongewogen (%)"),
+    "share_target_pct": ("target (%)", "doel (%)"), "share_weighted_pct": ("weighted (%)", "gewogen (%)"),
 })
 _TEXT.update({
     "lgr_absent": ("League table: the dataset has no column {cols}, so the units are ranked without it.",

@@ -21,7 +21,7 @@ from ..errors import CxkitError
 from ..stats.league import LEAGUE_METRICS, League, league
 
 __all__ = ["league_units", "league_tables", "weighting_report", "weighting_efficiency", "segments_verdict",
-           "CLEAR_BOTTOM", "MAX_UNITS"]
+           "weighting_tables", "CLEAR_BOTTOM", "MAX_UNITS"]
 
 #: P(bottom) from which the verdict names a league's most likely bottom unit.
 CLEAR_BOTTOM = 0.8
@@ -149,3 +149,23 @@ def segments_verdict(leagues: Mapping[str, League], ds: Dataset, weighted: bool,
         if not np.isnan(eff):
             out.append(text("wtr_verdict", lang, eff=num(100 * eff, ".0f", lang)))
     return out
+
+
+def weighting_tables(ds: Dataset, lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rakings' margins (category, n, unweighted / target / weighted share in %) and largest weights (cells),
+    each with a ``raking`` column naming the raking (a metric, or all answers)."""
+    from ..report.i18n import text
+
+    margins, largest = [], []
+    for name, r in (ds.weighting or {}).items():
+        label = text("wtr_all", lang) if name == "all" else name
+        m = r.margins.rename(columns={"level": "category"})
+        m = m.assign(**{f"{c}_pct": 100 * m[c] for c in ("share_unweighted", "share_target", "share_weighted")})
+        margins.append(m[["variable", "category", "n", "share_unweighted_pct", "share_target_pct",
+                          "share_weighted_pct"]].assign(raking=label))
+        largest.append(r.largest.assign(raking=label))
+    if not margins:
+        return pd.DataFrame(), pd.DataFrame()
+    cat = pd.concat(margins, ignore_index=True)
+    big = pd.concat(largest, ignore_index=True)
+    return cat[["raking", *cat.columns[:-1]]], big[["raking", *big.columns[:-1]]]
