@@ -788,6 +788,7 @@ _TEXT.update({
                         "Bijgestelde scores trekken kleine eenheden naar het algemene niveau: een eenheid met weinig "
                         "antwoorden komt niet door toeval bovenaan of onderaan. Het rangbereik en de kansen om bij "
                         "de slechtste of beste {pct} % van de eenheden te horen zeggen hoe zeker de rangorde is."),
+    "lgr_unit": ("unit ({cols})", "eenheid ({cols})"),
     "lgr_unweighted": ("The league tables count answers unweighted.",
                        "De ranglijsten tellen de antwoorden ongewogen."),
     "wtr_all": ("all answers", "alle antwoorden"), "wtr_column": ("weight column", "gewichtkolom"),
