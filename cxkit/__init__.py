@@ -80,6 +80,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "research.monitor": ("Monitor", "monitor"),
     "report.alerts": ("record_alerts",),
     "research.why": ("WhyItMoved", "why_it_moved"),
+    "research.segments": ("league_tables", "league_units", "segments_verdict", "weighting_report",
+                          "weighting_tables"),
 }
 
 # name -> (module, attribute); attribute None: the module itself.

@@ -125,3 +125,32 @@ def test_run_family_keeps_reports_apart():
     fam = run_family([("r1", [{"source": "pairwise", "label": "x", "p_value": 0.01}]),
                       ("r2", [{"source": "pairwise", "label": "x", "p_value": 0.01}])])
     assert len(fam) == 2 and fam.adjust()["report"].tolist() == ["r1", "r2"]
+
+
+def test_notebook_05_banner_tests_reach_the_batch_family(tmp_path):
+    """Notebook 05's banner registers every test of its table: tests.json and the manifest count them all."""
+    from .conftest import ROOT
+
+    res = run_reports({"reports": [{"notebook": str(ROOT / "notebooks" / "05_segment_tables.ipynb"),
+                                    "name": "seg"}]}, run_date=DATE, output=tmp_path / "reports")
+    assert res.exit_code == 0, res.table()
+    # The same banner in this process (sample, the notebook's defaults): its tests are the report's family.
+    cx.tests.clear()
+    ds = cx.load_dataset(cx.sample_spec_path()).as_of(DATE)
+    start, _, _ = cx.overview_period(ds, "", DATE)
+    answers = cx.window(ds, start, DATE)
+    rows, cols, _, na = cx.banner_setup(ds, answers=answers)
+    assert not na
+    table = cx.banner(answers, rows, cols, scales=ds.scales, min_n=30)
+    assert len(cx.tests) == len(table.pairs) > 50  # 3 metrics x (pairs + against the rest) per banner variable
+    doc = json.loads((tmp_path / "reports" / DATE / "tests.json").read_text())
+    mine = [t for t in doc["tests"] if t["report"] == f"{DATE}/seg"]
+    assert len(mine) == len(doc["tests"]) == len(table.pairs)
+    assert {t["source"] for t in mine} == {"banner"}
+    # a suppressed column's tests have no p-value (null in JSON; counted as p = 1 in the family)
+    got = [np.nan if t["p_value"] is None else t["p_value"] for t in mine]
+    assert got == pytest.approx(table.pairs["p_value"].tolist(), nan_ok=True)
+    m = json.loads((tmp_path / "reports" / DATE / "seg" / "manifest.json").read_text())
+    assert m["tests"] == len(table.pairs) and m["error_budget"]["tests"] == len(table.pairs)
+    html = (tmp_path / "reports" / DATE / "seg" / "seg.html").read_text()
+    assert f"This report made {len(table.pairs)} significance tests." in html

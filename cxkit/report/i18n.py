@@ -967,3 +967,81 @@ _TEXT.update({
     "no_survival": ("No answer and churn dates: time to churn cannot be analysed.",
                     "Geen antwoord- en opzegdatums: de tijd tot opzeggen valt niet te analyseren."),
 })
+
+# Notebook 05's league tables and weighting report (issue 16: cxkit.research.segments), en/nl.
+_COLUMNS.update({
+    "raking": ("raked", "weging"), "converged": ("converged", "geconvergeerd"),
+    "iterations": ("iterations", "iteraties"), "efficiency_pct": ("weighting efficiency (%)", "wegingsefficiëntie (%)"),
+    "deff": ("design effect", "designeffect"), "max_ratio": ("largest weight / mean", "grootste gewicht / gemiddelde"),
+    "category": ("category", "categorie"), "share_unweighted_pct": ("unweighted (%)", "ongewogen (%)"),
+    "share_target_pct": ("target (%)", "doel (%)"), "share_weighted_pct": ("weighted (%)", "gewogen (%)"),
+})
+_TEXT.update({
+    "lgr_absent": ("League table: the dataset has no column {cols}, so the units are ranked without it.",
+                   "Ranglijst: de dataset heeft geen kolom {cols}, dus de eenheden zijn zonder die kolom gerangschikt."),
+    "lgr_personal": ("League table: {col} is not used as a unit: personal data ({why}); set allow_personal_data to "
+                     "use it.",
+                     "Ranglijst: {col} is niet als eenheid gebruikt: persoonsgegevens ({why}); zet "
+                     "allow_personal_data aan om die te gebruiken."),
+    "lgr_fallback": ("League table: none of the unit columns asked for is in the dataset, so the units are the "
+                     "values of {col}.",
+                     "Ranglijst: geen van de gevraagde eenheidskolommen staat in de dataset, dus de eenheden zijn de "
+                     "waarden van {col}."),
+    "lgr_none": ("League table: the dataset has no column to rank units by (such as segment, store or agent), so "
+                 "there is no league table. Name the columns in the `league_unit` parameter.",
+                 "Ranglijst: de dataset heeft geen kolom om eenheden naar te rangschikken (zoals segment, winkel of "
+                 "medewerker), dus er is geen ranglijst. Noem de kolommen in de parameter `league_unit`."),
+    "lgr_kind": ("{metric}: no league table for a scale of kind {kind}.",
+                 "{metric}: geen ranglijst voor een schaal van het soort {kind}."),
+    "lgr_few": ("{metric}: only {k} unit(s) with answers, so there is nothing to rank.",
+                "{metric}: slechts {k} eenhe(i)d(en) met antwoorden, dus er valt niets te rangschikken."),
+    "lgr_many": ("{metric}: {k} units, more than the {most} a league table shows; choose a coarser unit.",
+                 "{metric}: {k} eenheden, meer dan de {most} die een ranglijst toont; kies een grovere eenheid."),
+    "lgr_failed": ("{metric}: no league table: {why}", "{metric}: geen ranglijst: {why}"),
+    "lgr_verdict": ("- **{metric}**, league table: {headline}", "- **{metric}**, ranglijst: {headline}"),
+    "lgr_shrink_note": ("Shrunken scores pull small units towards the overall level: a unit with few answers is "
+                        "not put at the top or bottom by chance. The rank interval and the chances of being among "
+                        "the worst or best {pct} % of units say how sure the ranking is.",
+                        "Bijgestelde scores trekken kleine eenheden naar het algemene niveau: een eenheid met weinig "
+                        "antwoorden komt niet door toeval bovenaan of onderaan. Het rangbereik en de kansen om bij "
+                        "de slechtste of beste {pct} % van de eenheden te horen zeggen hoe zeker de rangorde is."),
+    "lgr_unit": ("unit ({cols})", "eenheid ({cols})"),
+    "lgr_unweighted": ("The league tables count answers unweighted.",
+                       "De ranglijsten tellen de antwoorden ongewogen."),
+    "wtr_all": ("all answers", "alle antwoorden"), "wtr_column": ("weight column", "gewichtkolom"),
+    "wtr_yes": ("yes", "ja"), "wtr_no": ("no", "nee"),
+    "wtr_none": ("The figures of this report are unweighted: the dataset spec has no `weights:` block. To weight "
+                 "the answers to known population shares, add `weights:` with `targets` per column (for example "
+                 "segment: {{consumer: 0.5, smb: 0.35, enterprise: 0.15}}) to the spec; see data/README.md.",
+                 "De cijfers van dit rapport zijn ongewogen: de dataspecificatie heeft geen blok `weights:`. Om de "
+                 "antwoorden te wegen naar bekende aandelen in de populatie, voeg `weights:` met `targets` per kolom "
+                 "toe aan de specificatie (bijvoorbeeld segment: {{consumer: 0.5, smb: 0.35, enterprise: 0.15}}); "
+                 "zie data/README.md."),
+    "wtr_column_only": ("The answers carry the dataset's weight column (no `weights:` targets in the spec, so "
+                        "nothing was raked); its efficiency is below.",
+                        "De antwoorden dragen de gewichtkolom van de dataset (geen doelen onder `weights:` in de "
+                        "specificatie, dus er is niet gewogen naar marges); de efficiëntie staat hieronder."),
+    "wtr_off": ("Weights are switched off for this report (parameter `weights`): its figures are unweighted. The "
+                "weighting the dataset defines is shown for reference.",
+                "Weging staat uit voor dit rapport (parameter `weights`): de cijfers zijn ongewogen. De weging die "
+                "de dataset definieert staat hieronder ter informatie."),
+    "wtr_on": ("The figures of this report are weighted: the answers were raked to the population shares in the "
+               "dataset spec's `weights:`. The weights cost precision: the effective base n_eff is what the "
+               "weighted answers are worth.",
+               "De cijfers van dit rapport zijn gewogen: de antwoorden zijn gewogen naar de aandelen in de populatie "
+               "uit `weights:` in de dataspecificatie. Weging kost precisie: de effectieve basis n_eff is wat de "
+               "gewogen antwoorden waard zijn."),
+    "wtr_report": ("Weighting report", "Wegingsrapport"),
+    "wtr_largest": ("Largest weights (cells of the target variables)", "Grootste gewichten (cellen van de doelvariabelen)"),
+    "wtr_margins": ("Margins: unweighted, target and weighted shares", "Marges: ongewogen, doel- en gewogen aandelen"),
+    "wtr_sensitivity": ("Headline figures unweighted and weighted", "Kerncijfers ongewogen en gewogen"),
+    "wtr_verdict": ("- **Weighting**: the figures are weighted to the population; weighting efficiency {eff} % "
+                    "(the weighted answers are worth that share of as many unweighted ones).",
+                    "- **Weging**: de cijfers zijn gewogen naar de populatie; wegingsefficiëntie {eff} % (de gewogen "
+                    "antwoorden zijn zoveel waard als dat aandeel ongewogen antwoorden)."),
+})
+# The loader's note on each raking (cxkit.data.weighting) in the data-quality appendix.
+_MESSAGES.extend((_compile(en), nl) for en, nl in [
+    ("weights ({which}; {cols}): {headline}.", "weging ({which}; {cols}): {headline}."),
+    ("all answers", "alle antwoorden"),
+])

@@ -129,11 +129,11 @@ NARRATIVE.update({
         '## How many answers a difference needs\n\nA difference that is not significant is not proof that the groups are the same: small columns can only show large differences. For each metric, the answers per column needed to detect a given difference with the chosen power.',
         '## Hoeveel antwoorden een verschil nodig heeft\n\nEen verschil dat niet significant is, bewijst niet dat de groepen gelijk zijn: kleine kolommen kunnen alleen grote verschillen tonen. Per maatstaf het aantal antwoorden per kolom dat nodig is om een gegeven verschil aan te tonen met het gekozen onderscheidend vermogen.'),
     'nb05_league': (
-        '## League table\n\nReserved: the shrinkage league table (`cx.league`) of units such as stores or agents goes here.',
-        '## Ranglijst\n\nGereserveerd: de ranglijst met krimpschatting (`cx.league`) van eenheden zoals winkels of medewerkers komt hier.'),
+        "## League table\n\nUnits (by default segment x preferred channel x contract) ranked per metric. A unit's own score rests on its own answers only; its shrunken score is pulled towards the overall level as far as its few answers warrant (empirical Bayes), so small units are not at the top or bottom by chance. Per unit: both scores with their intervals, the rank interval, and the chances of being among the worst or best 10 % of units.",
+        '## Ranglijst\n\nEenheden (standaard segment x voorkeurskanaal x contract) per maatstaf gerangschikt. De eigen score van een eenheid steunt alleen op haar eigen antwoorden; de bijgestelde score wordt zover naar het algemene niveau getrokken als haar weinige antwoorden vragen (empirische Bayes), zodat kleine eenheden niet door toeval bovenaan of onderaan staan. Per eenheid: beide scores met hun intervallen, het rangbereik en de kansen om bij de slechtste of beste 10 % van de eenheden te horen.'),
     'nb05_weighting': (
-        '## Weighting\n\nReserved: the weighting report (`cx.rake`: convergence, efficiency, design effect, largest weights) goes here.',
-        '## Weging\n\nGereserveerd: het wegingsrapport (`cx.rake`: convergentie, efficiëntie, designeffect, grootste gewichten) komt hier.'),
+        '## Weighting\n\nWhether the figures are weighted to known population shares (`weights:` in the dataset spec), and what it costs: convergence of the raking, weighting efficiency, design effect, effective base n_eff, the largest weights, and each headline figure unweighted and weighted.',
+        '## Weging\n\nOf de cijfers gewogen zijn naar bekende aandelen in de populatie (`weights:` in de dataspecificatie), en wat dat kost: convergentie van de weging, wegingsefficiëntie, designeffect, effectieve basis n_eff, de grootste gewichten, en elk kerncijfer ongewogen en gewogen.'),
     'nb05_tests': (
         '## Tests behind the letters\n\nEvery comparison made: the pairs within each banner variable and each column against the rest, with the unadjusted and adjusted p-values.',
         '## Toetsen achter de letters\n\nElke gemaakte vergelijking: de paren binnen elke bannervariabele en elke kolom tegenover de rest, met de ruwe en de gecorrigeerde p-waarden.'),

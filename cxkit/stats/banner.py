@@ -15,7 +15,9 @@ An effective-base row (Kish n_eff; the number of answers without weights) sits u
 The tests are those of :mod:`cxkit.stats.compare` (one ``_pair`` per test: adjusted-Wald for NPS, the
 two-proportion score test for shares, Welch on n_eff for means), run on per-column totals of count
 tables counted in the data's engine (pandas, DuckDB, PySpark, files), so the banner scales with them.
-All p-values of the table (pairs and against-the-rest) are corrected together (``correction``).
+All p-values of the table (pairs and against-the-rest) are corrected together (``correction``), and
+registered in the run's error budget (:mod:`cxkit.stats.multiplicity`, source ``"banner"``), so a
+scheduled batch controls them with every other report's tests.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from .counts import check_counted_scores, kish_neff, tidy_counts
 from .engines import count_rows
 from .intervals import CORRECTIONS, adjust_p, nps_adjusted_wald, nps_diff_adjusted_wald, t_interval, wilson
 from .metrics import DEFAULT_MIN_N, totals
+from .multiplicity import register
 from .power import DEFAULT_DETECT, POWER, mdd, n_needed, unit_variance
 from .suppression import suppress
 
@@ -438,6 +441,9 @@ def banner(data: object, rows: Sequence[str], columns: str | Sequence[str], *, s
             "vs_total", "p_total", "mdd", "n_needed", "suppressed", "suppressed_reason", "suppressed_min_n",
             "suppressed_unit", "note"]
     pairs = pairs.drop(columns=["ia", "ib"])
+    # the run's error budget: every test of the table joins the report's (and the batch's) family
+    register(pairs["p_value"], [f"{m} {col}: {a} vs {b}" for m, col, a, b in
+                                zip(pairs["metric"], pairs["banner"], pairs["a"], pairs["b"], strict=True)], "banner")
     return Banner(cells=cells_df[keep].reset_index(drop=True), pairs=pairs, columns=tuple(columns), alpha=alpha,
                   correction=correction, min_n=min_n, power=power, detect=detect, weighted=weight is not None)
 
