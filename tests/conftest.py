@@ -22,6 +22,18 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 SAMPLE_SPEC = ROOT / "cxkit" / "data" / "sample" / "spec.yaml"
 
 
+def sample_spec_absolute() -> dict:
+    """The sample spec as a dict with every file (tables and joins) as an absolute path, to copy elsewhere."""
+    import yaml
+
+    spec = yaml.safe_load(SAMPLE_SPEC.read_text())
+    for t in spec["tables"].values():
+        t["file"] = str(SAMPLE_SPEC.parent / t["file"])
+        for j in t.get("join", []):
+            j["file"] = str(SAMPLE_SPEC.parent / j["file"])
+    return spec
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared/data, skipping the test with a clear reason when absent."""
     p = SHARED_DATA.joinpath(*parts)

@@ -17,7 +17,7 @@ import cxkit as cx
 from cxkit.errors import CxkitError, DataError, DegenerateDataError, ParameterError
 from cxkit.stats.raking import weight_diagnostics
 
-from .conftest import ROOT, shared_path
+from .conftest import ROOT, sample_spec_absolute, shared_path
 
 REFS = Path("/work/refs/data")
 needs_refs = pytest.mark.skipif(not REFS.exists(), reason="reference inputs in /work/refs/data not available")
@@ -213,14 +213,7 @@ def test_levels_match_by_text_and_result_prints():
 # -- `weights:` in the dataset spec (issue 16 item 2) ---------------------------------------------------------------
 
 def _weighted_spec(weights: dict) -> dict:
-    import yaml
-
-    spec = yaml.safe_load(cx.sample_spec_path().read_text())
-    folder = cx.sample_spec_path().parent
-    for t in spec["tables"].values():
-        t["file"] = str(folder / t["file"])
-        for j in t.get("join", []):
-            j["file"] = str(folder / j["file"])
+    spec = sample_spec_absolute()
     spec["weights"] = weights
     return spec
 

@@ -12,7 +12,7 @@ import cxkit as cx
 from cxkit.research.segments import CLEAR_BOTTOM
 from cxkit.run.notebook import execute_notebook
 
-from .conftest import ROOT, SAMPLE_SPEC
+from .conftest import ROOT, sample_spec_absolute
 
 NB05 = ROOT / "notebooks" / "05_segment_tables.ipynb"
 RUN_DATE = "2026-02-28"
@@ -23,9 +23,7 @@ TARGETS = {"segment": {"consumer": 0.5, "smb": 0.35, "enterprise": 0.15}, "contr
 
 def weighted_spec(folder) -> str:
     """A copy of the sample spec with a `weights:` block (absolute data paths), written to ``folder``."""
-    spec = yaml.safe_load(SAMPLE_SPEC.read_text())
-    for t in spec["tables"].values():
-        t["file"] = str(SAMPLE_SPEC.parent / t["file"])
+    spec = sample_spec_absolute()
     spec["weights"] = {"targets": TARGETS, "trim": [0.3, 4]}
     path = folder / "weighted_spec.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False))
