@@ -8,7 +8,8 @@ Building blocks (each usable on its own DataFrame):
   and with controls (odds ratios per point), degenerate data handled by
   :func:`cxkit.stats.logit.logit`.
 * :func:`revenue_at_risk` - churn probability x value per segment, with an
-  interval from the model's uncertainty.
+  interval from the model's uncertainty; :func:`clv_values` - the value: the
+  segment's estimated CLV (:func:`cxkit.clv`) where the data allows, else the declared one.
 
 :func:`churn_study` runs them all on a :class:`~cxkit.datasets.Dataset`
 (time-aligned by :mod:`cxkit.alignment`, plus the AUC comparison of
@@ -428,7 +429,8 @@ class ChurnStudy(Study):
     hazard : HazardResult or None
         Monthly churn hazard on the latest answers (needs dates).
     revenue : DataFrame or None
-        Revenue at risk per segment.
+        Revenue at risk per segment, with ``value_source`` (``estimated CLV``, ``declared <value>`` or
+        ``mixed``): segment CLV when customers have dates and ``value`` is revenue per month.
     validation, calibration : DataFrame or None
         :func:`validate_models`: each model trained on the answers before a cut-off date and
         checked on the later ones (AUC, Brier score, calibration slope, time-dependent AUC at
@@ -561,6 +563,11 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
         Cut-off of the out-of-sample check (:func:`validate_models`): models trained on answers
         before it are tested on the answers from it on. Default: the date before which 70% of the
         analysed answers (all metrics) were given.
+    value, segment : str
+        Customer value column and segment column of the revenue at risk. With start and end dates,
+        ``value`` is read as revenue per month and each customer is valued at their segment's
+        estimated CLV (:func:`cxkit.clv`, 60 months at 10 % a year); otherwise (or for a suppressed
+        segment) at the declared ``value``. The table's ``value_source`` says which.
     use_leaky_controls : bool
         Controls the dataset lists as probable leakage (:attr:`Dataset.leakage`: a near-copy
         of churn, or recorded at/after it) are left out of the models unless this is true.
