@@ -67,6 +67,10 @@ def test_churn_notebook_with_other_parameters(tmp_path):
     pairs = pd.read_csv(tables / "auc_pairs.csv")
     assert list(zip(pairs["a"], pairs["b"], strict=True)) == [("ces", "nps")]
     assert "left within 90 days" in _summary(html)
+    # issue 18: the sample has dates and monthly revenue, so revenue at risk is valued at segment CLV
+    risk = pd.read_csv(tables / "revenue_at_risk.csv")
+    assert (risk["value_source"] == "estimated CLV").all()
+    assert "estimated lifetime value" in html
 
 
 @pytest.mark.slow
@@ -100,6 +104,9 @@ def test_churn_notebook_on_ibm_telco_reports_the_separation(tmp_path):
     assert "every customer with csat 1 (n=922) or 2 (n=518) churned" in text
     assert "odds of churning x" not in text                       # no per-point odds ratio claimed
     assert "no answer or churn dates" in text                     # the time-order caveat
+    # issue 18: no dates, no retention curve, so no CLV estimate: IBM's declared CLTV score, said so
+    risk = pd.read_csv(tables / "revenue_at_risk.csv")
+    assert (risk["value_source"] == "declared value").all()
 
 
 @pytest.mark.slow

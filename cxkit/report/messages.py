@@ -199,3 +199,16 @@ MESSAGES += [
     ("declared {v}", "opgegeven {v}"),
     ("no customer-month observed", "geen klantmaand waargenomen"),
 ]
+
+# Notebook 03's revenue at risk valued at the segment's estimated CLV (issue 18, rar: research.churn.clv_values)
+MESSAGES += [
+    ("Probability of leaving within {h} days for the {n} customers active on {d}, from the monthly hazard model "
+     "with their latest answers held fixed; times their segment's estimated lifetime value ({m} months, {r} a "
+     "year, from `{v}` as revenue per month). Interval: coefficient uncertainty (simulated), not future "
+     "randomness or the uncertainty of the lifetime value.",
+     "Kans op vertrek binnen {h} dagen voor de {n} klanten die op {d} actief waren, uit het maandelijkse "
+     "hazardmodel met hun laatste antwoorden vastgehouden; maal de geschatte klantwaarde van hun segment ({m} "
+     "maanden, {r} per jaar, uit `{v}` als omzet per maand). Interval: onzekerheid van de coëfficiënten "
+     "(gesimuleerd), niet het toeval van de toekomst of de onzekerheid van de klantwaarde."),
+    ("mixed", "gemengd"),
+]

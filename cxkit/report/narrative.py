@@ -92,8 +92,12 @@ NARRATIVE: dict[str, tuple[str, str]] = {
         '## Monthly churn hazard\n\nThe most direct model of churn: one row per customer-month, the chance of leaving that month given the latest\nanswers known when the month started (answers not given yet count as such). Odds ratios are per month.',
         "## Maandelijks opzegrisico\n\nHet meest directe model van opzeggen: één rij per klantmaand, de kans om die maand te vertrekken gegeven de\nlaatste antwoorden die bekend waren toen de maand begon (nog niet gegeven antwoorden tellen als zodanig).\nOdds ratio's gelden per maand."),
     'nb03_revenue': (
-        "## Revenue at risk\n\nChurn probability x value, per segment. The interval reflects the model's uncertainty.",
-        '## Omzet in gevaar\n\nKans op opzeggen x waarde, per segment. Het interval geeft de onzekerheid van het model weer.'),
+        "## Revenue at risk\n\nChurn probability x value, per segment: the segment's estimated lifetime value where "
+        "the data has dates and revenue, the declared value otherwise (the table says which). The interval reflects "
+        "the model's uncertainty.",
+        '## Omzet in gevaar\n\nKans op opzeggen x waarde, per segment: de geschatte klantwaarde van het segment waar '
+        'de data datums en omzet heeft, anders de opgegeven waarde (de tabel zegt welke). Het interval geeft de '
+        'onzekerheid van het model weer.'),
     'nb03_pairing': (
         '## Pairing the answers with churn',
         '## Het koppelen van antwoorden aan opzeggingen'),

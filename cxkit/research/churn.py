@@ -8,7 +8,8 @@ Building blocks (each usable on its own DataFrame):
   and with controls (odds ratios per point), degenerate data handled by
   :func:`cxkit.stats.logit.logit`.
 * :func:`revenue_at_risk` - churn probability x value per segment, with an
-  interval from the model's uncertainty.
+  interval from the model's uncertainty; :func:`clv_values` - the value: the
+  segment's estimated CLV (:func:`cxkit.clv`) where the data allows, else the declared one.
 
 :func:`churn_study` runs them all on a :class:`~cxkit.datasets.Dataset`
 (time-aligned by :mod:`cxkit.alignment`, plus the AUC comparison of
@@ -34,10 +35,11 @@ from .._checks import as_list, check_choice, check_columns
 from .._progress import progress
 from .._results import Study
 from ..data.dataset import Dataset
-from ..errors import ParameterError
+from ..errors import DataError, ParameterError
 from ..report.i18n import message, num, pvalue
 from ..report.i18n import text as _t
 from ..stats.auc import auc, auc_table, compare_auc, delong, risk_sign
+from ..stats.clv import CLVResult, clv
 from ..stats.intervals import adjust_p, wilson
 from ..stats.logit import INTERCEPT, LogitResult, logit, nested_lr
 from ..stats.metrics import DEFAULT_MIN_N
@@ -47,7 +49,7 @@ from ..stats.validation import brier_score, calibration_slope, calibration_table
 from .alignment import Aligned, align_churn, effective_cut, plain_ids
 from .hazard import HazardResult, hazard_model
 
-__all__ = ["churn_by_score", "trend_test", "metric_models", "validate_models", "revenue_at_risk", "ChurnStudy",
+__all__ = ["churn_by_score", "trend_test", "metric_models", "validate_models", "revenue_at_risk", "clv_values", "ChurnStudy",
            "churn_study", "churn_applicable", "LANGS"]
 
 LANGS = ("en", "nl")
@@ -316,6 +318,60 @@ def revenue_at_risk(frame: pd.DataFrame, prob: np.ndarray, value: str = "value",
     return out.rename(columns={"group": by or "group"})
 
 
+def clv_values(frame: pd.DataFrame, segment_clv: CLVResult | None, by: str | None,
+               value: str = "value") -> tuple[pd.Series, pd.Series, str]:
+    """Each customer's value to put at risk: their segment's estimated CLV, else the declared ``value``.
+
+    The one rule behind every revenue-at-risk table (notebook 03's churn study and notebook 07's
+    :func:`cxkit.research.value.clv_revenue_at_risk`).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per current customer, with ``by`` (and ``value`` when declared).
+    segment_clv : CLVResult or None
+        :func:`cxkit.clv` per ``by`` (or over all customers when ``by`` is None); None: no estimate.
+    by : str or None
+        Segment column.
+    value : str
+        The declared value column, used where a segment has no estimate.
+
+    Returns
+    -------
+    (value_used, value_source, note)
+        Two Series on ``frame``'s index (``"estimated CLV"`` or ``"declared <value>"``) and an empty
+        note when every customer got a CLV, else a sentence saying where the declared value was used.
+    """
+    key = frame[by].astype(str) if by else pd.Series("all", index=frame.index)
+    est = pd.Series(dtype=float)
+    if segment_clv is not None and segment_clv.by == ([by] if by else []):
+        s = segment_clv.summary().dropna(subset=["clv"])
+        est = s.set_index(s[by].astype(str))["clv"] if by else pd.Series(s["clv"].to_numpy(), index=["all"] * len(s))
+    est_for = key.map(est) if len(est) else pd.Series(np.nan, index=frame.index)
+    has = est_for.notna()
+    declared = (pd.to_numeric(frame[value], errors="coerce") if value in frame.columns
+                else pd.Series(np.nan, index=frame.index))
+    used = est_for.where(has, declared).astype(float)
+    source = pd.Series(np.where(has, "estimated CLV", f"declared {value}"), index=frame.index)
+    if has.all():
+        note = ""
+    elif has.any():
+        note = (f"Value at risk: estimated lifetime value where the segment had enough customers; declared `{value}` "
+                f"for segments {sorted(set(key[~has]))}.")
+    else:
+        note = f"Value at risk: no lifetime value could be estimated; declared `{value}` is used."
+    return used, source, note
+
+
+def _source_column(table: pd.DataFrame, frame: pd.DataFrame, source: pd.Series, by: str | None) -> pd.DataFrame:
+    """``value_source`` per row of a :func:`revenue_at_risk` table (the total row: the common source or mixed)."""
+    key = frame[by].astype(str) if by else pd.Series("all", index=frame.index)
+    per = source.groupby(key).agg(lambda s: s.iloc[0] if s.nunique() == 1 else "mixed")
+    overall = source.iloc[0] if source.nunique() == 1 else "mixed"
+    table["value_source"] = table[by or "group"].map(per).fillna(overall) if by else overall
+    return table
+
+
 def _simulate(fit: LogitResult, X: np.ndarray, n_sim: int, seed: int, months: float | None = None) -> np.ndarray:
     """Probabilities under coefficient draws from the estimate's normal approximation.
 
@@ -373,7 +429,8 @@ class ChurnStudy(Study):
     hazard : HazardResult or None
         Monthly churn hazard on the latest answers (needs dates).
     revenue : DataFrame or None
-        Revenue at risk per segment.
+        Revenue at risk per segment, with ``value_source`` (``estimated CLV``, ``declared <value>`` or
+        ``mixed``): segment CLV when customers have dates and ``value`` is revenue per month.
     validation, calibration : DataFrame or None
         :func:`validate_models`: each model trained on the answers before a cut-off date and
         checked on the later ones (AUC, Brier score, calibration slope, time-dependent AUC at
@@ -506,6 +563,11 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
         Cut-off of the out-of-sample check (:func:`validate_models`): models trained on answers
         before it are tested on the answers from it on. Default: the date before which 70% of the
         analysed answers (all metrics) were given.
+    value, segment : str
+        Customer value column and segment column of the revenue at risk. With start and end dates,
+        ``value`` is read as revenue per month and each customer is valued at their segment's
+        estimated CLV (:func:`cxkit.clv`, 60 months at 10 % a year); otherwise (or for a suppressed
+        segment) at the declared ``value``. The table's ``value_source`` says which.
     use_leaky_controls : bool
         Controls the dataset lists as probable leakage (:attr:`Dataset.leakage`: a near-copy
         of churn, or recorded at/after it) are left out of the models unless this is true.
@@ -653,12 +715,29 @@ def _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_d
         h = fit.predict(active)
         prob = 1 - (1 - h) ** months
         sims = _simulate(fit, X, n_sim, seed, months)
-        note = (f"Probability of leaving within {horizon_days} days for the {len(active):,} customers active on "
-                f"{cut.date()}, from the monthly hazard model with their latest answers held fixed; times "
-                f"`{value}` as recorded (if it is monthly revenue, multiply by the months it would have run, or "
-                "use a CLV: churn probability x CLV). Interval: coefficient uncertainty (simulated), not "
-                "future randomness.")
-        return revenue_at_risk(active, prob, value, by, sims=sims, level=level), note
+        # Dates and a revenue column: value each customer at the segment's estimated CLV (cx.clv, its default
+        # 60 months at 10 % a year; point estimates only, the interval below is the churn model's).
+        try:
+            seg = clv(cust, by=by, revenue=value, as_of=cut, n_boot=0, seed=seed)
+        except (DataError, ParameterError):  # e.g. no end dates or a non-numeric value: declared value
+            seg = None
+        used, source, vnote = clv_values(active, seg, by, value)
+        active["value_used"] = used
+        if (source == "estimated CLV").any():
+            note = (f"Probability of leaving within {horizon_days} days for the {len(active):,} customers active "
+                    f"on {cut.date()}, from the monthly hazard model with their latest answers held fixed; times "
+                    f"their segment's estimated lifetime value ({seg.horizon} months, {seg.discount:.0%} a year, "
+                    f"from `{value}` as revenue per month). Interval: coefficient uncertainty (simulated), not "
+                    "future randomness or the uncertainty of the lifetime value.")
+        else:
+            note = (f"Probability of leaving within {horizon_days} days for the {len(active):,} customers active "
+                    f"on {cut.date()}, from the monthly hazard model with their latest answers held fixed; times "
+                    f"`{value}` as recorded (if it is monthly revenue, multiply by the months it would have run, "
+                    "or use a CLV: churn probability x CLV). Interval: coefficient uncertainty (simulated), not "
+                    "future randomness.")
+        note = "\n".join(x for x in (note, vnote) if x)
+        table = revenue_at_risk(active, prob, "value_used", by, sims=sims, level=level)
+        return _source_column(table, active, source, by), note
     # Untimed: the label model of the first metric with controls, applied to customers who have not churned.
     m = metrics[0]
     fit = fits.get(f"{m}|with controls") or fits.get(f"{m}|alone")
@@ -675,7 +754,9 @@ def _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_d
             + (f" and {', '.join(_used_controls(fit, fit.controls))}" if _used_controls(fit, fit.controls) else "")
             + f" ({fit.method}), for the {len(current):,} customers not (yet) churned, times `{value}`. Without "
             "dates this is no forecast: it is how much value sits with customers who look like those who left.")
-    return revenue_at_risk(current, prob, value, by, sims=sims, level=level), note
+    # Without dates there is no retention curve, so no CLV: the declared value, said in `value_source`.
+    table = revenue_at_risk(current, prob, value, by, sims=sims, level=level)
+    return _source_column(table, current, pd.Series(f"declared {value}", index=current.index), by), note
 
 
 # -- generated text -----------------------------------------------------------------------------

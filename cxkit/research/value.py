@@ -26,7 +26,7 @@ from ..report.i18n import text as _t
 from ..stats.clv import MONTH_DAYS, CLVResult, clv
 from ..stats.survival import BAND_ORDER, score_band
 from .alignment import align_churn, effective_cut, plain_ids
-from .churn import revenue_at_risk
+from .churn import _source_column, clv_values, revenue_at_risk
 
 __all__ = ["ValueByCategory", "value_by_category", "clv_revenue_at_risk", "DIFF_COLUMNS", "ValueStudy",
            "value_study", "value_applicable", "describe_value"]
@@ -208,35 +208,27 @@ def clv_revenue_at_risk(ds: Dataset, segment_clv: CLVResult | None, *, by: str =
     months = horizon_days / MONTH_DAYS
     if by not in active.columns:
         active[by] = "all"
-    est = pd.DataFrame(columns=[by, "clv", "retention_month"])
+    est = pd.DataFrame(columns=[by, "retention_month"])
     if segment_clv is not None and segment_clv.by == [by]:
-        est = segment_clv.summary()[[by, "clv", "retention_month"]].dropna()
+        est = segment_clv.summary()[[by, "clv", "retention_month"]].dropna()[[by, "retention_month"]]
     pooled = None
     if segment_clv is not None:
         s = segment_clv.summary()
         w = s["customer_months"].fillna(0)
         pooled = float((s["retention_month"].fillna(0) * w).sum() / w.sum()) if w.sum() else None
     m = active[[by]].astype(str).merge(est.astype({by: str}), on=by, how="left").set_index(active.index)
-    has = m["clv"].notna()
-    declared = pd.to_numeric(active[value], errors="coerce") if value in active.columns else pd.Series(
-        np.nan, index=active.index)
-    active["value_used"] = np.where(has, m["clv"], declared)
-    active["value_source"] = np.where(has, "estimated CLV", f"declared {value}")
+    # The value rule (segment CLV, else declared value) lives in one place, shared with notebook 03.
+    active["value_used"], source, partial_note = clv_values(active, segment_clv, by, value)
+    has = source == "estimated CLV"
     ret = pd.to_numeric(m["retention_month"], errors="coerce").fillna(pooled if pooled is not None else np.nan)
     prob = (1 - ret.to_numpy(float) ** months)
-    table = revenue_at_risk(active, prob, "value_used", by, level=level)
-    src = active.groupby(active[by].astype(str))["value_source"].first()
-    table["value_source"] = table[by].map(src).fillna(
-        "estimated CLV" if has.all() else ("mixed" if has.any() else f"declared {value}"))
+    table = _source_column(revenue_at_risk(active, prob, "value_used", by, level=level), active, source, by)
     if has.all():
         note = (f"Value at risk: each segment's estimated lifetime value ({segment_clv.horizon} months, "
                 f"{segment_clv.discount:.0%} a year) x the chance of leaving within {horizon_days} days at the "
                 "segment's monthly retention.")
-    elif has.any():
-        note = (f"Value at risk: estimated lifetime value where the segment had enough customers; declared `{value}` "
-                f"for segments {sorted(set(active.loc[~has, by].astype(str)))}.")
     else:
-        note = f"Value at risk: no lifetime value could be estimated; declared `{value}` is used."
+        note = partial_note
     return table, note
 
 
