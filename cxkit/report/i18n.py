@@ -972,13 +972,17 @@ _TEXT.update({
 
 
 # Reports 06 and 07 brought to the reader standard (issue 12 polish): titles, columns, the CLV chart.
-REPORT_TITLES["07_value"] = ("What is loyalty worth, and who answered?", "Wat is loyaliteit waard, en wie antwoordde?")
+REPORT_TITLES["07_value"] = ("What loyalty is worth and who answered", "Wat loyaliteit waard is en wie antwoordde")
 _COLUMNS.update({
     "pct_of_r2": ("% of R²", "% van R²"),
 })
 _TEXT.update({
     "va_fig_clv": ("Lifetime value of a new customer per {by} ({pct}% interval, log scale)",
                    "Klantwaarde van een nieuwe klant per {by} ({pct}%-interval, logaritmische schaal)"),
+    "va_tab_by_answer": ("{m}: lifetime value after the answer, per answer category",
+                         "{m}: klantwaarde na het antwoord, per antwoordcategorie"),
+    "va_tab_diff": ("{m}: difference in lifetime value between answer categories",
+                    "{m}: verschil in klantwaarde tussen antwoordcategorieën"),
     "va_axis_clv": ("lifetime value over {h} months ({cur}, log scale)",
                     "klantwaarde over {h} maanden ({cur}, logaritmische schaal)"),
 })

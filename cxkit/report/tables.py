@@ -124,8 +124,8 @@ def _format_value(v: Any, kind: str, lang: str, currency: str) -> str:
         return f"< {i18n.num(0.001, '.3f', lang)}" if x < 0.001 else i18n.num(x, ".3f" if x < 0.1 else ".2f", lang)
     if kind == "two":
         return i18n.num(x, ",.2f", lang)
-    if kind == "money":
-        return f"{currency} {i18n.num(x, ',.0f', lang)}"
+    if kind == "money":  # the sign before the currency: "-€ 155", not "€ -155"
+        return f"{'-' if round(x) < 0 else ''}{currency} {i18n.num(abs(x), ',.0f', lang)}"
     if kind == "fraction":
         return f"{i18n.num(100 * x, ',.1f', lang)}%"
     if kind == "whole":
