@@ -986,3 +986,16 @@ _TEXT.update({
     "va_axis_clv": ("lifetime value over {h} months ({cur}, log scale)",
                     "klantwaarde over {h} maanden ({cur}, logaritmische schaal)"),
 })
+_COLUMNS.update({
+    "share": ("share", "aandeel"), "correlation": ("correlation", "correlatie"), "beta": ("beta", "bèta"),
+    "importance": ("importance", "belang"), "language": ("language", "taal"),
+})
+# Answer categories and their comparisons as table cells (reports 06, 07): whole-cell messages.
+_ANSWER_CATEGORIES = {"detractor": "criticaster", "passive": "passief", "promoter": "promotor", "low": "laag",
+                      "middle": "midden", "top box": "topbox", "hard": "moeilijk", "neutral": "neutraal",
+                      "easy": "makkelijk"}
+_MESSAGES.extend((_compile(en), nl) for en, nl in _ANSWER_CATEGORIES.items())
+_MESSAGES.extend((_compile(f"{a} - {b}"), f"{_ANSWER_CATEGORIES[a]} - {_ANSWER_CATEGORIES[b]}")
+                 for a, b in (("promoter", "detractor"), ("passive", "detractor"), ("promoter", "passive"),
+                              ("top box", "low"), ("middle", "low"), ("top box", "middle"),
+                              ("easy", "hard"), ("neutral", "hard"), ("easy", "neutral")))
