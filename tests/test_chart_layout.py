@@ -88,7 +88,7 @@ def test_research_charts_have_no_overlapping_text_and_bars_of_shares_from_zero(s
 
 # ---- every figure every default notebook draws, in English and Dutch
 
-NOTEBOOKS = ("01_cx_overview", "02_satisfaction_vs_loyalty", "03_effort_nps_churn", "04_drivers")
+NOTEBOOKS = ("01_cx_overview", "02_satisfaction_vs_loyalty", "03_effort_nps_churn", "04_drivers", "06_comments", "07_value")
 
 
 def _notebook_figures(name: str, lang: str, folder) -> list:
@@ -190,3 +190,23 @@ def test_csat_and_ces_by_group_are_dots_with_intervals_and_n(sample, lang):
         assert not ax.patches  # dots, not bars
         assert _overlaps(ax.figure) == []
         plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_clv_chart_is_a_labelled_log_axis_with_n_and_money(lang):
+    """Report 07: segment lifetime values a hundredfold apart stay readable (log axis, said so, values in money)."""
+    import pandas as pd
+
+    from cxkit.report.plots_value import clv_dots
+
+    t = pd.DataFrame({"segment": ["consumer", "enterprise", "smb", "tiny"], "customers": [11950, 2005, 6045, 12],
+                      "clv": [1204.7, 86466.4, 8887.3, float("nan")], "ci_low": [1183.3, 84087.1, 8688.8, float("nan")],
+                      "ci_high": [1228.8, 89115.8, 9106.6, float("nan")]})
+    ax = clv_dots(t, "segment", lang=lang)
+    assert ax.get_xscale() == "log" and "log" in ax.get_title() + ax.get_xlabel() or "logaritm" in ax.get_title()
+    labels = [x.get_text() for x in ax.get_yticklabels()]
+    assert all("(n = " in x for x in labels) and labels[3].endswith(cx.i18n.text("too_few", lang))
+    values = sorted(x.get_text() for x in ax.texts)
+    assert values == sorted(["€ 1,205", "€ 86,466", "€ 8,887"] if lang == "en" else ["€ 1.205", "€ 86.466", "€ 8.887"])
+    assert _overlaps(ax.figure) == []
+    plt.close(ax.figure)

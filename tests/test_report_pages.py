@@ -273,3 +273,50 @@ def test_dutch_reports_write_numbers_the_dutch_way(dutch_reports, tmp_path):
     assert len(pages) == 7  # the default report set, 01-07
     problems = [f"{name}: {node!r}" for name, (_, nodes) in pages.items() for node in nodes if english_numbers(node)]
     assert not problems, f"{len(problems)} text nodes with English-format numbers:\n" + "\n".join(problems[:40])
+
+
+# ---- reports 06 and 07: money, percentages and names in words (issue 12, reader standard)
+
+_COLUMN_JS = """
+const out = {};
+for (const t of document.querySelectorAll('table')) {
+  const heads = [...t.querySelectorAll('thead th')].map(th => th.innerText.trim());
+  heads.forEach((h, i) => { const cells = [...t.querySelectorAll('tbody tr')].map(tr => tr.children[i])
+                                           .filter(Boolean).map(td => td.innerText.trim());
+                            (out[h] = out[h] || []).push(...cells); });
+}
+return out;
+"""
+
+
+def test_value_and_comment_reports_show_money_percentages_and_words(default_reports, dutch_reports, tmp_path):
+    driver = _browser(tmp_path, performance_log=True)
+    try:
+        pages = {}
+        for folder, suffix in ((default_reports, ""), (dutch_reports, "_nl")):
+            for name in ("06_comments", "07_value"):
+                page = _read_page(driver, folder / f"{name}{suffix}" / f"{name}{suffix}.html")
+                pages[name + suffix] = (page, driver.execute_script(_COLUMN_JS))
+        index = {lang: _read_page(driver, folder / "index.html")["text"]
+                 for lang, folder in (("en", default_reports), ("nl", dutch_reports))}
+    finally:
+        driver.quit()
+    for name, (page, cols) in pages.items():
+        nl = name.endswith("_nl")
+        assert not [c for c in page["cells"] if re.fullmatch(r"-0([.,]0+)?%?", c)], f"{name}: -0.0 in a table"
+        if name.startswith("06"):
+            share = cols["aandeel" if nl else "share"]
+            assert share and all(c.endswith("%") or c == "–" for c in share), f"{name}: shares {share[:3]}"
+        else:
+            text = page["text"]
+            assert not re.search(r"\d money", text) and "nps:" not in text and "a 'easy'" not in text, name
+            assert re.search(r"€ \d{1,3}[.,]\d{3}", text), f"{name}: no amount in currency"
+            for col in (("responspercentage", "maandelijks behoud") if nl else ("response rate", "monthly retention")):
+                assert cols[col] and all(c.endswith("%") for c in cols[col]), f"{name}: {col} {cols[col][:3]}"
+            money = cols["klantwaarde" if nl else "lifetime value"]
+            assert money and all(c.startswith(("€", "-€")) for c in money), f"{name}: {money[:3]}"
+            months = cols["klantmaanden" if nl else "customer-months"]
+            assert all(re.fullmatch(r"[\d.,]+", c) and not re.search(r"[.,]\d$", c) for c in months), months[:3]
+    assert "What loyalty is worth and who answered" in index["en"] and "07 value" not in index["en"]
+    assert "Extra lifetime value of a promoter over a detractor" in index["en"] and "money" not in index["en"]
+    assert "Wat loyaliteit waard is en wie antwoordde" in index["nl"]

@@ -91,3 +91,40 @@ def test_result_html_uses_the_formatter_and_renders_markdown():
     html = Printer(Demo()).to_html()
     assert "**" not in html and "<strong>Bottom line</strong>" in html and "<li>" in html
     assert "&lt; 0.001" in html and ">False<" not in html
+
+
+def test_fractions_money_whole_numbers_and_no_negative_zero():
+    """Report 06/07 formats (issue 12): fractions in %, CLV and declared money in currency, no "-0.0"."""
+    t = pd.DataFrame({"segment": ["consumer", "smb"], "customer_months": [184061.0, 99447.4],
+                      "retention_month": [0.9823, 0.9791], "clv": [1204.7, 86466.4], "ci_low": [1183.3, 84087.1],
+                      "ci_high": [1228.8, 89115.8], "clv_simple": [1514.4, 165667.9], "sentiment": [-0.0004, 0.3]})
+    cells = _cells(cx.show(t).to_html())
+    assert cells[:8] == ["consumer", "184,061", "98.2%", "€ 1,205", "€ 1,183", "€ 1,229", "€ 1,514", "0.0"]
+    rates = pd.DataFrame({"dimension": ["segment"], "level": ["consumer"], "customers": [33066],
+                          "respondents": [11694], "response_rate": [0.3537], "ci_low": [0.3481], "ci_high": [0.3588]})
+    html = cx.show(rates, "nl").to_html()
+    assert _cells(html) == ["segment", "consumer", "33.066", "11.694", "35,4%", "34,8%", "35,9%"]
+    shares = pd.DataFrame({"label": ["Price"], "share": [0.1103], "ci_low": [0.1056], "ci_high": [0.1152],
+                           "difference": [5129.04]})
+    shares.attrs[cx.report.tables.FORMATS_ATTR] = {"share": "fraction", "difference": "money"}
+    assert _cells(cx.show(shares).to_html()) == ["Price", "11.0%", "10.6%", "11.5%", "€ 5,129"]
+    assert cx.report.tables.format_value(-0.04, "number") == "0.0"
+    assert cx.report.tables.format_value(-0.004, "two", "nl") == "0,00"
+    assert cx.report.tables.format_value(-0.4, "number") == "-0.4"
+
+
+def test_money_kpis_show_the_currency_and_names_in_words():
+    from cxkit.report.summary import kpi_change, kpi_interval, kpi_label, kpi_value
+
+    k = {"name": "promoter_value", "value": 5129.04, "ci_low": 4050.8, "ci_high": 6212.7, "n": 8303,
+         "unit": "money", "level": 0.95}
+    assert kpi_value(k) == "€ 5,129" and "money" not in kpi_value(k)
+    assert kpi_interval(k) == "95% CI € 4,051 to € 6,213 · n = 8,303"
+    assert kpi_value(k, "nl") == "€ 5.129"
+    assert kpi_change(k, {**k, "value": 4000.0})[0].startswith("+€ 1,129")
+    assert kpi_label(k) == "Extra lifetime value of a promoter over a detractor"
+    assert kpi_label({"name": "top_topic_share"}, "nl") == "Aandeel opmerkingen over het vaakst genoemde onderwerp"
+    from cxkit.report.i18n import REPORT_TITLES
+
+    assert REPORT_TITLES["07_value"][0] == "What loyalty is worth and who answered"
+    assert cx.report.tables.format_value(-154.9, "money") == "-€ 155"

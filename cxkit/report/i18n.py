@@ -723,15 +723,17 @@ INDEX_WORDS: dict[str, tuple[str, str]] = {
 
 # -- What loyalty is worth and who answered (issue 18: cxkit.stats.clv, research.value, research.response) --
 _TEXT.update({
-    "va_cat_detractor": ("detractor", "criticaster"), "va_cat_passive": ("passive", "passieve klant"),
-    "va_cat_promoter": ("promoter", "promotor"), "va_cat_hard": ("'hard' answer", "antwoord 'moeilijk'"),
-    "va_cat_neutral": ("'neutral' answer", "antwoord 'neutraal'"), "va_cat_easy": ("'easy' answer", "antwoord 'makkelijk'"),
-    "va_cat_low": ("low score", "lage score"), "va_cat_middle": ("middle score", "middenscore"),
-    "va_cat_top box": ("top-box score", "topboxscore"),
+    # each category with its article: "an 'easy' answer", "a promoter"
+    "va_cat_detractor": ("a detractor", "een criticaster"), "va_cat_passive": ("a passive", "een passieve klant"),
+    "va_cat_promoter": ("a promoter", "een promotor"), "va_cat_hard": ("a 'hard' answer", "een antwoord 'moeilijk'"),
+    "va_cat_neutral": ("a 'neutral' answer", "een antwoord 'neutraal'"),
+    "va_cat_easy": ("an 'easy' answer", "een antwoord 'makkelijk'"),
+    "va_cat_low": ("a low score", "een lage score"), "va_cat_middle": ("a middle score", "een middenscore"),
+    "va_cat_top box": ("a top-box score", "een topboxscore"),
     "va_all": ("all customers", "alle klanten"),
-    "va_diff": ("**{m}: a {hi} is worth {d} more than a {lo}** in lifetime value after the answer ({pct}% CI {a} to "
+    "va_diff": ("**{m}: {hi} is worth {d} more than {lo}** in lifetime value after the answer ({pct}% CI {a} to "
                 "{b}, {h} months).",
-                "**{m}: een {hi} is {d} meer waard dan een {lo}** aan klantwaarde na het antwoord ({pct}%-BI {a} tot "
+                "**{m}: {hi} is {d} meer waard dan {lo}** aan klantwaarde na het antwoord ({pct}%-BI {a} tot "
                 "{b}, {h} maanden)."),
     "va_move": ("Moving one detractor to passive is worth {d} ({pct}% CI {a} to {b}).",
                 "Eén criticaster passief maken is {d} waard ({pct}%-BI {a} tot {b})."),
@@ -1045,3 +1047,33 @@ _MESSAGES.extend((_compile(en), nl) for en, nl in [
     ("weights ({which}; {cols}): {headline}.", "weging ({which}; {cols}): {headline}."),
     ("all answers", "alle antwoorden"),
 ])
+
+
+# Reports 06 and 07 brought to the reader standard (issue 12 polish): titles, columns, the CLV chart.
+REPORT_TITLES["07_value"] = ("What loyalty is worth and who answered", "Wat loyaliteit waard is en wie antwoordde")
+_COLUMNS.update({
+    "pct_of_r2": ("% of R²", "% van R²"),
+})
+_TEXT.update({
+    "va_fig_clv": ("Lifetime value of a new customer per {by} ({pct}% interval, log scale)",
+                   "Klantwaarde van een nieuwe klant per {by} ({pct}%-interval, logaritmische schaal)"),
+    "va_tab_by_answer": ("{m}: lifetime value after the answer, per answer category",
+                         "{m}: klantwaarde na het antwoord, per antwoordcategorie"),
+    "va_tab_diff": ("{m}: difference in lifetime value between answer categories",
+                    "{m}: verschil in klantwaarde tussen antwoordcategorieën"),
+    "va_axis_clv": ("lifetime value over {h} months ({cur}, log scale)",
+                    "klantwaarde over {h} maanden ({cur}, logaritmische schaal)"),
+})
+_COLUMNS.update({
+    "share": ("share", "aandeel"), "correlation": ("correlation", "correlatie"), "beta": ("beta", "bèta"),
+    "importance": ("importance", "belang"), "language": ("language", "taal"),
+})
+# Answer categories and their comparisons as table cells (reports 06, 07): whole-cell messages.
+_ANSWER_CATEGORIES = {"detractor": "criticaster", "passive": "passief", "promoter": "promotor", "low": "laag",
+                      "middle": "midden", "top box": "topbox", "hard": "moeilijk", "neutral": "neutraal",
+                      "easy": "makkelijk"}
+_MESSAGES.extend((_compile(en), nl) for en, nl in _ANSWER_CATEGORIES.items())
+_MESSAGES.extend((_compile(f"{a} - {b}"), f"{_ANSWER_CATEGORIES[a]} - {_ANSWER_CATEGORIES[b]}")
+                 for a, b in (("promoter", "detractor"), ("passive", "detractor"), ("promoter", "passive"),
+                              ("top box", "low"), ("middle", "low"), ("top box", "middle"),
+                              ("easy", "hard"), ("neutral", "hard"), ("easy", "neutral")))

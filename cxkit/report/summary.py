@@ -33,7 +33,15 @@ _NAMES: dict[str, tuple[str, str]] = {
         "Extra churn of satisfied non-promoters vs promoters",
         "Extra opzeggingen van tevreden niet-promotors t.o.v. promotors"),
     "drivers_r2": ("NPS explained by the drivers", "Verklaard deel van de NPS door de drijfveren"),
+    # reports 06 and 07 (issue 12 polish)
+    "top_topic_share": ("Share of comments on the most mentioned topic",
+                        "Aandeel opmerkingen over het vaakst genoemde onderwerp"),
+    "promoter_value": ("Extra lifetime value of a promoter over a detractor",
+                       "Extra klantwaarde van een promotor boven een criticaster"),
 }
+#: Units shown as money: currency first, thousands separators, no decimals (as the tables show money).
+MONEY_UNITS = frozenset({"money", "€", "EUR"})
+CURRENCY = "€"
 _UNITS: dict[str, tuple[str, str]] = {
     "points": ("points", "punten"), "% top box": ("% top box", "% topbox"), "% easy": ("% easy", "% makkelijk"),
     "% of customers": ("% of customers", "% van de klanten"), "%": ("%", "%"),
@@ -78,7 +86,20 @@ def kpi_label(kpi: Mapping[str, Any], lang: str = "en") -> str:
 
 
 def _digits(kpi: Mapping[str, Any]) -> int:
-    return 2 if str(kpi.get("unit", "")) in TWO_DECIMALS else 1
+    unit = str(kpi.get("unit", ""))
+    return 2 if unit in TWO_DECIMALS else 0 if unit in MONEY_UNITS else 1
+
+
+def _money(kpi: Mapping[str, Any]) -> bool:
+    return str(kpi.get("unit", "")) in MONEY_UNITS
+
+
+def _amount(kpi: Mapping[str, Any], x: float, lang: str, sign: bool = False) -> str:
+    """A KPI's number in its unit's precision; money as ``€ 5,129`` (sign before the currency)."""
+    s = i18n.fmt(x, _digits(kpi), lang, sign=sign)
+    if not _money(kpi):
+        return s
+    return f"{s[0]}{CURRENCY} {s[1:]}" if sign else f"{CURRENCY} {s}"
 
 
 def _unit(kpi: Mapping[str, Any], lang: str) -> str:
@@ -92,8 +113,8 @@ def kpi_value(kpi: Mapping[str, Any], lang: str = "en", unit: bool = True) -> st
         return _word("suppressed", lang)
     if kpi.get("value") is None:
         return _word("missing", lang)
-    v = i18n.fmt(kpi["value"], _digits(kpi), lang)
-    u = _unit(kpi, lang)
+    v = _amount(kpi, kpi["value"], lang)
+    u = "" if _money(kpi) else _unit(kpi, lang)
     return f"{v} {u}".strip() if unit else v
 
 
@@ -101,9 +122,8 @@ def kpi_interval(kpi: Mapping[str, Any], lang: str = "en") -> str:
     """``95% CI 10.1 to 14.2 · n = 1,234`` (the interval left out when there is none)."""
     parts = []
     if kpi.get("ci_low") is not None and kpi.get("ci_high") is not None and not kpi.get("suppressed"):
-        d = _digits(kpi)
         pct = round(100 * (kpi.get("level") or 0.95))
-        parts.append(_word("ci", lang, pct=pct, lo=i18n.fmt(kpi["ci_low"], d, lang), hi=i18n.fmt(kpi["ci_high"], d, lang)))
+        parts.append(_word("ci", lang, pct=pct, lo=_amount(kpi, kpi["ci_low"], lang), hi=_amount(kpi, kpi["ci_high"], lang)))
     parts.append(_word("n", lang, n=i18n.fmt(kpi.get("n", 0), 0, lang)))
     return " · ".join(parts)
 
@@ -138,7 +158,7 @@ def kpi_change(kpi: Mapping[str, Any], previous: Mapping[str, Any] | None, lang:
     if previous is None or kpi.get("value") is None or previous.get("value") is None:
         return _word("first", lang), "first"
     diff = kpi["value"] - previous["value"]
-    d = i18n.fmt(diff, _digits(kpi), lang, sign=True)
+    d = _amount(kpi, diff, lang, sign=True)
     se1, se2 = _se(kpi), _se(previous)
     level = kpi.get("level") or 0.95
     sig = (se1 is not None and se2 is not None and (se1 ** 2 + se2 ** 2) > 0

@@ -26,7 +26,7 @@ import pandas as pd
 from ..stats.suppression import SUPPRESSION_COLUMNS
 from . import i18n
 
-__all__ = ["show", "to_html", "TECHNICAL", "DATA_COLUMNS", "column_kind", "format_value"]
+__all__ = ["show", "to_html", "TECHNICAL", "DATA_COLUMNS", "FORMATS_ATTR", "column_kind", "format_value"]
 
 #: Columns an analyst needs but a manager does not: hidden unless ``technical=True``.
 TECHNICAL = frozenset({"method", "se", "n_eff", "note", "kind", "suppressed", "statistic", "scale", "unit",
@@ -40,13 +40,22 @@ _P = re.compile(r"^(p|p_value|p_adj|p_holm|pvalue|p_trend|p_.*)$")
 _TWO = re.compile(r"(^|_)(auc|rho|tau|r|r2|odds_ratio|hazard_ratio|or|hr|corr|correlation|importance_share|beta|importance)"
                   r"($|_)|odds|hazard|auc|rho|tau")
 _PCT = re.compile(r"(^|_)(pct|share|rate|csat|percent|top_box_pct)($|_)|%")
-_MONEY = re.compile(r"(^|_)(revenue|money|amount|value_at_risk|at_risk|spend|arr|mrr)($|_)")
+_MONEY = re.compile(r"(^|_)(revenue|money|amount|value_at_risk|at_risk|spend|arr|mrr|clv)($|_)")
+#: Shares kept as fractions (0.98) by the code that computes them: shown as a percentage with 1 dp.
+_FRACTION = re.compile(r"^(retention_month|response_rate)$")
+#: Sums of (partial) months or customers: whole numbers.
+_WHOLE = re.compile(r"^(customer_months)$")
+#: ``DataFrame.attrs`` key a study sets to name its columns' formats where the name alone cannot tell
+#: (a ``share`` that is a fraction, a ``difference`` in money): ``{"share": "fraction"}``.
+FORMATS_ATTR = "cxkit_formats"
+KINDS = ("p", "two", "pct", "fraction", "money", "count", "whole", "bool", "number", "text")
 _COUNT = re.compile(r"^(n|n_.*|.*_n|count|promoters|passives|detractors|churned|joined|at_start|at_end|events|"
                     r"customers|answers|rows|top_box|easy)$")
 
 
 def column_kind(name: str, series: pd.Series) -> str:
-    """How a column is formatted: ``p``, ``two``, ``pct``, ``money``, ``count``, ``bool``, ``number`` or ``text``."""
+    """How a column is formatted: ``p``, ``two``, ``pct`` (already in %), ``fraction`` (0-1, shown in %),
+    ``money``, ``count``, ``whole``, ``bool``, ``number`` or ``text``."""
     key = str(name).lower()
     if pd.api.types.is_bool_dtype(series):
         return "bool"
@@ -58,6 +67,10 @@ def column_kind(name: str, series: pd.Series) -> str:
         return "text"
     if _P.match(key):
         return "p"
+    if _FRACTION.match(key):
+        return "fraction"
+    if _WHOLE.match(key):
+        return "whole"
     if re.match(r"(pct|share|percent)_", key):  # pct_at_risk is a share of the money, not money
         return "pct"
     if _MONEY.search(key):
@@ -83,6 +96,12 @@ DASH = "–"
 
 def format_value(v: Any, kind: str, lang: str = "en", currency: str = "€") -> str:
     """One cell as plain text (escaped later, by the Styler). Missing values are a dash."""
+    s = _format_value(v, kind, lang, currency)
+    # a small negative rounded to zero reads as a sign without a value: "-0.0" is shown as "0.0"
+    return s.replace("-", "", 1) if re.fullmatch(r"-0([.,]0+)?%?", s) else s
+
+
+def _format_value(v: Any, kind: str, lang: str, currency: str) -> str:
     if _missing(v):
         return DASH
     if kind == "bool":
@@ -105,8 +124,12 @@ def format_value(v: Any, kind: str, lang: str = "en", currency: str = "€") -> 
         return f"< {i18n.num(0.001, '.3f', lang)}" if x < 0.001 else i18n.num(x, ".3f" if x < 0.1 else ".2f", lang)
     if kind == "two":
         return i18n.num(x, ",.2f", lang)
-    if kind == "money":
-        return f"{currency} {i18n.num(x, ',.0f', lang)}"
+    if kind == "money":  # the sign before the currency: "-€ 155", not "€ -155"
+        return f"{'-' if round(x) < 0 else ''}{currency} {i18n.num(abs(x), ',.0f', lang)}"
+    if kind == "fraction":
+        return f"{i18n.num(100 * x, ',.1f', lang)}%"
+    if kind == "whole":
+        return i18n.num(x, ",.0f", lang)
     if kind == "count":
         return i18n.num(x, ",.0f", lang) if float(x).is_integer() else i18n.num(x, ",.1f", lang)
     return i18n.num(x, ",.1f", lang)
@@ -183,15 +206,19 @@ def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, t
     sig_col = _sig_column(data) if sig is not None else None
     # a technical column that names the rows (method: spearman, kendall) stays: without it rows are unnamed
     drop = set(hide) | (set() if technical else TECHNICAL - set(data.columns[:1]))
+    if "level" in data.columns and not pd.api.types.is_numeric_dtype(data["level"]):
+        drop.discard("level")  # a text `level` names the group (response rates), not a confidence level
     if sig_col is not None:
         drop.add("significant")
     cols = [c for c in data.columns if c not in drop]
     shown = data[cols].copy()
     kinds = {c: column_kind(c, data[c]) for c in cols}
+    declared = getattr(table, "attrs", {}).get(FORMATS_ATTR) or {}
+    kinds.update({c: k for c, k in declared.items() if c in kinds and k in KINDS})
     for i, c in enumerate(cols):  # an interval is in its estimate's unit (at_risk, ci_low, ci_high: all money)
         if c in ("ci_low", "ci_high") and i and kinds[c] == "number":
             est = cols[i - 1] if cols[i - 1] != "ci_low" else cols[i - 2] if i > 1 else None
-            if est is not None and kinds[est] in ("money", "two"):
+            if est is not None and kinds[est] in ("money", "two", "fraction"):
                 kinds[c] = kinds[est]
     cells = pd.DataFrame({c: [format_value(v, kinds[c], lang, currency) for v in shown[c]] for c in cols},
                          index=shown.index)

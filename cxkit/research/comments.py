@@ -37,6 +37,7 @@ from ..data.privacy import scrub_text
 from ..errors import CxkitError, SpecError
 from ..report.i18n import num
 from ..report.i18n import text as _t
+from ..report.tables import FORMATS_ATTR
 from ..stats.intervals import wilson
 from ..stats.logit import logit
 from ..stats.suppression import suppress
@@ -255,6 +256,8 @@ def comment_study(source: str | Path | Mapping[str, Any] | Dataset, *, codebook:
                                 "share": cnt.to_numpy() / n, "ci_low": lo, "ci_high": hi,
                                 "sentiment": np.round(sent, 4)})
     topic_table = topic_table.sort_values(["comments", "topic"], ascending=[False, True], ignore_index=True)
+    # shares are fractions here (0.14): the table formatter shows them, and their intervals, in %
+    topic_table.attrs[FORMATS_ATTR] = {"share": "fraction"}
     tables["topics"] = topic_table
     shown = topic_table[topic_table["comments"] > 0].head(3)
     facts["top"] = ", ".join(f"{r.label} ({num(100 * r.share, '.0f', lang)}%)" for r in shown.itertuples())
@@ -311,14 +314,16 @@ def comment_study(source: str | Path | Mapping[str, Any] | Dataset, *, codebook:
         prev_t = pd.concat(prev, ignore_index=True)
         tables["prevalence"] = suppress(prev_t, size_col="comments", value_cols=["mentions", "share", "ci_low",
                                                                                   "ci_high"], min_n=min_n)
+        tables["prevalence"].attrs[FORMATS_ATTR] = {"share": "fraction"}
         used = [t for t in topics if MIN_MENTIONS <= m[t].sum() <= len(m) - MIN_MENTIONS]
         alpha = 1 - level
         if used and m["detractor"].nunique() == 2:
             x = m[["detractor", *used]].astype(float)
             try:
                 imp = relative_importance(x, "detractor", used, n_boot=n_boot, seed=seed, level=level, min_n=min_n)
-                tables["detractor_importance"] = imp.table.assign(
-                    label=lambda d: d["driver"].map(labels) if "driver" in d else None)
+                t_imp = imp.table.assign(label=lambda d: d["driver"].map(labels) if "driver" in d else None)
+                # the topic's name first: it names the row
+                tables["detractor_importance"] = t_imp[["label", *[c for c in t_imp.columns if c != "label"]]]
             except CxkitError as exc:
                 notes.append(str(exc))
             fit = logit(x, "detractor", used, level=level)

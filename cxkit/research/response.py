@@ -28,6 +28,7 @@ from .._checks import as_list, check_level, check_min_n
 from .._results import Result, p_text
 from ..data.dataset import Dataset
 from ..errors import DataError, ParameterError
+from ..report.tables import FORMATS_ATTR
 from ..stats.intervals import wilson
 from ..stats.suppression import suppress
 from .alignment import effective_cut, plain_ids
@@ -226,6 +227,8 @@ def response_bias(ds: Dataset, metric: str | None = None, *, freq: str = "Q", as
             rows.append({"variable": f"churned within {horizon_days} days", "respondents": ca, "non_respondents": cb,
                          "test": "chi-square", "statistic": chi2, "p_value": p, "n": int(done.sum())})
     t = pd.DataFrame(rows, columns=BIAS_COLUMNS)
+    # rows mix shares (0.637), years and money: two decimals keep a share's difference readable
+    t.attrs[FORMATS_ATTR] = {"respondents": "two", "non_respondents": "two", "difference": "two"}
     t["difference"] = t["respondents"] - t["non_respondents"]
     notes = ["customer-periods are treated as independent (a customer is in several periods)",
              f"churn: only periods whose {horizon_days}-day follow-up is over by the cut-off"]

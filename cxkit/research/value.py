@@ -23,6 +23,7 @@ from ..data.dataset import Dataset
 from ..errors import DataError, ParameterError
 from ..report.i18n import message, num, pvalue
 from ..report.i18n import text as _t
+from ..report.tables import FORMATS_ATTR, format_value
 from ..stats.clv import MONTH_DAYS, CLVResult, clv
 from ..stats.survival import BAND_ORDER, score_band
 from .alignment import align_churn, effective_cut, plain_ids
@@ -184,8 +185,10 @@ def value_by_category(ds: Dataset, metric: str | None = None, *, payments: pd.Da
         diffs.append(row)
     notes += [f"clock starts at each customer's first {metric} answer (churn before it is not counted; "
               "answers given on or after leaving are left out)", *res.notes]
+    differences = pd.DataFrame(diffs, columns=DIFF_COLUMNS)
+    differences.attrs[FORMATS_ATTR] = {"difference": "money"}  # differences of lifetime values: money
     return ValueByCategory(metric=metric, kind=scale.kind, table=table,
-                           differences=pd.DataFrame(diffs, columns=DIFF_COLUMNS), clv_result=res,
+                           differences=differences, clv_result=res,
                            revenue_source=source, level=level, notes=tuple(notes))
 
 
@@ -229,6 +232,7 @@ def clv_revenue_at_risk(ds: Dataset, segment_clv: CLVResult | None, *, by: str =
                 "segment's monthly retention.")
     else:
         note = partial_note
+    table.attrs[FORMATS_ATTR] = {value: "money"}  # what each customer is worth, in money
     return table, note
 
 
@@ -273,7 +277,14 @@ class ValueStudy(Study):
 
 
 def _money(x: float, lang: str) -> str:
-    return num(float(x), ",.0f", lang)
+    return format_value(float(x), "money", lang)  # as the tables: "€ 5,129"
+
+
+def _metric(code: str, lang: str) -> str:
+    """A metric in words ("Net Promoter Score"), as the KPI tiles name it."""
+    from ..report.summary import kpi_label
+
+    return kpi_label({"name": code}, lang)
 
 
 def describe_value(study: ValueStudy, lang: str = "en") -> str:
@@ -284,11 +295,11 @@ def describe_value(study: ValueStudy, lang: str = "en") -> str:
     for m, r in study.by_answer.items():
         d = r.differences.dropna(subset=["difference"])
         if d.empty:
-            lines.append(_t("va_no_diff", lang, m=m))
+            lines.append(_t("va_no_diff", lang, m=_metric(m, lang)))
             continue
         top, mid = d.iloc[0], d[d["comparison"] == r.differences["comparison"].iloc[1]]
         hi, lo = top["comparison"].split(" - ")
-        line = _t("va_diff", lang, m=m, hi=_t(f"va_cat_{hi}", lang), lo=_t(f"va_cat_{lo}", lang), d=_money(top["difference"], lang), pct=pct, a=_money(top["ci_low"], lang),
+        line = _t("va_diff", lang, m=_metric(m, lang), hi=_t(f"va_cat_{hi}", lang), lo=_t(f"va_cat_{lo}", lang), d=_money(top["difference"], lang), pct=pct, a=_money(top["ci_low"], lang),
                   b=_money(top["ci_high"], lang), h=p["horizon"])
         if r.kind == "nps" and len(mid) and pd.notna(mid["difference"].iloc[0]):
             mm = mid.iloc[0]
@@ -305,11 +316,11 @@ def describe_value(study: ValueStudy, lang: str = "en") -> str:
                             list="; ".join(parts)))
     if study.risk is not None and len(study.risk):
         tot = study.risk.iloc[-1]
-        lines.append(_t("va_risk", lang, v=_money(tot["at_risk"], lang), n=_money(tot["customers"], lang),
+        lines.append(_t("va_risk", lang, v=_money(tot["at_risk"], lang), n=num(tot["customers"], ",.0f", lang),
                         days=p["horizon_days"], pct=num(tot["pct_at_risk"], ".1f", lang)) + " "
                      + message(study.risk_note, lang))
     if study.rates is not None:
-        lines.append(_t("va_rate", lang, m=study.rates.metric, r=num(100 * study.rates.overall, ".1f", lang)))
+        lines.append(_t("va_rate", lang, m=_metric(study.rates.metric, lang), r=num(100 * study.rates.overall, ".1f", lang)))
     if study.bias is not None:
         b = study.bias
         if b.differs:
