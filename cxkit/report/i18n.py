@@ -1013,12 +1013,12 @@ _TEXT.update({
     "wtr_all": ("all answers", "alle antwoorden"), "wtr_column": ("weight column", "gewichtkolom"),
     "wtr_yes": ("yes", "ja"), "wtr_no": ("no", "nee"),
     "wtr_none": ("The figures of this report are unweighted: the dataset spec has no `weights:` block. To weight "
-                 "the answers to known population shares, add `weights:` with `targets` per column (for example "
-                 "segment: {{consumer: 0.5, smb: 0.35, enterprise: 0.15}}) to the spec; see data/README.md.",
+                 "the answers to known population shares, add `weights:` with `targets` per column (the share of "
+                 "each category in the population) to the spec; data/README.md shows an example.",
                  "De cijfers van dit rapport zijn ongewogen: de dataspecificatie heeft geen blok `weights:`. Om de "
                  "antwoorden te wegen naar bekende aandelen in de populatie, voeg `weights:` met `targets` per kolom "
-                 "toe aan de specificatie (bijvoorbeeld segment: {{consumer: 0.5, smb: 0.35, enterprise: 0.15}}); "
-                 "zie data/README.md."),
+                 "(het aandeel van elke categorie in de populatie) toe aan de specificatie; data/README.md geeft een "
+                 "voorbeeld."),
     "wtr_column_only": ("The answers carry the dataset's weight column (no `weights:` targets in the spec, so "
                         "nothing was raked); its efficiency is below.",
                         "De antwoorden dragen de gewichtkolom van de dataset (geen doelen onder `weights:` in de "
