@@ -11,7 +11,6 @@ needs no computation.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ import nbformat
 
 from .i18n import check_lang
 from .i18n import text as _t
-from .kpis import KPI_MIME, _label, _number
+from .kpis import _label, _number, carry, extract_records
 
 __all__ = ["record_alerts", "alert_records", "extract_alerts", "alert_lines"]
 
@@ -66,29 +65,13 @@ def record_alerts(monitors: Any, lang: str = "en") -> list[dict[str, Any]]:
     body = (f"<ul class='cxkit-alerts'>{items}</ul>" if records
             else f"<p class='cxkit-alerts'>{html.escape(_t('al_none', lang))}</p>")
     plain = "\n".join(r["text"][lang] for r in records) or _t("al_none", lang)
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:  # plain Python: nothing to show
-        return records
-    if get_ipython() is not None:
-        display({KPI_MIME: {"kpis": [], "alerts": records}, "text/html": body, "text/plain": plain}, raw=True)
+    carry({"alerts": records}, body, plain)
     return records
 
 
 def extract_alerts(notebook: str | Path | nbformat.NotebookNode) -> list[dict[str, Any]]:
     """The alerts an executed notebook recorded with :func:`record_alerts`, in order."""
-    nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(str(notebook), as_version=4)
-    out: list[dict[str, Any]] = []
-    for cell in nb.cells:
-        for o in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            data = o.get("data", {}) if o.get("output_type") in ("display_data", "execute_result") else {}
-            payload = data.get(KPI_MIME)
-            if isinstance(payload, str):
-                payload = json.loads(payload)
-            if isinstance(payload, Mapping):
-                out.extend(dict(a) for a in payload.get("alerts", []) if isinstance(a, Mapping))
-    return out
+    return extract_records(notebook, "alerts")
 
 
 def alert_lines(alerts: Iterable[Mapping[str, Any]], lang: str) -> list[str]:

@@ -10,8 +10,7 @@ notebook; :func:`run_family` joins every report's tests into the run's family.
 from __future__ import annotations
 
 import html
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ import nbformat
 
 from ..stats.multiplicity import METHODS, TestFamily, tests
 from .i18n import num, text
-from .kpis import KPI_MIME
+from .kpis import carry, extract_records
 
 __all__ = ["record_tests", "extract_tests", "run_family", "budget_line", "CELL_TAG"]
 
@@ -49,31 +48,13 @@ def record_tests(lang: str = "en", method: str = "fdr_bh", alpha: float = 0.05,
     fam = tests if family is None else family
     records = [dict(r) for r in fam.records]
     line = budget_line(len(records), method, alpha, lang)
-    try:
-        from IPython import get_ipython
-        from IPython.display import display
-    except ImportError:  # plain Python: nothing to show
-        return records
-    if get_ipython() is not None:
-        display({KPI_MIME: {"kpis": [], "tests": records},
-                 "text/html": f"<p class='cxkit-error-budget'>{html.escape(line)}</p>",
-                 "text/plain": line}, raw=True)
+    carry({"tests": records}, f"<p class='cxkit-error-budget'>{html.escape(line)}</p>", line)
     return records
 
 
 def extract_tests(notebook: str | Path | nbformat.NotebookNode) -> list[dict[str, Any]]:
     """The tests an executed notebook carried with :func:`record_tests` (empty: none recorded)."""
-    nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(str(notebook), as_version=4)
-    out: list[dict[str, Any]] = []
-    for cell in nb.cells:
-        for o in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            data = o.get("data", {}) if o.get("output_type") in ("display_data", "execute_result") else {}
-            payload = data.get(KPI_MIME)
-            if isinstance(payload, str):
-                payload = json.loads(payload)
-            if isinstance(payload, Mapping) and "tests" in payload:
-                out.extend(dict(t) for t in payload["tests"])
-    return out
+    return extract_records(notebook, "tests")
 
 
 def run_family(reports: Iterable[tuple[str, list[dict[str, Any]]]]) -> TestFamily:

@@ -99,6 +99,12 @@ def _display(kpis: list[dict[str, Any]], lang: str = "en") -> None:
              f"</th><th>{html.escape(text('kpi_interval_n', lang))}</th></tr></thead>"
              f"<tbody>{''.join(rows)}</tbody></table>")
     plain = "\n".join(f"{kpi_label(k, lang)}: {kpi_value(k, lang)} ({kpi_interval(k, lang)})" for k in kpis)
+    carry({"kpis": kpis}, table, plain)
+
+
+def carry(payload: Mapping[str, Any], html_text: str, plain: str) -> None:
+    """Show ``html_text`` to a reader and carry ``payload`` (KPIs, tests, alerts) under :data:`KPI_MIME`
+    for the runner, which reads it back with :func:`extract_records`. Outside IPython: nothing."""
     try:
         from IPython import get_ipython
         from IPython.display import display
@@ -106,7 +112,7 @@ def _display(kpis: list[dict[str, Any]], lang: str = "en") -> None:
         return
     if get_ipython() is None:
         return
-    display({KPI_MIME: {"kpis": kpis}, "text/html": table, "text/plain": plain}, raw=True)
+    display({KPI_MIME: {"kpis": [], **payload}, "text/html": html_text, "text/plain": plain}, raw=True)
 
 
 def record_kpi(name: str, value: float | None, *, n: int, ci_low: float | None = None,
@@ -185,8 +191,9 @@ def record_kpis(table: pd.DataFrame, *, name: str | None = None, name_col: str =
     return kpis
 
 
-def extract_kpis(notebook: str | Path | nbformat.NotebookNode) -> list[dict[str, Any]]:
-    """The figures recorded in an executed notebook, in the order they were recorded."""
+def extract_records(notebook: str | Path | nbformat.NotebookNode, key: str) -> list[dict[str, Any]]:
+    """The records an executed notebook carried under ``key`` (``kpis``, ``tests``, ``alerts``) with
+    :func:`carry`, in the order they were recorded."""
     nb = notebook if isinstance(notebook, nbformat.NotebookNode) else nbformat.read(str(notebook), as_version=4)
     out: list[dict[str, Any]] = []
     for cell in nb.cells:
@@ -196,8 +203,13 @@ def extract_kpis(notebook: str | Path | nbformat.NotebookNode) -> list[dict[str,
             if isinstance(payload, str):  # some writers keep JSON MIME data as text
                 payload = json.loads(payload)
             if isinstance(payload, Mapping):
-                out.extend(dict(k) for k in payload.get("kpis", []))
+                out.extend(dict(r) for r in payload.get(key, []) if isinstance(r, Mapping))
     return out
+
+
+def extract_kpis(notebook: str | Path | nbformat.NotebookNode) -> list[dict[str, Any]]:
+    """The figures recorded in an executed notebook, in the order they were recorded."""
+    return extract_records(notebook, "kpis")
 
 
 def not_applicable(reason: str) -> str:
