@@ -131,6 +131,7 @@ MESSAGES: list[tuple[str, str]] = [
     ("two-proportion score test, Newcombe interval", "scoretoets voor twee proporties, Newcombe-interval"),
     ("adjusted-Wald z (Rocks 2016)", "aangepaste-Wald-z (Rocks 2016)"),
     ("Mann-Whitney U (interval: Welch)", "Mann-Whitney-U (interval: Welch)"),
+    ("Wald, clustered by customer", "Wald, geclusterd per klant"),
     ("z test (trinomial variance)", "z-toets (trinomiale variantie)"),
     ("{reason}: suppressed", "{reason}: weggelaten"),
     # The English side comes from the one suppression wording (stats.suppression.REASON_TEXT).

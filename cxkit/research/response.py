@@ -6,10 +6,11 @@ denominator is customers, not invitations: said in the notes). The unit is the c
 (quarter by default): a customer active at any time in the quarter, answered or not.
 
 :func:`response_bias` compares respondents with non-respondents on what is known of both: segment
-mix (chi-square), tenure and revenue (Mann-Whitney, as revenue is skewed; means shown), and churn
-within ``horizon_days`` after the period (two proportions, Wilson intervals), counting only periods
-whose horizon is over. A customer appears once per period, so the tests treat customer-periods as
-independent (noted).
+mix, tenure, revenue (means) and churn within ``horizon_days`` after the period (shares), counting
+only periods whose horizon is over. A customer appears once per period, so several rows are the same
+customer: every test is a Wald test with a cluster-robust covariance by customer
+(:func:`cxkit.stats.clustered.cluster_wald`), not a chi-square or rank test that would count each
+customer-period as a separate customer.
 
 :func:`weight_to_base` rakes respondents to the base's margins (segment, tenure band, later churn)
 through :func:`cxkit.stats.raking.rake` and shows NPS weighted and unweighted side by side.
@@ -22,13 +23,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .._checks import as_list, check_level, check_min_n
 from .._results import Result, p_text
 from ..data.dataset import Dataset
 from ..errors import DataError, ParameterError
 from ..report.tables import FORMATS_ATTR
+from ..stats.clustered import cluster_wald
 from ..stats.intervals import wilson
 from ..stats.suppression import suppress
 from .alignment import effective_cut, plain_ids
@@ -192,45 +193,42 @@ def response_bias(ds: Dataset, metric: str | None = None, *, freq: str = "Q", as
                   horizon_days: int = 180, alpha: float = 0.05, base: pd.DataFrame | None = None) -> ResponseBias:
     """Compare respondents with non-respondents: segment mix, tenure, revenue, churn afterwards.
 
-    Rows of the table: ``segment`` (chi-square; the figures are the largest segment's share), ``tenure
-    (years)`` and ``revenue`` (means; Mann-Whitney U test), ``churned within {horizon_days} days`` (shares;
-    chi-square test of the 2x2 table), each over customer-periods.
+    Rows of the table: ``segment ({largest} share)`` (the largest segment's share; the test is joint over
+    all segments: do response rates differ between segments), ``tenure (years)`` and ``revenue`` (means),
+    ``churned within {horizon_days} days`` (shares). ``test``: Wald chi-square, cluster-robust by customer
+    (a customer is in several periods); ``n``: customer-periods.
     """
     metric = metric or (ds.metrics("nps") or ds.metrics())[0]
     b = response_base(ds, metric, freq=freq, as_of=as_of, horizon_days=horizon_days) if base is None else base
-    a = b["answered"].to_numpy(bool)
+    a = b["answered"].astype(bool)
+    ids = b["customer_id"].to_numpy()
+    test = "Wald, clustered by customer"
     rows = []
+
+    def add(name: str, resp: float, non: float, y, x, keep=slice(None)) -> None:
+        w = cluster_wald(y[keep], x[keep], ids[keep])
+        rows.append({"variable": name, "respondents": resp, "non_respondents": non, "test": test,
+                     "statistic": w.statistic, "p_value": w.p_value, "n": w.n})
+
     if "segment" in b.columns and b["segment"].nunique() > 1:
-        tab = pd.crosstab(b["segment"].astype(str), a)
-        chi2, p, _, _ = stats.chi2_contingency(tab.to_numpy())
-        top = tab.sum(axis=1).idxmax()
-        sh = tab.loc[top] / tab.sum()
-        rows.append({"variable": f"segment ({top} share)", "respondents": sh.get(True, np.nan),
-                     "non_respondents": sh.get(False, np.nan), "test": "chi-square", "statistic": chi2,
-                     "p_value": p, "n": int(tab.to_numpy().sum())})
+        seg = b["segment"].astype(str)
+        top = seg.value_counts().idxmax()
+        add(f"segment ({top} share)", (seg[a] == top).mean(), (seg[~a] == top).mean(), a.astype(float), seg)
     for col, name in (("tenure_years", "tenure (years)"), ("value", "revenue")):
         if col in b.columns:
             x = pd.to_numeric(b[col], errors="coerce")
-            xa, xb = x[a].dropna(), x[~a].dropna()
-            if len(xa) and len(xb):
-                u = stats.mannwhitneyu(xa, xb)
-                rows.append({"variable": name, "respondents": xa.mean(), "non_respondents": xb.mean(),
-                             "test": "Mann-Whitney U", "statistic": u.statistic, "p_value": u.pvalue,
-                             "n": len(xa) + len(xb)})
+            if x[a].notna().any() and x[~a].notna().any():
+                add(name, x[a].mean(), x[~a].mean(), x.to_numpy(float), a)
     c = b["churned_later"]
     done = c.notna().to_numpy()
-    if done.any() and (~a[done]).any() and a[done].any():
-        tab = pd.crosstab(a[done], c[done].astype(bool))
-        if tab.shape == (2, 2):
-            chi2, p, _, _ = stats.chi2_contingency(tab.to_numpy(), correction=False)
-            ca, cb = c[done][a[done]].mean(), c[done][~a[done]].mean()
-            rows.append({"variable": f"churned within {horizon_days} days", "respondents": ca, "non_respondents": cb,
-                         "test": "chi-square", "statistic": chi2, "p_value": p, "n": int(done.sum())})
+    if done.any() and (~a[done]).any() and a[done].any() and c[done].nunique() > 1:
+        add(f"churned within {horizon_days} days", c[done][a[done]].mean(), c[done][~a[done]].mean(),
+            c.to_numpy(float), a, done)
     t = pd.DataFrame(rows, columns=BIAS_COLUMNS)
     # rows mix shares (0.637), years and money: two decimals keep a share's difference readable
     t.attrs[FORMATS_ATTR] = {"respondents": "two", "non_respondents": "two", "difference": "two"}
     t["difference"] = t["respondents"] - t["non_respondents"]
-    notes = ["customer-periods are treated as independent (a customer is in several periods)",
+    notes = ["tests: Wald chi-square with a cluster-robust covariance by customer (a customer is in several periods)",
              f"churn: only periods whose {horizon_days}-day follow-up is over by the cut-off"]
     return ResponseBias(metric=metric, table=t, alpha=alpha, notes=tuple(notes))
 
