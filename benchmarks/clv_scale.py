@@ -54,10 +54,15 @@ def plain_pandas(df: pd.DataFrame, horizon: int = 60, discount: float = 0.10, mi
     stop = df["end_date"].where(event, CUT)
     entry = ((WINDOW - df["start_date"]).dt.days / MONTH_DAYS).clip(lower=0)
     exit_ = (stop - df["start_date"]).dt.days / MONTH_DAYS
+    cutoff = (CUT - df["start_date"]).dt.days / MONTH_DAYS
     first = np.ceil(entry - 1e-9).astype(int)
-    last = np.floor(exit_ + 1e-9).astype(int) - (~event).astype(int)
+    # Whole months only: a churn in the month the cut-off cuts through is not counted (nor the stayers there).
+    month = np.floor(exit_ + 1e-9).astype(int)
+    whole = np.floor(cutoff + 1e-9).astype(int) - 1
+    counted = event & (month <= whole)
+    last = month.where(counted, np.minimum(month, whole + 1) - 1)
     ok = last >= first
-    d = pd.DataFrame({"segment": df["segment"], "first": first, "last": last, "event": event,
+    d = pd.DataFrame({"segment": df["segment"], "first": first, "last": last, "event": counted,
                       "months": (last - first + 1).clip(lower=0), "value": df["value"]})[ok]
     d["rm"] = d["value"] * d["months"]
     v = 1 / (1 + discount) ** (1 / 12)
