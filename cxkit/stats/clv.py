@@ -274,6 +274,8 @@ def clv_cells(data: object, by: str | Sequence[str] | None = None, revenue: str 
     name = count or "customers"
     cells = pd.DataFrame({**{b: out[b] for b in by_cols}, start: s_days.to_numpy(), end: e_days.to_numpy(),
                           revenue: mean_rev, name: n_out.to_numpy()})
+    # Engines return groups in any order (DuckDB's threads): sorted, a seeded bootstrap repeats exactly.
+    cells = cells.sort_values([*by_cols, start, end, revenue], kind="stable", ignore_index=True)
     return cells, engine
 
 
