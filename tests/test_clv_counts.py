@@ -164,3 +164,17 @@ def test_engine_errors_name_the_column(tmp_path):
         clv(str(path), by="nope", n_boot=0)
     with pytest.raises(cx.CxkitError, match="'n'"):
         clv(pd.DataFrame({"start_date": [S0], "end_date": [pd.NaT], "value": [1.0]}), count="n", n_boot=0)
+
+
+def test_notes_in_dutch(tmp_path):
+    from cxkit.report.i18n import message
+
+    path = tmp_path / "c.parquet"
+    pd.DataFrame({"start_date": [S0, S0, pd.NaT], "end_date": [_day(3.5), pd.NaT, pd.NaT],
+                  "value": [1.0, np.nan, 1.0], "n": [2000, 1500, 3]}).to_parquet(path)
+    notes = clv(str(path), count="n", n_boot=0, min_n=0).notes
+    nl = [message(n, "nl") for n in notes[:4]]
+    assert nl[0] == "geteld in duckdb: 3 cellen van klanten per groep, startdag en einddag"
+    assert ("3 klant(en) weggelaten: geen startdatum, begonnen na de peildatum of gestopt voordat ze begonnen"
+            in nl)
+    assert "1.500 klant(en) zonder value weggelaten" in [message(n, "nl") for n in notes]

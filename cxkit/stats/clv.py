@@ -193,8 +193,10 @@ def _counts(customers: pd.DataFrame, count: str | None, source: str) -> np.ndarr
     # Whole customers: the bootstrap draws customers, and a fractional count has no customer behind it.
     bad = ~np.isfinite(c) | (c < 0) | (c != np.round(c))
     if bad.any():
+        # The loader's row numbers when it left them (``_row``), else positions in the table.
+        rows = customers["_row"].to_numpy()[bad] if "_row" in customers.columns else np.flatnonzero(bad) + 1
         raise DataError(f"{source}, column {count!r}: counts of customers must be whole numbers >= 0; "
-                        f"{format_rows(np.flatnonzero(bad) + 1)} hold {_shown(customers[count][bad])}.")
+                        f"found {_shown(customers[count][bad])} in {format_rows(rows)}.")
     return c
 
 
