@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from .._checks import as_list, check_columns, check_level, check_min_n, to_timestamp
-from .._dates import engine_utc
+from .._dates import engine_utc, parse_text, utc_naive
 from .._results import Result
 from ..errors import DataError, ParameterError, format_rows
 from .bootstrap import MIN_BOOT
@@ -152,10 +152,15 @@ class CLVResult(Result):
                 + ".")
 
 
+def _policy_dates(col: pd.Series) -> pd.Series:
+    """Dates under cxkit's date policy (tz-aware in UTC, naive as given), as the engines count them;
+    what is not a date becomes missing (the customer is left out and counted in the notes)."""
+    return utc_naive(col) if pd.api.types.is_datetime64_any_dtype(col) else parse_text(col)
+
+
 def _prepare(customers: pd.DataFrame, start: str, end: str, as_of, observed_from, counts: np.ndarray):
     check_columns(customers, [start, end], argument="start/end", source="customers")
-    s = pd.to_datetime(customers[start], errors="coerce")
-    e = pd.to_datetime(customers[end], errors="coerce")
+    s, e = _policy_dates(customers[start]), _policy_dates(customers[end])
     bad = s.isna()
     if bad.all():
         raise DataError(f"customers: column {start!r} has no dates; CLV needs each customer's start date.")
