@@ -32,13 +32,17 @@ end and revenue, so a table with one row per such *cell* and a ``count`` column 
 the row stands for) gives the same life table, the same revenue per customer-month and so the same
 CLV. The bootstrap draws ``N`` customers of a segment over its cells with chances ``count / N``
 (one multinomial draw), which is the distribution of the cells' totals when ``N`` customer rows are
-resampled. What a cell cannot hold is the spread of revenue *within* it: the row's revenue is its
-customers' mean, so the interval leaves that spread out (small when cells are many, as when cells
-are a start day x end day).
+resampled. The row's revenue is its customers' mean; the spread of revenue *within* a row enters
+through ``revenue_sd`` (the row's standard deviation of revenue per month, ``ddof=0``): the ``k``
+customers a resample draws from a row bring ``k`` times its mean plus a sum with variance
+``k sd^2``, and the group's revenue per customer-month gets one normal draw with the variance of
+those sums (months-weighted). Two moments, not the whole distribution, so a row's skewness is lost,
+but across many rows the sum is close to normal. Without ``revenue_sd`` the interval leaves the
+spread out (narrower than the rows' interval when revenue varies a lot within rows).
 
 DuckDB relations, Parquet/CSV paths and PySpark frames are counted into such cells in their engine
-(customers per group, start day and end day, with their revenue total; as :mod:`.churn_rate` counts
-customers), and only the cells come to pandas.
+(customers per group, start day and end day, with their revenue total and sum of squares; as
+:mod:`.churn_rate` counts customers), and only the cells, with their ``revenue_sd``, come to pandas.
 """
 
 from __future__ import annotations
@@ -205,6 +209,24 @@ def _counts(customers: pd.DataFrame, count: str | None, source: str) -> np.ndarr
     return c
 
 
+def months_seen_of(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Months each customer (row) is seen at risk, from :func:`_months`."""
+    return np.maximum(last - first + 1, 0).astype(float)
+
+
+def _spread(customers: pd.DataFrame, revenue_sd: str | None, rev: np.ndarray, source: str) -> np.ndarray:
+    """The ``revenue_sd`` column of a count table (numbers >= 0 where there is revenue; 0 without one)."""
+    if revenue_sd is None:
+        return np.zeros(len(customers))
+    sd = pd.to_numeric(customers[revenue_sd], errors="coerce").to_numpy(float)
+    bad = (~np.isfinite(sd) | (sd < 0)) & ~np.isnan(rev)
+    if bad.any():
+        rows = customers["_row"].to_numpy()[bad] if "_row" in customers.columns else np.flatnonzero(bad) + 1
+        raise DataError(f"{source}, column {revenue_sd!r}: standard deviations of revenue must be numbers >= 0; "
+                        f"found {_shown(customers[revenue_sd][bad])} in {format_rows(rows)}.")
+    return np.where(np.isnan(rev), 0.0, sd)
+
+
 def _shown(values: pd.Series, limit: int = 3) -> str:
     shown = ", ".join(repr(v) for v in values.head(limit).tolist())
     return shown + (f" (and {len(values) - limit} more)" if len(values) > limit else "")
@@ -215,43 +237,46 @@ _NO_END = 99_999_999  # end-day code of customers who have not left (as in .chur
 
 def clv_cells(data: object, by: str | Sequence[str] | None = None, revenue: str = "value", *,
               start: str = "start_date", end: str = "end_date", count: str | None = None,
-              source: str = "customers") -> tuple[pd.DataFrame, str]:
+              revenue_sd: str | None = None, source: str = "customers") -> tuple[pd.DataFrame, str]:
     """Count customers into CLV cells in the data's engine: one row per group, start day, end day.
 
     Parameters
     ----------
     data : DataFrame, DuckDB relation, PySpark DataFrame or path to a Parquet/CSV file
         One row per customer (or a count table with ``count``), as :func:`clv` takes it.
-    by, revenue, start, end, count : see :func:`clv`.
+    by, revenue, start, end, count, revenue_sd : see :func:`clv`.
 
     Returns
     -------
     (DataFrame, str)
-        The cells, columns ``*by, start, end, revenue, count``: ``start`` / ``end`` are the days
-        (``end`` missing while still a customer, under cxkit's date policy), ``revenue`` the
-        cell's mean revenue per customer-month (missing for the customers without revenue, who
-        get cells of their own) and ``count`` the customers (named ``"customers"`` when ``count``
-        is None); and the engine's name. :func:`clv` with ``count=`` on these cells gives the
-        CLV of the rows, identically.
+        The cells, columns ``*by, start, end, revenue, revenue_sd, count``: ``start`` / ``end``
+        are the days (``end`` missing while still a customer, under cxkit's date policy),
+        ``revenue`` the cell's mean revenue per customer-month (missing for the customers without
+        revenue, who get cells of their own), ``revenue_sd`` (named ``"<revenue>_sd"`` when not
+        given) its standard deviation within the cell (``ddof=0``) and ``count`` the customers
+        (named ``"customers"`` when ``count`` is None); and the engine's name. :func:`clv` with
+        ``count=`` and ``revenue_sd=`` on these cells gives the CLV of the rows, identically.
     """
     by_cols = as_list(by)
     frame = open_frame(data, source)
     engine = engine_name(frame)
-    needed = list(dict.fromkeys([*by_cols, start, end, revenue] + ([count] if count else [])))
-    check_columns(frame, needed, argument="start/end/revenue/by/count", source=source)
+    needed = list(dict.fromkeys([*by_cols, start, end, revenue] + [c for c in (count, revenue_sd) if c]))
+    check_columns(frame, needed, argument="start/end/revenue/by/count/revenue_sd", source=source)
     schema = frame.collect_schema()
     for col, what in ((start, "a date or timestamp column"), (end, "a date or timestamp column"),
-                      (revenue, "numbers"), (count, "numbers")):
+                      (revenue, "numbers"), (count, "numbers"), (revenue_sd, "numbers")):
         if col:
             check_not_text(schema, col, what, engine, source)
     frame = engine_utc(frame.select(*needed), [start, end])
     n = nw.col(count).cast(nw.Float64) if count else nw.lit(1.0, nw.Float64)
     rev = nw.col(revenue).cast(nw.Float64)
+    # Sum of squares per customer: a row of a count table adds n (sd^2 + mean^2).
+    sq = rev * rev + (nw.col(revenue_sd).cast(nw.Float64) ** 2 if revenue_sd else nw.lit(0.0, nw.Float64))
     frame = frame.select(*by_cols, day_codes(start).fill_null(-1).alias("__sd"),
                          day_codes(end).fill_null(_NO_END).alias("__ed"), rev.is_null().alias("__norev"),
-                         n.alias("__n"), (rev * n).alias("__r"))
+                         n.alias("__n"), (rev * n).alias("__r"), (sq * n).alias("__r2"))
     # Simple per-column aggregations only, as in engines.count_rows: narwhals runs them on every engine.
-    aggs = [nw.col("__n").sum().alias("__n"), nw.col("__r").sum().alias("__r"),
+    aggs = [nw.col("__n").sum().alias("__n"), nw.col("__r").sum().alias("__r"), nw.col("__r2").sum().alias("__r2"),
             nw.col("__n").min().alias("__nmin"), nw.col("__n").is_null().cast(nw.Int64).sum().alias("__nnull")]
     try:
         out = (frame.group_by(*by_cols, "__sd", "__ed", "__norev", drop_null_keys=False).agg(*aggs)
@@ -278,9 +303,12 @@ def clv_cells(data: object, by: str | Sequence[str] | None = None, revenue: str 
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_rev = np.where(out["__norev"].astype(bool) | (n_out == 0), np.nan,
                             pd.to_numeric(out["__r"]).astype(float) / n_out)
+        # E[r^2] - E[r]^2, floored at 0 (rounding); a row of a count table without an sd adds none.
+        sd_rev = np.sqrt(np.maximum(pd.to_numeric(out["__r2"]).astype(float) / n_out - mean_rev ** 2, 0.0))
     name = count or "customers"
+    sd_name = revenue_sd or f"{revenue}_sd"
     cells = pd.DataFrame({**{b: out[b] for b in by_cols}, start: s_days.to_numpy(), end: e_days.to_numpy(),
-                          revenue: mean_rev, name: n_out.to_numpy()})
+                          revenue: mean_rev, sd_name: sd_rev, name: n_out.to_numpy()})
     # Engines return groups in any order (DuckDB's threads): sorted, a seeded bootstrap repeats exactly.
     cells = cells.sort_values([*by_cols, start, end, revenue], kind="stable", ignore_index=True)
     return cells, engine
@@ -290,7 +318,7 @@ def clv(customers: object, by: str | Sequence[str] | None = None, revenue: str =
         start: str = "start_date", end: str = "end_date", as_of: object = None, observed_from: object = None,
         discount: float = 0.10, horizon: int = 60, margin: float = 1.0, level: float = 0.95,
         n_boot: int = 1000, seed: int = 20261127, min_n: int = 30, min_risk: int = 30,
-        count: str | None = None) -> CLVResult:
+        count: str | None = None, revenue_sd: str | None = None) -> CLVResult:
     """Customer lifetime value per group from revenue per month and the retention curve.
 
     Parameters
@@ -323,8 +351,12 @@ def clv(customers: object, by: str | Sequence[str] | None = None, revenue: str =
         Tenure months with fewer customers at risk are not estimated; the hazard is extrapolated.
     count : str, optional
         Column with the number of customers each row stands for (a count table: customers with the
-        same group, start, end and revenue per month; ``revenue`` is per customer). Gives the CLV of
-        the rows the table counts; the interval leaves out revenue spread within a row.
+        same group, start, end and revenue per month; ``revenue`` is per customer, the row's mean).
+        Gives the CLV of the rows the table counts.
+    revenue_sd : str, optional
+        With ``count``: column with the standard deviation (``ddof=0``) of revenue per month among
+        each row's customers, so the interval includes that spread (see the module notes); without
+        it, the interval leaves it out. Counted from an engine, it is computed there.
 
     Returns
     -------
@@ -347,15 +379,20 @@ def clv(customers: object, by: str | Sequence[str] | None = None, revenue: str =
         raise ParameterError(f"`n_boot` must be 0 (no interval) or at least {MIN_BOOT}; got {n_boot!r}.")
     counted = []
     if not isinstance(customers, pd.DataFrame):
-        customers, engine = clv_cells(customers, by_cols, revenue, start=start, end=end, count=count)
-        count = count or "customers"
+        customers, engine = clv_cells(customers, by_cols, revenue, start=start, end=end, count=count,
+                                      revenue_sd=revenue_sd)
+        count, revenue_sd = count or "customers", revenue_sd or f"{revenue}_sd"
         counted = [f"counted in {engine}: {len(customers):,} cells of customers by group, start day and end day"]
-    check_columns(customers, [revenue, *by_cols] + ([count] if count else []), argument="revenue/by/count",
-                  source="customers")
+    if revenue_sd is not None and count is None:
+        raise ParameterError("`revenue_sd` is the spread of revenue within a row of a count table: give `count` "
+                             f"too (or leave `revenue_sd` out for one row per customer); got revenue_sd={revenue_sd!r}.")
+    check_columns(customers, [revenue, *by_cols] + [c for c in (count, revenue_sd) if c],
+                  argument="revenue/by/count/revenue_sd", source="customers")
     cnt = _counts(customers, count, "customers")
     entry, exit_, event, keep, notes = _prepare(customers, start, end, as_of, observed_from, cnt)
     notes = counted + notes
     rev = pd.to_numeric(customers[revenue], errors="coerce").to_numpy(float)
+    spread = _spread(customers, revenue_sd, rev, "customers") * margin
     if np.isnan(rev[keep]).any():
         n_miss = cnt[keep & np.isnan(rev)].sum()
         notes.append(f"{n_miss:,.0f} customer(s) without {revenue} left out")
@@ -376,8 +413,10 @@ def clv(customers: object, by: str | Sequence[str] | None = None, revenue: str =
     rows, extrapolated, draws = [], False, {}
     for key, i in groups.items():
         f, la, ev, r, c = first[i], last[i], event[i], rev[i] * margin, cnt[i]
+        # Variance of a drawn customer's revenue x months, per row (0 for customer rows).
+        var_rm = (spread[i] * months_seen_of(f, la)) ** 2 if revenue_sd else None
         size = max(int(la.max()) + 2 if len(la) else 1, 1)
-        months_seen = np.maximum(la - f + 1, 0).astype(float)
+        months_seen = months_seen_of(f, la)
         n_cust = int(c.sum())
         row = dict(zip(by_cols, key, strict=True))
         row.update(customers=n_cust, churned=int(c @ ev), customer_months=float(months_seen @ c))
@@ -404,6 +443,8 @@ def clv(customers: object, by: str | Sequence[str] | None = None, revenue: str =
                 w = rng.multinomial(n_cust, p_each).astype(float)  # one resample at a time: memory stays O(n)
                 ms = months_seen @ w
                 mb = (r * months_seen) @ w / ms if ms > 0 else np.nan
+                if var_rm is not None:  # the drawn customers' revenue within their rows (module notes)
+                    mb += np.sqrt(var_rm @ w) * rng.standard_normal() / ms if ms > 0 else np.nan
                 ar, evb = life_table(f, la, ev, w, size=size)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     boots[b] = _curve_value(ar, evb, mb, v, horizon, k_obs)[0]
