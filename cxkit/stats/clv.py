@@ -209,7 +209,7 @@ def _counts(customers: pd.DataFrame, count: str | None, source: str) -> np.ndarr
     return c
 
 
-def months_seen_of(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+def _months_seen(first: np.ndarray, last: np.ndarray) -> np.ndarray:
     """Months each customer (row) is seen at risk, from :func:`_months`."""
     return np.maximum(last - first + 1, 0).astype(float)
 
@@ -416,9 +416,9 @@ def clv(customers: object, by: str | Sequence[str] | None = None, revenue: str =
     for key, i in groups.items():
         f, la, ev, r, c = first[i], last[i], event[i], rev[i] * margin, cnt[i]
         # Variance of a drawn customer's revenue x months, per row (0 for customer rows).
-        var_rm = (spread[i] * months_seen_of(f, la)) ** 2 if revenue_sd else None
+        var_rm = (spread[i] * _months_seen(f, la)) ** 2 if revenue_sd else None
         size = max(int(la.max()) + 2 if len(la) else 1, 1)
-        months_seen = months_seen_of(f, la)
+        months_seen = _months_seen(f, la)
         n_cust = int(c.sum())
         row = dict(zip(by_cols, key, strict=True))
         row.update(customers=n_cust, churned=int(c @ ev), customer_months=float(months_seen @ c))
