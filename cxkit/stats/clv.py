@@ -85,8 +85,9 @@ def clv_closed_form(revenue: float, retention: float, discount_month: float, hor
 
 def _months(entry: np.ndarray, exit_: np.ndarray, event: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """First and last whole tenure month each customer is seen at risk (last < first: not at all)."""
-    first = np.ceil(np.maximum(entry, 0) - 1e-9).astype(int)
-    last = np.floor(exit_ + 1e-9).astype(int)
+    # Customers without dates (NaN, left out by the caller) get an empty stretch instead of a cast warning.
+    first = np.ceil(np.maximum(np.nan_to_num(entry, nan=0.0), 0) - 1e-9).astype(int)
+    last = np.floor(np.nan_to_num(exit_, nan=-1.0) + 1e-9).astype(int)
     # A censored customer is counted only for the months they completed; a churner up to the month they left.
     last = np.where(event, last, last - 1)
     return first, last
