@@ -213,3 +213,12 @@ MESSAGES += [
      "(gesimuleerd), niet het toeval van de toekomst of de onzekerheid van de klantwaarde."),
     ("mixed", "gemengd"),
 ]
+
+# CLV on count tables and engines (issue 18, clvcount: stats.clv count= / clv_cells)
+MESSAGES += [
+    ("counted in {e}: {n} cells of customers by group, start day and end day",
+     "geteld in {e}: {n} cellen van klanten per groep, startdag en einddag"),
+    ("{n} customer(s) left out: no start date, started after the cut-off, or ended before they started",
+     "{n} klant(en) weggelaten: geen startdatum, begonnen na de peildatum of gestopt voordat ze begonnen"),
+    ("{n} customer(s) without {v} left out", "{n} klant(en) zonder {v} weggelaten"),
+]
