@@ -1103,3 +1103,11 @@ _MESSAGES.extend((_compile(f"{a} - {b}"), f"{_ANSWER_CATEGORIES[a]} - {_ANSWER_C
                  for a, b in (("promoter", "detractor"), ("passive", "detractor"), ("promoter", "passive"),
                               ("top box", "low"), ("middle", "low"), ("top box", "middle"),
                               ("easy", "hard"), ("neutral", "hard"), ("easy", "neutral")))
+
+# -- Reader-facing leftovers: notebook 05's league with too few units, 06's importance table, titles ----------
+_TEXT.update({
+    "lgr_few_units": ("{metric}: too few units for a league table: {k} units ({unit}) have answers, and it needs at "
+                      "least {least} to estimate how much units differ.",
+                      "{metric}: te weinig eenheden voor een ranglijst: {k} eenheden ({unit}) hebben antwoorden, en "
+                      "er zijn er minstens {least} nodig om te schatten hoeveel eenheden verschillen."),
+})
