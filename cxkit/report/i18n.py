@@ -1110,4 +1110,17 @@ _TEXT.update({
                       "least {least} to estimate how much units differ.",
                       "{metric}: te weinig eenheden voor een ranglijst: {k} eenheden ({unit}) hebben antwoorden, en "
                       "er zijn er minstens {least} nodig om te schatten hoeveel eenheden verschillen."),
+    "cm_importance_caption": ("Which topics matter most for {outcome}: each topic's share of what the topics explain "
+                              "together, with its interval ({n} answers)",
+                              "Welke onderwerpen het meest tellen voor {outcome}: het aandeel van elk onderwerp in wat "
+                              "de onderwerpen samen verklaren, met het interval ({n} antwoorden)"),
+    "cm_with_outcome": ("with {outcome}", "met {outcome}"),
 })
+_COLUMNS.update({
+    "topic": ("topic", "onderwerp"), "with_outcome": ("with the outcome", "met de uitkomst"),
+    "explained_pct": ("share of what the topics explain (%)", "aandeel in wat de onderwerpen verklaren (%)"),
+    "chance_first_pct": ("chance it is the most important (%)", "kans dat het het belangrijkste is (%)"),
+})
+# the direction cells of the importance table, translated as whole cells
+_MESSAGES.extend((_compile(en), nl) for en, nl in (("more often", "vaker"), ("less often", "minder vaak"),
+                                                   ("no clear link", "geen duidelijk verband")))
