@@ -239,6 +239,7 @@ def test_wrap_title_keeps_short_titles_and_given_lines_and_stops_on_a_long_word(
     assert t.get_text().endswith("\nlog-rank p < 0.001") and t.get_text().count("\n") >= 2
     fig.canvas.draw()
     assert t.get_window_extent(fig.canvas.get_renderer()).width <= ax.get_window_extent().width + 1
+    assert cx.plots.wrap_title(ax, "a long title with an empty line\n\n" + "word " * 30).get_text().count("\n") > 2
     long_word = "x" * 120
     assert cx.plots.wrap_title(ax, f"a {long_word} b").get_text().split("\n")[1] == long_word  # not broken
     plt.close(fig)

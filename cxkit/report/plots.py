@@ -116,7 +116,7 @@ def _balanced(line: str, chars: int) -> str:
     """``line`` on the fewest lines of at most ``chars`` characters, of about equal length (no lone last word)."""
     opts = {"break_long_words": False, "break_on_hyphens": False}
     n = len(textwrap.wrap(line, chars, **opts)) or 1
-    for width in range(-(-len(line) // n), chars + 1):
+    for width in range(max(1, -(-len(line) // n)), chars + 1):
         lines = textwrap.wrap(line, width, **opts)
         if len(lines) <= n:
             return "\n".join(lines)
