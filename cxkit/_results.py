@@ -91,7 +91,10 @@ class Printer:
         title, text, table, notes = self._parts(lang)
         # Escaped first, then the description's own markdown (**bold**, "- " bullets) becomes HTML,
         # so a study reads as prose, not as literal asterisks in a monospace block.
-        text = [re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(t)) for t in text if t]
+        # A spec key between backticks reads as code (one rule with the Markdown: cx.i18n.code_html).
+        from .report.i18n import code_html  # lazily: report imports this module
+
+        text = [code_html(re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(t))) for t in text if t]
         head = f"<strong>{html.escape(title)}</strong>"
         if len(text) < 2:  # one line sits next to the title
             out = [f"<p>{head}: {text[0] if text else ''}</p>"]
@@ -102,7 +105,7 @@ class Printer:
             from .report.tables import show  # lazily: the one table formatter lives in report
 
             out.append(show(table.head(self.max_rows), lang, technical=True).to_html())
-        out += [f"<p><em>{html.escape(n)}</em></p>" for n in notes]
+        out += [f"<p><em>{code_html(html.escape(n))}</em></p>" for n in notes]
         return "\n".join(out)
 
 

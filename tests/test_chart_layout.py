@@ -210,3 +210,36 @@ def test_clv_chart_is_a_labelled_log_axis_with_n_and_money(lang):
     assert values == sorted(["€ 1,205", "€ 86,466", "€ 8,887"] if lang == "en" else ["€ 1.205", "€ 86.466", "€ 8.887"])
     assert _overlaps(ax.figure) == []
     plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_long_caterpillar_titles_wrap_inside_the_axes(sample, lang):
+    # notebook 05's default league unit makes the longest title: it ran to the image's edge
+    _, answers = sample
+    lg = cx.league(answers[answers["metric"] == "csat"], unit=["segment", "preferred_channel", "contract"],
+                   metric="csat")
+    ax = cx.plots.caterpillar(lg, lang=lang)
+    fig = ax.figure
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    title, frame = ax.title.get_window_extent(r), ax.get_window_extent(r)
+    words = cx.i18n.text("lg_title", lang, metric="CSAT", unit=lg.unit_label)
+    assert "\n" in ax.get_title() and ax.get_title().replace("\n", " ") == words  # wrapped, nothing lost
+    assert frame.x0 - 1 <= title.x0 and title.x1 <= frame.x1 + 1 and title.x1 <= fig.bbox.x1
+    lines = ax.get_title().split("\n")
+    assert max(map(len, lines)) - min(map(len, lines)) <= 12  # balanced: no lone last word
+    assert _overlaps(fig) == []
+    plt.close(fig)
+
+
+def test_wrap_title_keeps_short_titles_and_given_lines_and_stops_on_a_long_word():
+    fig, ax = plt.subplots(figsize=(3, 2))
+    assert cx.plots.wrap_title(ax, "NPS per segment").get_text() == "NPS per segment"
+    t = cx.plots.wrap_title(ax, "Kaplan-Meier retention by segment and contract for the whole period\nlog-rank p < 0.001")
+    assert t.get_text().endswith("\nlog-rank p < 0.001") and t.get_text().count("\n") >= 2
+    fig.canvas.draw()
+    assert t.get_window_extent(fig.canvas.get_renderer()).width <= ax.get_window_extent().width + 1
+    assert cx.plots.wrap_title(ax, "a long title with an empty line\n\n" + "word " * 30).get_text().count("\n") > 2
+    long_word = "x" * 120
+    assert cx.plots.wrap_title(ax, f"a {long_word} b").get_text().split("\n")[1] == long_word  # not broken
+    plt.close(fig)

@@ -7,6 +7,7 @@ churn, billing and support_wait raise detraction only, staff lowers detraction, 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -269,3 +270,44 @@ def test_quotes_key_is_allowed_on_an_answers_table(tmp_path):
             "scales": {"nps": {"kind": "nps"}}}
     st = cx.comment_study(spec, language="en", show_quotes=True, min_n=5, n_boot=10)
     assert "quotes" in st.tables and "0612345678" not in " ".join(st.tables["quotes"]["quote"])
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_importance_reads_in_plain_words_and_whole_numbers(study, lang):
+    t = study.importance_reader_table()
+    analyst = study.tables["detractor_importance"]
+    assert list(t.columns) == ["topic", "with_outcome", "explained_pct", "ci_low", "ci_high", "chance_first_pct"]
+    assert list(t["topic"]) == list(analyst["label"])
+    pd.testing.assert_series_equal(t["explained_pct"], analyst["pct_of_r2"], check_names=False)
+    pd.testing.assert_series_equal(t["chance_first_pct"], 100 * analyst["p_top"], check_names=False)
+    # the planted directions (sample README): price and network raise detraction, staff lowers it, app is
+    # unrelated; the words follow the verdict's rule (significant odds ratio), not a coefficient's sign
+    way = dict(zip(analyst["driver"], t["with_outcome"], strict=True))
+    assert way["price"] == way["network"] == "more often" and way["staff"] == "less often"
+    assert way["app"] == "no clear link"
+    outcome = study.facts["outcome_label"]
+    html = cx.show(t, lang, labels={"with_outcome": cx.i18n.text("cm_with_outcome", lang, outcome=outcome)}).to_html()
+    for analyst_word in ("beta", "bèta", "P(top)", "P(bovenaan)", "R²", "correlation", "correlatie", "importance"):
+        assert analyst_word not in html, analyst_word
+    assert cx.i18n.column_label("explained_pct", lang) in html and cx.i18n.column_label("chance_first_pct", lang) in html
+    assert ("vaker" if lang == "nl" else "more often") in html
+    rows = re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)[1:]
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", r, flags=re.S)[2:] for r in rows]
+    assert len(cells) == len(t) and all(re.fullmatch(r"-?\d+", c) for r in cells for c in r), cells  # whole numbers
+
+
+def test_notebook_06_shows_the_reader_importance_and_exports_the_analyst_table(tmp_path):
+    from cxkit.run.notebook import execute_notebook
+
+    out = tmp_path / "tables"
+    res = execute_notebook(ROOT / "notebooks" / "06_comments.ipynb", tmp_path,
+                           {"run_date": "2026-11-01", "lang": "nl", "n_boot": 50, "output_dir": str(out)},
+                           name="06_comments")
+    assert res.status == "ok", res.error
+    html = res.html.read_text(encoding="utf-8")
+    assert "Welke onderwerpen het meest tellen voor criticasters (NPS 0-6)" in html
+    assert "met criticasters (NPS 0-6)" in html and "kans dat het het belangrijkste is (%)" in html
+    for analyst_word in ("P(bovenaan)", "van R²", "bèta", ">belang<"):
+        assert analyst_word not in html, analyst_word
+    csv = pd.read_csv(out / "detractor_importance.csv")
+    assert {"correlation", "beta", "importance", "pct_of_r2", "p_top"} <= set(csv.columns)

@@ -63,7 +63,9 @@ def test_notebook_05_unweighted_says_how_to_add_targets_and_drops_absent_units(t
     html = _run(tmp_path, "en", league_unit=["segment", "store"], weights=True)
     assert "The figures of this report are unweighted" in html and "weights:" in html
     assert "the dataset has no column store" in html  # a plain note, the league goes on by segment
-    assert "chance among the worst (%)" in html  # the league table by segment
+    # the sample's 3 segments are too few units for a league: the right reason, not "too few answers"
+    assert "too few units for a league table: 3 units (segment) have answers, and it needs at least 5" in html
+    assert "chance among the worst (%)" not in html and "raw score" not in html  # no table
 
 
 def test_notebook_05_weights_off_shows_the_weighting_for_reference(tmp_path):
@@ -77,7 +79,8 @@ def test_notebook_05_weights_off_shows_the_weighting_for_reference(tmp_path):
 def _answers() -> pd.DataFrame:
     rng = np.random.default_rng(5)
     rows = []
-    for store, p_good, n in (("north", 0.8, 400), ("south", 0.78, 300), ("east", 0.4, 400), ("west", 0.79, 20)):
+    for store, p_good, n in (("north", 0.8, 400), ("south", 0.78, 300), ("east", 0.4, 400), ("west", 0.79, 20),
+                             ("centre", 0.81, 250)):
         good = rng.random(n) < p_good
         rows.append(pd.DataFrame({"metric": "csat", "store": store, "score": np.where(good, 5, 2)}))
     return pd.concat(rows, ignore_index=True)
@@ -107,3 +110,40 @@ def test_league_tables_and_verdict_name_the_clear_bottom_unit():
     # one unit only: a plain sentence, no table
     leagues, notes = cx.league_tables(a[a["store"] == "north"], ["csat"], {"csat": cx.Scale.csat()}, ["store"])
     assert leagues == {} and notes == ["csat: only 1 unit(s) with answers, so there is nothing to rank."]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_too_few_units_for_a_league_table_says_so(lang):
+    a = _answers()
+    three = a[a["store"].isin(["north", "south", "east"])]
+    leagues, notes = cx.league_tables(three, ["csat"], {"csat": cx.Scale.csat()}, ["store"], lang=lang)
+    assert leagues == {}
+    assert notes == [cx.i18n.text("lgr_few_units", lang, metric="csat", k=3, unit="store", least=5)]
+    if lang == "en":
+        assert notes == ["csat: too few units for a league table: 3 units (store) have answers, and it needs at "
+                         "least 5 to estimate how much units differ."]
+    else:
+        assert "te weinig eenheden voor een ranglijst" in notes[0] and "minstens 5" in notes[0]
+    assert "answers" not in notes[0].replace("have answers", "") and "antwoorden" not in notes[0].replace(
+        "hebben antwoorden", "")  # the reason is the number of units, not of answers
+    # an analyst may lower the bar; the threshold is checked like min_n
+    leagues, notes = cx.league_tables(three, ["csat"], {"csat": cx.Scale.csat()}, ["store"], min_units=3)
+    assert list(leagues) == ["csat"] and notes == []
+    with pytest.raises(cx.ParameterError, match="min_units"):
+        cx.league_tables(three, ["csat"], {"csat": cx.Scale.csat()}, ["store"], min_units="5")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_units_that_do_not_differ_get_no_blank_rank_cells(lang):
+    # six stores with exactly the same share: no spread between units, so no ranking, and the reader
+    # table leaves the rank columns out instead of showing dashes explained as "too few answers"
+    a = pd.concat([pd.DataFrame({"metric": "csat", "store": s, "score": [5] * 70 + [2] * 30})
+                   for s in "abcdef"], ignore_index=True)
+    leagues, notes = cx.league_tables(a, ["csat"], {"csat": cx.Scale.csat()}, ["store"], lang=lang)
+    lg = leagues["csat"]
+    assert lg.fit.degenerate and notes == []
+    r = lg.reader_table()
+    assert not {"rank", "rank_low", "rank_high", "chance_bottom_pct", "chance_top_pct"} & set(r.columns)
+    html = cx.show(r, lang).to_html()
+    assert cx.i18n.text("dash_legend", lang) not in html and cx.i18n.text("too_few", lang) not in html
+    assert "cannot be ranked" in lg.notes[0] and "do not differ" in lg.headline()

@@ -82,6 +82,9 @@ def caterpillar(league, *, ax: plt.Axes | None = None, lang: str = "en", title: 
     fig.canvas.draw()
     top = legend.get_window_extent(fig.canvas.get_renderer()).y1 - ax.get_window_extent().y1
     height = max(top, 0) * 72 / fig.dpi
-    ax.set_title(title or _t("lg_title", lang, metric=league.metric.upper() if league.metric != "churn"
-                             else _t("lg_churn", lang), unit=league.unit_label), pad=height + 4, fontsize=10)
+    # wrapped to the axes' width: a combined unit makes a long title (lazily: plots imports this module)
+    from .plots import wrap_title
+
+    wrap_title(ax, title or _t("lg_title", lang, metric=league.metric.upper() if league.metric != "churn"
+                               else _t("lg_churn", lang), unit=league.unit_label), pad=height + 4, fontsize=10)
     return ax

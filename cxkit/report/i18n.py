@@ -25,7 +25,7 @@ from .narrative import NARRATIVE
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
-__all__ = ["LANGS", "text", "check_lang", "fmt", "num", "pvalue", "translate_columns", "column_label", "markdown",
+__all__ = ["LANGS", "text", "check_lang", "fmt", "num", "pvalue", "translate_columns", "column_label", "markdown", "code_html",
            "styled", "suppression_reason", "message", "INDEX_WORDS", "REPORT_TITLES"]
 
 LANGS = ("en", "nl")
@@ -269,9 +269,24 @@ def suppression_reason(code: str, min_n: object = None, unit: object = "answers"
 
 
 # Characters that start raw HTML, an entity, a link or code in Markdown. The generated
-# sentences use only ``**bold**`` and ``- `` lists, so these never carry meaning in them;
-# a data value holding them (a segment named ``<img onerror=...>``) must stay text.
+# sentences use only ``**bold**``, ``- `` lists and code spans (below), so these never carry
+# meaning in them otherwise; a data value holding them (a segment named ``<img onerror=...>``)
+# must stay text.
 _MD_SPECIAL = re.compile(r"([\\`<>&\[\]])")
+
+# A code span the sentences use for a spec key or parameter (`weights:`, `min_n`, `quotes: true`):
+# shown in code style instead of with its backticks. Its text holds none of the special characters
+# above, so it is plain text (a code span shows its text literally) whether it came from a template
+# or from a data value; any other backtick is escaped and shown as itself. The templates' spans never
+# start or end with a space, so a stray backtick in a label ("a`b") does not pair with a span after it.
+_CODE_SPAN = re.compile(r"`(?![\s`])([^`\\<>&\[\]\n]+)(?<!\s)`")
+_MD_ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def _md_escape(text_: str) -> str:
+    # <, > and & as entities, not backslashes: the report's HTML sanitiser (bleach) reads the
+    # Markdown source and would turn a backslashed "<" into "\\&lt;", shown as a literal "&lt;"
+    return _MD_SPECIAL.sub(lambda m: _MD_ENTITY.get(m.group(1), "\\" + m.group(1)), text_)
 
 
 def markdown(sentences: str) -> str:
@@ -280,14 +295,25 @@ def markdown(sentences: str) -> str:
     Labels and column names from the data are written into the sentences as they are;
     this escapes the characters that would make them raw HTML, an entity, a link or code
     (``<``, ``>``, ``&`` as entities, the others with a backslash), so ``<script>`` in a
-    segment name shows as text and runs nothing.
+    segment name shows as text and runs nothing. A code span of plain text (a spec key such as
+    ``weights:`` between backticks) stays a code span: the key shows in code style, never with
+    literal backticks.
     """
-    # <, > and & as entities, not backslashes: the report's HTML sanitiser (bleach) reads the
-    # Markdown source and would turn a backslashed "<" into "\\&lt;", shown as a literal "&lt;"
-    return _MD_SPECIAL.sub(lambda m: _MD_ENTITY.get(m.group(1), "\\" + m.group(1)), str(sentences))
+    text_, out, pos = str(sentences), [], 0
+    for m in _CODE_SPAN.finditer(text_):
+        out += [_md_escape(text_[pos:m.start()]), m.group(0)]
+        pos = m.end()
+    return "".join([*out, _md_escape(text_[pos:])])
 
 
-_MD_ENTITY = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+def code_html(escaped: str) -> str:
+    """Text already escaped for HTML with its code spans (a key such as ``weights:`` between backticks) as ``<code>``.
+
+    The HTML counterpart of :func:`markdown` for table cells, footnotes and a result's notes: the
+    same spans, so a spec key reads in code style and never with literal backticks; the text was
+    escaped first, so nothing from the data becomes markup.
+    """
+    return _CODE_SPAN.sub(r"<code>\1</code>", str(escaped))
 
 
 def styled(table: pd.DataFrame, caption: str = "", precision: int = 1) -> Styler:
@@ -1077,3 +1103,24 @@ _MESSAGES.extend((_compile(f"{a} - {b}"), f"{_ANSWER_CATEGORIES[a]} - {_ANSWER_C
                  for a, b in (("promoter", "detractor"), ("passive", "detractor"), ("promoter", "passive"),
                               ("top box", "low"), ("middle", "low"), ("top box", "middle"),
                               ("easy", "hard"), ("neutral", "hard"), ("easy", "neutral")))
+
+# -- Reader-facing leftovers: notebook 05's league with too few units, 06's importance table, titles ----------
+_TEXT.update({
+    "lgr_few_units": ("{metric}: too few units for a league table: {k} units ({unit}) have answers, and it needs at "
+                      "least {least} to estimate how much units differ.",
+                      "{metric}: te weinig eenheden voor een ranglijst: {k} eenheden ({unit}) hebben antwoorden, en "
+                      "er zijn er minstens {least} nodig om te schatten hoeveel eenheden verschillen."),
+    "cm_importance_caption": ("Which topics matter most for {outcome}: each topic's share of what the topics explain "
+                              "together, with its interval ({n} answers)",
+                              "Welke onderwerpen het meest tellen voor {outcome}: het aandeel van elk onderwerp in wat "
+                              "de onderwerpen samen verklaren, met het interval ({n} antwoorden)"),
+    "cm_with_outcome": ("with {outcome}", "met {outcome}"),
+})
+_COLUMNS.update({
+    "topic": ("topic", "onderwerp"), "with_outcome": ("with the outcome", "met de uitkomst"),
+    "explained_pct": ("share of what the topics explain (%)", "aandeel in wat de onderwerpen verklaren (%)"),
+    "chance_first_pct": ("chance it is the most important (%)", "kans dat het het belangrijkste is (%)"),
+})
+# the direction cells of the importance table, translated as whole cells
+_MESSAGES.extend((_compile(en), nl) for en, nl in (("more often", "vaker"), ("less often", "minder vaak"),
+                                                   ("no clear link", "geen duidelijk verband")))

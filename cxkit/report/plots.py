@@ -9,6 +9,8 @@ drawn as suppressed (reason from the ``suppressed_reason`` code), never as value
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
@@ -26,7 +28,7 @@ from .i18n import text as _t
 __all__ = ["nps_composition", "trend", "score_distribution",
            "crosstab_heatmap", "segment_map", "retention", "churn_by_score", "km_curves", "odds_ratios",
            "auc_compare", "driver_importance", "revenue_at_risk", "calibration", "forest", "group_dots",
-           "trend_panels", "number_formatter", "localise"]
+           "trend_panels", "number_formatter", "localise", "wrap_title"]
 
 _NPS_COLOURS = {"pct_detractors": "#d7301f", "pct_passives": "#bdbdbd", "pct_promoters": "#1a9850"}
 _NPS_KEYS = {"pct_detractors": "detractors", "pct_passives": "passives", "pct_promoters": "promoters"}
@@ -75,6 +77,50 @@ def localise(ax: plt.Axes, lang: str = "en") -> plt.Axes:
         if type(axis.get_major_formatter()) is mticker.ScalarFormatter and axis.get_scale() == "linear":
             axis.set_major_formatter(number_formatter(lang))
     return ax
+
+
+def wrap_title(ax: plt.Axes, title: str, *, fontsize: float = 10, pad: float = 6.0, **kwargs) -> plt.Text:
+    """Set ``title`` on ``ax``, broken at spaces onto as many lines as keep each no wider than the axes.
+
+    A long title (a league of ``segment / preferred_channel / contract``, a Dutch sentence) would otherwise
+    run past the axes to the image's edge. Written here because matplotlib's own ``wrap=True`` wraps at the
+    figure's edge, and not at all when the figure is saved with ``bbox_inches="tight"`` (as notebooks show
+    figures). Lines already in ``title`` are kept; a single word wider than the axes is not broken.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    title : str
+    fontsize, pad : float
+        As in ``Axes.set_title``; further keyword arguments go there too.
+
+    Returns
+    -------
+    matplotlib.text.Text
+        The title.
+    """
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    limit = ax.get_window_extent(renderer).width
+    text = ax.set_title(title, fontsize=fontsize, pad=pad, **kwargs)
+    width, chars = text.get_window_extent(renderer).width, max(len(line) for line in title.split("\n"))
+    while width > limit and chars > 10:
+        # characters per line in proportion to the overshoot, at least 5 % fewer each round
+        chars = max(10, int(chars * min(limit / width, 0.95)))
+        text.set_text("\n".join(_balanced(line, chars) for line in title.split("\n")))
+        width = text.get_window_extent(renderer).width
+    return text
+
+
+def _balanced(line: str, chars: int) -> str:
+    """``line`` on the fewest lines of at most ``chars`` characters, of about equal length (no lone last word)."""
+    opts = {"break_long_words": False, "break_on_hyphens": False}
+    n = len(textwrap.wrap(line, chars, **opts)) or 1
+    for width in range(max(1, -(-len(line) // n)), chars + 1):
+        lines = textwrap.wrap(line, width, **opts)
+        if len(lines) <= n:
+            return "\n".join(lines)
+    return textwrap.fill(line, chars, **opts)
 
 
 def _suppressed(table: pd.DataFrame) -> np.ndarray:

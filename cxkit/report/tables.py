@@ -234,7 +234,7 @@ def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, t
             if note:
                 k = marks.setdefault(note, len(marks) + 1)
                 cells.loc[i, first] = f"{cells.loc[i, first]} {_sup(k)}"
-        footnotes += [f"{_sup(k)} {html.escape(i18n.message(n, lang))}" for n, k in marks.items()]
+        footnotes += [f"{_sup(k)} {i18n.code_html(html.escape(i18n.message(n, lang)))}" for n, k in marks.items()]
     styles = pd.DataFrame("", index=cells.index, columns=cells.columns)
     if sig_col is not None and sig_col in cells.columns:
         up = "#1a7f37"
@@ -254,8 +254,9 @@ def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, t
     cells = cells.rename(columns=headers)
     styles = styles.rename(columns=headers)
     numeric = [headers[c] for c in cols if kinds[c] not in ("text", "bool")]
-    # every cell is text by now; the Styler escapes it, so data can never inject markup
-    styler = cells.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
+    # every cell is text by now; the Styler escapes it (before the formatter), so data can never inject
+    # markup; a spec key between backticks in a message (`duplicates.keep: all`) then reads as code
+    styler = cells.style.hide(axis="index").format(i18n.code_html, escape="html").format_index(escape="html", axis=1)
     styler = styler.apply(lambda _: styles, axis=None)
     data_cols = [headers[c] for c in cols if c in DATA_COLUMNS]
     if data_cols:  # the data's own names: a reader's text check leaves them out
@@ -270,7 +271,7 @@ def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, t
         {"selector": "th", "props": "text-align: left;"},
         {"selector": "td, th", "props": "padding: 2px 8px;"},
     ])
-    head = html.escape(caption) if caption else ""
+    head = i18n.code_html(html.escape(caption)) if caption else ""
     if footnotes:  # Styler has no footer; the legend goes under the caption, small
         head += ("<br>" if head else "") + "<span style='font-weight: normal; font-size: 85%'>" + \
             "; ".join(footnotes) + "</span>"

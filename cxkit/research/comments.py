@@ -106,6 +106,37 @@ class CommentStudy(Study):
 
         return {"topics": topics}
 
+    def importance_reader_table(self) -> pd.DataFrame:
+        """The topics' importance for detractor status (or the chosen outcome) as a reader reads it.
+
+        For ``cx.show(study.importance_reader_table(), lang)``: the topic's name; whether comments on it
+        go with the outcome ``more often`` or ``less often`` (``with_outcome``, by the verdict's rule: the
+        odds ratio of ``tables["detractor_model"]`` significant and above or below 1; else ``no clear
+        link``; notebook 06 heads it with the outcome's name, ``cm_with_outcome``); its share of what the
+        topics explain together (``% of R²``) with the bootstrap interval; and the chance in % that it is
+        the most important topic (share of bootstrap samples in which it ranked first), all as whole
+        numbers. The analyst's columns (correlation, beta, importance, ``pct_of_r2``, ``p_top``) stay in
+        ``tables["detractor_importance"]``, which the CSV export writes. Empty when there is no
+        importance table.
+        """
+        cols = ["topic", "with_outcome", "explained_pct", "ci_low", "ci_high", "chance_first_pct"]
+        t = self.table_map.get("detractor_importance")
+        if t is None or not len(t):
+            return pd.DataFrame(columns=cols)
+        out = pd.DataFrame({"topic": t["label"].to_numpy(), "explained_pct": t["pct_of_r2"].to_numpy(float),
+                            "ci_low": t["ci_low"].to_numpy(float), "ci_high": t["ci_high"].to_numpy(float),
+                            "chance_first_pct": 100 * t["p_top"].to_numpy(float)})
+        model = self.table_map.get("detractor_model")
+        if model is not None and len(model):
+            alpha = 1 - float(self.params.get("level", 0.95))
+            up = model.loc[_linked(model, alpha, True), "topic"]
+            down = model.loc[_linked(model, alpha, False), "topic"]
+            # words, not a coefficient; each cell is translated as a whole (cxkit.report.i18n)
+            out.insert(1, "with_outcome", np.select([t["driver"].isin(up), t["driver"].isin(down)],
+                                                    ["more often", "less often"], "no clear link"))
+        out.attrs[FORMATS_ATTR] = {c: "whole" for c in ("explained_pct", "ci_low", "ci_high", "chance_first_pct")}
+        return out[[c for c in cols if c in out.columns]]
+
     def describe(self, lang: str = "en") -> str:
         f = self.facts
         if self.status == "no free text":
@@ -158,10 +189,15 @@ def _model_table(fit: Any, topics: list[str], labels: Mapping[str, str]) -> pd.D
     return pd.DataFrame(rows, columns=cols)
 
 
+def _linked(table: pd.DataFrame, alpha: float, up: bool) -> pd.Series:
+    """Topics whose odds ratio is significant and above (``up``) or below 1: the verdict's one rule."""
+    return (table["p_value"] < alpha) & ((table["odds_ratio_low"] > 1) if up else (table["odds_ratio_high"] < 1))
+
+
 def _direction(table: pd.DataFrame, alpha: float, up: bool) -> str:
     if table.empty:
         return ""
-    sig = table[(table["p_value"] < alpha) & ((table["odds_ratio_low"] > 1) if up else (table["odds_ratio_high"] < 1))]
+    sig = table[_linked(table, alpha, up)]
     return ", ".join(sig.sort_values("odds_ratio", ascending=not up)["label"])
 
 

@@ -14,19 +14,23 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .._checks import as_list
+from .._checks import as_list, check_min_n
 from .._raking import weight_diagnostics
 from ..data.dataset import Dataset
 from ..errors import CxkitError
 from ..stats.league import LEAGUE_METRICS, League, league
 
 __all__ = ["league_units", "league_tables", "weighting_report", "weighting_efficiency", "segments_verdict",
-           "weighting_tables", "CLEAR_BOTTOM", "MAX_UNITS"]
+           "weighting_tables", "CLEAR_BOTTOM", "MAX_UNITS", "MIN_UNITS"]
 
 #: P(bottom) from which the verdict names a league's most likely bottom unit.
 CLEAR_BOTTOM = 0.8
 #: Largest number of units in one league table (more: the caterpillar plot and table become unreadable).
 MAX_UNITS = 200
+#: Fewest units for a league table: how much units differ (the prior every unit is shrunk towards) is
+#: estimated from the units themselves, and from fewer than about five it is mostly zero or unstable
+#: (the GLMM FAQ's advice for random effects; docs/statistics.md). Three segments are not a league.
+MIN_UNITS = 5
 
 
 def league_units(answers: pd.DataFrame, unit: Sequence[str], fallback: Sequence[str] = (), ds: Dataset | None = None,
@@ -75,14 +79,17 @@ def league_units(answers: pd.DataFrame, unit: Sequence[str], fallback: Sequence[
 
 
 def league_tables(answers: pd.DataFrame, metrics: Sequence[str], scales: Mapping, unit: Sequence[str], *,
-                  level: float = 0.95, min_n: int = 0, lang: str = "en") -> tuple[dict[str, League], list[str]]:
+                  level: float = 0.95, min_n: int = 0, lang: str = "en",
+                  min_units: int = MIN_UNITS) -> tuple[dict[str, League], list[str]]:
     """One league table per metric (units with answers of it), and plain notes on the metrics left out.
 
     A metric is left out, with a sentence, when its scale has no league (custom kinds), fewer than two units
-    have answers, there are more than :data:`MAX_UNITS` units, or the fit fails (every answer in one category).
+    have answers (nothing to rank), fewer than ``min_units`` (default :data:`MIN_UNITS`: too few to estimate
+    how much units differ), more than :data:`MAX_UNITS`, or the fit fails (every answer in one category).
     """
     from ..report.i18n import message, text
 
+    min_units = check_min_n(min_units, "min_units")
     out: dict[str, League] = {}
     notes = []
     unit = list(unit)
@@ -94,6 +101,8 @@ def league_tables(answers: pd.DataFrame, metrics: Sequence[str], scales: Mapping
             notes.append(text("lgr_kind", lang, metric=m, kind=scale.kind))
         elif units < 2:
             notes.append(text("lgr_few", lang, metric=m, k=units))
+        elif units < min_units:
+            notes.append(text("lgr_few_units", lang, metric=m, k=units, unit=" / ".join(unit), least=min_units))
         elif units > MAX_UNITS:
             notes.append(text("lgr_many", lang, metric=m, k=units, most=MAX_UNITS))
         else:

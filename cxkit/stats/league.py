@@ -85,15 +85,19 @@ class League(Result):
         The unit (headed by its column name), n, own and shrunken score with intervals, rank and rank interval
         (whole numbers), and the chances in % of being among the worst / best ``tail`` of units
         (``chance_bottom_pct``, ``chance_top_pct``); the privacy columns stay for the table's footnote.
+        When the units do not differ beyond chance (``fit.degenerate``) they have no rank: the rank and
+        chance columns are left out rather than shown as blanks, which a reader would take for too few
+        answers (the notes say why there is no ranking).
         """
         t = self.table
         out = pd.DataFrame({self.unit_label: t["unit"]})
         for c in ("n", "raw", "raw_ci_low", "raw_ci_high", "shrunken", "shrunken_ci_low", "shrunken_ci_high"):
             out[c] = t[c]
-        for c in ("rank", "rank_low", "rank_high"):
-            out[c] = t[c].round().astype("Int64")
-        out["chance_bottom_pct"] = 100 * t["p_bottom"]
-        out["chance_top_pct"] = 100 * t["p_top"]
+        if not self.fit.degenerate:
+            for c in ("rank", "rank_low", "rank_high"):
+                out[c] = t[c].round().astype("Int64")
+            out["chance_bottom_pct"] = 100 * t["p_bottom"]
+            out["chance_top_pct"] = 100 * t["p_top"]
         for c in ("note", "suppressed", "suppressed_reason", "suppressed_min_n", "suppressed_unit"):
             out[c] = t[c]
         return out
