@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import cxkit as cx
+from cxkit.research.alignment import effective_cut
 from cxkit.research.risk import PROB_MODEL, PROB_RETENTION, source_totals, value_at_risk
 from cxkit.research.value import clv_revenue_at_risk
 from cxkit.stats.clv import CLVResult
@@ -98,9 +99,16 @@ def test_sample_value_at_risk_has_an_interval_in_both_notebooks(sample):
     assert "the same bootstrap resamples of customers)" in note
     nl = cx.i18n.message(note, "nl")
     assert "dezelfde bootstrapsteekproeven" in nl and "Interval (" not in nl
-    study = cx.churn_study(sample, n_boot=100, seed=1, metrics=["nps"])
+    # Notebook 03's discount and horizon reach the lifetime value behind revenue at risk.
+    study = cx.churn_study(sample, n_boot=100, seed=1, metrics=["nps"], discount=0.05, horizon=24)
     r = study.revenue
     assert r["ci_low"].notna().all() and (r["ci_low"] < r["at_risk"]).all() and (r["at_risk"] < r["ci_high"]).all()
-    assert "coefficient uncertainty (simulated) and the uncertainty of each segment's lifetime value" in \
-        study.revenue_note
-    assert study.params["discount"] == 0.10 and study.params["horizon"] == 60
+    note = study.revenue_note
+    assert "coefficient uncertainty (simulated) and the uncertainty of each segment's lifetime value" in note
+    assert "estimated lifetime value (24 months, 5% a year" in note
+    assert study.params["discount"] == 0.05 and study.params["horizon"] == 24
+    cut, _ = effective_cut(sample, None)
+    clv24 = cx.clv(sample.customers, by="segment", as_of=cut, discount=0.05, horizon=24, n_boot=0).summary()
+    r = r[r["segment"] != "all"].set_index("segment")
+    for s, v in clv24.set_index("segment")["clv"].items():
+        assert r.loc[s, "value"] == pytest.approx(r.loc[s, "customers"] * v, rel=1e-9)
