@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import cxkit as cx
+from cxkit.data.dataset import Dataset
 from cxkit.research.alignment import effective_cut
 from cxkit.research.risk import PROB_MODEL, PROB_RETENTION, source_totals, value_at_risk
 from cxkit.research.value import clv_revenue_at_risk
@@ -83,9 +84,10 @@ def test_fixed_probabilities_and_no_draws_at_all():
     seg = _seg({"a": 10.0, "b": np.nan}, {"a": [8, 12]})
     t, note = value_at_risk(frame, np.array([0.5, 0.25]), "segment", "value", seg)
     r = t.set_index(["segment", "value_source"])
-    # a: 0.5 x 8 = 4, 0.5 x 12 = 6 -> 4.05 to 5.95; b: 0.25 x 4 = 1 in every draw.
+    # a: 0.5 x 8 = 4, 0.5 x 12 = 6 -> 4.05 to 5.95; b: 0.25 x 4 = 1 in every draw: nothing of b was drawn, so
+    # no interval rather than a zero-width one.
     assert r.loc[("a", "estimated CLV"), ["at_risk", "ci_low", "ci_high"]].tolist() == pytest.approx([5, 4.05, 5.95])
-    assert r.loc[("b", "declared value"), ["ci_low", "ci_high"]].tolist() == pytest.approx([1.0, 1.0])
+    assert r.loc[("b", "declared value"), ["ci_low", "ci_high"]].isna().all()
     assert "churn probabilities are taken as exact" in note
     t2, note2 = value_at_risk(frame, np.array([0.5, 0.25]), "segment", "value", None)
     assert t2[["ci_low", "ci_high"]].isna().all().all() and note2.startswith("Value: the declared `value` as recorded")
@@ -112,3 +114,40 @@ def test_sample_value_at_risk_has_an_interval_in_both_notebooks(sample):
     r = r[r["segment"] != "all"].set_index("segment")
     for s, v in clv24.set_index("segment")["clv"].items():
         assert r.loc[s, "value"] == pytest.approx(r.loc[s, "customers"] * v, rel=1e-9)
+
+
+@pytest.fixture(scope="module")
+def mixed(sample):
+    # 20 consumers relabelled into a segment too small for a CLV (min_n 30): its customers keep the declared
+    # monthly `value`, the other segments get their estimated CLV, so the sources are mixed.
+    cust = sample.customers.copy()
+    tiny = cust.index[cust["segment"] == "consumer"][:20]
+    cust.loc[tiny, "segment"] = "tiny"
+    return Dataset("mixed", sample.responses, cust, sample.scales)
+
+
+def test_mixed_sources_are_never_added_in_either_notebook(mixed):
+    s07 = cx.value_study(mixed, n_boot=0, weight=False)
+    t = s07.risk
+    tot = t[t["segment"] == "all"].set_index("value_source")
+    assert list(tot.index) == ["estimated CLV", "declared value"]
+    seg = t[t["segment"] != "all"].set_index("segment")
+    assert seg.loc["tiny", "value_source"] == "declared value"
+    assert tot.loc["declared value", "at_risk"] == pytest.approx(seg.loc["tiny", "at_risk"])
+    # n_boot=0: nothing drawn, no interval anywhere (and the note says so)
+    assert t[["ci_low", "ci_high"]].isna().all().all() and "No interval" in s07.risk_note
+    assert tot.loc["estimated CLV", "at_risk"] == pytest.approx(seg.drop("tiny")["at_risk"].sum())
+    en, nl = s07.describe("en"), s07.describe("nl")
+    assert "per value source (lifetime values and declared values are not added together)" in en
+    assert "per waardebron (klantwaarden en opgegeven waarden worden niet bij elkaar opgeteld)" in nl
+    assert "Totalen per waardebron" in nl and "Totals per value source" not in nl
+    # With draws, the declared segment's interval comes from the pooled retention of the same resamples.
+    r07, _ = clv_revenue_at_risk(mixed, cx.clv(mixed.customers, by="segment", n_boot=100, seed=5))
+    tiny = r07.set_index("segment").loc["tiny"]
+    assert tiny["ci_low"] < tiny["at_risk"] < tiny["ci_high"]
+    s03 = cx.churn_study(mixed, metrics=["nps"], n_boot=100, seed=2)
+    r = s03.revenue
+    assert list(r.loc[r["segment"] == "all", "value_source"]) == ["estimated CLV", "declared value"]
+    en3, nl3 = s03.describe("en"), s03.describe("nl")
+    assert "Value at risk per value source" in en3 and "estimated CLV: " in en3 and "declared value: " in en3
+    assert "Waarde in gevaar per waardebron" in nl3 and "geschatte klantwaarde: " in nl3

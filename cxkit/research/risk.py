@@ -180,7 +180,11 @@ def value_at_risk(frame: pd.DataFrame, prob: np.ndarray, by: str | None, value: 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a NaN CLV draw stays NaN and is dropped below
             draws = risk_totals(pd_, np.asarray(units, int), np.where(ok, v, 0.0), cls, cls_draws, masks)
-        lo_hi = [_quantiles(draws[:, j], level) for j in range(len(masks))]
+        # A row where nothing was drawn (declared values at fixed probabilities) gets no interval, not a
+        # zero-width one that would claim certainty.
+        moves = (np.ptp(pd_, axis=0) > 0)[np.asarray(units, int)] | (cls >= 0)
+        lo_hi = [_quantiles(draws[:, j], level) if (sel & moves).any() else (np.nan, np.nan)
+                 for j, sel in enumerate(masks)]
         table["ci_low"], table["ci_high"] = [x[0] for x in lo_hi], [x[1] for x in lo_hi]
         covers = _COVERS[(prob_from, varied_v)]
         interval = (f"Interval ({level:.0%}) covers {covers}. It leaves out chance itself: which customers actually "

@@ -227,14 +227,23 @@ def clv_revenue_at_risk(ds: Dataset, segment_clv: CLVResult | None, *, by: str =
     units = pd.Categorical(keys, categories=segs).codes
     prob = 1 - point[units] ** months
     # Probability draws per segment from the same bootstrap resamples as the CLV draws (paired in value_at_risk);
-    # a segment without an estimate keeps the pooled retention, fixed.
+    # a segment without an estimate takes the pooled retention of the same resamples.
     rdraws = segment_clv.retention_draws if segment_clv is not None and segment_clv.by == [by] else {}
     use = [k for k in segs if k in ret_of and (k,) in rdraws]
     prob_draws = None
     if use:
         n = len(rdraws[(use[0],)])
+        # The pooled retention of a segment without its own estimate, per resample: the same customer-month
+        # weighted mean of the estimated segments' retention (fixed if some weighted segment has no draws).
+        s = segment_clv.summary()
+        w = s[s["customer_months"].fillna(0) > 0]
+        wkeys = w[by].astype(str).tolist()
+        pooled_draws = np.full(n, pooled if pooled is not None else np.nan)
+        if wkeys and all((k,) in rdraws for k in wkeys):
+            cm = w["customer_months"].to_numpy(float)
+            pooled_draws = np.column_stack([rdraws[(k,)] for k in wkeys]) @ cm / cm.sum()
         prob_draws = np.column_stack([1 - np.asarray(rdraws[(k,)], float) ** months if k in use
-                                      else np.full(n, 1 - point[i] ** months) for i, k in enumerate(segs)])
+                                      else 1 - pooled_draws ** months for k in segs])
     table, vnote = value_at_risk(active, prob, by, value, segment_clv, prob_draws=prob_draws, units=units,
                                  prob_from=PROB_RETENTION, level=level)
     note = (f"Probability of leaving within {horizon_days} days for the {len(active):,} customers active on "
