@@ -151,3 +151,14 @@ def test_mixed_sources_are_never_added_in_either_notebook(mixed):
     en3, nl3 = s03.describe("en"), s03.describe("nl")
     assert "Value at risk per value source" in en3 and "estimated CLV: " in en3 and "declared value: " in en3
     assert "Waarde in gevaar per waardebron" in nl3 and "geschatte klantwaarde: " in nl3
+
+
+def test_without_a_segment_column_all_customers_share_one_clv(sample):
+    ds = Dataset("nosegment", sample.responses, sample.customers.drop(columns=["segment"]), sample.scales)
+    seg = cx.clv(ds.customers, n_boot=100, seed=4)
+    t, note = clv_revenue_at_risk(ds, seg)
+    assert len(t) == 1 and t["value_source"].tolist() == ["estimated CLV"]
+    r = t.iloc[0]
+    assert r["value"] == pytest.approx(r["customers"] * seg.summary()["clv"].iloc[0], rel=1e-9)
+    assert r["ci_low"] < r["at_risk"] < r["ci_high"]
+    assert "the same bootstrap resamples" in note

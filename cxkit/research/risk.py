@@ -149,7 +149,7 @@ def value_at_risk(frame: pd.DataFrame, prob: np.ndarray, by: str | None, value: 
     keys = f[by].astype(str).to_numpy() if by else np.full(len(f), "all")
     src = source.to_numpy(object)
     mixed = by is not None and len(set(src[ok])) > 1
-    masks = [ok & (keys == k) for k in table[group] if k != "all"]
+    masks = [ok & (keys == k) for k in table[group] if k != "all"] if by else [ok]  # by=None: one row, "all"
     if by:
         if mixed:
             # Lifetime values and declared (often monthly) values are unlike things: one total per source.

@@ -210,41 +210,45 @@ def clv_revenue_at_risk(ds: Dataset, segment_clv: CLVResult | None, *, by: str =
     end = cust["end_date"] if "end_date" in cust.columns else pd.Series(pd.NaT, index=cust.index)
     active = cust[(cust["start_date"] <= cut) & (end.isna() | (end > cut))].copy()
     months = horizon_days / MONTH_DAYS
-    if by not in active.columns:
-        active[by] = "all"
-    keys = active[by].astype(str)
-    est = pd.DataFrame(columns=[by, "retention_month"])
-    if segment_clv is not None and segment_clv.by == [by]:
-        est = segment_clv.summary()[[by, "clv", "retention_month"]].dropna()[[by, "retention_month"]]
+    # Without the segment column every customer is in one group, valued at an overall CLV (``by=None``).
+    grp = by if by in active.columns else None
+    keys = active[grp].astype(str) if grp else pd.Series("all", index=active.index)
+    matches = segment_clv is not None and segment_clv.by == ([grp] if grp else [])
+    s = segment_clv.summary() if segment_clv is not None else pd.DataFrame()
+    est = s.dropna(subset=["clv", "retention_month"]) if matches else pd.DataFrame()
+    ret_of = ({} if est.empty else
+              dict(zip(est[grp].astype(str) if grp else ["all"] * len(est), est["retention_month"].astype(float),
+                       strict=True)))
     pooled = None
     if segment_clv is not None:
-        s = segment_clv.summary()
         w = s["customer_months"].fillna(0)
         pooled = float((s["retention_month"].fillna(0) * w).sum() / w.sum()) if w.sum() else None
-    ret_of = dict(zip(est[by].astype(str), pd.to_numeric(est["retention_month"], errors="coerce"), strict=True))
     segs = sorted(set(keys))
     point = np.array([ret_of.get(k, pooled if pooled is not None else np.nan) for k in segs], float)
     units = pd.Categorical(keys, categories=segs).codes
     prob = 1 - point[units] ** months
     # Probability draws per segment from the same bootstrap resamples as the CLV draws (paired in value_at_risk);
     # a segment without an estimate takes the pooled retention of the same resamples.
-    rdraws = segment_clv.retention_draws if segment_clv is not None and segment_clv.by == [by] else {}
-    use = [k for k in segs if k in ret_of and (k,) in rdraws]
+    rdraws = segment_clv.retention_draws if matches else {}
+
+    def key(k: str) -> tuple:
+        return (k,) if grp else ()
+
+    use = [k for k in segs if k in ret_of and key(k) in rdraws]
     prob_draws = None
     if use:
-        n = len(rdraws[(use[0],)])
+        n = len(rdraws[key(use[0])])
         # The pooled retention of a segment without its own estimate, per resample: the same customer-month
         # weighted mean of the estimated segments' retention (fixed if some weighted segment has no draws).
-        s = segment_clv.summary()
         w = s[s["customer_months"].fillna(0) > 0]
-        wkeys = w[by].astype(str).tolist()
+        wkeys = (w[grp].astype(str) if grp else pd.Series(["all"] * len(w))).tolist()
         pooled_draws = np.full(n, pooled if pooled is not None else np.nan)
-        if wkeys and all((k,) in rdraws for k in wkeys):
+        if wkeys and all(key(k) in rdraws for k in wkeys):
             cm = w["customer_months"].to_numpy(float)
-            pooled_draws = np.column_stack([rdraws[(k,)] for k in wkeys]) @ cm / cm.sum()
-        prob_draws = np.column_stack([1 - np.asarray(rdraws[(k,)], float) ** months if k in use
+            pooled_draws = np.column_stack([rdraws[key(k)] for k in wkeys]) @ cm / cm.sum()
+        prob_draws = np.column_stack([1 - np.asarray(rdraws[key(k)], float) ** months if k in use
                                       else 1 - pooled_draws ** months for k in segs])
-    table, vnote = value_at_risk(active, prob, by, value, segment_clv, prob_draws=prob_draws, units=units,
+    table, vnote = value_at_risk(active, prob, grp, value, segment_clv, prob_draws=prob_draws, units=units,
                                  prob_from=PROB_RETENTION, level=level)
     note = (f"Probability of leaving within {horizon_days} days for the {len(active):,} customers active on "
             f"{cut.date()}: 1 - r^months at their segment's monthly retention r.")
