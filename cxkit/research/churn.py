@@ -10,6 +10,8 @@ Building blocks (each usable on its own DataFrame):
 * :func:`revenue_at_risk` - churn probability x value per segment, with an
   interval from the model's uncertainty; :func:`clv_values` - the value: the
   segment's estimated CLV (:func:`cxkit.clv`) where the data allows, else the declared one.
+  The study's table comes from :func:`cxkit.research.risk.value_at_risk`, which builds on both and
+  adds the CLV's own uncertainty to the interval.
 
 :func:`churn_study` runs them all on a :class:`~cxkit.datasets.Dataset`
 (time-aligned by :mod:`cxkit.alignment`, plus the AUC comparison of
