@@ -60,7 +60,7 @@ def test_loyalty_notebook_with_other_parameters(tmp_path):
 def test_churn_notebook_with_other_parameters(tmp_path):
     html, tables = _run("03_effort_nps_churn", tmp_path, {
         "run_date": "2026-06-30", "horizon_days": 90, "window_days": 60, "metrics": ["ces", "nps"],
-        "controls": ["segment"], "keep": "all", "n_boot": 100, "seed": 3})
+        "controls": ["segment"], "keep": "all", "n_boot": 100, "seed": 3, "discount": 0.05, "horizon": 24})
     models = pd.read_csv(tables / "models.csv")
     assert set(models["metric"]) == {"ces", "nps"}
     assert models["method"].str.contains("cluster-robust").all()      # keep="all": clustered by customer
@@ -71,6 +71,9 @@ def test_churn_notebook_with_other_parameters(tmp_path):
     risk = pd.read_csv(tables / "revenue_at_risk.csv")
     assert (risk["value_source"] == "estimated CLV").all()
     assert "estimated lifetime value" in html
+    # the notebook's discount and horizon reach the lifetime value (valpolish); the interval covers it too
+    assert "24 months, 5% a year" in html and "paired draw by draw" in html
+    assert risk["ci_low"].notna().all()
 
 
 @pytest.mark.slow

@@ -1124,3 +1124,18 @@ _COLUMNS.update({
 # the direction cells of the importance table, translated as whole cells
 _MESSAGES.extend((_compile(en), nl) for en, nl in (("more often", "vaker"), ("less often", "minder vaak"),
                                                    ("no clear link", "geen duidelijk verband")))
+
+
+# -- Value at risk polish (issue 18, valpolish: research.risk): totals per value source when segments mix sources --
+_TEXT.update({
+    "vr_source_total": ("{source}: {v} of {value} ({pct}%; {ci} {lo} to {hi})",
+                        "{source}: {v} van {value} ({pct}%; {ci} {lo} tot {hi})"),
+    "ch_value_sources": ("- Value at risk per value source (lifetime values and declared values are not added "
+                         "together): {list}",
+                         "- Waarde in gevaar per waardebron (klantwaarden en opgegeven waarden worden niet bij "
+                         "elkaar opgeteld): {list}"),
+    "va_risk_sources": ("Value at risk among current customers within {days} days, per value source (lifetime values "
+                        "and declared values are not added together): {list}.",
+                        "Waarde in gevaar bij huidige klanten binnen {days} dagen, per waardebron (klantwaarden en "
+                        "opgegeven waarden worden niet bij elkaar opgeteld): {list}."),
+})

@@ -99,14 +99,6 @@ MESSAGES: list[tuple[str, str]] = [
      "Maandelijkse vertrekkans (hazard) van {a} tot {b}: {c} klanten, {m} klantmaanden, {e} vertrokken ({s}). De "
      "coëfficiënten staan op de log-odds van vertrek binnen een maand, gegeven de laatste antwoorden die aan het "
      "begin van die maand bekend waren."),
-    ("Probability of leaving within {h} days for the {n} customers active on {d}, from the monthly hazard model "
-     "with their latest answers held fixed; times `{v}` as recorded (if it is monthly revenue, multiply by the "
-     "months it would have run, or use a CLV: churn probability x CLV). Interval: coefficient uncertainty "
-     "(simulated), not future randomness.",
-     "Kans op vertrek binnen {h} dagen voor de {n} klanten die op {d} actief waren, uit het maandelijkse "
-     "hazardmodel met hun laatste antwoorden vastgehouden; maal `{v}` zoals vastgelegd (is dat maandomzet, "
-     "vermenigvuldig dan met het aantal maanden dat het contract nog zou lopen, of gebruik een CLV: vertrekkans "
-     "x CLV). Interval: onzekerheid van de coëfficiënten (gesimuleerd), niet het toeval van de toekomst."),
     ("Churn probability from the model of the churn label on {m} ({f}), for the {n} customers not (yet) churned, "
      "times `{v}`. Without dates this is no forecast: it is how much value sits with customers who look like "
      "those who left.",
@@ -176,10 +168,6 @@ MESSAGES += [
 
 # What loyalty is worth and who answered (issue 18: stats.clv, research.value, research.response)
 MESSAGES += [
-    ("Value at risk: each segment's estimated lifetime value ({h} months, {d} a year) x the chance of leaving within "
-     "{days} days at the segment's monthly retention.",
-     "Waarde in gevaar: de geschatte klantwaarde van elk segment ({h} maanden, {d} per jaar) x de kans om binnen "
-     "{days} dagen te vertrekken bij het maandelijkse behoud van het segment."),
     ("Value at risk: estimated lifetime value where the segment had enough customers; declared `{v}` for segments "
      "{s}.",
      "Waarde in gevaar: geschatte klantwaarde waar het segment genoeg klanten had; opgegeven `{v}` voor segmenten "
@@ -203,14 +191,6 @@ MESSAGES += [
 
 # Notebook 03's revenue at risk valued at the segment's estimated CLV (issue 18, rar: research.churn.clv_values)
 MESSAGES += [
-    ("Probability of leaving within {h} days for the {n} customers active on {d}, from the monthly hazard model "
-     "with their latest answers held fixed; times their segment's estimated lifetime value ({m} months, {r} a "
-     "year, from `{v}` as revenue per month). Interval: coefficient uncertainty (simulated), not future "
-     "randomness or the uncertainty of the lifetime value.",
-     "Kans op vertrek binnen {h} dagen voor de {n} klanten die op {d} actief waren, uit het maandelijkse "
-     "hazardmodel met hun laatste antwoorden vastgehouden; maal de geschatte klantwaarde van hun segment ({m} "
-     "maanden, {r} per jaar, uit `{v}` als omzet per maand). Interval: onzekerheid van de coëfficiënten "
-     "(gesimuleerd), niet het toeval van de toekomst of de onzekerheid van de klantwaarde."),
     ("mixed", "gemengd"),
 ]
 
@@ -221,4 +201,47 @@ MESSAGES += [
     ("{n} customer(s) left out: no start date, started after the cut-off, or ended before they started",
      "{n} klant(en) weggelaten: geen startdatum, begonnen na de peildatum of gestopt voordat ze begonnen"),
     ("{n} customer(s) without {v} left out", "{n} klant(en) zonder {v} weggelaten"),
+]
+
+# Value at risk with an interval covering churn probability and lifetime value (issue 18 polish, valpolish:
+# research.risk.value_at_risk, one note for notebooks 03 and 07)
+MESSAGES += [
+    ("Probability of leaving within {h} days for the {n} customers active on {d}, from the monthly hazard model "
+     "with their latest answers held fixed.",
+     "Kans op vertrek binnen {h} dagen voor de {n} klanten die op {d} actief waren, uit het maandelijkse "
+     "hazardmodel met hun laatste antwoorden vastgehouden."),
+    ("Probability of leaving within {h} days for the {n} customers active on {d}: 1 - r^months at their segment's "
+     "monthly retention r.",
+     "Kans op vertrek binnen {h} dagen voor de {n} klanten die op {d} actief waren: 1 - r^maanden bij het "
+     "maandelijkse behoud r van hun segment."),
+    ("Value: their segment's estimated lifetime value ({m} months, {r} a year, from `{v}` as revenue per month).",
+     "Waarde: de geschatte klantwaarde van hun segment ({m} maanden, {r} per jaar, uit `{v}` als omzet per maand)."),
+    ("Value: the declared `{v}` as recorded (if it is monthly revenue, this is one month's worth, not a lifetime "
+     "value).",
+     "Waarde: de opgegeven `{v}` zoals vastgelegd (is dat maandomzet, dan is dit de waarde van één maand, geen "
+     "klantwaarde)."),
+    ("Interval ({pct}) covers {a}. It leaves out chance itself: which customers actually leave.",
+     "Het interval ({pct}) omvat {a}. Het toeval zelf valt erbuiten: welke klanten werkelijk vertrekken."),
+    ("the churn model's coefficient uncertainty (simulated) and the uncertainty of each segment's lifetime value "
+     "(bootstrap of customers), paired draw by draw",
+     "de onzekerheid van de coëfficiënten van het churnmodel (gesimuleerd) en de onzekerheid van de klantwaarde "
+     "van elk segment (bootstrap van klanten), trekking voor trekking gekoppeld"),
+    ("the churn model's coefficient uncertainty (simulated) only; the values are taken as exact",
+     "alleen de onzekerheid van de coëfficiënten van het churnmodel (gesimuleerd); de waarden gelden als exact"),
+    ("the uncertainty of each segment's monthly retention and lifetime value together (the same bootstrap "
+     "resamples of customers)",
+     "de onzekerheid van het maandelijkse behoud en de klantwaarde van elk segment samen (dezelfde "
+     "bootstrapsteekproeven van klanten)"),
+    ("the uncertainty of each segment's monthly retention (bootstrap of customers) only; the values are taken as "
+     "exact",
+     "alleen de onzekerheid van het maandelijkse behoud van elk segment (bootstrap van klanten); de waarden gelden "
+     "als exact"),
+    ("the uncertainty of each segment's lifetime value (bootstrap of customers) only; the churn probabilities are "
+     "taken as exact",
+     "alleen de onzekerheid van de klantwaarde van elk segment (bootstrap van klanten); de vertrekkansen gelden "
+     "als exact"),
+    ("No interval: neither the churn probabilities nor the values were resampled (n_boot = 0).",
+     "Geen interval: noch de vertrekkansen noch de waarden zijn opnieuw getrokken (n_boot = 0)."),
+    ("Totals per value source: lifetime values and declared `{v}` are not added together.",
+     "Totalen per waardebron: klantwaarden en opgegeven `{v}` worden niet bij elkaar opgeteld."),
 ]

@@ -91,13 +91,6 @@ NARRATIVE: dict[str, tuple[str, str]] = {
     'nb03_hazard': (
         '## Monthly churn hazard\n\nThe most direct model of churn: one row per customer-month, the chance of leaving that month given the latest\nanswers known when the month started (answers not given yet count as such). Odds ratios are per month.',
         "## Maandelijks opzegrisico\n\nHet meest directe model van opzeggen: één rij per klantmaand, de kans om die maand te vertrekken gegeven de\nlaatste antwoorden die bekend waren toen de maand begon (nog niet gegeven antwoorden tellen als zodanig).\nOdds ratio's gelden per maand."),
-    'nb03_revenue': (
-        "## Revenue at risk\n\nChurn probability x value, per segment: the segment's estimated lifetime value where "
-        "the data has dates and revenue, the declared value otherwise (the table says which). The interval reflects "
-        "the model's uncertainty.",
-        '## Omzet in gevaar\n\nKans op opzeggen x waarde, per segment: de geschatte klantwaarde van het segment waar '
-        'de data datums en omzet heeft, anders de opgegeven waarde (de tabel zegt welke). Het interval geeft de '
-        'onzekerheid van het model weer.'),
     'nb03_pairing': (
         '## Pairing the answers with churn',
         '## Het koppelen van antwoorden aan opzeggingen'),
@@ -180,9 +173,6 @@ NARRATIVE.update({
     'nb07_answers': (
         "## Value by answer\n\nLifetime value after each customer's first answer, per NPS category and per CSAT and CES band: the clock starts at the answer, so churn and revenue from before it never count. The differences are in money, with intervals.",
         '## Waarde per antwoord\n\nKlantwaarde na het eerste antwoord van elke klant, per NPS-categorie en per CSAT- en CES-band: de klok start bij het antwoord, dus opzeggingen en omzet van daarvoor tellen nooit mee. De verschillen staan in geld, met intervallen.'),
-    'nb07_risk': (
-        "## Value at risk\n\nCurrent customers' chance of leaving within `horizon_days` times what they would take with them: their segment's estimated lifetime value, or the declared value where no estimate is possible (the table says which).",
-        '## Waarde in gevaar\n\nDe kans dat huidige klanten binnen `horizon_days` vertrekken maal wat ze meenemen: de geschatte klantwaarde van hun segment, of de opgegeven waarde waar geen schatting mogelijk is (de tabel zegt welke).'),
     'nb07_response': (
         "## Who answered\n\nThe share of active customers who answered in each period with a survey, per segment, preferred channel, tenure band and period, and a comparison of respondents with non-respondents on what is known of both. Where respondents differ, the survey's figures describe respondents, not the base; weighting to the base's margins corrects only for the differences it can see.",
         '## Wie antwoordde\n\nHet aandeel actieve klanten dat antwoordde in elke periode met een enquête, per segment, voorkeurskanaal, klantduur en periode, en een vergelijking van respondenten met niet-respondenten op wat van beide bekend is. Waar respondenten verschillen, beschrijven de enquêtecijfers de respondenten, niet het klantenbestand; wegen naar de verdeling van het klantenbestand corrigeert alleen voor de verschillen die het kan zien.'),
@@ -193,4 +183,18 @@ NARRATIVE.update({
     'nb01_segment_trends': (
         '## Trends per group\n\nEach metric per period for every group of the first drill-down column (segment by default), in panels on one y-axis so the groups compare at a glance. A triangle marks a period that moved significantly on the one before (Holm correction across the comparisons of one chart).',
         '## Ontwikkeling per groep\n\nElke maatstaf per periode voor elke groep van de eerste uitsplitsing (standaard het segment), in panelen met één gedeelde y-as zodat de groepen direct te vergelijken zijn. Een driehoek markeert een periode die significant verschilt van de periode ervoor (Holm-correctie over de vergelijkingen van één grafiek).'),
+})
+
+# Value at risk (issue 18 polish, valpolish): one narrative for notebooks 03 and 07; the method itself is in the
+# table's note, written once by cxkit.research.risk.value_at_risk.
+NARRATIVE.update({
+    'nb_value_at_risk': (
+        "## Value at risk\n\nWhat the current customers who may leave within `horizon_days` would take with them, "
+        "per segment, with an interval. The note above the table says how the chance of leaving is estimated, which "
+        "value each segment is given (its estimated lifetime value, or the declared value) and which uncertainty the "
+        "interval covers.",
+        "## Waarde in gevaar\n\nWat de huidige klanten die binnen `horizon_days` kunnen vertrekken zouden meenemen, "
+        "per segment, met een interval. De toelichting boven de tabel zegt hoe de kans op vertrek is geschat, welke "
+        "waarde elk segment krijgt (zijn geschatte klantwaarde, of de opgegeven waarde) en welke onzekerheid het "
+        "interval omvat."),
 })

@@ -10,6 +10,8 @@ Building blocks (each usable on its own DataFrame):
 * :func:`revenue_at_risk` - churn probability x value per segment, with an
   interval from the model's uncertainty; :func:`clv_values` - the value: the
   segment's estimated CLV (:func:`cxkit.clv`) where the data allows, else the declared one.
+  The study's table comes from :func:`cxkit.research.risk.value_at_risk`, which builds on both and
+  adds the CLV's own uncertainty to the interval.
 
 :func:`churn_study` runs them all on a :class:`~cxkit.datasets.Dataset`
 (time-aligned by :mod:`cxkit.alignment`, plus the AUC comparison of
@@ -39,6 +41,7 @@ from ..errors import DataError, ParameterError
 from ..report.i18n import message, num, pvalue
 from ..report.i18n import text as _t
 from ..stats.auc import auc, auc_table, compare_auc, delong, risk_sign
+from ..stats.bootstrap import MIN_BOOT
 from ..stats.clv import CLVResult, clv
 from ..stats.intervals import adjust_p, wilson
 from ..stats.logit import INTERCEPT, LogitResult, logit, nested_lr
@@ -536,7 +539,7 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
                 level: float = 0.95, n_boot: int = 1000, seed: int = 0, min_n: int = DEFAULT_MIN_N,
                 value: str = "value", segment: str = "segment", survival_times: Sequence[int] = (90, 180, 365),
                 hazard: bool = True, split_at: str | pd.Timestamp | None = None,
-                use_leaky_controls: bool = False) -> ChurnStudy:
+                use_leaky_controls: bool = False, discount: float = 0.10, horizon: int = 60) -> ChurnStudy:
     """Run the whole churn analysis of the CES / NPS / CSAT metrics of ``ds``.
 
     Parameters
@@ -566,8 +569,12 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
     value, segment : str
         Customer value column and segment column of the revenue at risk. With start and end dates,
         ``value`` is read as revenue per month and each customer is valued at their segment's
-        estimated CLV (:func:`cxkit.clv`, 60 months at 10 % a year); otherwise (or for a suppressed
-        segment) at the declared ``value``. The table's ``value_source`` says which.
+        estimated CLV (:func:`cxkit.clv` with ``discount`` and ``horizon``); otherwise (or for a suppressed
+        segment) at the declared ``value``. The table's ``value_source`` says which; its interval
+        combines the churn model's draws with the CLV's bootstrap (:mod:`cxkit.research.risk`).
+    discount, horizon : float, int
+        Yearly discount rate and horizon in months of the lifetime value used for revenue at risk
+        (as in :func:`cxkit.clv`; ``horizon`` is months of future revenue, not ``horizon_days``).
     use_leaky_controls : bool
         Controls the dataset lists as probable leakage (:attr:`Dataset.leakage`: a near-copy
         of churn, or recorded at/after it) are left out of the models unless this is true.
@@ -586,7 +593,8 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
     signs = _signs(ds, metrics)
     cluster = "customer_id" if keep == "all" else None
     params = {"horizon_days": horizon_days, "window_days": window_days, "as_of": as_of, "controls": controls,
-              "keep": keep, "level": level, "n_boot": n_boot, "seed": seed, "min_n": min_n, "split_at": split_at}
+              "keep": keep, "level": level, "n_boot": n_boot, "seed": seed, "min_n": min_n, "split_at": split_at,
+              "discount": discount, "horizon": horizon}
     wcol = "weight" if ds.weighted else None
     notes: list[str] = []
     if wcol:
@@ -679,7 +687,7 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
         notes.append("Without answer dates the models cannot be checked on later answers (out-of-sample "
                      "validation needs a time split).")
     revenue, rnote = _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_days, as_of,
-                              n_boot, seed, level, timed)
+                              n_boot, seed, level, timed, discount=discount, horizon=horizon)
     return ChurnStudy(dataset=ds.name, metrics=tuple(metrics), params=params, timed=timed, aligned=aligned,
                       by_score=by_score_df, trends=trends_df, models=models_df, fits=fits, auc=auc_df,
                       auc_pairs=auc_pairs, lr_tests=lr_df, km=km, cox=cox_res, hazard=hz, revenue=revenue,
@@ -687,8 +695,12 @@ def churn_study(ds: Dataset, metrics: Sequence[str] | None = None, *, horizon_da
 
 
 def _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_days, as_of, n_sim, seed, level,
-             timed):
+             timed, *, discount=0.10, horizon=60):
     """Revenue at risk among current customers: from the monthly hazard when dated, else the label model."""
+    # The table, its interval and its value note are value_at_risk's, shared with notebook 07 (imported here, not at
+    # the top: research.risk builds on this module's revenue_at_risk and clv_values).
+    from .risk import PROB_MODEL, value_at_risk
+
     cust = ds.customers
     if cust is None or value not in cust.columns:
         return None, f"No `{value}` column for customers: revenue at risk cannot be computed."
@@ -714,30 +726,18 @@ def _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_d
         months = horizon_days / 30.4375
         h = fit.predict(active)
         prob = 1 - (1 - h) ** months
-        sims = _simulate(fit, X, n_sim, seed, months)
-        # Dates and a revenue column: value each customer at the segment's estimated CLV (cx.clv, its default
-        # 60 months at 10 % a year; point estimates only, the interval below is the churn model's).
+        sims = _simulate(fit, X, n_sim, seed, months) if n_sim else None
+        # Dates and a revenue column: value each customer at the segment's estimated CLV (cx.clv), with its
+        # bootstrap draws so the interval covers the lifetime value too (n_boot below MIN_BOOT: point only).
         try:
-            seg = clv(cust, by=by, revenue=value, as_of=cut, n_boot=0, seed=seed)
+            seg = clv(cust, by=by, revenue=value, as_of=cut, discount=discount, horizon=horizon, level=level,
+                      n_boot=n_sim if n_sim >= MIN_BOOT else 0, seed=seed)
         except (DataError, ParameterError):  # e.g. no end dates or a non-numeric value: declared value
             seg = None
-        used, source, vnote = clv_values(active, seg, by, value)
-        active["value_used"] = used
-        if (source == "estimated CLV").any():
-            note = (f"Probability of leaving within {horizon_days} days for the {len(active):,} customers active "
-                    f"on {cut.date()}, from the monthly hazard model with their latest answers held fixed; times "
-                    f"their segment's estimated lifetime value ({seg.horizon} months, {seg.discount:.0%} a year, "
-                    f"from `{value}` as revenue per month). Interval: coefficient uncertainty (simulated), not "
-                    "future randomness or the uncertainty of the lifetime value.")
-        else:
-            note = (f"Probability of leaving within {horizon_days} days for the {len(active):,} customers active "
-                    f"on {cut.date()}, from the monthly hazard model with their latest answers held fixed; times "
-                    f"`{value}` as recorded (if it is monthly revenue, multiply by the months it would have run, "
-                    "or use a CLV: churn probability x CLV). Interval: coefficient uncertainty (simulated), not "
-                    "future randomness.")
-        note = "\n".join(x for x in (note, vnote) if x)
-        table = revenue_at_risk(active, prob, "value_used", by, sims=sims, level=level)
-        return _source_column(table, active, source, by), note
+        table, vnote = value_at_risk(active, prob, by, value, seg, prob_draws=sims, prob_from=PROB_MODEL, level=level)
+        note = (f"Probability of leaving within {horizon_days} days for the {len(active):,} customers active on "
+                f"{cut.date()}, from the monthly hazard model with their latest answers held fixed.")
+        return table, note + "\n" + vnote
     # Untimed: the label model of the first metric with controls, applied to customers who have not churned.
     m = metrics[0]
     fit = fits.get(f"{m}|with controls") or fits.get(f"{m}|alone")
@@ -749,14 +749,14 @@ def _revenue(ds, aligned, hz, fits, metrics, controls, value, segment, horizon_d
         return None, "No current customers left to put at risk."
     X = fit.design_matrix(current).to_numpy(float)
     prob = fit.predict(current)
-    sims = _simulate(fit, X, n_sim, seed)
+    sims = _simulate(fit, X, n_sim, seed) if n_sim else None
     note = (f"Churn probability from the model of the churn label on {m}"
             + (f" and {', '.join(_used_controls(fit, fit.controls))}" if _used_controls(fit, fit.controls) else "")
             + f" ({fit.method}), for the {len(current):,} customers not (yet) churned, times `{value}`. Without "
             "dates this is no forecast: it is how much value sits with customers who look like those who left.")
     # Without dates there is no retention curve, so no CLV: the declared value, said in `value_source`.
-    table = revenue_at_risk(current, prob, value, by, sims=sims, level=level)
-    return _source_column(table, current, pd.Series(f"declared {value}", index=current.index), by), note
+    table, vnote = value_at_risk(current, prob, by, value, None, prob_draws=sims, prob_from=PROB_MODEL, level=level)
+    return table, note + "\n" + vnote
 
 
 # -- generated text -----------------------------------------------------------------------------
@@ -945,15 +945,20 @@ def describe_churn(study: ChurnStudy, lang: str = "en") -> str:
                           parts=", ".join(parts)))
     # Revenue
     if study.revenue is not None and len(study.revenue):
+        from .risk import source_totals  # research.risk builds on this module
+
         tot = study.revenue.iloc[-1]
         seg_col = study.revenue.columns[0]
-        top = study.revenue.iloc[:-1].sort_values("at_risk", ascending=False).head(3)
+        rest = study.revenue[study.revenue[seg_col] != "all"] if len(study.revenue) > 1 else study.revenue.iloc[:0]
+        top = rest.sort_values("at_risk", ascending=False).head(3)
         parts = [f"{r[seg_col]} {num(r['at_risk'], ',.0f', lang)} ({_ci(r['ci_low'], r['ci_high'], ',.0f', lang)})"
                  for _, r in top.iterrows()]
-        out.append(_t("ch_value", lang, risk=num(tot["at_risk"], ",.0f", lang), value=num(tot["value"], ",.0f", lang),
-                      pct_risk=num(tot["pct_at_risk"], ".1f", lang), ci=ci,
-                      ci1=_ci(tot["ci_low"], tot["ci_high"], ",.0f", lang))
-                   + (": " + ", ".join(parts) if len(parts) else "") + ". " + message(study.revenue_note, lang))
+        per_source = source_totals(study.revenue, lang)  # lifetime and declared values: a total per source
+        head = (_t("ch_value_sources", lang, list=per_source) if per_source else
+                _t("ch_value", lang, risk=num(tot["at_risk"], ",.0f", lang), value=num(tot["value"], ",.0f", lang),
+                   pct_risk=num(tot["pct_at_risk"], ".1f", lang), ci=ci,
+                   ci1=_ci(tot["ci_low"], tot["ci_high"], ",.0f", lang)))
+        out.append(head + (": " + ", ".join(parts) if len(parts) else "") + ". " + message(study.revenue_note, lang))
     elif study.revenue_note:
         out.append(f"- {message(study.revenue_note, lang)}")
     if not sig_any and len(study.trends):

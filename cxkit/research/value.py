@@ -27,7 +27,7 @@ from ..report.tables import FORMATS_ATTR, format_value
 from ..stats.clv import MONTH_DAYS, CLVResult, clv
 from ..stats.survival import BAND_ORDER, score_band
 from .alignment import align_churn, effective_cut, plain_ids
-from .churn import _source_column, clv_values, revenue_at_risk
+from .risk import PROB_RETENTION, source_totals, value_at_risk
 
 __all__ = ["ValueByCategory", "value_by_category", "clv_revenue_at_risk", "DIFF_COLUMNS", "ValueStudy",
            "value_study", "value_applicable", "describe_value"]
@@ -200,7 +200,8 @@ def clv_revenue_at_risk(ds: Dataset, segment_clv: CLVResult | None, *, by: str =
     ``1 - r ** months`` (``r`` their segment's monthly retention from ``segment_clv``) and would take
     the segment's lifetime value with them. Customers of a segment without an estimate (too few
     customers) keep the declared ``value``; the ``value_source`` column and the returned note say
-    which was used. Returns ``(table, note)``; the table is :func:`cxkit.research.churn.revenue_at_risk`'s.
+    which was used. The interval pairs each bootstrap resample's retention with its CLV
+    (:func:`cxkit.research.risk.value_at_risk`, the rule notebook 03 uses too). Returns ``(table, note)``.
     """
     cust = ds.customers
     if cust is None or "start_date" not in cust.columns:
@@ -209,31 +210,50 @@ def clv_revenue_at_risk(ds: Dataset, segment_clv: CLVResult | None, *, by: str =
     end = cust["end_date"] if "end_date" in cust.columns else pd.Series(pd.NaT, index=cust.index)
     active = cust[(cust["start_date"] <= cut) & (end.isna() | (end > cut))].copy()
     months = horizon_days / MONTH_DAYS
-    if by not in active.columns:
-        active[by] = "all"
-    est = pd.DataFrame(columns=[by, "retention_month"])
-    if segment_clv is not None and segment_clv.by == [by]:
-        est = segment_clv.summary()[[by, "clv", "retention_month"]].dropna()[[by, "retention_month"]]
+    # Without the segment column every customer is in one group, valued at an overall CLV (``by=None``).
+    grp = by if by in active.columns else None
+    keys = active[grp].astype(str) if grp else pd.Series("all", index=active.index)
+    matches = segment_clv is not None and segment_clv.by == ([grp] if grp else [])
+    s = segment_clv.summary() if segment_clv is not None else pd.DataFrame()
+    est = s.dropna(subset=["clv", "retention_month"]) if matches else pd.DataFrame()
+    ret_of = ({} if est.empty else
+              dict(zip(est[grp].astype(str) if grp else ["all"] * len(est), est["retention_month"].astype(float),
+                       strict=True)))
     pooled = None
     if segment_clv is not None:
-        s = segment_clv.summary()
         w = s["customer_months"].fillna(0)
         pooled = float((s["retention_month"].fillna(0) * w).sum() / w.sum()) if w.sum() else None
-    m = active[[by]].astype(str).merge(est.astype({by: str}), on=by, how="left").set_index(active.index)
-    # The value rule (segment CLV, else declared value) lives in one place, shared with notebook 03.
-    active["value_used"], source, partial_note = clv_values(active, segment_clv, by, value)
-    has = source == "estimated CLV"
-    ret = pd.to_numeric(m["retention_month"], errors="coerce").fillna(pooled if pooled is not None else np.nan)
-    prob = (1 - ret.to_numpy(float) ** months)
-    table = _source_column(revenue_at_risk(active, prob, "value_used", by, level=level), active, source, by)
-    if has.all():
-        note = (f"Value at risk: each segment's estimated lifetime value ({segment_clv.horizon} months, "
-                f"{segment_clv.discount:.0%} a year) x the chance of leaving within {horizon_days} days at the "
-                "segment's monthly retention.")
-    else:
-        note = partial_note
-    table.attrs[FORMATS_ATTR] = {value: "money"}  # what each customer is worth, in money
-    return table, note
+    segs = sorted(set(keys))
+    point = np.array([ret_of.get(k, pooled if pooled is not None else np.nan) for k in segs], float)
+    units = pd.Categorical(keys, categories=segs).codes
+    prob = 1 - point[units] ** months
+    # Probability draws per segment from the same bootstrap resamples as the CLV draws (paired in value_at_risk);
+    # a segment without an estimate takes the pooled retention of the same resamples.
+    rdraws = segment_clv.retention_draws if matches else {}
+
+    def key(k: str) -> tuple:
+        return (k,) if grp else ()
+
+    use = [k for k in segs if k in ret_of and key(k) in rdraws]
+    prob_draws = None
+    if use:
+        n = len(rdraws[key(use[0])])
+        # The pooled retention of a segment without its own estimate, per resample: the same customer-month
+        # weighted mean of the estimated segments' retention (fixed if some weighted segment has no draws).
+        w = s[s["customer_months"].fillna(0) > 0]
+        wkeys = (w[grp].astype(str) if grp else pd.Series(["all"] * len(w))).tolist()
+        pooled_draws = np.full(n, pooled if pooled is not None else np.nan)
+        if wkeys and all(key(k) in rdraws for k in wkeys):
+            cm = w["customer_months"].to_numpy(float)
+            pooled_draws = np.column_stack([rdraws[key(k)] for k in wkeys]) @ cm / cm.sum()
+        prob_draws = np.column_stack([1 - np.asarray(rdraws[key(k)], float) ** months if k in use
+                                      else 1 - pooled_draws ** months for k in segs])
+    table, vnote = value_at_risk(active, prob, grp, value, segment_clv, prob_draws=prob_draws, units=units,
+                                 prob_from=PROB_RETENTION, level=level)
+    note = (f"Probability of leaving within {horizon_days} days for the {len(active):,} customers active on "
+            f"{cut.date()}: 1 - r^months at their segment's monthly retention r.")
+    table.attrs[FORMATS_ATTR] = {"value": "money"}  # what each customer is worth, in money
+    return table, note + "\n" + vnote
 
 
 # -- the study of notebook 07 ---------------------------------------------------------------------
@@ -316,9 +336,11 @@ def describe_value(study: ValueStudy, lang: str = "en") -> str:
                             list="; ".join(parts)))
     if study.risk is not None and len(study.risk):
         tot = study.risk.iloc[-1]
-        lines.append(_t("va_risk", lang, v=_money(tot["at_risk"], lang), n=num(tot["customers"], ",.0f", lang),
-                        days=p["horizon_days"], pct=num(tot["pct_at_risk"], ".1f", lang)) + " "
-                     + message(study.risk_note, lang))
+        per_source = source_totals(study.risk, lang, money=True)  # lifetime and declared values: a total per source
+        head = (_t("va_risk_sources", lang, days=p["horizon_days"], list=per_source) if per_source else
+                _t("va_risk", lang, v=_money(tot["at_risk"], lang), n=num(tot["customers"], ",.0f", lang),
+                   days=p["horizon_days"], pct=num(tot["pct_at_risk"], ".1f", lang)))
+        lines.append(head + " " + message(study.risk_note, lang))
     if study.rates is not None:
         lines.append(_t("va_rate", lang, m=_metric(study.rates.metric, lang), r=num(100 * study.rates.overall, ".1f", lang)))
     if study.bias is not None:

@@ -147,6 +147,8 @@ class CLVResult(Result):
     notes: tuple[str, ...] = field(default_factory=tuple)
     #: group key (tuple of ``by`` values) -> the bootstrap CLVs (for differences between groups).
     draws: dict = field(default_factory=dict)
+    #: group key -> the pooled monthly retention of the same resamples (value at risk pairs the two).
+    retention_draws: dict = field(default_factory=dict)
     title = "Customer lifetime value"
 
     def summary(self) -> pd.DataFrame:
@@ -422,7 +424,7 @@ def clv(customers: object, by: str | Sequence[str] | None = None, revenue: str =
                   for k, v in sorted(labels.groupby(by_cols, sort=True).indices.items())}
     else:
         groups = {(): kept}
-    rows, extrapolated, draws = [], False, {}
+    rows, extrapolated, draws, ret_draws = [], False, {}, {}
     for key, i in groups.items():
         f, la, ev, r, c = first[i], last[i], event[i], rev[i] * margin, cnt[i]
         # Variance of a drawn customer's revenue x months, per row (0 for customer rows).
@@ -448,7 +450,7 @@ def clv(customers: object, by: str | Sequence[str] | None = None, revenue: str =
             extrapolated = True
             row["note"] = f"months {k_obs}..{horizon} extrapolated at the hazard of the last 12 observed"
         if n_boot and n_cust >= max(min_n, 2):
-            boots = np.empty(n_boot)
+            boots, rets = np.empty(n_boot), np.empty(n_boot)
             # N customers drawn over the rows in proportion to the customers each holds (1 per customer row).
             p_each = np.full(len(i), 1 / len(i)) if count is None else c / n_cust
             for b in range(n_boot):
@@ -460,8 +462,10 @@ def clv(customers: object, by: str | Sequence[str] | None = None, revenue: str =
                 ar, evb = life_table(f, la, ev, w, size=size)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     boots[b] = _curve_value(ar, evb, mb, v, horizon, k_obs)[0]
+                    rets[b] = 1 - evb.sum() / ar.sum()
             row.update(ci_low=float(np.nanquantile(boots, a)), ci_high=float(np.nanquantile(boots, 1 - a)))
             draws[tuple(key)] = boots
+            ret_draws[tuple(key)] = rets
         rows.append(row)
     table = pd.DataFrame(rows).reindex(columns=by_cols + CLV_COLUMNS)
     table["note"] = table["note"].fillna("")
@@ -479,4 +483,4 @@ def clv(customers: object, by: str | Sequence[str] | None = None, revenue: str =
     if n_boot:
         notes.append(f"{level:.0%} percentile bootstrap intervals ({n_boot} resamples of customers, seed {seed})")
     return CLVResult(table=table, by=by_cols, discount=float(discount), horizon=int(horizon), level=level,
-                     notes=tuple(notes), draws=draws)
+                     notes=tuple(notes), draws=draws, retention_draws=ret_draws)
