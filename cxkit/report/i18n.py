@@ -708,7 +708,7 @@ _COLUMNS.update({
     "shrunken_ci_high": ("shrunken CI high", "bijgesteld BI boven"), "shrinkage": ("shrinkage", "krimpfactor"),
     "rank": ("rank", "rang"), "mean_rank": ("mean rank", "gemiddelde rang"),
     "rank_low": ("rank interval low", "rangbereik onder"), "rank_high": ("rank interval high", "rangbereik boven"),
-    "p_bottom": ("P(bottom)", "P(onderaan)"), "p_top": ("P(top)", "P(bovenaan)"),
+    "p_bottom": ("chance at the bottom", "kans onderaan"), "p_top": ("chance at the top", "kans bovenaan"),
     "chance_bottom_pct": ("chance among the worst (%)", "kans bij de slechtste (%)"),
     "chance_top_pct": ("chance among the best (%)", "kans bij de beste (%)"),
 })
@@ -1124,3 +1124,8 @@ _COLUMNS.update({
 # the direction cells of the importance table, translated as whole cells
 _MESSAGES.extend((_compile(en), nl) for en, nl in (("more often", "vaker"), ("less often", "minder vaak"),
                                                    ("no clear link", "geen duidelijk verband")))
+
+# -- Reader-facing polish 2: chances in %, refused importance table, headers and chart titles in words ----------
+_COLUMNS.update({
+    "driver": ("driver", "drijfveer"),
+})

@@ -1,0 +1,56 @@
+"""Reader-facing polish (polish2): what managers read in the rendered reports, in English and Dutch."""
+
+from __future__ import annotations
+
+import html as _html
+import re
+
+import pandas as pd
+import pytest
+
+import cxkit as cx
+from cxkit.report.tables import column_kind
+from cxkit.run.notebook import execute_notebook
+
+from .conftest import ROOT
+
+
+def _cells(html: str) -> list[str]:
+    return [_html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", html, flags=re.S)]
+
+
+def _table_with(html: str, header: str) -> tuple[list[str], list[str]]:
+    """Headers and cells of the first rendered table that has ``header``."""
+    for t in re.findall(r"<table.*?</table>", html, flags=re.S):
+        heads = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", t, flags=re.S)]
+        if header in heads:
+            return heads, _cells(t)
+    raise AssertionError(f"no table with the header {header!r}")
+
+
+def _run(name: str, tmp_path, **params) -> str:
+    res = execute_notebook(ROOT / "notebooks" / f"{name}.ipynb", tmp_path, params)
+    assert res.status == "ok", res.error
+    return res.html.read_text()
+
+
+def test_chances_to_rank_first_or_last_are_percentages_not_p_values():
+    t = pd.DataFrame({"driver": ["a", "b"], "p_top": [0.6704, 0.0004], "p_bottom": [0.0, 1.0],
+                      "p_value": [0.0004, 0.2]})
+    assert column_kind("p_top", t["p_top"]) == column_kind("p_bottom", t["p_bottom"]) == "fraction"
+    assert column_kind("p_value", t["p_value"]) == column_kind("p_holm", t["p_value"]) == "p"
+    assert _cells(cx.show(t).to_html()) == ["a", "67.0%", "0.0%", "< 0.001", "b", "0.0%", "100.0%", "0.20"]
+    html = cx.show(t, "nl").to_html()
+    assert _cells(html)[:4] == ["a", "67,0%", "0,0%", "< 0,001"]
+    assert "kans bovenaan" in html and "kans onderaan" in html and "drijfveer" in html and "P(" not in html
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_report_04_shows_the_chance_to_rank_first_in_percent(lang, tmp_path):
+    html = _run("04_drivers", tmp_path, lang=lang, n_boot=100)
+    header = {"en": "chance at the top", "nl": "kans bovenaan"}[lang]
+    heads, cells = _table_with(html, header)
+    chances = cells[heads.index(header)::len(heads)]
+    assert chances and all(re.fullmatch(r"\d{1,3}[.,]\d%", c) for c in chances), chances
+    assert "< 0" not in "".join(chances) and "p_top" not in html and "P(top)" not in html
