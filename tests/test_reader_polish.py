@@ -54,3 +54,20 @@ def test_report_04_shows_the_chance_to_rank_first_in_percent(lang, tmp_path):
     chances = cells[heads.index(header)::len(heads)]
     assert chances and all(re.fullmatch(r"\d{1,3}[.,]\d%", c) for c in chances), chances
     assert "< 0" not in "".join(chances) and "p_top" not in html and "P(top)" not in html
+
+
+def test_a_refused_importance_table_is_explained_in_one_sentence():
+    st = cx.comment_study(cx.sample_spec_path(), n_boot=20)
+    assert "detractor_importance" not in st.tables and "detractor_model" in st.tables
+    en, nl = st.importance_note("en"), st.importance_note("nl")
+    assert en.startswith("The table of how much each topic matters for ") and "at least 50" in en and "for 20." in en
+    assert nl.startswith("De tabel met hoeveel elk onderwerp telt voor ") and "minstens 50" in nl
+    assert en.count(". ") == 0 and "n_boot" not in en + nl and "`" not in en + nl
+    assert cx.comment_study(cx.sample_spec_path(), n_boot=50).importance_note("en") == ""
+
+
+@pytest.mark.slow
+def test_report_06_says_why_the_importance_table_is_missing(tmp_path):
+    html = _run("06_comments", tmp_path, lang="nl", n_boot=20, run_date="2026-11-01")
+    assert "de intervallen vragen minstens 50 bootstrap-steekproeven en deze run vroeg er 20." in html
+    assert "must be 0 or a whole number" not in html  # the error itself stays the analyst's

@@ -1129,3 +1129,13 @@ _MESSAGES.extend((_compile(en), nl) for en, nl in (("more often", "vaker"), ("le
 _COLUMNS.update({
     "driver": ("driver", "drijfveer"),
 })
+_TEXT.update({
+    "cm_importance_few_boot": ("The table of how much each topic matters for {outcome} is left out: its intervals need at "
+                               "least {least} bootstrap resamples and this run asked for {n}.",
+                               "De tabel met hoeveel elk onderwerp telt voor {outcome} ontbreekt: de intervallen vragen "
+                               "minstens {least} bootstrap-steekproeven en deze run vroeg er {n}."),
+    "cm_importance_not_fitted": ("The table of how much each topic matters for {outcome} is left out: too few complete "
+                                 "answers, or too little variation, to split what the topics explain.",
+                                 "De tabel met hoeveel elk onderwerp telt voor {outcome} ontbreekt: te weinig volledige "
+                                 "antwoorden, of te weinig variatie, om te verdelen wat de onderwerpen verklaren."),
+})
