@@ -71,3 +71,38 @@ def test_report_06_says_why_the_importance_table_is_missing(tmp_path):
     html = _run("06_comments", tmp_path, lang="nl", n_boot=20, run_date="2026-11-01")
     assert "de intervallen vragen minstens 50 bootstrap-steekproeven en deze run vroeg er 20." in html
     assert "must be 0 or a whole number" not in html  # the error itself stays the analyst's
+
+
+def test_column_names_in_titles_and_headers_read_as_words():
+    words = cx.i18n.column_words
+    assert words("preferred_channel") == "preferred channel" and words("preferred_channel", "nl") == "voorkeurskanaal"
+    assert words("segment", "nl") == "segment" and words("loyalty_tier", "nl") == "loyalty tier"  # unknown: spaces
+    assert cx.i18n.unit_words(["segment", "preferred_channel", "contract"], "nl") == "segment / voorkeurskanaal / contract"
+    assert cx.i18n.unit_words("tenure_band") == "tenure"
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_league_chart_title_names_its_units_in_words(lang):
+    import matplotlib.pyplot as plt
+
+    ds = cx.load_dataset(cx.sample_spec_path()).as_of("2026-11-01")
+    answers = cx.window(ds, "2025-11-01", "2026-11-01")
+    lg = cx.league(answers[answers["metric"] == "nps"], unit=["segment", "preferred_channel"], metric="nps")
+    title = cx.plots.caterpillar(lg, lang=lang).get_title().replace("\n", " ")
+    assert "preferred_channel" not in title and {"en": "preferred channel", "nl": "voorkeurskanaal"}[lang] in title
+    plt.close("all")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_reports_05_and_06_have_words_for_headers_and_chart_titles(lang, tmp_path):
+    page05 = _run("05_segment_tables", tmp_path / "05", lang=lang, run_date="2026-11-01")
+    alts = " ".join(_html.unescape(a) for a in re.findall(r'alt="([^"]*)"', page05))
+    heads = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<th[^>]*>(.*?)</th>", page05, flags=re.S)]
+    channel = {"en": "preferred channel", "nl": "voorkeurskanaal"}[lang]
+    assert f"segment / {channel} / contract" in alts and "preferred_channel" not in alts
+    assert not [h for h in heads if "preferred_channel" in h]
+    assert "NPS · segment" in alts and "nps · segment" not in alts
+    page06 = _run("06_comments", tmp_path / "06", lang=lang, run_date="2026-11-01", n_boot=50)
+    heads = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", page06, flags=re.S)]
+    assert "label" not in heads and {"en": "topic", "nl": "onderwerp"}[lang] in heads

@@ -1139,3 +1139,23 @@ _TEXT.update({
                                  "De tabel met hoeveel elk onderwerp telt voor {outcome} ontbreekt: te weinig volledige "
                                  "antwoorden, of te weinig variatie, om te verdelen wat de onderwerpen verklaren."),
 })
+_COLUMNS.update({  # the sample's customer columns that reports group by (chart titles, league units)
+    "preferred_channel": ("preferred channel", "voorkeurskanaal"), "contract": ("contract", "contract"),
+    "tenure_band": ("tenure", "klantduur"),
+})
+
+
+def column_words(column: str, lang: str = "en") -> str:
+    """A data column's name as words for a title or header: its display label when cxkit knows the column
+    (:func:`column_label`), else the name with underscores as spaces (``loyalty_tier`` → ``loyalty tier``)."""
+    label = column_label(str(column), lang)
+    return label if label != column else str(column).replace("_", " ")
+
+
+def unit_words(columns: str | list[str] | tuple[str, ...], lang: str = "en") -> str:
+    """Combined unit columns (a league of ``segment / preferred_channel``) as words: ``segment / preferred channel``."""
+    cols = [columns] if isinstance(columns, str) else list(columns)
+    return " / ".join(column_words(c, lang) for c in cols)
+
+
+__all__ += ["column_words", "unit_words"]
