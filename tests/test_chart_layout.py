@@ -88,7 +88,8 @@ def test_research_charts_have_no_overlapping_text_and_bars_of_shares_from_zero(s
 
 # ---- every figure every default notebook draws, in English and Dutch
 
-NOTEBOOKS = ("01_cx_overview", "02_satisfaction_vs_loyalty", "03_effort_nps_churn", "04_drivers", "06_comments", "07_value")
+NOTEBOOKS = ("01_cx_overview", "02_satisfaction_vs_loyalty", "03_effort_nps_churn", "04_drivers", "05_segment_tables",
+             "06_comments", "07_value")
 
 
 def _notebook_figures(name: str, lang: str, folder) -> list:
