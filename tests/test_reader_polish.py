@@ -106,3 +106,26 @@ def test_reports_05_and_06_have_words_for_headers_and_chart_titles(lang, tmp_pat
     page06 = _run("06_comments", tmp_path / "06", lang=lang, run_date="2026-11-01", n_boot=50)
     heads = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", page06, flags=re.S)]
     assert "label" not in heads and {"en": "topic", "nl": "onderwerp"}[lang] in heads
+
+
+CLV_NOTES_EN = ("cut-off: the latest date", "months counted from", "revenue per customer-month", "clv_simple:",
+                "beyond the observed tenure", "percentile bootstrap intervals")
+
+
+def test_every_note_of_cx_clv_has_a_dutch_template():
+    cust = cx.load_dataset(cx.sample_spec_path()).customers
+    res = cx.clv(cust, by="segment", revenue="value", n_boot=100, horizon=120, margin=0.4)
+    plain = cx.clv(cust, revenue="value", n_boot=0)
+    notes = [*res.notes, *plain.notes]
+    assert all(any(n.startswith(s) or s in n for n in notes) for s in CLV_NOTES_EN)  # every note is made here
+    dutch = [cx.i18n.message(n, "nl") for n in notes]
+    assert not [d for d in dutch if any(s in d for s in CLV_NOTES_EN)], dutch
+    assert "over 120 maanden, x marge 0,4" in dutch[2] and "95% percentiel-bootstrapintervallen" in dutch[5]
+    page = cx.show(res, "nl").to_html()
+    assert "peildatum: de laatste datum" in page and not [s for s in CLV_NOTES_EN if s in page]
+
+
+@pytest.mark.slow
+def test_dutch_report_07_has_no_english_clv_note(tmp_path):
+    page = _run("07_value", tmp_path, lang="nl", run_date="2026-11-01")
+    assert not [s for s in CLV_NOTES_EN if s in page]
