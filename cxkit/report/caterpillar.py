@@ -12,7 +12,7 @@ import numpy as np
 from .._checks import check_columns
 from ..errors import ParameterError
 from ..stats.league import League
-from .i18n import check_lang, fmt, num
+from .i18n import check_lang, fmt, num, unit_words
 from .i18n import text as _t
 
 __all__ = ["caterpillar"]
@@ -86,5 +86,6 @@ def caterpillar(league, *, ax: plt.Axes | None = None, lang: str = "en", title: 
     from .plots import wrap_title
 
     wrap_title(ax, title or _t("lg_title", lang, metric=league.metric.upper() if league.metric != "churn"
-                               else _t("lg_churn", lang), unit=league.unit_label), pad=height + 4, fontsize=10)
+                               else _t("lg_churn", lang), unit=unit_words(league.unit, lang)), pad=height + 4,
+               fontsize=10)
     return ax

@@ -708,7 +708,7 @@ _COLUMNS.update({
     "shrunken_ci_high": ("shrunken CI high", "bijgesteld BI boven"), "shrinkage": ("shrinkage", "krimpfactor"),
     "rank": ("rank", "rang"), "mean_rank": ("mean rank", "gemiddelde rang"),
     "rank_low": ("rank interval low", "rangbereik onder"), "rank_high": ("rank interval high", "rangbereik boven"),
-    "p_bottom": ("P(bottom)", "P(onderaan)"), "p_top": ("P(top)", "P(bovenaan)"),
+    "p_bottom": ("chance at the bottom", "kans onderaan"), "p_top": ("chance at the top", "kans bovenaan"),
     "chance_bottom_pct": ("chance among the worst (%)", "kans bij de slechtste (%)"),
     "chance_top_pct": ("chance among the best (%)", "kans bij de beste (%)"),
 })
@@ -1139,3 +1139,38 @@ _TEXT.update({
                         "Waarde in gevaar bij huidige klanten binnen {days} dagen, per waardebron (klantwaarden en "
                         "opgegeven waarden worden niet bij elkaar opgeteld): {list}."),
 })
+
+# -- Reader-facing polish 2: chances in %, refused importance table, headers and chart titles in words ----------
+_COLUMNS.update({
+    "driver": ("driver", "drijfveer"),
+})
+_TEXT.update({
+    "cm_importance_few_boot": ("The table of how much each topic matters for {outcome} is left out: its intervals need at "
+                               "least {least} bootstrap resamples and this run asked for {n}.",
+                               "De tabel met hoeveel elk onderwerp telt voor {outcome} ontbreekt: de intervallen vragen "
+                               "minstens {least} bootstrap-steekproeven en deze run vroeg er {n}."),
+    "cm_importance_not_fitted": ("The table of how much each topic matters for {outcome} is left out: too few complete "
+                                 "answers, or too little variation, to split what the topics explain.",
+                                 "De tabel met hoeveel elk onderwerp telt voor {outcome} ontbreekt: te weinig volledige "
+                                 "antwoorden, of te weinig variatie, om te verdelen wat de onderwerpen verklaren."),
+})
+_COLUMNS.update({  # the sample's customer columns that reports group by (chart titles, league units)
+    "preferred_channel": ("preferred channel", "voorkeurskanaal"), "contract": ("contract", "contract"),
+    "tenure_band": ("tenure", "klantduur"),
+})
+
+
+def column_words(column: str, lang: str = "en") -> str:
+    """A data column's name as words for a title or header: its display label when cxkit knows the column
+    (:func:`column_label`), else the name with underscores as spaces (``loyalty_tier`` → ``loyalty tier``)."""
+    label = column_label(str(column), lang)
+    return label if label != column else str(column).replace("_", " ")
+
+
+def unit_words(columns: str | list[str] | tuple[str, ...], lang: str = "en") -> str:
+    """Combined unit columns (a league of ``segment / preferred_channel``) as words: ``segment / preferred channel``."""
+    cols = [columns] if isinstance(columns, str) else list(columns)
+    return " / ".join(column_words(c, lang) for c in cols)
+
+
+__all__ += ["column_words", "unit_words"]

@@ -245,3 +245,25 @@ MESSAGES += [
     ("Totals per value source: lifetime values and declared `{v}` are not added together.",
      "Totalen per waardebron: klantwaarden en opgegeven `{v}` worden niet bij elkaar opgeteld."),
 ]
+
+# The notes of cx.clv (cxkit.stats.clv) in Dutch (polish2): what a CLV result shown in a report says about itself
+MESSAGES += [
+    ("cut-off: the latest date in the customers table ({d})", "peildatum: de laatste datum in de klantentabel ({d})"),
+    ("months counted from {d} (the first churn in the table) for customers who joined earlier",
+     "maanden geteld vanaf {d} (het eerste vertrek in de tabel) voor klanten die eerder begonnen"),
+    ("CLV: revenue per customer-month x the Kaplan-Meier retention curve (tenure months, delayed entry), "
+     "discounted at {d} a year, over {h} months, x margin {m}",
+     "Klantwaarde: omzet per klantmaand x de Kaplan-Meier-curve van het behoud (maanden klantduur, met late "
+     "instroom), verdisconteerd tegen {d} per jaar, over {h} maanden, x marge {m}"),
+    ("CLV: revenue per customer-month x the Kaplan-Meier retention curve (tenure months, delayed entry), "
+     "discounted at {d} a year, over {h} months",
+     "Klantwaarde: omzet per klantmaand x de Kaplan-Meier-curve van het behoud (maanden klantduur, met late "
+     "instroom), verdisconteerd tegen {d} per jaar, over {h} maanden"),
+    ("clv_simple: m r / (1 + d - r), constant monthly retention r and no horizon (for comparison)",
+     "eenvoudige formule: m r / (1 + d - r), elke maand hetzelfde behoud r en geen horizon (ter vergelijking)"),
+    ("beyond the observed tenure the monthly hazard is held at its level over the last 12 observed months",
+     "voorbij de waargenomen klantduur blijft de maandelijkse vertrekkans op het niveau van de laatste 12 "
+     "waargenomen maanden"),
+    ("{pct} percentile bootstrap intervals ({n} resamples of customers, seed {s})",
+     "{pct} percentiel-bootstrapintervallen ({n} steekproeven van klanten, seed {s})"),
+]

@@ -101,8 +101,8 @@ NARRATIVE: dict[str, tuple[str, str]] = {
         '## Drivers and their answers\n\nOne row per customer: their first answer to the outcome and their nearest answer to each driver within\n`window_days`. The counts show how many customers answered each driver.',
         '## Drijfveren en hun antwoorden\n\nEén rij per klant: het eerste antwoord op de uitkomst en het dichtstbijzijnde antwoord op elke drijfveer binnen\n`window_days`. De aantallen tonen hoeveel klanten elke drijfveer beantwoordden.'),
     'nb04_importance': (
-        "## Relative importance\n\n`pct_of_r2` is each driver's share of the explained variance, with its bootstrap interval; `p_top` is how\noften it ranked first across bootstrap samples; `correlation` gives the direction.",
-        '## Relatief belang\n\n`pct_of_r2` is het aandeel van elke drijfveer in de verklaarde variantie, met het bootstrap-interval; `p_top` is\nhoe vaak de drijfveer in de bootstrap-steekproeven als eerste eindigde; `correlation` geeft de richting.'),
+        "## Relative importance\n\n*% of R²* is each driver's share of the explained variance, with its bootstrap interval; *chance at the top*\nis how often it ranked first across bootstrap samples; *correlation* gives the direction.",
+        '## Relatief belang\n\n*% van R²* is het aandeel van elke drijfveer in de verklaarde variantie, met het bootstrap-interval; *kans\nbovenaan* is hoe vaak de drijfveer in de bootstrap-steekproeven als eerste eindigde; *correlatie* geeft de richting.'),
     'nb03_coefficients': (
         '## Coefficient tables\n\nThe Cox and monthly hazard models behind the forest plots above, with standard errors and p-values.',
         '## Coëfficiënttabellen\n\nDe Cox- en maandelijkse hazardmodellen achter de forestplots hierboven, met standaardfouten en p-waarden.'),

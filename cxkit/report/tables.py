@@ -43,6 +43,8 @@ _PCT = re.compile(r"(^|_)(pct|share|rate|csat|percent|top_box_pct)($|_)|%")
 _MONEY = re.compile(r"(^|_)(revenue|money|amount|value_at_risk|at_risk|spend|arr|mrr|clv)($|_)")
 #: Shares kept as fractions (0.98) by the code that computes them: shown as a percentage with 1 dp.
 _FRACTION = re.compile(r"^(retention_month|response_rate)$")
+#: Probabilities named ``p_...`` that are not p-values: the chance to rank first / last (drivers, league tables).
+_CHANCE = re.compile(r"^(p_top|p_bottom)$")
 #: Sums of (partial) months or customers: whole numbers.
 _WHOLE = re.compile(r"^(customer_months)$")
 #: ``DataFrame.attrs`` key a study sets to name its columns' formats where the name alone cannot tell
@@ -65,6 +67,8 @@ def column_kind(name: str, series: pd.Series) -> str:
         if len(vals) and vals.map(lambda v: isinstance(v, bool | np.bool_)).all():
             return "bool"
         return "text"
+    if _CHANCE.match(key):  # before the p-value pattern `p_.*`, which would show 0.0004 as "< 0.001"
+        return "fraction"
     if _P.match(key):
         return "p"
     if _FRACTION.match(key):

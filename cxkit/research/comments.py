@@ -52,6 +52,7 @@ from .drivers import relative_importance
 __all__ = ["CommentStudy", "comment_study"]
 
 MIN_MENTIONS = 10  # a topic mentioned fewer times is not put into a model (its odds ratio is noise)
+MIN_BOOT = 50  # relative_importance's least number of bootstrap resamples (its intervals need them)
 
 
 @dataclass(frozen=True, repr=False)
@@ -136,6 +137,18 @@ class CommentStudy(Study):
                                                     ["more often", "less often"], "no clear link"))
         out.attrs[FORMATS_ATTR] = {c: "whole" for c in ("explained_pct", "ci_low", "ci_high", "chance_first_pct")}
         return out[[c for c in cols if c in out.columns]]
+
+    def importance_note(self, lang: str = "en") -> str:
+        """Why the topics' importance table is missing, in one sentence in ``lang``; empty when it is shown.
+
+        :func:`relative_importance` refuses, for instance, fewer than 50 bootstrap resamples
+        (``n_boot``) or too few complete answers; the report then says so where the table would be.
+        """
+        why = self.facts.get("importance_why")
+        if not why or "detractor_importance" in self.table_map:
+            return ""
+        return _t(why, lang, outcome=self.facts.get("outcome_label", ""), least=MIN_BOOT,
+                  n=self.facts.get("n_boot", ""))
 
     def describe(self, lang: str = "en") -> str:
         f = self.facts
@@ -362,6 +375,10 @@ def comment_study(source: str | Path | Mapping[str, Any] | Dataset, *, codebook:
                 tables["detractor_importance"] = t_imp[["label", *[c for c in t_imp.columns if c != "label"]]]
             except CxkitError as exc:
                 notes.append(str(exc))
+                # the reader is told why the table is missing (importance_note), in words, not the error
+                few_boot = isinstance(n_boot, int | np.integer) and 0 < n_boot < MIN_BOOT
+                facts["importance_why"] = "cm_importance_few_boot" if few_boot else "cm_importance_not_fitted"
+                facts["n_boot"] = n_boot
             fit = logit(x, "detractor", used, level=level)
             tables["detractor_model"] = _model_table(fit, used, labels)
             facts["det_up"] = _direction(tables["detractor_model"], alpha, True)
