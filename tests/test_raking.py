@@ -130,13 +130,24 @@ def test_rake_sample_count_table_matches_survey_rake():
     assert r.n_eff == pytest.approx(19080.160005132799, rel=1e-6)
 
 
+# The same R code on the sample as regenerated with the 48-month burn-in (session 5, 2026-11-27):
+CURRENT_COUNTS = {("consumer", "annual"): 3085, ("consumer", "monthly"): 8373, ("enterprise", "annual"): 1808,
+                  ("enterprise", "monthly"): 459, ("smb", "annual"): 2929, ("smb", "monthly"): 3346}
+CURRENT_CELLS = {("consumer", "annual"): 0.81980783020246539, ("enterprise", "annual"): 1.3000716973674302,
+                 ("smb", "annual"): 1.0653339757545515, ("consumer", "monthly"): 0.89225998373647586,
+                 ("enterprise", "monthly"): 1.4149681288880029, ("smb", "monthly"): 1.159484992532843}
+CURRENT_N_EFF = 19477.224406064848
+
+
 def test_rake_sample_rows_matches_survey_rake():
     c = pd.read_csv(ROOT / "cxkit" / "data" / "sample" / "customers.csv")
     have = c.groupby(["segment", "contract"]).size().to_dict()
-    if have != SAMPLE_COUNTS:
-        pytest.skip("the sample was regenerated; the count-table test above still checks the R values")
+    if have != CURRENT_COUNTS:
+        pytest.skip("the sample was regenerated: rerun the R code above on it and type in the new values "
+                    "(the count-table test above still checks R's values)")
     r = cx.rake(c, SAMPLE_TARGETS)
-    _check_cells(r, c, "segment", "contract", SAMPLE_CELLS)
+    _check_cells(r, c, "segment", "contract", CURRENT_CELLS)
+    assert r.n_eff == pytest.approx(CURRENT_N_EFF, rel=1e-6)
 
 
 # -- trimming --------------------------------------------------------------------------------------------------
