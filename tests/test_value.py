@@ -134,3 +134,15 @@ def test_study_text_in_both_languages_and_not_applicable(sample):
     assert "does not apply" in cx.value_applicable(ds, "en")
     assert "niet van toepassing" in cx.value_applicable(ds, "nl")
     assert cx.value_applicable(sample) == ""
+
+
+def test_a_difference_whose_interval_includes_zero_is_not_a_finding(sample):
+    s = cx.value_study(sample, n_boot=0, weight=False)
+    d = s.by_answer["nps"].differences
+    d["ci_low"], d["ci_high"] = [-100.0, -50.0, 10.0], [900.0, 400.0, 80.0]  # promoter-detractor and passive-
+    en, nl = s.describe("en"), s.describe("nl")                           # detractor include 0
+    assert "no clear difference in lifetime value between a promoter and a detractor" in en
+    assert "a promoter is worth" not in en and "Moving one detractor to passive has no clear value" in en
+    assert "geen duidelijk verschil in klantwaarde tussen een promotor en een criticaster" in nl
+    d["ci_low"] = [10.0, 5.0, 10.0]
+    assert "a promoter is worth" in s.describe("en") and "is worth" in s.describe("en").split("Moving")[1]

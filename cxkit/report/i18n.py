@@ -1174,3 +1174,14 @@ def unit_words(columns: str | list[str] | tuple[str, ...], lang: str = "en") -> 
 
 
 __all__ += ["column_words", "unit_words"]
+
+
+# -- Value by answer: a difference whose interval includes zero is not stated as a finding (issue 18, session 5) --
+_TEXT.update({
+    "va_diff_unclear": ("**{m}: no clear difference in lifetime value between {hi} and {lo}** after the answer ({d}, "
+                        "{pct}% CI {a} to {b}, {h} months: the interval includes no difference).",
+                        "**{m}: geen duidelijk verschil in klantwaarde tussen {hi} en {lo}** na het antwoord ({d}, "
+                        "{pct}%-BI {a} tot {b}, {h} maanden: het interval omvat geen verschil)."),
+    "va_move_unclear": ("Moving one detractor to passive has no clear value ({d}, {pct}% CI {a} to {b}).",
+                        "Eén criticaster passief maken heeft geen duidelijke waarde ({d}, {pct}%-BI {a} tot {b})."),
+})

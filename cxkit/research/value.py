@@ -307,6 +307,12 @@ def _metric(code: str, lang: str) -> str:
     return kpi_label({"name": code}, lang)
 
 
+def _spans_zero(row: pd.Series) -> bool:
+    """True when the interval of a difference includes 0 (no interval, ``n_boot=0``: False, the estimate is shown)."""
+    lo, hi = row.get("ci_low"), row.get("ci_high")
+    return bool(pd.notna(lo) and pd.notna(hi) and lo <= 0 <= hi)
+
+
 def describe_value(study: ValueStudy, lang: str = "en") -> str:
     """The study's findings as markdown bullets in ``lang`` (en, nl), the answer first."""
     p = study.params
@@ -319,12 +325,15 @@ def describe_value(study: ValueStudy, lang: str = "en") -> str:
             continue
         top, mid = d.iloc[0], d[d["comparison"] == r.differences["comparison"].iloc[1]]
         hi, lo = top["comparison"].split(" - ")
-        line = _t("va_diff", lang, m=_metric(m, lang), hi=_t(f"va_cat_{hi}", lang), lo=_t(f"va_cat_{lo}", lang), d=_money(top["difference"], lang), pct=pct, a=_money(top["ci_low"], lang),
+        # An interval that includes no difference is said as such, never as "worth X more" in bold.
+        key = "va_diff_unclear" if _spans_zero(top) else "va_diff"
+        line = _t(key, lang, m=_metric(m, lang), hi=_t(f"va_cat_{hi}", lang), lo=_t(f"va_cat_{lo}", lang),
+                  d=_money(top["difference"], lang), pct=pct, a=_money(top["ci_low"], lang),
                   b=_money(top["ci_high"], lang), h=p["horizon"])
         if r.kind == "nps" and len(mid) and pd.notna(mid["difference"].iloc[0]):
             mm = mid.iloc[0]
-            line += " " + _t("va_move", lang, d=_money(mm["difference"], lang), pct=pct, a=_money(mm["ci_low"], lang),
-                             b=_money(mm["ci_high"], lang))
+            line += " " + _t("va_move_unclear" if _spans_zero(mm) else "va_move", lang, d=_money(mm["difference"], lang),
+                             pct=pct, a=_money(mm["ci_low"], lang), b=_money(mm["ci_high"], lang))
         lines.append(line)
     if study.segment_clv is not None:
         t = study.segment_clv.summary().dropna(subset=["clv"])
