@@ -320,3 +320,34 @@ def test_value_and_comment_reports_show_money_percentages_and_words(default_repo
     assert "What loyalty is worth and who answered" in index["en"] and "07 value" not in index["en"]
     assert "Extra lifetime value of a promoter over a detractor" in index["en"] and "money" not in index["en"]
     assert "Wat loyaliteit waard is en wie antwoordde" in index["nl"]
+
+
+def test_parameters_named_in_the_narrative_read_as_their_values(default_reports, dutch_reports):
+    """`horizon_days` in a markdown cell is the analyst's pointer to a parameter; the page says "180 days"."""
+    from cxkit.run.notebook import _PARAMETER_WORDS
+
+    for page in [*default_reports.glob("*/*.html"), *dutch_reports.glob("*/*.html")]:
+        body = page.read_text(encoding="utf-8")
+        left = [name for name in _PARAMETER_WORDS if f"<code>{name}</code>" in body]
+        assert not left, f"{page.parent.name}: parameter names shown as code: {left}"
+    (en,), (nl,) = default_reports.glob("07_value*/*.html"), dutch_reports.glob("07_value*/*.html")
+    assert "within 180 days" in en.read_text(encoding="utf-8")
+    assert "binnen 180 dagen" in nl.read_text(encoding="utf-8")
+
+
+def test_parameter_values_come_from_the_cells_then_the_run():
+    import nbformat
+
+    from cxkit.run.notebook import _parameter_values, _parameters_in_words
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("horizon_days: int = 180  # days\nmin_n = 30\nspec = 'x.yaml'",
+                                          metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("horizon_days = 90\n", metadata={"tags": ["injected-parameters"]}),
+                nbformat.v4.new_code_cell("horizon_days = 1", metadata={"tags": []})]
+    values = _parameter_values(nb, {"min_n": 1000})
+    assert values == {"horizon_days": 90, "min_n": 1000, "spec": "x.yaml"}
+    text = "within `horizon_days` of it; fewer than `min_n` answers; `spec` and `n` stay"
+    assert _parameters_in_words(text, values, "en") == ("within 90 days of it; fewer than 1,000 answers; `spec` "
+                                                        "and `n` stay")
+    assert _parameters_in_words(text, values, "nl").startswith("within 90 dagen of it; fewer than 1.000 answers")

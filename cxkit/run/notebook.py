@@ -336,6 +336,50 @@ def _parameter_text(value: Any, lang: str) -> str:
     return str(value)
 
 
+# Parameters the narrative names as code (`horizon_days`) read as their value on the page: the analyst in
+# JupyterLab sees which parameter sets it, the manager reading the report "within 180 days".
+_PARAMETER_WORDS = {"horizon_days": ("{v} days", "{v} dagen"), "window_days": ("{v} days", "{v} dagen"),
+                    "min_n": ("{v}", "{v}"), "horizon": ("{v}", "{v}")}
+_CODE_SPAN = re.compile(r"`([a-z_]+)`")
+
+
+def _parameter_values(nb: Any, parameters: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The run's value of each parameter: the cells tagged ``parameters`` and ``injected-parameters`` (papermill's,
+    later), then those passed. Only literals count; anything else is left as the name."""
+    values: dict[str, Any] = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code" or not {"parameters", "injected-parameters"} & set(_tags(cell)):
+            continue
+        try:
+            body = ast.parse(cell.source).body
+        except SyntaxError:
+            continue
+        for node in body:
+            target = node.target if isinstance(node, ast.AnnAssign) else (
+                node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None)
+            if isinstance(target, ast.Name) and node.value is not None:
+                try:
+                    values[target.id] = ast.literal_eval(node.value)
+                except (ValueError, SyntaxError):
+                    continue
+    values.update(parameters or {})
+    return values
+
+
+def _parameters_in_words(source: str, values: Mapping[str, Any], lang: str) -> str:
+    """`horizon_days` -> "180 days" (en) / "180 dagen" (nl) for the parameters in :data:`_PARAMETER_WORDS`."""
+    from ..report.i18n import num
+
+    def words(m: re.Match[str]) -> str:
+        name = m.group(1)
+        v = values.get(name)
+        if name not in _PARAMETER_WORDS or isinstance(v, bool) or not isinstance(v, int | float):
+            return m.group(0)
+        return _PARAMETER_WORDS[name][lang == "nl"].format(v=num(v, ",.0f", lang))
+
+    return _CODE_SPAN.sub(words, source)
+
+
 def _layout(nb: Any, parameters: Mapping[str, Any] | None, lang: str,
             previous_kpis: list[dict[str, Any]] | None, previous_date: str) -> None:
     """Answer first: title, header, KPI tiles, cells tagged ``summary`` (the verdict), contents, the body,
@@ -350,10 +394,13 @@ def _layout(nb: Any, parameters: Mapping[str, Any] | None, lang: str,
     from ..report.tables import show
 
     cells = list(nb.cells)
+    values = _parameter_values(nb, parameters)
     for c in cells:  # the narrative in the report's language (the cell names its i18n key)
         key = c.get("metadata", {}).get("cxkit", {}).get("text") if c.cell_type == "markdown" else None
         if key and lang != "en":
             c.source = text(key, lang)
+        if key:
+            c.source = _parameters_in_words(c.source, values, lang)
     title = cells[:1] if cells and cells[0].cell_type == "markdown" and cells[0].source.lstrip().startswith("# ") \
         else []
     rest = cells[len(title):]
