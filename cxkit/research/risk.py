@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..report.i18n import message, num, text
-from ..report.tables import format_value
+from ..report.tables import FORMATS_ATTR, format_value
 from ..stats.clv import CLVResult
 from .churn import _source_column, clv_values, revenue_at_risk
 
@@ -204,7 +204,9 @@ def value_at_risk(frame: pd.DataFrame, prob: np.ndarray, by: str | None, value: 
     lines.append(interval)
     if mixed:
         lines.append(f"Totals per value source: lifetime values and declared `{value}` are not added together.")
-    return table.reset_index(drop=True), "\n".join(x for x in lines if x)
+    table = table.reset_index(drop=True)
+    table.attrs[FORMATS_ATTR] = {"value": "money"}  # what the customers are worth, in money (03 and 07 alike)
+    return table, "\n".join(x for x in lines if x)
 
 
 def source_totals(table: pd.DataFrame, lang: str = "en", money: bool = False) -> str:

@@ -252,7 +252,6 @@ def clv_revenue_at_risk(ds: Dataset, segment_clv: CLVResult | None, *, by: str =
                                  prob_from=PROB_RETENTION, level=level)
     note = (f"Probability of leaving within {horizon_days} days for the {len(active):,} customers active on "
             f"{cut.date()}: 1 - r^months at their segment's monthly retention r.")
-    table.attrs[FORMATS_ATTR] = {"value": "money"}  # what each customer is worth, in money
     return table, note + "\n" + vnote
 
 
