@@ -72,10 +72,10 @@ def test_hand_worked_example(hand):
 
 def test_headline_in_english_and_dutch(hand):
     r = cx.decompose_change(hand, "csat", by="channel", n_boot=200, min_n=0)
-    assert r.headline() == ("csat (% top box) fell 11.0 percentage points from 2025-01 to 2025-02: -5.0 from "
+    assert r.headline() == ("CSAT (% top box) fell 11.0 percentage points from 2025-01 to 2025-02: -5.0 from "
                             "within-segment change, -6.0 from a shift in who answered (by channel).")
     nl = r.describe("nl").splitlines()[0]
-    assert nl == ("csat (% topbox) daalde 11,0 procentpunten van 2025-01 naar 2025-02: -5,0 door verandering "
+    assert nl == ("CSAT (% topbox) daalde 11,0 procentpunten van 2025-01 naar 2025-02: -5,0 door verandering "
                   "binnen segmenten, -6,0 door een verschuiving in wie antwoordde (naar channel).")
     assert "Largest move: phone" in r.describe()
     assert "<strong>" in r._repr_html_() or "Change decomposition" in r._repr_html_()

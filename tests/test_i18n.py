@@ -45,14 +45,14 @@ def test_trend_and_distribution_labels_in_dutch():
 
 def test_describe_overview_in_dutch_and_english():
     en = cx.describe_overview(HEAD)
-    assert en.splitlines()[0] == "- nps: 12.3 points (95% CI 8.1 to 16.5; n = 1,234)."
+    assert en.splitlines()[0] == "- NPS: 12.3 points (95% CI 8.1 to 16.5; n = 1,234)."
     nl = cx.describe_overview(HEAD, lang="nl")
-    assert nl.splitlines() == ["- nps: 12,3 punten (95%-BI 8,1 tot 16,5; n = 1.234).",
-                               "- csat: 81,2 % topbox (95%-BI 79,0 tot 83,4; n = 2.500)."]
+    assert nl.splitlines() == ["- NPS: 12,3 punten (95%-BI 8,1 tot 16,5; n = 1.234).",
+                               "- CSAT: 81,2 % topbox (95%-BI 79,0 tot 83,4; n = 2.500)."]
     changed = pd.DataFrame([{"metric": "nps", "significant": True, "diff": -5.25, "value_b": 15.0, "value_a": 9.75,
                              "previous": "2025-01", "period": "2025-02", "ci_low": -9.0, "ci_high": -1.5,
                              "p_adj": 0.0123}])
-    assert "nps daalde van 15,0 (2025-01) naar 9,8 (2025-02): -5,2, 95%-BI -9,0 tot -1,5, gecorrigeerde p = 0,0123." \
+    assert "NPS daalde van 15,0 (2025-01) naar 9,8 (2025-02): -5,2, 95%-BI -9,0 tot -1,5, gecorrigeerde p = 0,0123." \
         in cx.describe_overview(HEAD, changed, lang="nl")
     none = changed.assign(significant=False)
     assert "Geen enkele maatstaf veranderde significant" in cx.describe_overview(HEAD, none, lang="nl")

@@ -64,7 +64,7 @@ def test_overview_on_oddjob_airways_in_dutch(tmp_path):
     expected = 100 * ((nps >= 9).mean() - (nps <= 6).mean())
     head = table("headline").set_index("metric")
     assert head.loc["nps", "value"] == pytest.approx(expected)
-    assert f"- nps: {expected:.1f}".replace(".", ",") + " punten" in text
+    assert f"- NPS: {expected:.1f}".replace(".", ",") + " punten" in text
     by_class = table("nps_by_flight_class").set_index("flight_class")
     for cls, part in raw.groupby("flight_class"):
         s = part["nps"] - 1

@@ -68,6 +68,14 @@ def _word(key: str, lang: str, **fields: object) -> str:
     return _WORDS[key][_i(lang)].format(**fields)
 
 
+def metric_short(code: str) -> str:
+    """A metric code as a reader writes it in a sentence: ``NPS``, ``CSAT``, ``CSAT renewal``, ``first contact``."""
+    base, *rest = code.split("_")
+    if base in ("nps", "csat", "ces"):
+        return " ".join([base.upper(), *rest])
+    return code.replace("_", " ")
+
+
 def _metric_words(code: str, lang: str) -> str:
     if code in _NAMES:
         return _NAMES[code][_i(lang)]

@@ -22,6 +22,7 @@ from ..data.dataset import Dataset
 from ..errors import DegenerateDataError, ParameterError
 from ..report.i18n import check_lang, fmt
 from ..report.i18n import text as _t
+from ..report.summary import metric_short
 from ..scales import Scale
 from ..stats.churn_rate import churn_rate
 from ..stats.counts import answer_counts
@@ -94,9 +95,10 @@ class ChangeDecomposition(Study):
         """The metric in words: ``NPS``, ``csat_support (% top box)``, ``churn rate``."""
         if self.kind == "churn":
             return _t("dc_churn", lang)
+        name = metric_short(self.metric)  # NPS, CSAT support: as a reader writes it
         if self.statistic == "mean":
-            return _t("dc_mean_of", lang, metric=self.metric)
-        return self.metric if self.kind == "nps" else f"{self.metric} ({_t(_SHARE[self.kind], lang)})"
+            return _t("dc_mean_of", lang, metric=name)
+        return name if self.kind == "nps" else f"{name} ({_t(_SHARE[self.kind], lang)})"
 
     def sentence(self, level: int = 1, lang: str = "en") -> str:
         """``NPS fell 4.1 points: -3.2 from within-segment change, -0.9 from a shift in who answered (by channel).``"""

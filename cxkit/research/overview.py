@@ -18,6 +18,7 @@ from ..data.privacy import check_not_personal, pseudonymise_table, safe_group_by
 from ..errors import ParameterError
 from ..report.i18n import check_lang, fmt
 from ..report.i18n import text as _t
+from ..report.summary import metric_short
 from ..stats import metrics
 from ..stats.churn_rate import churn_rate, churn_share
 from ..stats.compare import changes
@@ -185,11 +186,11 @@ def describe_overview(head: pd.DataFrame, changed: pd.DataFrame | None = None, *
     for _, r in head.iterrows():
         n = fmt(r["n"], 0, lang)
         if pd.isna(r["value"]):
-            lines.append(f"- {r['metric']}: {_t('not_reported', lang)} ({r['note'] or _t('no_answers', lang)}), "
+            lines.append(f"- {metric_short(r['metric'])}: {_t('not_reported', lang)} ({r['note'] or _t('no_answers', lang)}), "
                          f"n = {n}.")
             continue
         unit = _t(r["unit"], lang) if r["unit"] in ("points", "% top box", "% easy") else r["unit"]
-        lines.append(f"- {r['metric']}: {fmt(r['value'], 1, lang)} {unit} ({ci} {fmt(r['ci_low'], 1, lang)} {to} "
+        lines.append(f"- {metric_short(r['metric'])}: {fmt(r['value'], 1, lang)} {unit} ({ci} {fmt(r['ci_low'], 1, lang)} {to} "
                      f"{fmt(r['ci_high'], 1, lang)}; n = {n}).")
     if changed is not None and len(changed):
         sig = changed[changed["significant"]]
@@ -197,7 +198,7 @@ def describe_overview(head: pd.DataFrame, changed: pd.DataFrame | None = None, *
             lines.append("- " + _t("no_change", lang, n=len(changed)))
         for _, r in sig.iterrows():
             word = _t("rose" if r["diff"] > 0 else "fell", lang)
-            lines.append(f"- {r['metric']} {word} {_t('from', lang)} {fmt(r['value_b'], 1, lang)} ({r['previous']}) "
+            lines.append(f"- {metric_short(r['metric'])} {word} {_t('from', lang)} {fmt(r['value_b'], 1, lang)} ({r['previous']}) "
                          f"{_t('to_value', lang)} {fmt(r['value_a'], 1, lang)} ({r['period']}): "
                          f"{fmt(r['diff'], 1, lang, sign=True)}, {ci} {fmt(r['ci_low'], 1, lang, sign=True)} {to} "
                          f"{fmt(r['ci_high'], 1, lang, sign=True)}, {_t('adjusted_p', lang)} = "
