@@ -128,3 +128,15 @@ def test_money_kpis_show_the_currency_and_names_in_words():
 
     assert REPORT_TITLES["07_value"][0] == "What loyalty is worth and who answered"
     assert cx.report.tables.format_value(-154.9, "money") == "-€ 155"
+
+
+@pytest.mark.parametrize("lang, words", [("en", ["segment", "preferred channel", "tenure"]),
+                                         ("nl", ["segment", "voorkeurskanaal", "klantduur"])])
+def test_response_rate_dimensions_are_words(lang, words):
+    """Report 07: the `dimension` cells name data columns; the reader sees words, not `preferred_channel`."""
+    rates = pd.DataFrame({"dimension": ["segment", "preferred_channel", "tenure_band"],
+                          "level": ["consumer", "email", "1-2 years"], "customers": [10, 20, 30],
+                          "respondents": [5, 6, 7], "response_rate": [0.5, 0.3, 0.23]})
+    cells = _cells(cx.show(rates, lang).to_html())
+    assert cells[0::5] == words
+    assert not any("_" in c for c in cells)

@@ -36,6 +36,10 @@ TECHNICAL = frozenset({"method", "se", "n_eff", "note", "kind", "suppressed", "s
 #: Text columns that quote the data itself (column names, files): never translated, marked ``cx-data``.
 DATA_COLUMNS = frozenset({"source", "columns", "controls", "predictors", "file", "path"})
 
+#: Text columns whose cells name a data column (``dimension`` of response rates): shown as words
+#: (:func:`cxkit.report.i18n.column_words`), ``tenure_band`` as "tenure".
+_NAMES_COLUMNS = frozenset({"dimension"})
+
 _P = re.compile(r"^(p|p_value|p_adj|p_holm|pvalue|p_trend|p_.*)$")
 _TWO = re.compile(r"(^|_)(auc|rho|tau|r|r2|odds_ratio|hazard_ratio|or|hr|corr|correlation|importance_share|beta|importance)"
                   r"($|_)|odds|hazard|auc|rho|tau")
@@ -226,6 +230,10 @@ def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, t
                 kinds[c] = kinds[est]
     cells = pd.DataFrame({c: [format_value(v, kinds[c], lang, currency) for v in shown[c]] for c in cols},
                          index=shown.index)
+    for c in _NAMES_COLUMNS & set(cols):  # cells that name a data column (response rates per preferred_channel)
+        if kinds[c] == "text":
+            cells[c] = [v if _missing(r) else i18n.column_words(str(r), lang) for v, r in zip(cells[c], shown[c],
+                                                                                            strict=True)]
     if lang != "en":  # fixed English messages in text cells (steps, test names, notes) in the report language
         for c in cols:
             if kinds[c] == "text" and c not in DATA_COLUMNS:
