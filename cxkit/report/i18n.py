@@ -1174,3 +1174,11 @@ def unit_words(columns: str | list[str] | tuple[str, ...], lang: str = "en") -> 
 
 
 __all__ += ["column_words", "unit_words"]
+
+# -- Reader-facing polish 3: alt text in the page's language, column headers of reports 01-03 in words -----------
+_TEXT.update({
+    "alt_chart": ("Chart: {body}.", "Grafiek: {body}."),
+    "alt_against": ("{y} against {x}", "{y} tegen {x}"),
+    "alt_series": ("series {names}", "reeksen {names}"),
+    "alt_untitled": ("untitled figure", "figuur zonder titel"),
+})
