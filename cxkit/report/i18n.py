@@ -1182,3 +1182,33 @@ _TEXT.update({
     "alt_series": ("series {names}", "reeksen {names}"),
     "alt_untitled": ("untitled figure", "figuur zonder titel"),
 })
+_COLUMNS.update({
+    # report 01: two periods compared (first = this period, as n_a)
+    "value_a": ("value (first)", "waarde (eerste)"), "value_b": ("value (second)", "waarde (tweede)"),
+    # report 02: crosstab rows, churn of two groups, CSAT and NPS per segment
+    "row_n": ("answers in the row", "antwoorden in de rij"),
+    "churned_a": ("churned (first)", "vertrokken (eerste)"), "churned_b": ("churned (second)", "vertrokken (tweede)"),
+    "rate_a": ("churn rate % (first)", "churnpercentage (eerste)"),
+    "rate_b": ("churn rate % (second)", "churnpercentage (tweede)"),
+    "csat_mean": ("mean CSAT", "gemiddelde CSAT"),
+    "csat_ci_low": ("CSAT: CI low", "CSAT: BI onder"), "csat_ci_high": ("CSAT: CI high", "CSAT: BI boven"),
+    "nps_ci_low": ("NPS: CI low", "NPS: BI onder"), "nps_ci_high": ("NPS: CI high", "NPS: BI boven"),
+    # report 03: two scores' AUC compared, the out-of-sample check of the churn models
+    "auc_a": ("AUC (first)", "AUC (eerste)"), "auc_b": ("AUC (second)", "AUC (tweede)"),
+    "boot_low": ("bootstrap: CI low", "bootstrap: BI onder"), "boot_high": ("bootstrap: CI high", "bootstrap: BI boven"),
+    "added": ("added", "toegevoegd"),
+    "split_at": ("tested from", "getoetst vanaf"),
+    "n_train": ("earlier answers", "eerdere antwoorden"), "events_train": ("churned (earlier)", "vertrokken (eerder)"),
+    "n_test": ("later answers", "latere antwoorden"), "events_test": ("churned (later)", "vertrokken (later)"),
+    "auc_train": ("AUC, earlier answers", "AUC, eerdere antwoorden"),
+    "auc_test": ("AUC, later answers", "AUC, latere antwoorden"),
+    "auc_test_low": ("AUC later: CI low", "AUC later: BI onder"),
+    "auc_test_high": ("AUC later: CI high", "AUC later: BI boven"),
+    "brier": ("Brier score", "Brier-score"), "brier_null": ("Brier score without the model", "Brier-score zonder model"),
+    "slope": ("calibration slope", "kalibratiehelling"),
+    "slope_low": ("slope: CI low", "helling: BI onder"), "slope_high": ("slope: CI high", "helling: BI boven"),
+    "observed": ("observed churn %", "waargenomen churn %"), "predicted": ("predicted churn %", "voorspelde churn %"),
+    "td_auc": ("AUC at the horizon", "AUC op de horizon"),
+    "td_cases": ("churned by the horizon", "vertrokken voor de horizon"),
+    "td_controls": ("still customers at the horizon", "nog klant op de horizon"),
+})

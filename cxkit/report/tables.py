@@ -32,6 +32,9 @@ __all__ = ["show", "to_html", "TECHNICAL", "DATA_COLUMNS", "FORMATS_ATTR", "colu
 TECHNICAL = frozenset({"method", "se", "n_eff", "note", "kind", "suppressed", "statistic", "scale", "unit",
                        "mean_ci_low", "mean_ci_high", "sd", "direction", "z", "df", "coef", "ci_low_coef",
                        "ci_high_coef", "level"}) | frozenset(SUPPRESSION_COLUMNS)  # the reason shows as a footnote
+#: Analyst details of two-group comparisons and likelihood-ratio tests (reports 01-03): in the CSV/Excel export,
+#: not in the reader's table (the n, the difference, its interval and p are).
+TECHNICAL = TECHNICAL | frozenset({"n_eff_a", "n_eff_b", "row_n_eff", "llf_base", "llf_full", "lr_stat"})
 
 #: Text columns that quote the data itself (column names, files): never translated, marked ``cx-data``.
 DATA_COLUMNS = frozenset({"source", "columns", "controls", "predictors", "file", "path"})
@@ -123,6 +126,8 @@ def _format_value(v: Any, kind: str, lang: str, currency: str) -> str:
             v = i18n.num(float(v), ",.1f", lang)
         elif isinstance(v, bool | np.bool_):
             v = i18n.text("yes" if v else "no", lang)
+        elif isinstance(v, pd.Timestamp) and v == v.normalize():  # a date, not "2025-10-08 00:00:00"
+            v = v.date().isoformat()
         return str(v)
     x = float(v)
     if math.isinf(x):
