@@ -1181,6 +1181,12 @@ _TEXT.update({
     "alt_against": ("{y} against {x}", "{y} tegen {x}"),
     "alt_series": ("series {names}", "reeksen {names}"),
     "alt_untitled": ("untitled figure", "figuur zonder titel"),
+    # values of the sample's touchpoint and channel columns (banner headers of report 05): i18n.value_words
+    "val_relationship": ("relationship", "relatie"), "val_support_contact": ("support contact", "contact met support"),
+    "val_renewal": ("renewal", "verlenging"), "val_onboarding": ("onboarding", "onboarding"),
+    "val_email": ("e-mail", "e-mail"), "val_web": ("web", "web"), "val_chat": ("chat", "chat"),
+    "val_phone": ("phone", "telefoon"), "val_store": ("store", "winkel"),
+    "val_annual": ("annual", "jaarlijks"), "val_monthly": ("monthly", "maandelijks"),
 })
 _COLUMNS.update({
     # report 01: two periods compared (first = this period, as n_a)
@@ -1212,3 +1218,13 @@ _COLUMNS.update({
     "td_cases": ("churned by the horizon", "vertrokken voor de horizon"),
     "td_controls": ("still customers at the horizon", "nog klant op de horizon"),
 })
+
+
+def value_words(value: object, lang: str = "en") -> str:
+    """A data value as words where cxkit knows it (``support_contact`` → ``support contact``, Dutch
+    ``contact met support``); any other value unchanged (it is the customer's own data: a store code stays)."""
+    key = f"val_{value}"
+    return text(key, lang) if key in _TEXT else str(value)
+
+
+__all__ += ["value_words"]
