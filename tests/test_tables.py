@@ -170,3 +170,20 @@ def test_comparison_and_validation_headers_are_words(lang):
     assert "5.017" not in _cells(cx.show(cmp, "nl").to_html())[3:]  # n_eff_a left out, n_a shown
     assert "2025-10-08" in _cells(cx.show(val, lang).to_html())  # a date, not a timestamp
     assert "n_eff_a" in cmp.columns  # the computed table keeps them
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", ["CSAT after renewal", "CES after support contact", "CSAT after onboarding", "NPS", "wait time"]),
+    ("nl", ["CSAT na verlenging", "CES na contact met support", "CSAT na onboarding", "NPS", "wait time"])])
+def test_driver_names_are_words(lang, words):
+    """Report 04 (polish 3): drivers asked after a touchpoint are named in words, in the table and the chart."""
+    import matplotlib.pyplot as plt
+
+    codes = ["csat_renewal", "ces_support_contact", "csat_onboarding", "nps", "wait_time"]
+    t = pd.DataFrame({"driver": codes, "pct_of_r2": [40.0, 30.0, 20.0, 5.0, 5.0], "ci_low": [30.0, 20, 10, 1, 1],
+                      "ci_high": [50.0, 40, 30, 9, 9]})
+    cells = _cells(cx.show(t, lang).to_html())
+    assert cells[0::4] == words
+    ax = cx.plots.driver_importance(t, lang=lang)
+    assert [x.get_text() for x in ax.get_yticklabels()] == words
+    plt.close(ax.figure)

@@ -1187,6 +1187,8 @@ _TEXT.update({
     "val_email": ("e-mail", "e-mail"), "val_web": ("web", "web"), "val_chat": ("chat", "chat"),
     "val_phone": ("phone", "telefoon"), "val_store": ("store", "winkel"),
     "val_annual": ("annual", "jaarlijks"), "val_monthly": ("monthly", "maandelijks"),
+    # a driver asked after a touchpoint (cxkit.research.drivers: csat_renewal): i18n.driver_words
+    "drv_after": ("{metric} after {touchpoint}", "{metric} na {touchpoint}"),
 })
 _COLUMNS.update({
     # report 01: two periods compared (first = this period, as n_a)
@@ -1228,3 +1230,17 @@ def value_words(value: object, lang: str = "en") -> str:
 
 
 __all__ += ["value_words"]
+
+
+def driver_words(name: object, lang: str = "en") -> str:
+    """A driver's name as words: a metric asked after a touchpoint (``csat_renewal``) as ``CSAT after renewal``
+    (Dutch ``CSAT na verlenging``), a known column by its label, any other name with underscores as spaces."""
+    name = str(name)
+    base, _, rest = name.partition("_")
+    if base in ("nps", "csat", "ces") and rest and name not in _COLUMNS:
+        tp = value_words(rest, lang)
+        return text("drv_after", lang, metric=base.upper(), touchpoint=tp.replace("_", " "))
+    return column_words(name, lang)
+
+
+__all__ += ["driver_words"]

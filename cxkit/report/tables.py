@@ -235,10 +235,10 @@ def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, t
                 kinds[c] = kinds[est]
     cells = pd.DataFrame({c: [format_value(v, kinds[c], lang, currency) for v in shown[c]] for c in cols},
                          index=shown.index)
-    for c in _NAMES_COLUMNS & set(cols):  # cells that name a data column (response rates per preferred_channel)
+    for c in (_NAMES_COLUMNS | {"driver"}) & set(cols):  # cells that name a data column or a driver: words
+        words = i18n.driver_words if c == "driver" else i18n.column_words
         if kinds[c] == "text":
-            cells[c] = [v if _missing(r) else i18n.column_words(str(r), lang) for v, r in zip(cells[c], shown[c],
-                                                                                            strict=True)]
+            cells[c] = [v if _missing(r) else words(str(r), lang) for v, r in zip(cells[c], shown[c], strict=True)]
     if lang != "en":  # fixed English messages in text cells (steps, test names, notes) in the report language
         for c in cols:
             if kinds[c] == "text" and c not in DATA_COLUMNS:
