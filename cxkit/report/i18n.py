@@ -1189,6 +1189,9 @@ _TEXT.update({
     "val_annual": ("annual", "jaarlijks"), "val_monthly": ("monthly", "maandelijks"),
     # a driver asked after a touchpoint (cxkit.research.drivers: csat_renewal): i18n.driver_words
     "drv_after": ("{metric} after {touchpoint}", "{metric} na {touchpoint}"),
+    # report 04's table of the answers per question (pandas describe: column, count, std)
+    "drv_answers_column": ("question", "vraag"), "drv_answers_count": ("answers", "antwoorden"),
+    "drv_answers_std": ("sd", "sd"),
 })
 _COLUMNS.update({
     # report 01: two periods compared (first = this period, as n_a)
