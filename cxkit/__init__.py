@@ -81,7 +81,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "report.alerts": ("record_alerts",),
     "research.why": ("WhyItMoved", "why_it_moved"),
     "research.segments": ("league_tables", "league_units", "segments_verdict", "weighting_report",
-                          "weighting_tables"),
+                          "weighting_tables",
+                          "league_headline"),
 }
 
 # name -> (module, attribute); attribute None: the module itself.

@@ -28,3 +28,43 @@ def test_alt_text_reads_titles_labels_and_series():
 
 def test_install_is_a_no_op_outside_jupyter():
     assert install() is False
+
+
+def test_alt_text_in_dutch_on_a_dutch_page():
+    """A Dutch report's images do not start with the English "Chart:" (polish 3)."""
+    fig, a = plt.subplots()
+    a.plot([1, 2], label="promotors")
+    a.legend()
+    a.set(title="Churn per maand", xlabel="maand", ylabel="churn (%)")
+    assert figure_alt_text(fig, "nl") == "Grafiek: Churn per maand: churn (%) tegen maand; reeksen promotors."
+    plt.close(fig)
+    empty = plt.figure()
+    assert figure_alt_text(empty, "nl") == "Grafiek: figuur zonder titel."
+    plt.close(empty)
+
+
+def test_installed_formatter_takes_the_notebook_language():
+    from types import SimpleNamespace
+
+    from matplotlib.figure import Figure
+
+    class Png:
+        def __init__(self):
+            self.types = {Figure: lambda fig: b"png"}
+
+        def lookup_by_type(self, t):
+            return self.types[t]
+
+        def for_type(self, t, f):
+            self.types[t] = f
+
+    png = Png()
+    shell = SimpleNamespace(display_formatter=SimpleNamespace(formatters={"image/png": png}), user_ns={"lang": "nl"})
+    from cxkit.report.alttext import _wrap
+
+    _wrap(shell)
+    fig = plt.figure()
+    assert png.types[Figure](fig)[1]["alt"] == "Grafiek: figuur zonder titel."
+    shell.user_ns["lang"] = "en"
+    assert png.types[Figure](fig)[1]["alt"] == "Chart: untitled figure."
+    plt.close(fig)

@@ -180,3 +180,17 @@ def test_pairs_match_cx_pairwise(statistic, weighted):
     rest = df.assign(g=np.where(df.g == "a", "a", "other"))
     one = cx.compare(rest, "g", "a", "other", scale=Scale.nps(), statistic=statistic, weight=weight)
     assert b.pairs.set_index(["a", "b"]).loc[("a", "rest"), "p_value"] == pytest.approx(one.p_value, rel=1e-9)
+
+
+@pytest.mark.parametrize("lang, head", [("en", "touchpoint: support contact (A)"),
+                                        ("nl", "contactmoment: contact met support (A)")])
+def test_banner_headers_name_column_and_value_in_words(lang, head):
+    """Report 05 (polish 3): "touchpoint: support_contact (L)" reads as words where i18n has them; other
+    values (the customer's own codes) stay as they are."""
+    rng = np.random.default_rng(5)
+    d = pd.DataFrame({"metric": "csat", "score": rng.integers(1, 6, 400),
+                      "touchpoint": rng.choice(["support_contact", "st_01"], 400)})
+    shown = stats_banner(d, ["csat"], ["touchpoint"], scales={"csat": CSAT}, min_n=30).display(lang)
+    heads = shown.columns.tolist()
+    assert head in heads or head.replace("(A)", "(B)") in heads
+    assert any(h.endswith(": st_01 (A)") or h.endswith(": st_01 (B)") for h in heads)

@@ -84,3 +84,16 @@ def test_drivers_text_in_dutch():
     assert f"{imp.table['correlation'].iloc[0]:+.2f}".replace(".", ",") in nl
     with pytest.raises(ParameterError, match="lang"):
         describe_drivers(imp, "xx")
+
+
+def test_drivers_text_names_touchpoint_drivers_in_words():
+    """Report 04 (polish 3): the importance text says "CSAT after renewal", not the code csat_renewal."""
+    rng = np.random.default_rng(4)
+    n = 400
+    x = rng.normal(size=(n, 2))
+    df = pd.DataFrame(x, columns=["csat_renewal", "ces_support_contact"]).assign(nps=x @ [0.6, 0.3] + rng.normal(size=n))
+    imp = relative_importance(df, "nps", ["csat_renewal", "ces_support_contact"], n_boot=50, seed=2)
+    en, nl = describe_drivers(imp, "en"), describe_drivers(imp, "nl")
+    assert "CSAT after renewal" in en and "CES after support contact" in en
+    assert "CSAT na verlenging" in nl and "CES na contact met support" in nl
+    assert "csat_renewal" not in en + nl and "ces_support_contact" not in en + nl

@@ -147,3 +147,23 @@ def test_units_that_do_not_differ_get_no_blank_rank_cells(lang):
     html = cx.show(r, lang).to_html()
     assert cx.i18n.text("dash_legend", lang) not in html and cx.i18n.text("too_few", lang) not in html
     assert "cannot be ranked" in lg.notes[0] and "do not differ" in lg.headline()
+
+
+@pytest.mark.parametrize("lang, words", [("en", "(segment / preferred channel / contract)"),
+                                         ("nl", "(segment / voorkeurskanaal / contract)")])
+def test_league_headline_names_the_unit_columns_in_words(lang, words):
+    """Report 05's headline and verdict: "(segment / preferred_channel / contract)" reads as words."""
+    rng = np.random.default_rng(3)
+    n = 2400
+    a = pd.DataFrame({"segment": rng.choice(["consumer", "smb"], n), "preferred_channel": rng.choice(["email", "phone"], n),
+                      "contract": rng.choice(["monthly", "yearly"], n), "metric": "csat"})
+    bad = (a["segment"] == "smb") & (a["preferred_channel"] == "phone") & (a["contract"] == "monthly")
+    a["score"] = np.where(bad, rng.choice([1, 2, 3, 4, 5], n, p=[.3, .3, .2, .1, .1]),
+                          rng.choice([1, 2, 3, 4, 5], n, p=[.02, .03, .1, .35, .5]))
+    leagues, _ = cx.league_tables(a, ["csat"], {"csat": cx.Scale.csat()}, ["segment", "preferred_channel", "contract"])
+    lg = leagues["csat"]
+    assert "preferred_channel" in lg.headline()  # stats keeps the column names; the wording is research's
+    said = cx.league_headline(lg, lang)
+    assert words in said and "_" not in said
+    lines = cx.segments_verdict(leagues, None, weighted=False, lang=lang)  # type: ignore[arg-type]
+    assert words in lines[0] and "_" not in lines[0]

@@ -128,3 +128,62 @@ def test_money_kpis_show_the_currency_and_names_in_words():
 
     assert REPORT_TITLES["07_value"][0] == "What loyalty is worth and who answered"
     assert cx.report.tables.format_value(-154.9, "money") == "-€ 155"
+
+
+@pytest.mark.parametrize("lang, words", [("en", ["segment", "preferred channel", "tenure"]),
+                                         ("nl", ["segment", "voorkeurskanaal", "klantduur"])])
+def test_response_rate_dimensions_are_words(lang, words):
+    """Report 07: the `dimension` cells name data columns; the reader sees words, not `preferred_channel`."""
+    rates = pd.DataFrame({"dimension": ["segment", "preferred_channel", "tenure_band"],
+                          "level": ["consumer", "email", "1-2 years"], "customers": [10, 20, 30],
+                          "respondents": [5, 6, 7], "response_rate": [0.5, 0.3, 0.23]})
+    cells = _cells(cx.show(rates, lang).to_html())
+    assert cells[0::5] == words
+    assert not any("_" in c for c in cells)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_comparison_and_validation_headers_are_words(lang):
+    """Reports 01-03 (polish 3): no raw column name as a header; effective n and log-likelihoods are analyst
+    details left out of the reader's table (they stay in the computed table and its exports)."""
+    cmp = pd.DataFrame({"metric": ["nps"], "n_a": [5017], "n_b": [4924], "n_eff_a": [5017.0], "n_eff_b": [4924.0],
+                        "value_a": [-1.8], "value_b": [-3.4], "diff": [1.6]})
+    churn = pd.DataFrame({"a": ["x"], "b": ["y"], "n_a": [1876], "n_b": [1249], "churned_a": [149], "churned_b": [39],
+                          "rate_a": [7.9], "rate_b": [3.1], "diff": [4.8]})
+    seg = pd.DataFrame({"segment": ["consumer"], "n": [3405], "csat_mean": [3.9], "csat_ci_low": [3.8],
+                        "csat_ci_high": [3.9], "nps": [-5.8], "nps_ci_low": [-8.6], "nps_ci_high": [-3.0]})
+    cross = pd.DataFrame({"csat": [1], "category": ["detractor"], "n": [159], "row_n": [243], "row_n_eff": [240.0]})
+    auc = pd.DataFrame({"a": ["ces"], "b": ["nps"], "auc_a": [0.68], "auc_b": [0.62], "boot_low": [0.0],
+                        "boot_high": [0.1]})
+    lr = pd.DataFrame({"base": ["ces"], "added": ["nps"], "n": [3113], "llf_base": [-764.3], "llf_full": [-754.6],
+                       "lr_stat": [19.4], "p_value": [0.0001]})
+    val = pd.DataFrame({"metric": ["ces"], "split_at": [pd.Timestamp("2025-10-08")], "n_train": [6556],
+                        "events_train": [438], "n_test": [3196], "events_test": [230], "auc_train": [0.68],
+                        "auc_test": [0.64], "auc_test_low": [0.6], "auc_test_high": [0.68], "brier": [0.1],
+                        "brier_null": [0.1], "slope": [0.8], "slope_low": [0.6], "slope_high": [1.0],
+                        "observed": [7.2], "predicted": [6.8], "td_auc": [0.68], "td_cases": [339],
+                        "td_controls": [2957]})
+    for t in (cmp, churn, seg, cross, auc, lr, val):
+        html = cx.show(t, lang).to_html()
+        heads = re.findall(r"<th\b[^>]*>(.*?)</th>", html, re.S)
+        assert heads and not [h for h in heads if "_" in h], heads
+    assert "5.017" not in _cells(cx.show(cmp, "nl").to_html())[3:]  # n_eff_a left out, n_a shown
+    assert "2025-10-08" in _cells(cx.show(val, lang).to_html())  # a date, not a timestamp
+    assert "n_eff_a" in cmp.columns  # the computed table keeps them
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", ["CSAT after renewal", "CES after support contact", "CSAT after onboarding", "NPS", "wait time"]),
+    ("nl", ["CSAT na verlenging", "CES na contact met support", "CSAT na onboarding", "NPS", "wait time"])])
+def test_driver_names_are_words(lang, words):
+    """Report 04 (polish 3): drivers asked after a touchpoint are named in words, in the table and the chart."""
+    import matplotlib.pyplot as plt
+
+    codes = ["csat_renewal", "ces_support_contact", "csat_onboarding", "nps", "wait_time"]
+    t = pd.DataFrame({"driver": codes, "pct_of_r2": [40.0, 30.0, 20.0, 5.0, 5.0], "ci_low": [30.0, 20, 10, 1, 1],
+                      "ci_high": [50.0, 40, 30, 9, 9]})
+    cells = _cells(cx.show(t, lang).to_html())
+    assert cells[0::4] == words
+    ax = cx.plots.driver_importance(t, lang=lang)
+    assert [x.get_text() for x in ax.get_yticklabels()] == words
+    plt.close(ax.figure)

@@ -19,15 +19,19 @@ def _text(artist: Any) -> str:
     return artist.get_text().strip() if artist is not None else ""
 
 
-def figure_alt_text(fig: Any) -> str:
-    """One sentence per chart in ``fig``: title, y against x, series names.
+def figure_alt_text(fig: Any, lang: str = "en") -> str:
+    """One sentence per chart in ``fig``: title, y against x, series names, in ``lang`` (en/nl).
 
     >>> import matplotlib.pyplot as plt
     >>> fig, ax = plt.subplots()
     >>> _ = ax.set(title="NPS by month", xlabel="month", ylabel="NPS")
     >>> figure_alt_text(fig)
     'Chart: NPS by month: NPS against month.'
+    >>> figure_alt_text(fig, "nl")
+    'Grafiek: NPS by month: NPS tegen month.'
     """
+    from .i18n import text as _t
+
     parts = []
     sup = _text(getattr(fig, "_suptitle", None))
     if sup:
@@ -39,20 +43,22 @@ def figure_alt_text(fig: Any) -> str:
         x, y = ax.get_xlabel(), ax.get_ylabel()
         piece = title
         if x or y:
-            piece += (": " if piece else "") + (f"{y} against {x}" if x and y else y or x)
+            piece += (": " if piece else "") + (_t("alt_against", lang, y=y, x=x) if x and y else y or x)
         legend = ax.get_legend()
         series = [_text(t) for t in legend.get_texts()] if legend is not None else []
         if series:
-            piece += f"; series {', '.join(s for s in series if s)}"
+            piece += "; " + _t("alt_series", lang, names=", ".join(s for s in series if s))
         if piece:
             parts.append(piece)
-    text = "Chart: " + (". ".join(parts) if parts else "untitled figure") + "."
+    text = _t("alt_chart", lang, body=". ".join(parts) if parts else _t("alt_untitled", lang))
     return " ".join(text.split())  # titles may span lines
 
 
 def _wrap(shell: Any) -> None:
     """Wrap the PNG formatter for figures once the inline backend has registered one."""
     from matplotlib.figure import Figure
+
+    from .i18n import LANGS
 
     png = shell.display_formatter.formatters.get("image/png")
     if png is None:
@@ -66,7 +72,10 @@ def _wrap(shell: Any) -> None:
 
     def with_alt(fig: Figure):
         data = base(fig)
-        return None if data is None else (data, {"alt": figure_alt_text(fig)})
+        # the notebook's `lang` parameter (every cxkit report has one): a Dutch page gets Dutch alt text
+        lang = shell.user_ns.get("lang", "en") if hasattr(shell, "user_ns") else "en"
+        lang = lang if lang in LANGS else "en"
+        return None if data is None else (data, {"alt": figure_alt_text(fig, lang)})
 
     with_alt._cxkit_alt = True
     png.for_type(Figure, with_alt)

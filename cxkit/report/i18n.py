@@ -1185,3 +1185,76 @@ _TEXT.update({
     "va_move_unclear": ("Moving one detractor to passive has no clear value ({d}, {pct}% CI {a} to {b}).",
                         "Eén criticaster passief maken heeft geen duidelijke waarde ({d}, {pct}%-BI {a} tot {b})."),
 })
+
+# -- Reader-facing polish 3: alt text in the page's language, column headers of reports 01-03 in words -----------
+_TEXT.update({
+    "alt_chart": ("Chart: {body}.", "Grafiek: {body}."),
+    "alt_against": ("{y} against {x}", "{y} tegen {x}"),
+    "alt_series": ("series {names}", "reeksen {names}"),
+    "alt_untitled": ("untitled figure", "figuur zonder titel"),
+    # values of the sample's touchpoint and channel columns (banner headers of report 05): i18n.value_words
+    "val_relationship": ("relationship", "relatie"), "val_support_contact": ("support contact", "contact met support"),
+    "val_renewal": ("renewal", "verlenging"), "val_onboarding": ("onboarding", "onboarding"),
+    "val_email": ("e-mail", "e-mail"), "val_web": ("web", "web"), "val_chat": ("chat", "chat"),
+    "val_phone": ("phone", "telefoon"), "val_store": ("store", "winkel"),
+    "val_annual": ("annual", "jaarlijks"), "val_monthly": ("monthly", "maandelijks"),
+    # a driver asked after a touchpoint (cxkit.research.drivers: csat_renewal): i18n.driver_words
+    "drv_after": ("{metric} after {touchpoint}", "{metric} na {touchpoint}"),
+    # report 04's table of the answers per question (pandas describe: column, count, std)
+    "drv_answers_column": ("question", "vraag"), "drv_answers_count": ("answers", "antwoorden"),
+    "drv_answers_std": ("sd", "sd"),
+})
+_COLUMNS.update({
+    # report 01: two periods compared (first = this period, as n_a)
+    "value_a": ("value (first)", "waarde (eerste)"), "value_b": ("value (second)", "waarde (tweede)"),
+    # report 02: crosstab rows, churn of two groups, CSAT and NPS per segment
+    "row_n": ("answers in the row", "antwoorden in de rij"),
+    "churned_a": ("churned (first)", "vertrokken (eerste)"), "churned_b": ("churned (second)", "vertrokken (tweede)"),
+    "rate_a": ("churn rate % (first)", "churnpercentage (eerste)"),
+    "rate_b": ("churn rate % (second)", "churnpercentage (tweede)"),
+    "csat_mean": ("mean CSAT", "gemiddelde CSAT"),
+    "csat_ci_low": ("CSAT: CI low", "CSAT: BI onder"), "csat_ci_high": ("CSAT: CI high", "CSAT: BI boven"),
+    "nps_ci_low": ("NPS: CI low", "NPS: BI onder"), "nps_ci_high": ("NPS: CI high", "NPS: BI boven"),
+    # report 03: two scores' AUC compared, the out-of-sample check of the churn models
+    "auc_a": ("AUC (first)", "AUC (eerste)"), "auc_b": ("AUC (second)", "AUC (tweede)"),
+    "boot_low": ("bootstrap: CI low", "bootstrap: BI onder"), "boot_high": ("bootstrap: CI high", "bootstrap: BI boven"),
+    "added": ("added", "toegevoegd"),
+    "split_at": ("tested from", "getoetst vanaf"),
+    "n_train": ("earlier answers", "eerdere antwoorden"), "events_train": ("churned (earlier)", "vertrokken (eerder)"),
+    "n_test": ("later answers", "latere antwoorden"), "events_test": ("churned (later)", "vertrokken (later)"),
+    "auc_train": ("AUC, earlier answers", "AUC, eerdere antwoorden"),
+    "auc_test": ("AUC, later answers", "AUC, latere antwoorden"),
+    "auc_test_low": ("AUC later: CI low", "AUC later: BI onder"),
+    "auc_test_high": ("AUC later: CI high", "AUC later: BI boven"),
+    "brier": ("Brier score", "Brier-score"), "brier_null": ("Brier score without the model", "Brier-score zonder model"),
+    "slope": ("calibration slope", "kalibratiehelling"),
+    "slope_low": ("slope: CI low", "helling: BI onder"), "slope_high": ("slope: CI high", "helling: BI boven"),
+    "observed": ("observed churn %", "waargenomen churn %"), "predicted": ("predicted churn %", "voorspelde churn %"),
+    "td_auc": ("AUC at the horizon", "AUC op de horizon"),
+    "td_cases": ("churned by the horizon", "vertrokken voor de horizon"),
+    "td_controls": ("still customers at the horizon", "nog klant op de horizon"),
+})
+
+
+def value_words(value: object, lang: str = "en") -> str:
+    """A data value as words where cxkit knows it (``support_contact`` → ``support contact``, Dutch
+    ``contact met support``); any other value unchanged (it is the customer's own data: a store code stays)."""
+    key = f"val_{value}"
+    return text(key, lang) if key in _TEXT else str(value)
+
+
+__all__ += ["value_words"]
+
+
+def driver_words(name: object, lang: str = "en") -> str:
+    """A driver's name as words: a metric asked after a touchpoint (``csat_renewal``) as ``CSAT after renewal``
+    (Dutch ``CSAT na verlenging``), a known column by its label, any other name with underscores as spaces."""
+    name = str(name)
+    base, _, rest = name.partition("_")
+    if base in ("nps", "csat", "ces") and rest and name not in _COLUMNS:
+        tp = value_words(rest, lang)
+        return text("drv_after", lang, metric=base.upper(), touchpoint=tp.replace("_", " "))
+    return column_words(name, lang)
+
+
+__all__ += ["driver_words"]

@@ -22,7 +22,7 @@ from .._checks import check_columns, check_min_n
 from ..errors import ParameterError
 from ..stats.survival import KaplanMeier
 from . import i18n
-from .i18n import check_lang, column_label, fmt, suppression_reason
+from .i18n import check_lang, column_label, driver_words, fmt, suppression_reason
 from .i18n import text as _t
 
 __all__ = ["nps_composition", "trend", "score_distribution",
@@ -595,7 +595,7 @@ def driver_importance(table: pd.DataFrame, *, ax: plt.Axes | None = None, outcom
     if not t["ci_low"].isna().all():
         ax.errorbar(t["pct_of_r2"], y, xerr=_err(t["pct_of_r2"], t["ci_low"], t["ci_high"]), fmt="none", ecolor="k",
                     capsize=2)
-    ax.set_yticks(y, t["driver"])
+    ax.set_yticks(y, [driver_words(d, lang) for d in t["driver"]])  # csat_renewal: "CSAT after renewal"
     ax.invert_yaxis()
     ax.set_xlabel(_t("pl_pct_r2", lang, outcome=outcome))
     localise(ax, lang)

@@ -32,9 +32,16 @@ __all__ = ["show", "to_html", "TECHNICAL", "DATA_COLUMNS", "FORMATS_ATTR", "colu
 TECHNICAL = frozenset({"method", "se", "n_eff", "note", "kind", "suppressed", "statistic", "scale", "unit",
                        "mean_ci_low", "mean_ci_high", "sd", "direction", "z", "df", "coef", "ci_low_coef",
                        "ci_high_coef", "level"}) | frozenset(SUPPRESSION_COLUMNS)  # the reason shows as a footnote
+#: Analyst details of two-group comparisons and likelihood-ratio tests (reports 01-03): in the CSV/Excel export,
+#: not in the reader's table (the n, the difference, its interval and p are).
+TECHNICAL = TECHNICAL | frozenset({"n_eff_a", "n_eff_b", "row_n_eff", "llf_base", "llf_full", "lr_stat"})
 
 #: Text columns that quote the data itself (column names, files): never translated, marked ``cx-data``.
 DATA_COLUMNS = frozenset({"source", "columns", "controls", "predictors", "file", "path"})
+
+#: Text columns whose cells name a data column (``dimension`` of response rates): shown as words
+#: (:func:`cxkit.report.i18n.column_words`), ``tenure_band`` as "tenure".
+_NAMES_COLUMNS = frozenset({"dimension"})
 
 _P = re.compile(r"^(p|p_value|p_adj|p_holm|pvalue|p_trend|p_.*)$")
 _TWO = re.compile(r"(^|_)(auc|rho|tau|r|r2|odds_ratio|hazard_ratio|or|hr|corr|correlation|importance_share|beta|importance)"
@@ -119,6 +126,8 @@ def _format_value(v: Any, kind: str, lang: str, currency: str) -> str:
             v = i18n.num(float(v), ",.1f", lang)
         elif isinstance(v, bool | np.bool_):
             v = i18n.text("yes" if v else "no", lang)
+        elif isinstance(v, pd.Timestamp) and v == v.normalize():  # a date, not "2025-10-08 00:00:00"
+            v = v.date().isoformat()
         return str(v)
     x = float(v)
     if math.isinf(x):
@@ -226,6 +235,10 @@ def show(table: pd.DataFrame, lang: str = "en", *, caption: str | None = None, t
                 kinds[c] = kinds[est]
     cells = pd.DataFrame({c: [format_value(v, kinds[c], lang, currency) for v in shown[c]] for c in cols},
                          index=shown.index)
+    for c in (_NAMES_COLUMNS | {"driver"}) & set(cols):  # cells that name a data column or a driver: words
+        words = i18n.driver_words if c == "driver" else i18n.column_words
+        if kinds[c] == "text":
+            cells[c] = [v if _missing(r) else words(str(r), lang) for v, r in zip(cells[c], shown[c], strict=True)]
     if lang != "en":  # fixed English messages in text cells (steps, test names, notes) in the report language
         for c in cols:
             if kinds[c] == "text" and c not in DATA_COLUMNS:

@@ -33,7 +33,7 @@ from .._progress import progress
 from .._results import Result, Study
 from ..data.dataset import Dataset
 from ..errors import DegenerateDataError, ParameterError
-from ..report.i18n import message, num
+from ..report.i18n import driver_words, message, num
 from ..report.i18n import text as _t
 from .alignment import plain_ids
 
@@ -210,15 +210,16 @@ class Importance(Result):
         for _, r in t.head(5).iterrows():
             rci = (_t("dr_r2_ci", lang, ci=ci, lo=num(r["ci_low"], ".1f", lang), hi=num(r["ci_high"], ".1f", lang))
                    if has_ci else "")
-            out.append(_t("dr_row", lang, rank=r["rank"], d=r["driver"], share=num(r["pct_of_r2"], ".1f", lang),
+            out.append(_t("dr_row", lang, rank=r["rank"], d=driver_words(r["driver"], lang), share=num(r["pct_of_r2"], ".1f", lang),
                           ci=rci, y=self.outcome, r=num(r["correlation"], "+.2f", lang)))
         if len(t) >= 2 and has_ci:
             first, second = t.iloc[0], t.iloc[1]
             p_top = num(100 * first["p_top"], ".0f", lang)
             if first["ci_low"] <= second["ci_high"]:
-                out.append(_t("dr_overlap", lang, a=first["driver"], b=second["driver"], p=p_top))
+                out.append(_t("dr_overlap", lang, a=driver_words(first["driver"], lang), b=driver_words(second["driver"], lang),
+                               p=p_top))
             else:
-                out.append(_t("dr_leads", lang, a=first["driver"], p=p_top))
+                out.append(_t("dr_leads", lang, a=driver_words(first["driver"], lang), p=p_top))
         if self.r2 < 0.1:
             out.append(_t("dr_little", lang, y=self.outcome))
         out.append(_t("dr_assoc", lang, y=self.outcome))

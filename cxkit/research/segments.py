@@ -21,7 +21,7 @@ from ..errors import CxkitError
 from ..stats.league import LEAGUE_METRICS, League, league
 
 __all__ = ["league_units", "league_tables", "weighting_report", "weighting_efficiency", "segments_verdict",
-           "weighting_tables", "CLEAR_BOTTOM", "MAX_UNITS", "MIN_UNITS"]
+           "league_headline", "weighting_tables", "CLEAR_BOTTOM", "MAX_UNITS", "MIN_UNITS"]
 
 #: P(bottom) from which the verdict names a league's most likely bottom unit.
 CLEAR_BOTTOM = 0.8
@@ -143,16 +143,31 @@ def weighting_efficiency(ds: Dataset) -> float:
     return float(t["efficiency_pct"].min() / 100) if len(t) else float("nan")
 
 
+def league_headline(lg: League, lang: str = "en") -> str:
+    """The league's headline for a reader in ``lang``: the unit columns in words.
+
+    :meth:`League.headline` names the unit by its columns (``segment / preferred_channel``): stats may not
+    import the report layer, so the words (``segment / preferred channel``, Dutch ``voorkeurskanaal``) are put
+    in here, after the sentence is translated.
+    """
+    import re
+
+    from ..report.i18n import message, unit_words
+
+    said = message(lg.headline(), lang)
+    return re.sub(rf"(?<![\w/]){re.escape(lg.unit_label)}(?![\w/])", lambda _: unit_words(lg.unit, lang), said)
+
+
 def segments_verdict(leagues: Mapping[str, League], ds: Dataset, weighted: bool, lang: str = "en") -> list[str]:
     """Markdown bullets for the verdict: each league's most likely bottom unit when P(bottom) is at least
     :data:`CLEAR_BOTTOM`, and the weighting efficiency when the figures are weighted."""
-    from ..report.i18n import message, num, text
+    from ..report.i18n import num, text
 
     out = []
     for m, lg in leagues.items():
         p = lg.table["p_bottom"].to_numpy(float)
         if len(p) and not np.isnan(p).all() and np.nanmax(p) >= CLEAR_BOTTOM:
-            out.append(text("lgr_verdict", lang, metric=m, headline=message(lg.headline(), lang)))
+            out.append(text("lgr_verdict", lang, metric=m, headline=league_headline(lg, lang)))
     if weighted:
         eff = weighting_efficiency(ds)
         if not np.isnan(eff):

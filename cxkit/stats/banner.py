@@ -135,7 +135,9 @@ class Banner(Result):
         keys = keys.assign(_k=[(lt == "", len(lt), lt) for lt in keys["letter"]]).sort_values("_k", kind="stable")
         keys = pd.concat([keys[keys["banner"] == TOTAL], keys[keys["banner"] != TOTAL]])
         for (b, g, letter, _k) in keys.itertuples(index=False):
-            heads.append((b, g, i18n.text("bn_total", lang) if b == TOTAL else f"{b}: {g} ({letter})"))
+            # column and value in words where i18n has them ("touchpoint: support_contact" reads "contactmoment: ...")
+            head = f"{i18n.column_words(b, lang)}: {i18n.value_words(g, lang)} ({letter})"
+            heads.append((b, g, i18n.text("bn_total", lang) if b == TOTAL else head))
         rows = []
         for metric, sub in c.groupby("metric", sort=False):
             stat = sub["statistic"].iloc[0]
