@@ -20,10 +20,19 @@ from ._dates import utc_naive_scalar
 from .errors import CxkitError, DataError, ParameterError, SpecError
 
 __all__ = ["FREQS", "check_choice", "as_list", "check_columns", "check_min_n", "check_level", "check_alpha",
-           "to_timestamp", "check_table_options", "check_parameter_value"]
+           "to_timestamp", "check_table_options", "check_parameter_value", "check_keys"]
 
 #: Period frequencies (pandas period aliases): day, week, month, quarter, year.
 FREQS = ("D", "W", "M", "Q", "Y")
+
+
+def check_keys(mapping: Mapping[str, Any], allowed: Iterable[str], where: str,
+               error: type[CxkitError] = SpecError, hint: str = "") -> None:
+    """Refuse keys of a spec or batch mapping outside ``allowed``, naming ``where``, the keys and the allowed ones."""
+    allowed = set(allowed)
+    unknown = set(mapping) - allowed
+    if unknown:
+        raise error(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}{hint}.")
 
 
 def check_choice(name: str, value: object, allowed: Sequence[object]) -> None:

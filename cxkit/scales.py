@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._checks import check_keys
 from .errors import DataError, SpecError, format_rows
 
 __all__ = ["Scale", "KINDS", "CES_DIRECTIONS", "validate_scores", "range_hint"]
@@ -115,9 +116,7 @@ class Scale:
             raise SpecError(f"scale {name!r}: expected a mapping; got {d!r}.")
         allowed = {"kind", "min", "max", "top_box", "easy", "promoters", "detractors",
                    "bottom_box", "direction", "labels"}
-        unknown = set(d) - allowed
-        if unknown:
-            raise SpecError(f"scale {name!r}: unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}.")
+        check_keys(d, allowed, f"scale {name!r}")
         for key in ("min", "max"):
             if key in d and (isinstance(d[key], bool) or not isinstance(d[key], int)):
                 raise SpecError(f"scale {name!r}: `{key}` must be a whole number; got {d[key]!r}.")

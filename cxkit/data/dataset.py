@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._checks import check_table_options, to_timestamp
+from .._checks import check_keys, check_table_options, to_timestamp
 from .._inputs import query_files, read_yaml, record_read, regular_file
 from ..errors import CxkitError, DataError, ParameterError, SpecError
 from ..scales import Scale
@@ -651,10 +651,7 @@ def _check_spec(data: Mapping, src: str) -> dict[str, Scale]:
         if not isinstance(t, Mapping) or not ("file" in t or "query" in t):
             raise SpecError(f"{src}: `tables.{tname}` needs a `file` (or a DuckDB `query`).")
         check_table_options(tname, t, src)
-        unknown = set(t) - TABLE_KEYS
-        if unknown:
-            raise SpecError(f"{src}: `tables.{tname}` has unknown keys {sorted(unknown)}; "
-                            f"allowed: {sorted(TABLE_KEYS)}.")
+        check_keys(t, TABLE_KEYS, f"{src}: `tables.{tname}`")
     raw_scales = data.get("scales")
     if not isinstance(raw_scales, Mapping) or not raw_scales:
         raise SpecError(f"{src}: `scales` must declare at least one metric's scale.")

@@ -29,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._checks import check_keys
 from ..errors import DataError, SpecError, format_rows
 
 __all__ = ["apply_joins", "JOIN_KEYS", "AGGREGATES", "normalise_keys"]
@@ -137,9 +138,7 @@ def apply_joins(main: pd.DataFrame, joins: Any, read: Callable[[Mapping], tuple[
             j = {("on" if k is True else k): v for k, v in j.items()}
         if not isinstance(j, Mapping) or not ("file" in j or "query" in j) or "on" not in j:
             raise SpecError(f"{jw}: each join needs `file` (or `query`) and `on`.")
-        unknown = set(j) - JOIN_KEYS
-        if unknown:
-            raise SpecError(f"{jw}: unknown keys {sorted(unknown)}; allowed: {sorted(JOIN_KEYS)}.")
+        check_keys(j, JOIN_KEYS, jw)
         right, src = read(j)
         jw = f"{src} (join {i})"
         pairs = _key_pairs(j["on"], jw)

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._checks import check_keys
 from .._raking import RakeResult, rake_frame
 from ..errors import CxkitError, SpecError
 from .columns import rows_text
@@ -45,9 +46,7 @@ def check_weights_spec(raw: object, src: str) -> dict[str, Any] | None:
     if not isinstance(raw, Mapping):
         raise SpecError(f"{where} must be a mapping with `targets` (and optionally trim, max_iter, per); "
                         f"got {raw!r}.")
-    unknown = set(raw) - WEIGHTS_KEYS
-    if unknown:
-        raise SpecError(f"{where} has unknown keys {sorted(unknown)}; allowed: {sorted(WEIGHTS_KEYS)}.")
+    check_keys(raw, WEIGHTS_KEYS, where)
     targets = raw.get("targets")
     if not isinstance(targets, Mapping) or not targets or not all(
             isinstance(k, str) and isinstance(v, Mapping) and v for k, v in targets.items()):

@@ -45,6 +45,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._checks import check_keys
 from .._files import atomic_write, default_mode, writable_folder
 from .._inputs import READS_ENV, read_yaml
 from .._results import Result
@@ -179,18 +180,14 @@ def load_batch(path: str | Path) -> dict[str, Any]:
     data = read_yaml(path, "batch file", ParameterError)  # file kind, size, encoding, depth, aliases: one place
     if not isinstance(data, dict) or not isinstance(data.get("reports"), list) or not data["reports"]:
         raise ParameterError(f"batch file {path}: expected a mapping with a non-empty `reports` list.")
-    unknown = set(data) - _BATCH_KEYS
-    if unknown:
-        raise ParameterError(f"batch file {path}: unknown keys {sorted(unknown)}; allowed: {sorted(_BATCH_KEYS)}.")
+    check_keys(data, _BATCH_KEYS, f"batch file {path}", ParameterError)
     if not isinstance(data.get("defaults") or {}, dict):
         raise ParameterError(f"batch file {path}: `defaults` must map parameter names to values.")
     for i, rep in enumerate(data["reports"], 1):
         where = f"batch file {path}, report {i}"
         if not isinstance(rep, dict) or "notebook" not in rep:
             raise ParameterError(f"{where}: each report needs a `notebook`; got {rep!r}.")
-        unknown = set(rep) - _REPORT_KEYS
-        if unknown:
-            raise ParameterError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(_REPORT_KEYS)}.")
+        check_keys(rep, _REPORT_KEYS, where, ParameterError)
         for key in ("parameters", "grid"):
             if not isinstance(rep.get(key) or {}, dict):
                 raise ParameterError(f"{where}: `{key}` must map parameter names to values.")

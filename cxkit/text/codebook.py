@@ -35,6 +35,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._checks import check_keys
 from .._inputs import read_yaml, record_read
 from ..errors import ParameterError, SpecError
 from .language import SUPPORTED
@@ -165,10 +166,8 @@ def _check(data: Any, where: str) -> tuple[str, str, dict]:
         if not isinstance(spec, Mapping):
             raise SpecError(f"{where}: topic {topic!r} must be a mapping with `label` and per-language rules "
                             f"({', '.join(SUPPORTED)}); got {spec!r}.")
-        unknown = set(spec) - allowed
-        if unknown:
-            raise SpecError(f"{where}: topic {topic!r} has unknown keys {sorted(unknown)}; allowed: "
-                            f"{sorted(allowed)} (languages other than {', '.join(SUPPORTED)} are not analysed).")
+        check_keys(spec, allowed, f"{where}: topic {topic!r}",
+                   hint=f" (languages other than {', '.join(SUPPORTED)} are not analysed)")
         for lang in SUPPORTED:
             rules = spec.get(lang) or {}
             if not isinstance(rules, Mapping) or set(rules) - set(_MATCH_KEYS):

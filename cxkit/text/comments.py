@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from .._checks import check_keys
 from .._inputs import read_yaml, record_read, regular_file
 from ..data.dataset import Dataset, load_dataset
 from ..data.joins import apply_joins
@@ -97,9 +98,7 @@ def _read_comments_table(spec: Mapping, base: Path, src: str, language: str | No
     where = f"{src}, tables.comments"
     if not isinstance(t, Mapping) or "file" not in t:
         raise SpecError(f"{where}: needs a `file`.")
-    unknown = set(t) - COMMENT_KEYS
-    if unknown:
-        raise SpecError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(COMMENT_KEYS)}.")
+    check_keys(t, COMMENT_KEYS, where)
     cols = dict(t.get("columns") or {})
     if "text" not in cols:
         raise SpecError(f"{where}: `columns.text` must name the comment column; got columns {cols}.")
